@@ -1,0 +1,144 @@
+"""Catalog admin in Vietnamese, searchable without diacritics, with import and export."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+
+from motcua.catalog.io import parse_file, write_csv, write_xlsx
+from motcua.catalog.models import FeeItem, Field, ProcessStep, Procedure, RequiredDocument
+from motcua.catalog.selectors import catalog_specs
+from motcua.catalog.services import catalog_import_specs
+from motcua.core.admin_search import FoldedSearchAdmin
+from motcua.core.errors import DomainError
+from motcua.units.models import Agency
+
+
+@admin.register(Field)
+class FieldAdmin(FoldedSearchAdmin):
+    list_display = ("code", "name", "ministry")
+
+
+class RequiredDocumentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = RequiredDocument
+    extra = 0
+
+
+class FeeItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = FeeItem
+    extra = 0
+
+
+class ProcessStepInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ProcessStep
+    extra = 0
+    raw_id_fields = ("agency",)
+
+
+class ProcessStepFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """The budgets of the steps must add up to the procedure's legal time limit."""
+
+    def clean(self) -> None:
+        super().clean()
+        from motcua.catalog.services import StepSpec, process_errors
+
+        limit = self.instance.time_limit_days
+        steps = [
+            StepSpec(f.cleaned_data["name"], f.cleaned_data["role"],
+                     f.cleaned_data["budget_days"])
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if limit is not None:
+            errors = process_errors(limit, steps)
+            if errors:
+                raise forms.ValidationError(errors)
+
+
+ProcessStepInline.formset = ProcessStepFormSet
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Tệp danh mục (.csv hoặc .xlsx)")
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(FoldedSearchAdmin):
+    list_display = (
+        "code", "version", "name", "field", "level", "time_limit_days", "online_service",
+        "is_inter_level", "is_vertical", "status",
+    )
+    list_filter = ("level", "status", "online_service", "is_inter_level", "is_vertical", "field")
+    list_select_related = ("field",)
+    raw_id_fields = ("agency", "replaced_by")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [RequiredDocumentInline, FeeItemInline, ProcessStepInline]
+    actions = ["export_csv", "export_xlsx"]
+    change_list_template = "admin/catalog/procedure/change_list.html"
+    list_per_page = 50
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name="catalog_procedure_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("catalog.add_procedure"):
+            return HttpResponse(status=403)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        errors: list[Any] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = parse_file(upload.name, data=upload.read(),
+                                  agencies=set(Agency.objects.values_list("code", flat=True)))
+                summary = catalog_import_specs(
+                    actor=request.user, specs=[r.spec for r in rows], source=upload.name
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                details = exc.details if isinstance(exc.details, list) else []
+                errors = [d for d in details if isinstance(d, tuple) and len(d) == 2]
+            else:
+                messages.success(
+                    request,
+                    f"Đã nhập {summary['rows']} dòng: thêm mới {summary['created']}, "
+                    f"cập nhật {summary['updated']}, không đổi {summary['unchanged']}.",
+                )
+                return redirect("admin:catalog_procedure_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
+                   "title": "Nhập danh mục thủ tục", "opts": self.model._meta}
+        return render(request, "admin/catalog/procedure/import.html", context)
+
+    @admin.action(description="Xuất các thủ tục đã chọn ra CSV")
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> HttpResponse:
+        buf = io.StringIO()
+        write_csv(catalog_specs(queryset), buf)
+        resp = HttpResponse(buf.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="danh-muc-tthc-{_stamp()}.csv"'
+        return resp
+
+    @admin.action(description="Xuất các thủ tục đã chọn ra Excel (XLSX)")
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> HttpResponse:
+        buf = io.BytesIO()
+        write_xlsx(catalog_specs(queryset), buf)
+        resp = HttpResponse(
+            buf.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        resp["Content-Disposition"] = f'attachment; filename="danh-muc-tthc-{_stamp()}.xlsx"'
+        return resp
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")

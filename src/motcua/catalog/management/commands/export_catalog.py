@@ -1,0 +1,36 @@
+"""``motcua export-catalog -o FILE.csv|FILE.xlsx``: the catalog in the import layout."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from motcua.catalog.io import write_csv, write_xlsx
+from motcua.catalog.selectors import catalog_specs
+
+
+class Command(BaseCommand):
+    help = "Xuất danh mục thủ tục ra CSV (mặc định ra stdout) hoặc XLSX (-o tệp.xlsx)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("-o", "--output", default="")
+
+    def handle(self, *args: object, **opts: Any) -> None:
+        out = opts["output"]
+        if not out:
+            write_csv(catalog_specs(), sys.stdout)
+            return
+        path = Path(out)
+        if path.suffix.lower() == ".xlsx":
+            with path.open("wb") as fh:
+                n = write_xlsx(catalog_specs(), fh)
+        elif path.suffix.lower() == ".csv":
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                n = write_csv(catalog_specs(), fh)
+        else:
+            sys.stderr.write("lỗi [bad_file_type]: chỉ xuất .csv hoặc .xlsx\n")
+            sys.exit(2)
+        self.stderr.write(f"Đã xuất {n} thủ tục ra {path}")

@@ -1,0 +1,39 @@
+"""Shared model pieces."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from motcua.core.text import fold, nfc
+
+
+class SearchableModel(models.Model):
+    """Keeps ``search_text`` (the folded form of ``SEARCH_FIELDS``) and NFC text in step.
+
+    This is a derived column, not business logic: it must stay consistent whatever path writes
+    the row (services, admin, imports), so it is kept here. Bulk writers call
+    :meth:`refresh_search_text` themselves.
+    """
+
+    SEARCH_FIELDS: tuple[str, ...] = ()
+    search_text = models.TextField("chuỗi tìm kiếm", blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def refresh_search_text(self) -> None:
+        for f in self._meta.concrete_fields:
+            if isinstance(f, models.CharField | models.TextField) and f.name != "search_text":
+                value = getattr(self, f.attname)
+                if isinstance(value, str):
+                    setattr(self, f.attname, nfc(value) if "\n" not in value else value.strip())
+        self.search_text = " ".join(
+            fold(str(getattr(self, name) or "")) for name in self.SEARCH_FIELDS
+        )
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

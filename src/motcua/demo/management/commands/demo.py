@@ -1,0 +1,42 @@
+"""``motcua demo``: load the demo province (Bình Phước 2022) and print the admin login."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from motcua.demo.services import demo_load
+
+
+class Command(BaseCommand):
+    help = "Nạp tỉnh trình diễn Bình Phước 2022: đơn vị hành chính, cơ quan, lịch, danh mục TTHC."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2022)
+        parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
+
+    def handle(self, *args: object, **opts: Any) -> None:
+        result = demo_load(seed=opts["seed"])
+        creds = settings.VAR_DIR / "demo-credentials.txt"
+        creds.write_text(
+            f"username: {result['admin']['username']}\npassword: {result['admin']['password']}\n",
+            encoding="utf-8",
+        )
+        creds.chmod(0o600)
+        if opts["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        u, c = result["units"], result["catalog"]
+        self.stdout.write(
+            f"Tỉnh trình diễn: {u['provinces']} tỉnh (danh mục 2022), Bình Phước có "
+            f"{u['districts']} huyện và {u['communes']} xã; {result['agencies']} cơ quan; "
+            f"danh mục {c['rows']} thủ tục (thêm mới {c['created']}); {result['seconds']} giây."
+        )
+        self.stdout.write("")
+        self.stdout.write("  Đăng nhập quản trị: http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"  Tên đăng nhập: {result['admin']['username']}")
+        self.stdout.write(f"  Mật khẩu:      {result['admin']['password']}")
+        self.stdout.write(f"  (lưu tại {creds})")

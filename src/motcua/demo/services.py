@@ -1,0 +1,103 @@
+"""Loading the demo province: Bình Phước 2022 (units, agencies, calendar, catalog, an admin)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from motcua.audit.services import audit_record
+from motcua.catalog.services import catalog_import_specs
+from motcua.demo.agencies import agency_rows
+from motcua.demo.catalog_gen import demo_catalog
+from motcua.units.models import AdministrativeUnit, Agency, Level
+from motcua.units.services import divisions_2022_load
+from motcua.worktime.models import WorkCalendar
+
+
+def _agencies() -> int:
+    province = AdministrativeUnit.objects.get(code="70", valid_from=None)
+    districts = []
+    for d in AdministrativeUnit.objects.filter(parent=province).order_by("code"):
+        communes = list(
+            AdministrativeUnit.objects.filter(parent=d).order_by("code").values_list("code", "name")
+        )
+        districts.append((d.code, d.name, communes))
+    rows = agency_rows(province.code, districts)
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(valid_from=None).exclude(
+            level=Level.PROVINCE, code__in=[]
+        )
+    }
+    existing = set(Agency.objects.values_list("code", flat=True))
+    created = 0
+    by_code: dict[str, Agency] = {a.code: a for a in Agency.objects.all()}
+    for row in rows:  # parents come before children in agency_rows
+        if row.code in existing:
+            continue
+        agency = Agency(
+            code=row.code, name=row.name, short_name=row.short_name, kind=row.kind,
+            level=row.level, unit=units[row.unit_code],
+            parent=by_code.get(row.parent_code) if row.parent_code else None,
+            receives_dossiers=row.receives_dossiers,
+        )
+        agency.save()
+        by_code[row.code] = agency
+        created += 1
+    return created
+
+
+def _calendar() -> WorkCalendar:
+    cal, _ = WorkCalendar.objects.get_or_create(
+        code="binh-phuoc",
+        defaults={
+            "name": "Lịch làm việc tỉnh Bình Phước",
+            "is_default": True,
+            "hours": "07:00-11:30, 13:30-17:00",
+        },
+    )
+    province = AdministrativeUnit.objects.get(code="70", valid_from=None)
+    if province.calendar_id != cal.pk:
+        province.calendar = cal
+        province.save(update_fields=["calendar"])
+    return cal
+
+
+def _admin_user() -> tuple[str, str]:
+    user_model = get_user_model()
+    username = "admin"
+    password = secrets.token_urlsafe(9)
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        user = user_model(username=username, email="admin@motcua.local")
+    user.is_staff = user.is_superuser = user.is_active = True
+    user.first_name, user.last_name = "Quản trị", "tỉnh"
+    user.set_password(password)
+    user.save()
+    return username, password
+
+
+def demo_load(*, seed: int = 2022) -> dict[str, Any]:
+    """Idempotent: running it again changes nothing but the admin's password (printed anew)."""
+    started = time.monotonic()
+    with transaction.atomic():
+        units = divisions_2022_load(actor=None)
+        cal = _calendar()
+        agencies = _agencies()
+        catalog = catalog_import_specs(actor=None, specs=demo_catalog(seed), source="demo")
+        username, password = _admin_user()
+        audit_record(actor=None, action="demo.load", object_type="Demo", object_id=seed,
+                     after={"units": units, "agencies_created": agencies, "catalog": catalog})
+    return {
+        "units": units,
+        "calendar": cal.code,
+        "agencies_created": agencies,
+        "agencies": Agency.objects.count(),
+        "catalog": catalog,
+        "admin": {"username": username, "password": password},
+        "seconds": round(time.monotonic() - started, 1),
+    }

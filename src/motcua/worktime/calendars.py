@@ -1,0 +1,41 @@
+"""From stored calendars to compiled ones. Reads only; the arithmetic is in ``core``."""
+
+from __future__ import annotations
+
+from motcua.worktime.core import (
+    Calendar,
+    CalendarSpec,
+    WorktimeError,
+    compile_calendar,
+    national_calendar,
+    national_spec,
+    parse_intervals,
+)
+from motcua.worktime.models import CalendarDay, DayKind, WorkCalendar, split_hours
+
+
+def calendar_spec(calendar: WorkCalendar) -> CalendarSpec:
+    days = list(CalendarDay.objects.filter(calendar=calendar).values_list("date", "kind"))
+    return national_spec(
+        extra_days_off=[d for d, k in days if k == DayKind.OFF],
+        extra_working_days=[d for d, k in days if k == DayKind.WORKING],
+        intervals=parse_intervals(split_hours(calendar.hours)),
+        round_to_end_of_day=calendar.round_to_end_of_day,
+        first_year=calendar.first_year,
+        last_year=calendar.last_year,
+        use_national_holidays=calendar.use_national_holidays,
+    )
+
+
+def calendar_get(code: str | None = None) -> Calendar:
+    """The compiled calendar named ``code``; without a code the stored default, or the built-in
+    national default when no calendar is stored. Compiled tables are memoised by content."""
+    if code:
+        stored = WorkCalendar.objects.filter(code=code).first()
+        if stored is None:
+            raise WorktimeError("unknown_calendar", f"Không có lịch làm việc mã {code!r}")
+        return compile_calendar(calendar_spec(stored))
+    default = WorkCalendar.objects.filter(is_default=True).first()
+    if default is None:
+        return national_calendar()
+    return compile_calendar(calendar_spec(default))
