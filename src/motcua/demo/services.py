@@ -19,7 +19,7 @@ from motcua.worktime.models import WorkCalendar
 
 
 def _agencies() -> int:
-    province = AdministrativeUnit.objects.get(code="70", valid_from=None)
+    province = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="70", valid_from=None)
     districts = []
     for d in AdministrativeUnit.objects.filter(parent=province).order_by("code"):
         communes = list(
@@ -60,7 +60,7 @@ def _calendar() -> WorkCalendar:
             "hours": "07:00-11:30, 13:30-17:00",
         },
     )
-    province = AdministrativeUnit.objects.get(code="70", valid_from=None)
+    province = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="70", valid_from=None)
     if province.calendar_id != cal.pk:
         province.calendar = cal
         province.save(update_fields=["calendar"])

@@ -64,11 +64,11 @@ class AdministrativeUnit(SearchableModel):
         ordering = ["level", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code", "valid_from"], name="unit_code_valid_from_unique",
+                fields=["level", "code", "valid_from"], name="unit_code_valid_from_unique",
             ),
             # NULL valid_from ("since ever") must be unique too; SQLite has no NULLS NOT DISTINCT
             models.UniqueConstraint(
-                fields=["code"], condition=models.Q(valid_from__isnull=True),
+                fields=["level", "code"], condition=models.Q(valid_from__isnull=True),
                 name="unit_code_unique_open_start",
             ),
             models.CheckConstraint(

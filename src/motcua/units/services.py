@@ -52,7 +52,9 @@ def unit_kind_from_name(name: str, level: int, division_type: str = "") -> str:
 def _upsert(
     *, code: str, valid_from: dt.date | None, defaults: dict[str, Any]
 ) -> tuple[AdministrativeUnit, bool]:
-    unit = AdministrativeUnit.objects.filter(code=code, valid_from=valid_from).first()
+    unit = AdministrativeUnit.objects.filter(
+        level=defaults["level"], code=code, valid_from=valid_from
+    ).first()
     if unit is None:
         unit = AdministrativeUnit(code=code, valid_from=valid_from, **defaults)
         unit.full_clean(validate_unique=False)
@@ -233,6 +235,7 @@ def unit_merge(
 ) -> AdministrativeUnit:
     """Merge ``source`` into ``target`` from ``effective``: the source ends the day before."""
     source = AdministrativeUnit.objects.select_for_update().get(pk=source.pk)
+    target = AdministrativeUnit.objects.get(pk=target.pk)  # never trust a stale copy
     if source.pk == target.pk:
         raise ValidationFailed("Không thể sáp nhập một đơn vị vào chính nó", code="merge_self")
     if source.level != target.level:

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from django.db import transaction
+
+from motcua.audit.models import AuditEntry
+from motcua.audit.services import audit_record, audit_verify
+from motcua.core.text import fold, nfc
+
+
+def test_fold_removes_vietnamese_diacritics() -> None:
+    assert fold("Thành lập Văn phòng công chứng") == "thanh lap van phong cong chung"
+    assert fold("Đồng Xoài  ĐẮK") == "dong xoai dak"
+
+
+def test_nfc_normalises_decomposed_input() -> None:
+    decomposed = unicodedata.normalize("NFD", "Bình Phước")
+    assert decomposed != "Bình Phước"
+    assert nfc(f"  {decomposed}\t") == "Bình Phước"
+
+
+@pytest.mark.django_db
+def test_audit_chain_detects_tampering() -> None:
+    with transaction.atomic():
+        audit_record(actor=None, action="a", object_type="T", object_id=1, after={"x": 1})
+        audit_record(actor=None, action="b", object_type="T", object_id=2, before={"x": 1},
+                     after={"x": 2})
+    assert audit_verify() == (True, 2)
+    AuditEntry.objects.filter(action="a").update(after={"x": 99})
+    assert audit_verify()[0] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_needs_the_callers_transaction() -> None:
+    with pytest.raises(RuntimeError):
+        audit_record(actor=None, action="a", object_type="T", object_id=1)
