@@ -25,8 +25,9 @@ def test_nfc_normalises_decomposed_input() -> None:
 def test_audit_chain_detects_tampering() -> None:
     with transaction.atomic():
         audit_record(actor=None, action="a", object_type="T", object_id=1, after={"x": 1})
-        audit_record(actor=None, action="b", object_type="T", object_id=2, before={"x": 1},
-                     after={"x": 2})
+        audit_record(
+            actor=None, action="b", object_type="T", object_id=2, before={"x": 1}, after={"x": 2}
+        )
     assert audit_verify() == (True, 2)
     AuditEntry.objects.filter(action="a").update(after={"x": 99})
     assert audit_verify()[0] is False

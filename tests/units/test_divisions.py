@@ -32,7 +32,9 @@ def test_binh_phuoc_2022() -> None:
     dong_xoai = AdministrativeUnit.objects.get(code="689")
     assert dong_xoai.kind == UnitKind.PROVINCIAL_CITY
     assert AdministrativeUnit.objects.get(code="688").kind == UnitKind.TOWN  # Thị xã Phước Long
-    kinds = set(AdministrativeUnit.objects.filter(level=Level.COMMUNE).values_list("kind", flat=True))
+    kinds = set(
+        AdministrativeUnit.objects.filter(level=Level.COMMUNE).values_list("kind", flat=True)
+    )
     assert kinds == {UnitKind.WARD, UnitKind.COMMUNE, UnitKind.TOWNSHIP}
     # Hà Nội did not change in 2025: no end date
     assert AdministrativeUnit.objects.get(code="1").valid_to is None
@@ -54,15 +56,25 @@ def test_current_structure_and_merges() -> None:
     assert current_provinces.count() == 34
     assert units_valid_on(dt.date(2022, 6, 30)).filter(level=Level.PROVINCE).count() == 63
     bp = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="70", valid_from=None)
-    dong_nai = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="75", valid_from=dt.date(2025, 7, 1))
+    dong_nai = AdministrativeUnit.objects.get(
+        level=Level.PROVINCE, code="75", valid_from=dt.date(2025, 7, 1)
+    )
     assert bp.successor == dong_nai
     assert unit_current(bp) == dong_nai
     assert unit_current(bp, on=dt.date(2022, 6, 30)) == bp
     # code 15 is Yên Bái before the reform and the new Lào Cai after it
-    assert AdministrativeUnit.objects.get(level=Level.PROVINCE, code="15", valid_from=None).name == "Tỉnh Yên Bái"
-    new_lao_cai = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="15", valid_from=dt.date(2025, 7, 1))
+    assert (
+        AdministrativeUnit.objects.get(level=Level.PROVINCE, code="15", valid_from=None).name
+        == "Tỉnh Yên Bái"
+    )
+    new_lao_cai = AdministrativeUnit.objects.get(
+        level=Level.PROVINCE, code="15", valid_from=dt.date(2025, 7, 1)
+    )
     assert "Lào Cai" in new_lao_cai.name
-    assert AdministrativeUnit.objects.get(level=Level.PROVINCE, code="10", valid_from=None).successor == new_lao_cai
+    assert (
+        AdministrativeUnit.objects.get(level=Level.PROVINCE, code="10", valid_from=None).successor
+        == new_lao_cai
+    )
     # everything of old Bình Phước is findable under the new Đồng Nai
     assert bp.pk in unit_lineage_ids(dong_nai)
     subtree = unit_subtree_ids(dong_nai)
@@ -74,8 +86,9 @@ def test_agencies_of_a_merged_unit_found_under_both() -> None:
     divisions_2022_load(actor=None)
     bp = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="70", valid_from=None)
     dong_nai_old = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="75", valid_from=None)
-    agency = Agency.objects.create(code="000.00.03.H10", name="Sở Tư pháp", kind="so_nganh",
-                                   level=Level.PROVINCE, unit=bp)
+    agency = Agency.objects.create(
+        code="000.00.03.H10", name="Sở Tư pháp", kind="so_nganh", level=Level.PROVINCE, unit=bp
+    )
     unit_merge(actor=None, source=bp, target=dong_nai_old, effective=dt.date(2024, 1, 1))
     assert agency in agencies_under(dong_nai_old)
     assert agency in agencies_under(bp)

@@ -22,8 +22,12 @@ def test_without_stored_calendar_the_national_default_is_used() -> None:
 
 def test_stored_default_with_extra_day_off() -> None:
     stored = WorkCalendar.objects.create(code="tinh", name="Lịch tỉnh", is_default=True)
-    CalendarDay.objects.create(calendar=stored, date=dt.date(2022, 6, 2), kind=DayKind.OFF,
-                               reason="Nghỉ bù theo quyết định của tỉnh")
+    CalendarDay.objects.create(
+        calendar=stored,
+        date=dt.date(2022, 6, 2),
+        kind=DayKind.OFF,
+        reason="Nghỉ bù theo quyết định của tỉnh",
+    )
     cal = calendar_get()
     start = parse_instant("2022-06-01T07:00:00+07:00")
     assert due(cal, start, 2) == parse_instant("2022-06-03T17:00:00+07:00")
@@ -31,14 +35,17 @@ def test_stored_default_with_extra_day_off() -> None:
 
 
 def test_stored_hours_and_rounding() -> None:
-    WorkCalendar.objects.create(code="gio-khac", name="Giờ khác",
-                                hours="07:30-11:30, 13:00-17:00", round_to_end_of_day=True)
+    WorkCalendar.objects.create(
+        code="gio-khac", name="Giờ khác", hours="07:30-11:30, 13:00-17:00", round_to_end_of_day=True
+    )
     cal = calendar_get("gio-khac")
     start = parse_instant("2022-06-01T07:00:00+07:00")
     assert due(cal, start, 0.5) == parse_instant("2022-06-01T17:00:00+07:00")
 
 
-@pytest.mark.parametrize("hours", ["07:00-06:00", "7h-11h", "07:00-11:30, 11:00-17:00", "25:00-26:00"])
+@pytest.mark.parametrize(
+    "hours", ["07:00-06:00", "7h-11h", "07:00-11:30, 11:00-17:00", "25:00-26:00"]
+)
 def test_bad_hours_refused(hours: str) -> None:
     cal = WorkCalendar(code="x", name="x", hours=hours)
     with pytest.raises(ValidationError):

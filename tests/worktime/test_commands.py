@@ -15,7 +15,12 @@ def motcua(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedP
     env = {**os.environ, "MOTCUA_VAR_DIR": str(tmp_path)}
     return subprocess.run(
         [sys.executable, "-m", "motcua", *args],
-        input=stdin, capture_output=True, text=True, env=env, check=False, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
     )
 
 
@@ -27,16 +32,28 @@ def test_due_example(tmp_path: Path) -> None:
 
 def test_due_with_pause(tmp_path: Path) -> None:
     r = motcua(
-        tmp_path, "due", "--start", "2022-06-01T08:00:00+07:00", "--days", "3",
-        "--pause", "2022-06-02T15:00:00+07:00/2022-06-06T09:00:00+07:00",
+        tmp_path,
+        "due",
+        "--start",
+        "2022-06-01T08:00:00+07:00",
+        "--days",
+        "3",
+        "--pause",
+        "2022-06-02T15:00:00+07:00/2022-06-06T09:00:00+07:00",
     )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == {"due": "2022-06-07T14:00:00+07:00"}
 
 
 def test_elapsed_example(tmp_path: Path) -> None:
-    r = motcua(tmp_path, "elapsed", "--start", "2022-01-28T07:00:00+07:00",
-               "--end", "2022-01-28T17:00:00+07:00")
+    r = motcua(
+        tmp_path,
+        "elapsed",
+        "--start",
+        "2022-01-28T07:00:00+07:00",
+        "--end",
+        "2022-01-28T17:00:00+07:00",
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == '{"working_minutes": 480}'
 
@@ -44,8 +61,11 @@ def test_elapsed_example(tmp_path: Path) -> None:
 def test_due_batch_in_order(tmp_path: Path) -> None:
     lines = [
         {"start": "2022-01-28T15:00:00+07:00", "days": 3},
-        {"start": "2022-06-01T08:00:00+07:00", "days": 3,
-         "pauses": ["2022-06-02T15:00:00+07:00/2022-06-06T09:00:00+07:00"]},
+        {
+            "start": "2022-06-01T08:00:00+07:00",
+            "days": 3,
+            "pauses": ["2022-06-02T15:00:00+07:00/2022-06-06T09:00:00+07:00"],
+        },
         {"start": "2022-01-28T07:00:00+07:00", "days": 0.5, "pauses": []},
     ]
     r = motcua(tmp_path, "due", "--batch", stdin="".join(json.dumps(x) + "\n" for x in lines))
@@ -65,11 +85,29 @@ def test_due_batch_in_order(tmp_path: Path) -> None:
         (["due", "--start", "2022-01-28T15:00:00+07:00", "--days", "0"], "bad_days"),
         (["due", "--start", "2022-01-28T15:00:00+07:00", "--days", "-2"], "bad_days"),
         (["due", "--start", "2022-01-28T15:00:00+07:00", "--days", "ba"], "bad_days"),
-        (["due", "--start", "2022-01-28T15:00:00+07:00", "--days", "1",
-          "--pause", "2022-02-01T07:00:00+07:00/2022-01-31T07:00:00+07:00"], "bad_pause"),
+        (
+            [
+                "due",
+                "--start",
+                "2022-01-28T15:00:00+07:00",
+                "--days",
+                "1",
+                "--pause",
+                "2022-02-01T07:00:00+07:00/2022-01-31T07:00:00+07:00",
+            ],
+            "bad_pause",
+        ),
         (["elapsed", "--start", "2022-01-28T15:00:00+07:00", "--end", "x"], "bad_datetime"),
-        (["elapsed", "--start", "2022-01-28T15:00:00+07:00",
-          "--end", "2022-01-27T15:00:00+07:00"], "bad_range"),
+        (
+            [
+                "elapsed",
+                "--start",
+                "2022-01-28T15:00:00+07:00",
+                "--end",
+                "2022-01-27T15:00:00+07:00",
+            ],
+            "bad_range",
+        ),
     ],
 )
 def test_bad_input_exit_2_one_line(tmp_path: Path, args: list[str], code: str) -> None:
@@ -96,7 +134,15 @@ def test_batch_bad_line_writes_nothing(tmp_path: Path) -> None:
 def test_unknown_stored_calendar(tmp_path: Path) -> None:
     r = motcua(tmp_path, "migrate", "-v0")
     assert r.returncode == 0, r.stderr
-    r = motcua(tmp_path, "due", "--calendar", "khong-co", "--start",
-               "2022-01-28T15:00:00+07:00", "--days", "1")
+    r = motcua(
+        tmp_path,
+        "due",
+        "--calendar",
+        "khong-co",
+        "--start",
+        "2022-01-28T15:00:00+07:00",
+        "--days",
+        "1",
+    )
     assert r.returncode == 2
     assert "unknown_calendar" in r.stderr

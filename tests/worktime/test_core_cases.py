@@ -125,8 +125,9 @@ def test_extra_days_off_and_make_up_days() -> None:
 
 
 def test_custom_hours() -> None:
-    spec = CalendarSpec(intervals=((7 * 3600 + 30 * 60, 11 * 3600 + 30 * 60),
-                                   (13 * 3600, 17 * 3600)))
+    spec = CalendarSpec(
+        intervals=((7 * 3600 + 30 * 60, 11 * 3600 + 30 * 60), (13 * 3600, 17 * 3600))
+    )
     cal = compile_calendar(spec)
     assert cal.day_seconds == 8 * 3600
     assert due(cal, t("2022-06-01T07:00:00+07:00"), 0.5) == t("2022-06-01T11:30:00+07:00")

@@ -28,9 +28,7 @@ starts = st.datetimes(
     timezones=st.just(TZ),
 ).map(lambda d: d.replace(microsecond=0))
 half_days = st.integers(min_value=1, max_value=60).map(lambda n: n / 2)
-pauses = st.lists(
-    st.tuples(st.integers(0, 20 * 86400), st.integers(0, 5 * 86400)), max_size=3
-)
+pauses = st.lists(st.tuples(st.integers(0, 20 * 86400), st.integers(0, 5 * 86400)), max_size=3)
 
 
 def reference_due(start: dt.datetime, days: float) -> dt.datetime:
@@ -78,8 +76,9 @@ def test_a_pause_never_makes_due_earlier(
     assert due_ts(CAL, s, budget, windows) >= due_ts(CAL, s, budget)
     # and the working time outside the pauses between start and due is exactly the budget
     end = due_ts(CAL, s, budget, windows)
-    pause_dt = [(dt.datetime.fromtimestamp(a, TZ), dt.datetime.fromtimestamp(b, TZ))
-                for a, b in windows]
+    pause_dt = [
+        (dt.datetime.fromtimestamp(a, TZ), dt.datetime.fromtimestamp(b, TZ)) for a, b in windows
+    ]
     assert elapsed(CAL, start, dt.datetime.fromtimestamp(end, TZ), pause_dt) == budget
 
 
@@ -88,8 +87,8 @@ def test_a_pause_never_makes_due_earlier(
 def test_due_is_inside_working_time(start: dt.datetime, days: float) -> None:
     result = due(CAL, start, days)
     assert CAL.is_working_day(result.date())
-    minute = result.hour * 60 + result.minute
-    assert 7 * 60 < minute <= 11 * 60 + 30 or 13 * 60 + 30 < minute <= 17 * 60
+    sod = result.hour * 3600 + result.minute * 60 + result.second
+    assert 7 * 3600 < sod <= 11 * 3600 + 1800 or 13 * 3600 + 1800 < sod <= 17 * 3600
 
 
 @settings(max_examples=30)

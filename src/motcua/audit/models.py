@@ -15,11 +15,17 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = "đầu chuỗi kiểm toán"
 
+    def __str__(self) -> str:
+        return f"{self.count} mục, cuối {self.last_hash[:12]}"
+
 
 class AuditEntry(models.Model):
     at = models.DateTimeField("thời điểm", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         verbose_name="người thực hiện",
     )
     actor_label = models.CharField("người thực hiện (tên)", max_length=200)

@@ -14,7 +14,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from motcua.catalog.io import parse_file, write_csv, write_xlsx
-from motcua.catalog.models import FeeItem, Field, ProcessStep, Procedure, RequiredDocument
+from motcua.catalog.models import FeeItem, Field, Procedure, ProcessStep, RequiredDocument
 from motcua.catalog.selectors import catalog_specs
 from motcua.catalog.services import catalog_import_specs
 from motcua.core.admin_search import FoldedSearchAdmin
@@ -52,8 +52,7 @@ class ProcessStepFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
 
         limit = self.instance.time_limit_days
         steps = [
-            StepSpec(f.cleaned_data["name"], f.cleaned_data["role"],
-                     f.cleaned_data["budget_days"])
+            StepSpec(f.cleaned_data["name"], f.cleaned_data["role"], f.cleaned_data["budget_days"])
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
@@ -73,8 +72,16 @@ class ImportForm(forms.Form):
 @admin.register(Procedure)
 class ProcedureAdmin(FoldedSearchAdmin):
     list_display = (
-        "code", "version", "name", "field", "level", "time_limit_days", "online_service",
-        "is_inter_level", "is_vertical", "status",
+        "code",
+        "version",
+        "name",
+        "field",
+        "level",
+        "time_limit_days",
+        "online_service",
+        "is_inter_level",
+        "is_vertical",
+        "status",
     )
     list_filter = ("level", "status", "online_service", "is_inter_level", "is_vertical", "field")
     list_select_related = ("field",)
@@ -87,8 +94,11 @@ class ProcedureAdmin(FoldedSearchAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path("import/", self.admin_site.admin_view(self.import_view),
-                 name="catalog_procedure_import"),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="catalog_procedure_import",
+            ),
             *super().get_urls(),
         ]
 
@@ -100,8 +110,11 @@ class ProcedureAdmin(FoldedSearchAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = parse_file(upload.name, data=upload.read(),
-                                  agencies=set(Agency.objects.values_list("code", flat=True)))
+                rows = parse_file(
+                    upload.name,
+                    data=upload.read(),
+                    agencies=set(Agency.objects.values_list("code", flat=True)),
+                )
                 summary = catalog_import_specs(
                     actor=request.user, specs=[r.spec for r in rows], source=upload.name
                 )
@@ -116,8 +129,13 @@ class ProcedureAdmin(FoldedSearchAdmin):
                     f"cập nhật {summary['updated']}, không đổi {summary['unchanged']}.",
                 )
                 return redirect("admin:catalog_procedure_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "title": "Nhập danh mục thủ tục", "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "errors": errors,
+            "title": "Nhập danh mục thủ tục",
+            "opts": self.model._meta,
+        }
         return render(request, "admin/catalog/procedure/import.html", context)
 
     @admin.action(description="Xuất các thủ tục đã chọn ra CSV")

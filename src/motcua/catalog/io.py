@@ -58,9 +58,15 @@ COLUMNS: tuple[str, ...] = (
 REQUIRED = ("code", "name", "field_code", "level", "time_limit_days", "steps")
 
 LEVEL_WORDS = {
-    "tinh": Level.PROVINCE, "province": Level.PROVINCE, "1": Level.PROVINCE,
-    "huyen": Level.DISTRICT, "district": Level.DISTRICT, "2": Level.DISTRICT,
-    "xa": Level.COMMUNE, "commune": Level.COMMUNE, "3": Level.COMMUNE,
+    "tinh": Level.PROVINCE,
+    "province": Level.PROVINCE,
+    "1": Level.PROVINCE,
+    "huyen": Level.DISTRICT,
+    "district": Level.DISTRICT,
+    "2": Level.DISTRICT,
+    "xa": Level.COMMUNE,
+    "commune": Level.COMMUNE,
+    "3": Level.COMMUNE,
 }
 LEVEL_NAMES = {Level.PROVINCE: "tinh", Level.DISTRICT: "huyen", Level.COMMUNE: "xa"}
 TRUE_WORDS = {"1", "true", "co", "có", "x", "yes"}
@@ -147,8 +153,12 @@ def _documents(cell: str) -> list[DocumentSpec]:
             )
         originals = _int(parts[1], "documents") if len(parts) > 1 else 1
         copies = _int(parts[2], "documents") if len(parts) > 2 else 0
-        mandatory = len(parts) < 4 or nfc(parts[3]).lower() not in {"không bắt buộc", "tuy chon",
-                                                                    "tùy chọn", "0"}
+        mandatory = len(parts) < 4 or nfc(parts[3]).lower() not in {
+            "không bắt buộc",
+            "tuy chon",
+            "tùy chọn",
+            "0",
+        }
         out.append(DocumentSpec(nfc(parts[0]), originals, copies, mandatory))
     return out
 
@@ -173,8 +183,11 @@ def _steps(cell: str) -> list[StepSpec]:
         level = _level(parts[4], "steps (cấp)") if len(parts) > 4 and parts[4] else None
         out.append(
             StepSpec(
-                nfc(parts[0]), role, _decimal(parts[2], "steps (số ngày)"),
-                parts[3] if len(parts) > 3 else "", level,
+                nfc(parts[0]),
+                role,
+                _decimal(parts[2], "steps (số ngày)"),
+                parts[3] if len(parts) > 3 else "",
+                level,
             )
         )
     return out
@@ -201,16 +214,18 @@ def row_to_spec(row: dict[str, str]) -> ProcedureSpec:
         local_code=g("local_code", "").strip(),
         time_limit_days=_decimal(g("time_limit_days", ""), "time_limit_days"),
         result=g("result", ""),
-        result_kind=_choice(g("result_kind", ""), "result_kind", ResultKind.values,
-                            ResultKind.PAPER),
+        result_kind=_choice(
+            g("result_kind", ""), "result_kind", ResultKind.values, ResultKind.PAPER
+        ),
         online_service=online,
         legacy_online_level=legacy_level,
         is_inter_level=_bool(g("inter_level", ""), "inter_level"),
         is_vertical=_bool(g("vertical", ""), "vertical"),
         pause_on_supplement=_bool(g("pause_on_supplement", ""), "pause_on_supplement"),
         legal_basis=g("legal_basis", ""),
-        status=_choice(g("status", ""), "status", ProcedureStatus.values,
-                       ProcedureStatus.PUBLISHED),
+        status=_choice(
+            g("status", ""), "status", ProcedureStatus.values, ProcedureStatus.PUBLISHED
+        ),
         valid_from=_date(g("valid_from", ""), "valid_from"),
         valid_to=_date(g("valid_to", ""), "valid_to"),
         decision=g("decision", ""),
@@ -247,7 +262,8 @@ def _check_header(header: list[str]) -> list[str]:
     if problems:
         raise ImportFailed(
             "Dòng tiêu đề không đúng mẫu: " + "; ".join(problems),
-            code="bad_header", details=[(1, p) for p in problems],
+            code="bad_header",
+            details=[(1, p) for p in problems],
         )
     return cols
 
@@ -264,8 +280,10 @@ def _read_csv(raw: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     if header is None:
         raise ImportFailed("Tệp rỗng", code="empty_file")
     cols = _check_header(header)
+    end_of_previous = reader.line_num
     for row in reader:
-        line = reader.line_num
+        # a record can span lines (multi-line cells): report the line it starts on
+        line, end_of_previous = end_of_previous + 1, reader.line_num
         if not any(c.strip() for c in row):
             continue
         if len(row) != len(cols):
@@ -305,8 +323,9 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def parse_file(path: Path | str, data: bytes | None = None,
-               agencies: set[str] | None = None) -> list[ParsedRow]:
+def parse_file(
+    path: Path | str, data: bytes | None = None, agencies: set[str] | None = None
+) -> list[ParsedRow]:
     """Parse and validate a whole file. Raises ImportFailed listing every bad row (first 50)."""
     errors: list[tuple[int, str]] = []
     parsed: list[ParsedRow] = []
@@ -333,7 +352,8 @@ def parse_file(path: Path | str, data: bytes | None = None,
     if errors:
         shown = errors[:MAX_ERRORS]
         raise ImportFailed(
-            f"{len(errors)} dòng lỗi; không có dữ liệu nào được ghi", code="bad_rows",
+            f"{len(errors)} dòng lỗi; không có dữ liệu nào được ghi",
+            code="bad_rows",
             details=shown,
         )
     if not parsed:
@@ -362,7 +382,8 @@ def spec_to_row(spec: ProcedureSpec) -> dict[str, str]:
         "result": spec.result,
         "result_kind": spec.result_kind,
         "online_service": spec.online_service,
-        "legacy_online_level": "" if spec.legacy_online_level is None
+        "legacy_online_level": ""
+        if spec.legacy_online_level is None
         else str(spec.legacy_online_level),
         "inter_level": "1" if spec.is_inter_level else "0",
         "vertical": "1" if spec.is_vertical else "0",
@@ -404,7 +425,8 @@ def write_xlsx(specs: Iterable[ProcedureSpec], out: IO[bytes]) -> int:
 
     wb = Workbook(write_only=False)
     ws = wb.active
-    assert ws is not None
+    if ws is None:  # a new workbook always has one sheet; this keeps mypy honest
+        ws = wb.create_sheet()
     ws.title = "Thủ tục hành chính"
     ws.append(list(COLUMNS))
     for cell in ws[1]:
@@ -413,9 +435,7 @@ def write_xlsx(specs: Iterable[ProcedureSpec], out: IO[bytes]) -> int:
     numeric = {"time_limit_days", "legacy_online_level"}
     for spec in specs:
         row = spec_to_row(spec)
-        ws.append([
-            (float(row[c]) if row[c] and c in numeric else row[c]) for c in COLUMNS
-        ])
+        ws.append([(float(row[c]) if row[c] and c in numeric else row[c]) for c in COLUMNS])
         n += 1
     for col in ("B", "W", "X", "Y"):
         ws.column_dimensions[col].width = 60

@@ -1,4 +1,5 @@
-"""The procedure catalog (thủ tục hành chính): versioned, with validity dates and internal processes.
+"""The procedure catalog (thủ tục hành chính): versioned, with validity dates and internal
+processes.
 
 Like Open Zaak's catalogue, a procedure is published, amended (a new version replaces the old
 from a date), replaced by another procedure, or abolished, each by a decision (quyết định công bố).
@@ -61,7 +62,9 @@ class Procedure(SearchableModel):
     code = models.CharField("mã thủ tục", max_length=40, db_index=True)
     version = models.PositiveIntegerField("phiên bản", default=1)
     local_code = models.CharField(
-        "mã thủ tục tại địa phương", max_length=80, blank=True,
+        "mã thủ tục tại địa phương",
+        max_length=80,
+        blank=True,
         help_text="Mã quốc gia + '.' + mã định danh cơ quan, ví dụ 1.010708.000.00.00.H56",
     )
     name = models.CharField("tên thủ tục", max_length=500)
@@ -69,22 +72,31 @@ class Procedure(SearchableModel):
         Field, on_delete=models.PROTECT, related_name="procedures", verbose_name="lĩnh vực"
     )
     level = models.PositiveSmallIntegerField(
-        "cấp thực hiện chính", choices=Level.choices,
+        "cấp thực hiện chính",
+        choices=Level.choices,
         help_text="Cấp có thẩm quyền giải quyết; dùng để thống kê theo cấp.",
     )
     at_province = models.BooleanField("thực hiện tại cấp tỉnh", default=False)
     at_district = models.BooleanField("thực hiện tại cấp huyện", default=False)
     at_commune = models.BooleanField("thực hiện tại cấp xã", default=False)
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="procedures",
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
         verbose_name="cơ quan thực hiện",
     )
     agency_text = models.CharField(
-        "cơ quan thực hiện (mô tả)", max_length=255, blank=True,
+        "cơ quan thực hiện (mô tả)",
+        max_length=255,
+        blank=True,
         help_text="Ví dụ: UBND cấp xã — khi thủ tục do mọi cơ quan cùng loại thực hiện.",
     )
     time_limit_days = models.DecimalField(
-        "thời hạn giải quyết (ngày làm việc)", max_digits=6, decimal_places=1,
+        "thời hạn giải quyết (ngày làm việc)",
+        max_digits=6,
+        decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5"))],
     )
     result = models.CharField("kết quả thực hiện", max_length=500, blank=True)
@@ -92,34 +104,49 @@ class Procedure(SearchableModel):
         "hình thức kết quả", max_length=10, choices=ResultKind.choices, default=ResultKind.PAPER
     )
     online_service = models.CharField(
-        "dịch vụ công trực tuyến", max_length=12, choices=OnlineService.choices,
+        "dịch vụ công trực tuyến",
+        max_length=12,
+        choices=OnlineService.choices,
         default=OnlineService.NONE,
     )
     legacy_online_level = models.PositiveSmallIntegerField(
-        "mức độ DVCTT cũ (NĐ 43/2011)", null=True, blank=True,
+        "mức độ DVCTT cũ (NĐ 43/2011)",
+        null=True,
+        blank=True,
         choices=[(2, "Mức độ 2"), (3, "Mức độ 3"), (4, "Mức độ 4")],
     )
     is_inter_level = models.BooleanField("liên thông giữa các cấp", default=False)
     is_vertical = models.BooleanField("ngành dọc", default=False)
     pause_on_supplement = models.BooleanField(
-        "bổ sung hồ sơ: tạm dừng thay vì tính lại từ đầu", default=False,
+        "bổ sung hồ sơ: tạm dừng thay vì tính lại từ đầu",
+        default=False,
         help_text="Mặc định (theo NĐ 61/2018) thời hạn tính lại từ đầu khi nhận đủ hồ sơ bổ sung; "
         "một số luật chuyên ngành chỉ tạm dừng.",
     )
     supplement_window_days = models.DecimalField(
-        "thời hạn yêu cầu bổ sung (ngày làm việc)", max_digits=4, decimal_places=1,
-        default=Decimal(3), help_text="Mặc định 3 ngày làm việc kể từ ngày tiếp nhận.",
+        "thời hạn yêu cầu bổ sung (ngày làm việc)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(3),
+        help_text="Mặc định 3 ngày làm việc kể từ ngày tiếp nhận.",
     )
     legal_basis = models.TextField("căn cứ pháp lý", blank=True)
     status = models.CharField(
-        "trạng thái", max_length=10, choices=ProcedureStatus.choices,
-        default=ProcedureStatus.DRAFT, db_index=True,
+        "trạng thái",
+        max_length=10,
+        choices=ProcedureStatus.choices,
+        default=ProcedureStatus.DRAFT,
+        db_index=True,
     )
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     decision = models.CharField("quyết định công bố", max_length=200, blank=True)
     replaced_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
         verbose_name="được thay thế bởi",
     )
     needs_review = models.BooleanField("cần rà soát (tạo khi nhập dữ liệu)", default=False)
@@ -211,16 +238,25 @@ class ProcessStep(models.Model):
     name = models.CharField("tên bước", max_length=255)
     role = models.CharField("vai trò thực hiện", max_length=16, choices=StepRole.choices)
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="process_steps",
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="process_steps",
         verbose_name="cơ quan thực hiện bước",
         help_text="Để trống: cơ quan giải quyết hồ sơ.",
     )
     level = models.PositiveSmallIntegerField(
-        "cấp thực hiện bước", choices=Level.choices, null=True, blank=True,
+        "cấp thực hiện bước",
+        choices=Level.choices,
+        null=True,
+        blank=True,
         help_text="Cho bước liên thông sang cấp khác khi không chỉ định cơ quan cụ thể.",
     )
     budget_days = models.DecimalField(
-        "thời gian (ngày làm việc)", max_digits=6, decimal_places=2,
+        "thời gian (ngày làm việc)",
+        max_digits=6,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
 

@@ -24,8 +24,10 @@ def procedures_valid_on(day: dt.date) -> QuerySet[Procedure]:
 
 def procedure_search(query: str, *, on: dt.date | None = None) -> QuerySet[Procedure]:
     """Search code and name without diacritics: 'thanh lap' finds 'Thành lập'."""
-    qs = procedures_valid_on(on) if on else Procedure.objects.filter(
-        status=ProcedureStatus.PUBLISHED
+    qs = (
+        procedures_valid_on(on)
+        if on
+        else Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
     )
     for word in fold(query).split():
         qs = qs.filter(search_text__contains=word)
@@ -34,25 +36,45 @@ def procedure_search(query: str, *, on: dt.date | None = None) -> QuerySet[Proce
 
 def procedure_to_spec(p: Procedure) -> ProcedureSpec:
     also = tuple(
-        lv for lv, flag in (
-            (Level.PROVINCE, p.at_province), (Level.DISTRICT, p.at_district),
+        lv
+        for lv, flag in (
+            (Level.PROVINCE, p.at_province),
+            (Level.DISTRICT, p.at_district),
             (Level.COMMUNE, p.at_commune),
-        ) if flag and lv != p.level
+        )
+        if flag and lv != p.level
     )
     return ProcedureSpec(
-        code=p.code, name=p.name, field_code=p.field.code, field_name=p.field.name,
-        level=p.level, also_at=also, agency_code=p.agency.code if p.agency else "",
-        agency_text=p.agency_text, local_code=p.local_code, time_limit_days=p.time_limit_days,
-        result=p.result, result_kind=p.result_kind, online_service=p.online_service,
-        legacy_online_level=p.legacy_online_level, is_inter_level=p.is_inter_level,
-        is_vertical=p.is_vertical, pause_on_supplement=p.pause_on_supplement,
-        legal_basis=p.legal_basis, status=p.status, valid_from=p.valid_from,
-        valid_to=p.valid_to, decision=p.decision,
-        documents=[DocumentSpec(d.name, d.originals, d.copies, d.mandatory)
-                   for d in p.documents.all()],
+        code=p.code,
+        name=p.name,
+        field_code=p.field.code,
+        field_name=p.field.name,
+        level=p.level,
+        also_at=also,
+        agency_code=p.agency.code if p.agency else "",
+        agency_text=p.agency_text,
+        local_code=p.local_code,
+        time_limit_days=p.time_limit_days,
+        result=p.result,
+        result_kind=p.result_kind,
+        online_service=p.online_service,
+        legacy_online_level=p.legacy_online_level,
+        is_inter_level=p.is_inter_level,
+        is_vertical=p.is_vertical,
+        pause_on_supplement=p.pause_on_supplement,
+        legal_basis=p.legal_basis,
+        status=p.status,
+        valid_from=p.valid_from,
+        valid_to=p.valid_to,
+        decision=p.decision,
+        documents=[
+            DocumentSpec(d.name, d.originals, d.copies, d.mandatory) for d in p.documents.all()
+        ],
         fees=[FeeSpec(f.name, f.amount_vnd) for f in p.fees.all()],
-        steps=[StepSpec(s.name, s.role, s.budget_days, s.agency.code if s.agency else "",
-                        s.level) for s in p.steps.all()],
+        steps=[
+            StepSpec(s.name, s.role, s.budget_days, s.agency.code if s.agency else "", s.level)
+            for s in p.steps.all()
+        ],
     )
 
 
@@ -60,9 +82,11 @@ def catalog_specs(qs: QuerySet[Procedure] | None = None) -> Iterator[ProcedureSp
     """Every procedure (latest version of each code by default) as specs, for export."""
     if qs is None:
         qs = Procedure.objects.all()
-    qs = qs.select_related("field", "agency").prefetch_related(
-        "documents", "fees", "steps__agency"
-    ).order_by("code", "version")
+    qs = (
+        qs.select_related("field", "agency")
+        .prefetch_related("documents", "fees", "steps__agency")
+        .order_by("code", "version")
+    )
     latest: dict[str, Procedure] = {}
     for p in qs.iterator(chunk_size=500):
         latest[p.code] = p

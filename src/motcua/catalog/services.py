@@ -16,9 +16,9 @@ from motcua.catalog.models import (
     FeeItem,
     Field,
     OnlineService,
-    ProcessStep,
     Procedure,
     ProcedureStatus,
+    ProcessStep,
     RequiredDocument,
     ResultKind,
     StepRole,
@@ -145,16 +145,18 @@ def procedure_spec_errors(spec: ProcedureSpec, *, agencies: set[str] | None = No
         errors.append(f"Trạng thái không hợp lệ: {spec.status!r}")
     if spec.valid_from and spec.valid_to and spec.valid_to < spec.valid_from:
         errors.append("Ngày hết hiệu lực trước ngày có hiệu lực")
-    for f in spec.fees:
-        if f.amount_vnd < 0:
-            errors.append(f"Phí, lệ phí âm: {f.name}")
-    for d in spec.documents:
-        if d.originals < 0 or d.copies < 0 or d.originals + d.copies == 0:
-            errors.append(f"Giấy tờ '{d.name}' cần ít nhất một bản chính hoặc bản sao")
+    errors.extend(f"Phí, lệ phí âm: {f.name}" for f in spec.fees if f.amount_vnd < 0)
+    errors.extend(
+        f"Giấy tờ '{d.name}' cần ít nhất một bản chính hoặc bản sao"
+        for d in spec.documents
+        if d.originals < 0 or d.copies < 0 or d.originals + d.copies == 0
+    )
     if agencies is not None:
-        for code in [spec.agency_code, *(s.agency_code for s in spec.steps)]:
-            if code and code not in agencies:
-                errors.append(f"Không có cơ quan mã {code}")
+        errors.extend(
+            f"Không có cơ quan mã {code}"
+            for code in [spec.agency_code, *(s.agency_code for s in spec.steps)]
+            if code and code not in agencies
+        )
     if spec.time_limit_days > 0:
         errors.extend(process_errors(spec.time_limit_days, spec.steps))
     return errors
@@ -204,16 +206,18 @@ def _procedure_values(spec: ProcedureSpec, agencies: dict[str, Agency]) -> dict[
     }
 
 
-def _write_children(
-    procedure: Procedure, spec: ProcedureSpec, agencies: dict[str, Agency]
-) -> None:
+def _write_children(procedure: Procedure, spec: ProcedureSpec, agencies: dict[str, Agency]) -> None:
     RequiredDocument.objects.filter(procedure=procedure).delete()
     FeeItem.objects.filter(procedure=procedure).delete()
     ProcessStep.objects.filter(procedure=procedure).delete()
     RequiredDocument.objects.bulk_create(
         RequiredDocument(
-            procedure=procedure, order=i, name=nfc(d.name), originals=d.originals,
-            copies=d.copies, mandatory=d.mandatory,
+            procedure=procedure,
+            order=i,
+            name=nfc(d.name),
+            originals=d.originals,
+            copies=d.copies,
+            mandatory=d.mandatory,
         )
         for i, d in enumerate(spec.documents, start=1)
     )
@@ -223,8 +227,12 @@ def _write_children(
     )
     ProcessStep.objects.bulk_create(
         ProcessStep(
-            procedure=procedure, order=i, name=nfc(s.name), role=s.role,
-            agency=agencies.get(s.agency_code) if s.agency_code else None, level=s.level,
+            procedure=procedure,
+            order=i,
+            name=nfc(s.name),
+            role=s.role,
+            agency=agencies.get(s.agency_code) if s.agency_code else None,
+            level=s.level,
             budget_days=s.budget_days,
         )
         for i, s in enumerate(spec.steps, start=1)
@@ -269,14 +277,18 @@ def procedure_create(*, actor: Actor, spec: ProcedureSpec) -> Procedure:
     if errors:
         raise ValidationFailed("; ".join(errors), code="procedure_invalid", details=errors)
     fld = field_get_or_create(code=spec.field_code, name=spec.field_name)
-    procedure = Procedure(code=spec.code.strip(), version=1, field=fld,
-                          **_procedure_values(spec, agencies))
+    procedure = Procedure(
+        code=spec.code.strip(), version=1, field=fld, **_procedure_values(spec, agencies)
+    )
     procedure.full_clean()
     procedure.save()
     _write_children(procedure, spec, agencies)
     audit_record(
-        actor=actor, action="catalog.procedure_create", object_type="Procedure",
-        object_id=procedure.pk, after=procedure_snapshot(procedure),
+        actor=actor,
+        action="catalog.procedure_create",
+        object_type="Procedure",
+        object_id=procedure.pk,
+        after=procedure_snapshot(procedure),
     )
     return procedure
 
@@ -300,8 +312,12 @@ def procedure_update(*, actor: Actor, procedure: Procedure, spec: ProcedureSpec)
     after = procedure_snapshot(procedure)
     if after != before:
         audit_record(
-            actor=actor, action="catalog.procedure_update", object_type="Procedure",
-            object_id=procedure.pk, before=before, after=after,
+            actor=actor,
+            action="catalog.procedure_update",
+            object_type="Procedure",
+            object_id=procedure.pk,
+            before=before,
+            after=after,
         )
     return procedure
 
@@ -313,21 +329,33 @@ def procedure_set_process(
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     errors = process_errors(procedure.time_limit_days, steps)
     agencies = _agency_map(s.agency_code for s in steps)
-    errors += [f"Không có cơ quan mã {s.agency_code}" for s in steps
-               if s.agency_code and s.agency_code not in agencies]
+    errors += [
+        f"Không có cơ quan mã {s.agency_code}"
+        for s in steps
+        if s.agency_code and s.agency_code not in agencies
+    ]
     if errors:
         raise ValidationFailed("; ".join(errors), code="process_invalid", details=errors)
     before = [(s.name, s.role, str(s.budget_days)) for s in procedure.steps.all()]
     ProcessStep.objects.filter(procedure=procedure).delete()
     ProcessStep.objects.bulk_create(
-        ProcessStep(procedure=procedure, order=i, name=nfc(s.name), role=s.role,
-                    agency=agencies.get(s.agency_code) if s.agency_code else None,
-                    level=s.level, budget_days=s.budget_days)
+        ProcessStep(
+            procedure=procedure,
+            order=i,
+            name=nfc(s.name),
+            role=s.role,
+            agency=agencies.get(s.agency_code) if s.agency_code else None,
+            level=s.level,
+            budget_days=s.budget_days,
+        )
         for i, s in enumerate(steps, start=1)
     )
     audit_record(
-        actor=actor, action="catalog.process_set", object_type="Procedure",
-        object_id=procedure.pk, before=before,
+        actor=actor,
+        action="catalog.process_set",
+        object_type="Procedure",
+        object_id=procedure.pk,
+        before=before,
         after=[(s.name, s.role, str(s.budget_days)) for s in steps],
     )
     return procedure
@@ -359,8 +387,11 @@ def procedure_publish(
     procedure.decision = nfc(decision)
     procedure.save(update_fields=["status", "valid_from", "decision", "updated_at"])
     audit_record(
-        actor=actor, action="catalog.procedure_publish", object_type="Procedure",
-        object_id=procedure.pk, before={"status": ProcedureStatus.DRAFT},
+        actor=actor,
+        action="catalog.procedure_publish",
+        object_type="Procedure",
+        object_id=procedure.pk,
+        before={"status": ProcedureStatus.DRAFT},
         after={"status": procedure.status, "valid_from": valid_from, "decision": decision},
     )
     return procedure
@@ -396,7 +427,8 @@ def procedure_amend(
     spec.status = ProcedureStatus.PUBLISHED
     spec.valid_from, spec.valid_to, spec.decision = effective, None, decision
     new = Procedure(
-        code=old.code, version=old.version + 1,
+        code=old.code,
+        version=old.version + 1,
         field=field_get_or_create(code=spec.field_code, name=spec.field_name),
         **_procedure_values(spec, agencies),
     )
@@ -406,15 +438,23 @@ def procedure_amend(
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
     audit_record(
-        actor=actor, action="catalog.procedure_amend", object_type="Procedure",
-        object_id=new.pk, before=procedure_snapshot(old), after=procedure_snapshot(new),
+        actor=actor,
+        action="catalog.procedure_amend",
+        object_type="Procedure",
+        object_id=new.pk,
+        before=procedure_snapshot(old),
+        after=procedure_snapshot(new),
     )
     return new
 
 
 @transaction.atomic
 def procedure_replace(
-    *, actor: Actor, procedure: Procedure, replacement: Procedure, effective: dt.date,
+    *,
+    actor: Actor,
+    procedure: Procedure,
+    replacement: Procedure,
+    effective: dt.date,
     decision: str,
 ) -> Procedure:
     """Thay thế: another procedure (another code) takes over from ``effective``."""
@@ -429,8 +469,11 @@ def procedure_replace(
     old.decision = nfc(decision) or old.decision
     old.save(update_fields=["valid_to", "status", "replaced_by", "decision", "updated_at"])
     audit_record(
-        actor=actor, action="catalog.procedure_replace", object_type="Procedure",
-        object_id=old.pk, before={"status": ProcedureStatus.PUBLISHED},
+        actor=actor,
+        action="catalog.procedure_replace",
+        object_type="Procedure",
+        object_id=old.pk,
+        before={"status": ProcedureStatus.PUBLISHED},
         after={"status": old.status, "replaced_by": replacement.code, "decision": decision},
     )
     return old
@@ -449,8 +492,11 @@ def procedure_abolish(
     old.status = ProcedureStatus.ABOLISHED
     old.save(update_fields=["valid_to", "status", "updated_at"])
     audit_record(
-        actor=actor, action="catalog.procedure_abolish", object_type="Procedure",
-        object_id=old.pk, before={"status": ProcedureStatus.PUBLISHED},
+        actor=actor,
+        action="catalog.procedure_abolish",
+        object_type="Procedure",
+        object_id=old.pk,
+        before={"status": ProcedureStatus.PUBLISHED},
         after={"status": old.status, "valid_to": old.valid_to, "decision": decision},
     )
     return old
@@ -468,7 +514,8 @@ def catalog_import_specs(
     )
     if missing:
         raise ValidationFailed(
-            f"Không có cơ quan mã {', '.join(missing[:10])}", code="unknown_agency",
+            f"Không có cơ quan mã {', '.join(missing[:10])}",
+            code="unknown_agency",
             details=missing,
         )
     fields: dict[str, Field] = {f.code: f for f in Field.objects.all()}
@@ -496,8 +543,12 @@ def catalog_import_specs(
     for spec in specs:
         existing = current.get(spec.code)
         if existing is None:
-            p = Procedure(code=spec.code, version=1, field=fields[spec.field_code],
-                          **_procedure_values(spec, agencies))
+            p = Procedure(
+                code=spec.code,
+                version=1,
+                field=fields[spec.field_code],
+                **_procedure_values(spec, agencies),
+            )
             p.refresh_search_text()
             fresh.append((p, spec))
             continue
@@ -509,23 +560,49 @@ def catalog_import_specs(
     Procedure.objects.bulk_create([p for p, _ in fresh], batch_size=500)
     docs, fees, steps = [], [], []
     for p, spec in fresh:
-        docs += [RequiredDocument(procedure=p, order=i, name=d.name, originals=d.originals,
-                                  copies=d.copies, mandatory=d.mandatory)
-                 for i, d in enumerate(spec.documents, start=1)]
-        fees += [FeeItem(procedure=p, order=i, name=f.name, amount_vnd=f.amount_vnd)
-                 for i, f in enumerate(spec.fees, start=1)]
-        steps += [ProcessStep(procedure=p, order=i, name=s.name, role=s.role,
-                              agency=agencies.get(s.agency_code) if s.agency_code else None,
-                              level=s.level, budget_days=s.budget_days)
-                  for i, s in enumerate(spec.steps, start=1)]
+        docs += [
+            RequiredDocument(
+                procedure=p,
+                order=i,
+                name=d.name,
+                originals=d.originals,
+                copies=d.copies,
+                mandatory=d.mandatory,
+            )
+            for i, d in enumerate(spec.documents, start=1)
+        ]
+        fees += [
+            FeeItem(procedure=p, order=i, name=f.name, amount_vnd=f.amount_vnd)
+            for i, f in enumerate(spec.fees, start=1)
+        ]
+        steps += [
+            ProcessStep(
+                procedure=p,
+                order=i,
+                name=s.name,
+                role=s.role,
+                agency=agencies.get(s.agency_code) if s.agency_code else None,
+                level=s.level,
+                budget_days=s.budget_days,
+            )
+            for i, s in enumerate(spec.steps, start=1)
+        ]
         created += 1
     RequiredDocument.objects.bulk_create(docs, batch_size=2000)
     FeeItem.objects.bulk_create(fees, batch_size=2000)
     ProcessStep.objects.bulk_create(steps, batch_size=2000)
-    summary = {"rows": len(specs), "created": created, "updated": updated,
-               "unchanged": unchanged, "fields_created": len(new_fields)}
+    summary = {
+        "rows": len(specs),
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+        "fields_created": len(new_fields),
+    }
     audit_record(
-        actor=actor, action="catalog.import", object_type="Catalog", object_id=source or "-",
+        actor=actor,
+        action="catalog.import",
+        object_type="Catalog",
+        object_id=source or "-",
         after={**summary, "created_codes": [p.code for p, _ in fresh]},
     )
     return summary

@@ -21,6 +21,13 @@ class SearchableModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def refresh_search_text(self) -> None:
         for f in self._meta.concrete_fields:
             if isinstance(f, models.CharField | models.TextField) and f.name != "search_text":
@@ -30,10 +37,3 @@ class SearchableModel(models.Model):
         self.search_text = " ".join(
             fold(str(getattr(self, name) or "")) for name in self.SEARCH_FIELDS
         )
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.refresh_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -75,34 +75,78 @@ def code(v: int, z: int, y: int) -> str:
     return f"{v:03d}.{z:02d}.{y:02d}.{PROVINCE_GROUP}"
 
 
-def agency_rows(province_code: str, districts: list[tuple[str, str, list[tuple[str, str]]]]
-                ) -> list[AgencyRow]:
+def agency_rows(
+    province_code: str, districts: list[tuple[str, str, list[tuple[str, str]]]]
+) -> list[AgencyRow]:
     """All agencies of the demo province. ``districts``: (code, name, [(commune code, name)])."""
     rows = [
-        AgencyRow(code(0, 0, 0), "Ủy ban nhân dân tỉnh Bình Phước", "UBND tỉnh", "ubnd", 1,
-                  province_code),
-        AgencyRow(code(0, 1, 1), "Trung tâm Phục vụ hành chính công tỉnh Bình Phước",
-                  "TTPVHCC", "trung_tam", 1, province_code, code(0, 0, 1), True),
+        AgencyRow(
+            code(0, 0, 0), "Ủy ban nhân dân tỉnh Bình Phước", "UBND tỉnh", "ubnd", 1, province_code
+        ),
+        AgencyRow(
+            code(0, 1, 1),
+            "Trung tâm Phục vụ hành chính công tỉnh Bình Phước",
+            "TTPVHCC",
+            "trung_tam",
+            1,
+            province_code,
+            code(0, 0, 1),
+            True,
+        ),
     ]
     for n, name, short in DEPARTMENTS:
-        rows.append(AgencyRow(code(0, 0, n), name, short, "so_nganh", 1, province_code,
-                              code(0, 0, 0)))
+        rows.append(
+            AgencyRow(code(0, 0, n), name, short, "so_nganh", 1, province_code, code(0, 0, 0))
+        )
     for n, name, short in VERTICAL:
         rows.append(AgencyRow(code(0, 0, n), name, short, "nganh_doc", 1, province_code))
     for i, (d_code, d_name, communes) in enumerate(districts, start=1):
         y = 40 + i
         committee = code(0, 0, y)
-        rows.append(AgencyRow(committee, f"Ủy ban nhân dân {d_name}", f"UBND {d_name}", "ubnd",
-                              2, d_code))
-        rows.append(AgencyRow(code(0, 1, y), f"Bộ phận Một cửa {d_name}", f"Một cửa {d_name}",
-                              "mot_cua", 2, d_code, committee, True))
+        rows.append(
+            AgencyRow(committee, f"Ủy ban nhân dân {d_name}", f"UBND {d_name}", "ubnd", 2, d_code)
+        )
+        rows.append(
+            AgencyRow(
+                code(0, 1, y),
+                f"Bộ phận Một cửa {d_name}",
+                f"Một cửa {d_name}",
+                "mot_cua",
+                2,
+                d_code,
+                committee,
+                True,
+            )
+        )
         for z, office in DISTRICT_OFFICES:
-            rows.append(AgencyRow(code(0, z, y), f"{office} {d_name}", office, "phong", 2,
-                                  d_code, committee))
+            rows.append(
+                AgencyRow(
+                    code(0, z, y), f"{office} {d_name}", office, "phong", 2, d_code, committee
+                )
+            )
         for j, (c_code, c_name) in enumerate(communes, start=1):
             c_committee = code(j, 0, y)
-            rows.append(AgencyRow(c_committee, f"Ủy ban nhân dân {c_name}, {d_name}",
-                                  f"UBND {c_name}", "ubnd", 3, c_code, committee))
-            rows.append(AgencyRow(code(j, 1, y), f"Bộ phận Một cửa {c_name}, {d_name}",
-                                  f"Một cửa {c_name}", "mot_cua", 3, c_code, c_committee, True))
+            rows.append(
+                AgencyRow(
+                    c_committee,
+                    f"Ủy ban nhân dân {c_name}, {d_name}",
+                    f"UBND {c_name}",
+                    "ubnd",
+                    3,
+                    c_code,
+                    committee,
+                )
+            )
+            rows.append(
+                AgencyRow(
+                    code(j, 1, y),
+                    f"Bộ phận Một cửa {c_name}, {d_name}",
+                    f"Một cửa {c_name}",
+                    "mot_cua",
+                    3,
+                    c_code,
+                    c_committee,
+                    True,
+                )
+            )
     return rows

@@ -40,8 +40,12 @@ def _agencies() -> int:
         if row.code in existing:
             continue
         agency = Agency(
-            code=row.code, name=row.name, short_name=row.short_name, kind=row.kind,
-            level=row.level, unit=units[row.unit_code],
+            code=row.code,
+            name=row.name,
+            short_name=row.short_name,
+            kind=row.kind,
+            level=row.level,
+            unit=units[row.unit_code],
             parent=by_code.get(row.parent_code) if row.parent_code else None,
             receives_dossiers=row.receives_dossiers,
         )
@@ -90,8 +94,13 @@ def demo_load(*, seed: int = 2022) -> dict[str, Any]:
         agencies = _agencies()
         catalog = catalog_import_specs(actor=None, specs=demo_catalog(seed), source="demo")
         username, password = _admin_user()
-        audit_record(actor=None, action="demo.load", object_type="Demo", object_id=seed,
-                     after={"units": units, "agencies_created": agencies, "catalog": catalog})
+        audit_record(
+            actor=None,
+            action="demo.load",
+            object_type="Demo",
+            object_id=seed,
+            after={"units": units, "agencies_created": agencies, "catalog": catalog},
+        )
     return {
         "units": units,
         "calendar": cal.code,

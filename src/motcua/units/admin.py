@@ -6,7 +6,16 @@ from motcua.units.models import AdministrativeUnit, Agency
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(FoldedSearchAdmin):
-    list_display = ("code", "name", "kind", "level", "parent", "valid_from", "valid_to", "successor")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "level",
+        "parent",
+        "valid_from",
+        "valid_to",
+        "successor",
+    )
     list_filter = ("level", "kind", "valid_to")
     list_select_related = ("parent", "successor")
     raw_id_fields = ("parent", "successor")

@@ -42,19 +42,31 @@ class AdministrativeUnit(SearchableModel):
     kind = models.CharField("loại", max_length=10, choices=UnitKind.choices)
     level = models.PositiveSmallIntegerField("cấp", choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name="đơn vị cấp trên",
     )
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     successor = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
         verbose_name="sáp nhập vào",
     )
     source = models.CharField("nguồn dữ liệu", max_length=200, blank=True)
     calendar = models.ForeignKey(
-        "worktime.WorkCalendar", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="units", verbose_name="lịch làm việc",
+        "worktime.WorkCalendar",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="units",
+        verbose_name="lịch làm việc",
         help_text="Thường đặt ở cấp tỉnh; đơn vị cấp dưới dùng lịch của cấp trên.",
     )
 
@@ -64,11 +76,13 @@ class AdministrativeUnit(SearchableModel):
         ordering = ["level", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["level", "code", "valid_from"], name="unit_code_valid_from_unique",
+                fields=["level", "code", "valid_from"],
+                name="unit_code_valid_from_unique",
             ),
             # NULL valid_from ("since ever") must be unique too; SQLite has no NULLS NOT DISTINCT
             models.UniqueConstraint(
-                fields=["level", "code"], condition=models.Q(valid_from__isnull=True),
+                fields=["level", "code"],
+                condition=models.Q(valid_from__isnull=True),
                 name="unit_code_unique_open_start",
             ),
             models.CheckConstraint(
@@ -109,18 +123,28 @@ class Agency(SearchableModel):
     kind = models.CharField("loại cơ quan", max_length=12, choices=AgencyKind.choices)
     level = models.PositiveSmallIntegerField("cấp", choices=Level.choices)
     unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="agencies",
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="agencies",
         verbose_name="địa bàn",
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name="cơ quan cấp trên",
     )
     receives_dossiers = models.BooleanField("tiếp nhận hồ sơ", default=False)
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     successor = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
         verbose_name="cơ quan kế thừa",
     )
     needs_review = models.BooleanField("cần rà soát (tạo khi nhập dữ liệu)", default=False)

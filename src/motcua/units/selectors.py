@@ -43,8 +43,10 @@ def unit_current(unit: AdministrativeUnit, *, on: dt.date | None = None) -> Admi
     while unit.successor_id is not None and (
         on is None or (unit.valid_to is not None and unit.valid_to < on)
     ):
-        assert unit.successor is not None
-        unit = unit.successor
+        successor = unit.successor
+        if successor is None:
+            break
+        unit = successor
         if unit.pk in seen:
             break
         seen.add(unit.pk)

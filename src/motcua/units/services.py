@@ -77,9 +77,9 @@ def divisions_2022_load(*, actor: Actor, detail_province: int = 70) -> dict[str,
     created = 0
     provinces: dict[int, AdministrativeUnit] = {}
     for p in data["provinces_2022"]:
-        unchanged = merges[str(p["code"])] == p["code"] and list(merges.values()).count(
-            p["code"]
-        ) == 1
+        unchanged = (
+            merges[str(p["code"])] == p["code"] and list(merges.values()).count(p["code"]) == 1
+        )
         unit, new = _upsert(
             code=str(p["code"]),
             valid_from=None,
@@ -139,8 +139,11 @@ def divisions_2022_load(*, actor: Actor, detail_province: int = 70) -> dict[str,
         "created": created,
     }
     audit_record(
-        actor=actor, action="units.load_2022", object_type="AdministrativeUnit",
-        object_id=detail["code"], after=summary,
+        actor=actor,
+        action="units.load_2022",
+        object_type="AdministrativeUnit",
+        object_id=detail["code"],
+        after=summary,
     )
     return summary
 
@@ -223,8 +226,11 @@ def divisions_current_load(*, actor: Actor) -> dict[str, int]:
         "merged": merged,
     }
     audit_record(
-        actor=actor, action="units.load_current", object_type="AdministrativeUnit",
-        object_id="VN", after=summary,
+        actor=actor,
+        action="units.load_current",
+        object_type="AdministrativeUnit",
+        object_id="VN",
+        after=summary,
     )
     return summary
 
@@ -239,9 +245,7 @@ def unit_merge(
     if source.pk == target.pk:
         raise ValidationFailed("Không thể sáp nhập một đơn vị vào chính nó", code="merge_self")
     if source.level != target.level:
-        raise ValidationFailed(
-            "Chỉ sáp nhập các đơn vị cùng cấp", code="merge_level_mismatch"
-        )
+        raise ValidationFailed("Chỉ sáp nhập các đơn vị cùng cấp", code="merge_level_mismatch")
     if target.valid_to is not None and target.valid_to < effective:
         raise ValidationFailed(
             "Đơn vị nhận sáp nhập đã hết hiệu lực vào ngày sáp nhập", code="merge_target_ended"
@@ -260,14 +264,19 @@ def unit_merge(
         )
     source.save(update_fields=["valid_to", "successor"])
     audit_record(
-        actor=actor, action="units.merge", object_type="AdministrativeUnit", object_id=source.pk,
-        before=before, after={"valid_to": source.valid_to, "successor": target.pk},
+        actor=actor,
+        action="units.merge",
+        object_type="AdministrativeUnit",
+        object_id=source.pk,
+        before=before,
+        after={"valid_to": source.valid_to, "successor": target.pk},
     )
     return source
 
 
-def agency_get_or_create_for_import(*, code: str, name: str = "", level: int | None = None
-                                    ) -> tuple[Agency, bool]:
+def agency_get_or_create_for_import(
+    *, code: str, name: str = "", level: int | None = None
+) -> tuple[Agency, bool]:
     """Used by imports: link a known agency or create an 'imported, needs review' one."""
     agency = Agency.objects.filter(code=code).first()
     if agency is not None:
@@ -276,8 +285,12 @@ def agency_get_or_create_for_import(*, code: str, name: str = "", level: int | N
     if unit is None:
         raise ValidationFailed("Chưa có đơn vị hành chính nào để gắn cơ quan", code="no_units")
     agency = Agency(
-        code=code, name=name or f"Cơ quan {code} (nhập từ dữ liệu cũ)",
-        kind="so_nganh", level=level or Level.PROVINCE, unit=unit, needs_review=True,
+        code=code,
+        name=name or f"Cơ quan {code} (nhập từ dữ liệu cũ)",
+        kind="so_nganh",
+        level=level or Level.PROVINCE,
+        unit=unit,
+        needs_review=True,
     )
     agency.save()
     return agency, True

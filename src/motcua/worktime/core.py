@@ -77,8 +77,9 @@ def parse_intervals(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[int, int], 
         start, end = parse_hhmm(start_text), parse_hhmm(end_text)
         if end <= start:
             raise WorktimeError(
-                "bad_interval", f"Khoảng giờ làm việc {start_text}–{end_text} có giờ kết thúc "
-                "không sau giờ bắt đầu"
+                "bad_interval",
+                f"Khoảng giờ làm việc {start_text}–{end_text} có giờ kết thúc "
+                "không sau giờ bắt đầu",
             )
         if out and start < out[-1][1]:
             raise WorktimeError(
@@ -160,7 +161,8 @@ class Calendar:
                 "zone_not_fixed", f"Múi giờ {spec.zone} đổi giờ trong khoảng năm của lịch"
             )
         offset_td = offsets.pop()
-        assert offset_td is not None
+        if offset_td is None:
+            raise WorktimeError("zone_not_fixed", f"Không xác định được múi giờ {spec.zone}")
         set_ = object.__setattr__
         set_(self, "spec", spec)
         set_(self, "offset", int(offset_td.total_seconds()))
@@ -322,9 +324,7 @@ def normalise_pauses(pauses: Iterable[PauseTs]) -> list[PauseTs]:
     return merged
 
 
-def due_ts(
-    calendar: Calendar, start: int, budget: int, pauses: Sequence[PauseTs] = ()
-) -> int:
+def due_ts(calendar: Calendar, start: int, budget: int, pauses: Sequence[PauseTs] = ()) -> int:
     """Unix-seconds core of :func:`due`: ``budget`` working seconds from ``start``."""
     target = calendar.position(start) + budget
     if pauses:
@@ -341,9 +341,7 @@ def due_ts(
     return result
 
 
-def due(
-    calendar: Calendar, start: datetime, days: float, pauses: Sequence[Pause] = ()
-) -> datetime:
+def due(calendar: Calendar, start: datetime, days: float, pauses: Sequence[Pause] = ()) -> datetime:
     """The due instant of a time limit of ``days`` working days started at ``start``."""
     budget = calendar.budget_seconds(days)
     pause_ts = [(to_ts(a), to_ts(b)) for a, b in pauses] if pauses else ()

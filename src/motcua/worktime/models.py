@@ -33,21 +33,27 @@ class WorkCalendar(models.Model):
     code = models.SlugField("mã lịch", max_length=40, unique=True)
     name = models.CharField("tên lịch", max_length=200)
     is_default = models.BooleanField(
-        "lịch mặc định", default=False,
+        "lịch mặc định",
+        default=False,
         help_text="Lịch dùng khi đơn vị hay lệnh không chỉ định lịch nào.",
     )
     hours = models.CharField(
-        "giờ làm việc", max_length=200, default="07:00-11:30, 13:30-17:00",
+        "giờ làm việc",
+        max_length=200,
+        default="07:00-11:30, 13:30-17:00",
         validators=[validate_hours],
-        help_text="Các khoảng giờ trong ngày, cách nhau bởi dấu phẩy, ví dụ 07:00-11:30, 13:30-17:00",
+        help_text="Các khoảng giờ trong ngày, cách nhau bởi dấu phẩy, "
+        "ví dụ 07:00-11:30, 13:30-17:00",
     )
     use_national_holidays = models.BooleanField(
-        "áp dụng ngày lễ, Tết quốc gia", default=True,
+        "áp dụng ngày lễ, Tết quốc gia",
+        default=True,
         help_text="Ngày lễ theo Bộ luật Lao động và các ngày hoán đổi do Chính phủ quyết định "
         "(thư viện holidays, VN).",
     )
     round_to_end_of_day = models.BooleanField(
-        "làm tròn hạn đến cuối ngày làm việc", default=False,
+        "làm tròn hạn đến cuối ngày làm việc",
+        default=False,
         help_text="Cách tính theo Bộ luật Dân sự (Điều 147–148): hạn kết thúc vào cuối ngày.",
     )
     first_year = models.PositiveSmallIntegerField("từ năm", default=2000)
@@ -59,7 +65,8 @@ class WorkCalendar(models.Model):
         verbose_name_plural = "lịch làm việc"
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True),
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
                 name="one_default_calendar",
             ),
             models.CheckConstraint(

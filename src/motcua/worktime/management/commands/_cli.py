@@ -13,15 +13,19 @@ from motcua.worktime.core import Calendar, WorktimeError
 
 
 class WorktimeCommand(BaseCommand):
-    requires_system_checks: list[str] = []  # noqa: RUF012 - Django's own attribute
+    requires_system_checks: list[str] = []
 
     def add_calendar_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--calendar", default=None,
+            "--calendar",
+            default=None,
             help="Mã lịch làm việc đã lưu; mặc định là lịch quốc gia dựng sẵn.",
         )
         parser.add_argument(
-            "--pause", action="append", default=[], metavar="START/END",
+            "--pause",
+            action="append",
+            default=[],
+            metavar="START/END",
             help="Khoảng tạm dừng (ISO 8601), có thể lặp lại.",
         )
 

@@ -1,0 +1,61 @@
+"""The demo province has the seed's shape, is deterministic and idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from motcua.catalog.models import Procedure
+from motcua.catalog.selectors import catalog_counts
+from motcua.demo.catalog_gen import demo_catalog
+from motcua.demo.services import demo_load
+from motcua.units.models import Agency, Level
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalog_has_the_seeds_shape() -> None:
+    demo_load()
+    counts = catalog_counts(on=dt.date(2022, 6, 30))
+    assert counts["total"]["total"] == 1784
+    assert (counts["province"]["total"], counts["province"]["vertical"]) == (1446, 26)
+    assert (counts["district"]["total"], counts["district"]["vertical"]) == (244, 6)
+    assert (counts["commune"]["total"], counts["commune"]["vertical"]) == (94, 14)
+    assert counts["total"]["inter_level"] == 53
+    assert counts["total"]["online"] == 1651
+    # every procedure has an internal process that adds up to its time limit
+    for p in Procedure.objects.prefetch_related("steps"):
+        assert sum(s.budget_days for s in p.steps.all()) == p.time_limit_days
+
+
+def test_agencies_of_the_demo_province() -> None:
+    demo_load()
+    assert Agency.objects.filter(kind="so_nganh").count() == 20
+    assert Agency.objects.filter(kind="mot_cua", level=Level.DISTRICT).count() == 11
+    assert Agency.objects.filter(kind="mot_cua", level=Level.COMMUNE).count() == 111
+    center = Agency.objects.get(kind="trung_tam")
+    assert center.receives_dossiers
+    assert center.code.endswith(".H10")
+
+
+def test_deterministic_and_idempotent() -> None:
+    assert demo_catalog(2022) == demo_catalog(2022)
+    assert demo_catalog(2022) != demo_catalog(7)
+    demo_load()
+    n = (Procedure.objects.count(), Agency.objects.count())
+    second = demo_load()
+    assert second["catalog"]["created"] == 0
+    assert second["catalog"]["unchanged"] == 1784
+    assert (Procedure.objects.count(), Agency.objects.count()) == n
+
+
+def test_demo_command_prints_login(capsys: pytest.CaptureFixture[str], settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.VAR_DIR = tmp_path
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "Tên đăng nhập: admin" in out
+    assert "Mật khẩu:" in out
+    assert "1784 thủ tục" in out
+    assert (tmp_path / "demo-credentials.txt").read_text().startswith("username: admin")
