@@ -12,7 +12,12 @@ import pytest
 
 
 def motcua(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MOTCUA_VAR_DIR": str(tmp_path)}
+    # the console script is its own process: give it its own SQLite file, not the test database
+    env = {
+        **os.environ,
+        "MOTCUA_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
     return subprocess.run(
         [sys.executable, "-m", "motcua", *args],
         input=stdin,
