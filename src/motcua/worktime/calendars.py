@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from motcua.worktime.core import (
     Calendar,
     CalendarSpec,
@@ -30,6 +32,7 @@ def calendar_spec(calendar: WorkCalendar) -> CalendarSpec:
 def calendar_get(code: str | None = None) -> Calendar:
     """The compiled calendar named ``code``; without a code the stored default, or the built-in
     national default when no calendar is stored. Compiled tables are memoised by content."""
+    code = code or settings.MOTCUA_DEFAULT_CALENDAR
     if code:
         stored = WorkCalendar.objects.filter(code=code).first()
         if stored is None:

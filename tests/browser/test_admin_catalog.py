@@ -1,0 +1,35 @@
+"""A province administrator logs in and finds a procedure without typing diacritics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from motcua.catalog.services import catalog_import_specs
+from tests.factories import UserFactory, procedure_spec
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_admin_login_and_search(live_server: Any, page: Any, shot: Any) -> None:
+    UserFactory(username="quantri", superuser=True)
+    catalog_import_specs(
+        actor=None,
+        specs=[
+            procedure_spec("1.000001"),
+            procedure_spec("1.000002", name="Đăng ký khai sinh"),
+        ],
+        source="t",
+    )
+    page.goto(f"{live_server.url}/admin/login/")
+    assert "Đăng nhập" in page.content()
+    page.fill("#id_username", "quantri")
+    page.fill("#id_password", "mat-khau-thu-nghiem-1")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/catalog/procedure/?q=thanh+lap")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    assert "Thành lập Văn phòng công chứng" in rows.first.inner_text()
+    path = shot("admin-catalog-search")
+    assert path.stat().st_size > 10_000
