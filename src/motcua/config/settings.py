@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "motcua.worktime",
     "motcua.units",
     "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.backoffice",
     "motcua.demo",
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from motcua.core.models import SearchableModel
@@ -158,3 +159,38 @@ class Agency(SearchableModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Role(models.TextChoices):
+    COUNTER = "mot_cua", "Cán bộ một cửa"
+    SPECIALIST = "chuyen_vien", "Chuyên viên"
+    LEADER = "lanh_dao", "Lãnh đạo"
+    AGENCY_ADMIN = "quan_tri_co_quan", "Quản trị cơ quan"
+    PROVINCE_ADMIN = "quan_tri_tinh", "Quản trị cấp tỉnh"
+
+
+class Membership(models.Model):
+    """A staff member's role in an agency. Every back-office permission is scoped by these rows;
+    a province administrator's membership covers every agency under the agency's unit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="người dùng",
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name="cơ quan"
+    )
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    active = models.BooleanField("đang hoạt động", default=True)
+
+    class Meta:
+        verbose_name = "vai trò cán bộ"
+        verbose_name_plural = "vai trò cán bộ"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.agency}"

@@ -15,12 +15,17 @@ from motcua.worktime.core import (
 )
 from motcua.worktime.models import CalendarDay, DayKind, WorkCalendar, split_hours
 
+_by_content: dict[tuple[object, ...], Calendar] = {}
 
-def calendar_spec(calendar: WorkCalendar) -> CalendarSpec:
-    days = list(CalendarDay.objects.filter(calendar=calendar).values_list("date", "kind"))
+
+def calendar_spec(
+    calendar: WorkCalendar, days: list[tuple[object, str]] | None = None
+) -> CalendarSpec:
+    if days is None:
+        days = list(CalendarDay.objects.filter(calendar=calendar).values_list("date", "kind"))
     return national_spec(
-        extra_days_off=[d for d, k in days if k == DayKind.OFF],
-        extra_working_days=[d for d, k in days if k == DayKind.WORKING],
+        extra_days_off=[d for d, k in days if k == DayKind.OFF],  # type: ignore[misc]
+        extra_working_days=[d for d, k in days if k == DayKind.WORKING],  # type: ignore[misc]
         intervals=parse_intervals(split_hours(calendar.hours)),
         round_to_end_of_day=calendar.round_to_end_of_day,
         first_year=calendar.first_year,
@@ -37,8 +42,30 @@ def calendar_get(code: str | None = None) -> Calendar:
         stored = WorkCalendar.objects.filter(code=code).first()
         if stored is None:
             raise WorktimeError("unknown_calendar", f"Không có lịch làm việc mã {code!r}")
-        return compile_calendar(calendar_spec(stored))
-    default = WorkCalendar.objects.filter(is_default=True).first()
-    if default is None:
-        return national_calendar()
-    return compile_calendar(calendar_spec(default))
+    else:
+        stored = WorkCalendar.objects.filter(is_default=True).first()
+        if stored is None:
+            return national_calendar()
+    return _compiled_for(stored)
+
+
+def _compiled_for(stored: WorkCalendar) -> Calendar:
+    """Two small queries per call; the tables are rebuilt only when the content changed."""
+    days = sorted(CalendarDay.objects.filter(calendar=stored).values_list("date", "kind"))
+    key = (
+        stored.pk,
+        stored.updated_at,
+        stored.hours,
+        stored.round_to_end_of_day,
+        stored.use_national_holidays,
+        stored.first_year,
+        stored.last_year,
+        tuple(days),
+    )
+    cal = _by_content.get(key)
+    if cal is None:
+        if len(_by_content) > 64:
+            _by_content.clear()
+        cal = compile_calendar(calendar_spec(stored, days))  # type: ignore[arg-type]
+        _by_content[key] = cal
+    return cal

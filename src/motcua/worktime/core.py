@@ -27,6 +27,7 @@ Asia/Ho_Chi_Minh since 1975), which the constructor checks.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -423,6 +424,7 @@ def due_batch(
 # ---- the national default --------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=16)
 def national_holidays(first_year: int, last_year: int) -> tuple[frozenset[date], frozenset[date]]:
     """Public holidays (with observed and substituted days off) and the government's make-up
     working Saturdays, from the ``holidays`` package (country VN)."""
@@ -471,6 +473,7 @@ def national_spec(
     )
 
 
+@functools.lru_cache(maxsize=1)
 def national_calendar() -> Calendar:
     """The built-in national default: VN public holidays, the government's swaps, default hours."""
     return compile_calendar(national_spec())

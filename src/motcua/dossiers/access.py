@@ -1,0 +1,107 @@
+"""Who may see and do what: every back-office path asks these functions, never the ORM directly.
+
+A staff member holds roles in agencies (``units.Membership``). A province administrator's role
+covers every agency serving the units under their agency's unit. Superusers see everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from motcua.core.errors import NotFound, PermissionDenied
+from motcua.dossiers.models import Consultation, Dossier, DossierStep
+from motcua.units.models import Agency, Membership, Role
+from motcua.units.selectors import unit_subtree_ids
+
+Actor = AbstractBaseUser | AnonymousUser
+
+#: The role that acts on each kind of internal-process step.
+STEP_ROLE = {
+    "tiep_nhan": Role.COUNTER,
+    "tra_ket_qua": Role.COUNTER,
+    "chuyen_vien": Role.SPECIALIST,
+    "lien_thong": Role.SPECIALIST,
+    "lanh_dao_phong": Role.LEADER,
+    "lanh_dao": Role.LEADER,
+}
+
+
+def is_superuser(actor: Actor | None) -> bool:
+    return bool(
+        actor is not None
+        and getattr(actor, "is_superuser", False)
+        and getattr(actor, "is_active", False)
+    )
+
+
+def agency_ids_for(actor: Actor | None, roles: Iterable[str] | None = None) -> set[int] | None:
+    """Agencies where ``actor`` holds one of ``roles`` (any role when None); None = all."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return set()
+    if is_superuser(actor):
+        return None
+    rows = Membership.objects.filter(user_id=actor.pk, active=True)
+    if roles is not None:
+        rows = rows.filter(role__in=list(roles))
+    ids: set[int] = set()
+    for m in rows.select_related("agency__unit"):
+        if m.role == Role.PROVINCE_ADMIN:
+            ids.update(
+                Agency.objects.filter(unit_id__in=unit_subtree_ids(m.agency.unit)).values_list(
+                    "pk", flat=True
+                )
+            )
+        ids.add(m.agency_id)
+    return ids
+
+
+def has_role(actor: Actor | None, agency: Agency, role: str) -> bool:
+    if is_superuser(actor):
+        return True
+    ids = agency_ids_for(actor, [role])
+    return ids is None or agency.pk in ids
+
+
+def require_role(actor: Actor | None, agency: Agency, *roles: str) -> None:
+    if not any(has_role(actor, agency, r) for r in roles):
+        names = ", ".join(Role(r).label for r in roles)
+        raise PermissionDenied(
+            f"Bạn không có vai trò {names} tại {agency.name}", code="permission_denied"
+        )
+
+
+def require_step_role(actor: Actor | None, step: DossierStep) -> None:
+    require_role(actor, step.agency, STEP_ROLE.get(step.role, Role.SPECIALIST))
+
+
+def dossiers_visible_to(actor: Actor | None) -> QuerySet[Dossier]:
+    """The one scoping rule of the web, the API and the CLI: a dossier is visible to staff of
+    its receiving desk, its lead agency, any agency with a step in it, or consulted on it."""
+    ids = agency_ids_for(actor)
+    if ids is None:
+        return Dossier.objects.all()
+    if not ids:
+        return Dossier.objects.none()
+    step_dossiers = DossierStep.objects.filter(agency_id__in=ids).values("dossier_id")
+    consulted = Consultation.objects.filter(to_agency_id__in=ids).values("dossier_id")
+    return Dossier.objects.filter(
+        Q(receiving_agency_id__in=ids)
+        | Q(processing_agency_id__in=ids)
+        | Q(pk__in=step_dossiers)
+        | Q(pk__in=consulted)
+    )
+
+
+def dossier_get_for(actor: Actor | None, code_or_pk: str | int) -> Dossier:
+    """A dossier the actor may see, or NotFound (never reveals that others exist)."""
+    qs = dossiers_visible_to(actor)
+    text = str(code_or_pk)
+    dossier = (
+        qs.filter(code=text).first() if not text.isdigit() else qs.filter(pk=int(text)).first()
+    )
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ", code="dossier_not_found")
+    return dossier

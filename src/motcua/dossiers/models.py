@@ -1,0 +1,486 @@
+"""Dossiers (hồ sơ), their steps, events, documents and legal forms.
+
+Rows only: every change of state goes through ``services`` (one transaction: the state, the event
+row and the outbox row together); reads that cross a permission boundary go through ``selectors``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from motcua.catalog.models import Procedure
+from motcua.core.models import SearchableModel
+from motcua.units.models import Agency
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "Trực tuyến"
+    COUNTER = "counter", "Trực tiếp tại Bộ phận Một cửa"
+    POSTAL = "postal", "Qua dịch vụ bưu chính"
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "Đã nộp trực tuyến, chờ tiếp nhận"
+    NEEDS_COMPLETION = "needs_completion", "Chờ người nộp hoàn thiện (chưa tiếp nhận)"
+    REFUSED = "refused", "Từ chối tiếp nhận"
+    IN_PROGRESS = "in_progress", "Đang giải quyết"
+    AWAITING_SUPPLEMENT = "awaiting_supplement", "Chờ bổ sung hồ sơ (tạm dừng)"
+    RESOLVED = "resolved", "Đã có kết quả"
+    WITHDRAWN = "withdrawn", "Đã rút / dừng giải quyết"
+    RETURNED = "returned", "Trả lại, không giải quyết"
+
+
+#: Statuses of a dossier that has been received and is not finished.
+OPEN_STATUSES = (Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT)
+#: Statuses that end a received dossier (finished_at is set).
+FINISHED_STATUSES = (Status.RESOLVED, Status.WITHDRAWN, Status.RETURNED)
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", "Cá nhân"
+    ORGANISATION = "organisation", "Tổ chức"
+
+
+class Applicant(SearchableModel):
+    """A person or organisation that files dossiers (the register the forms draw from)."""
+
+    SEARCH_FIELDS = ("name", "id_number", "phone")
+    kind = models.CharField(
+        "loại", max_length=14, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    name = models.CharField("họ tên / tên tổ chức", max_length=255)
+    id_number = models.CharField("số định danh (CCCD / mã số)", max_length=20, db_index=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    address = models.CharField("địa chỉ", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "người nộp hồ sơ"
+        verbose_name_plural = "người nộp hồ sơ"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "id_number"], name="applicant_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_number})"
+
+
+class Dossier(SearchableModel):
+    SEARCH_FIELDS = ("code", "applicant_name", "applicant_id_number")
+
+    code = models.CharField("mã hồ sơ", max_length=60, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="dossiers", verbose_name="thủ tục"
+    )
+    applicant = models.ForeignKey(
+        Applicant, on_delete=models.PROTECT, related_name="dossiers", verbose_name="người nộp"
+    )
+    # copies on the dossier: what the forms print, as it was at intake
+    applicant_name = models.CharField("người nộp", max_length=255)
+    applicant_id_number = models.CharField("số định danh", max_length=20)
+    proxy_name = models.CharField("người được ủy quyền nộp", max_length=255, blank=True)
+    proxy_id_number = models.CharField(
+        "số định danh người được ủy quyền", max_length=20, blank=True
+    )
+    request = models.TextField("nội dung yêu cầu", blank=True)
+    channel = models.CharField("hình thức nộp", max_length=10, choices=Channel.choices)
+    receiving_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+        verbose_name="nơi tiếp nhận",
+    )
+    processing_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="processed_dossiers",
+        verbose_name="cơ quan chủ trì giải quyết",
+    )
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, db_index=True)
+    sets = models.PositiveSmallIntegerField("số bộ hồ sơ", default=1)
+    submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
+    received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True, db_index=True)
+    handed_over_at = models.DateTimeField("chuyển cơ quan giải quyết lúc", null=True, blank=True)
+    clock_started_at = models.DateTimeField("bắt đầu tính thời hạn", null=True, blank=True)
+    due_at = models.DateTimeField("hạn giải quyết", null=True, blank=True, db_index=True)
+    appointment_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
+    paused_at = models.DateTimeField("tạm dừng từ", null=True, blank=True)
+    pauses = models.JSONField("các khoảng tạm dừng (ISO)", default=list, blank=True)
+    finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True, db_index=True)
+    returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
+    return_method = models.CharField("hình thức nhận kết quả", max_length=80, blank=True)
+    result_place = models.CharField("nơi trả kết quả", max_length=255, blank=True)
+    book_number = models.PositiveIntegerField("số thứ tự sổ theo dõi", null=True, blank=True)
+    book_year = models.PositiveSmallIntegerField("năm sổ theo dõi", null=True, blank=True)
+    online_payment_vnd = models.BigIntegerField("đã thanh toán trực tuyến (đồng)", default=0)
+    version = models.PositiveIntegerField("phiên bản", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "hồ sơ"
+        verbose_name_plural = "hồ sơ"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_desk_recv"),
+            models.Index(fields=["processing_agency", "status"], name="dossier_proc_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receiving_agency", "book_year", "book_number"],
+                name="dossier_book_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"Hồ sơ #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", "Chưa đến"
+    ACTIVE = "active", "Đang xử lý"
+    DONE = "done", "Đã xong"
+    SENT_BACK = "sent_back", "Trả lại bước trước"
+    CANCELLED = "cancelled", "Hủy"
+
+
+class StepOutcome(models.TextChoices):
+    EARLY = "early", "Trước hạn"
+    ON_TIME = "on_time", "Đúng hạn"
+    LATE = "late", "Quá hạn"
+
+
+class StepKind(models.TextChoices):
+    PLANNED = "planned", "Theo quy trình"
+    PARALLEL = "parallel", "Liên thông đồng thời"
+    TRANSFER = "transfer", "Chuyển cơ quan khác"
+
+
+class DossierStep(models.Model):
+    """One step of a dossier's internal process, with its own budget and due instant."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="steps", verbose_name="hồ sơ"
+    )
+    order = models.PositiveSmallIntegerField("thứ tự")
+    group = models.PositiveSmallIntegerField(
+        "nhóm song song",
+        default=0,
+        help_text="Các bước cùng nhóm (liên thông điện tử) được xử lý đồng thời.",
+    )
+    kind = models.CharField(
+        "loại bước", max_length=10, choices=StepKind.choices, default=StepKind.PLANNED
+    )
+    name = models.CharField("tên bước", max_length=255)
+    role = models.CharField("vai trò", max_length=16)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="dossier_steps", verbose_name="cơ quan xử lý"
+    )
+    budget_days = models.DecimalField("thời gian cho phép (ngày)", max_digits=6, decimal_places=2)
+    status = models.CharField(
+        "trạng thái",
+        max_length=10,
+        choices=StepStatus.choices,
+        default=StepStatus.PENDING,
+        db_index=True,
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossier_steps",
+        verbose_name="người xử lý",
+    )
+    started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
+    due_at = models.DateTimeField("hạn của bước", null=True, blank=True, db_index=True)
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+    outcome = models.CharField(
+        "kết quả so với thời hạn", max_length=8, choices=StepOutcome.choices, blank=True
+    )
+    note = models.TextField("ghi chú", blank=True)
+    task = models.CharField("nhiệm vụ (liên thông)", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "bước xử lý hồ sơ"
+        verbose_name_plural = "bước xử lý hồ sơ"
+        ordering = ["dossier", "order", "id"]
+        indexes = [models.Index(fields=["agency", "status", "due_at"], name="step_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.order}. {self.name}"
+
+
+class EventType(models.TextChoices):
+    """Stable values: reports and integrations read them."""
+
+    SUBMITTED = "submitted", "Nộp trực tuyến"
+    RECEIVED = "received", "Tiếp nhận"
+    RETURNED_FOR_COMPLETION = "returned_for_completion", "Hướng dẫn hoàn thiện (chưa tiếp nhận)"
+    REFUSED = "refused", "Từ chối tiếp nhận"
+    HANDED_OVER = "handed_over", "Chuyển cơ quan giải quyết"
+    STEP_STARTED = "step_started", "Bắt đầu bước"
+    STEP_ASSIGNED = "step_assigned", "Phân công"
+    STEP_DONE = "step_done", "Hoàn thành bước, chuyển tiếp"
+    STEP_SENT_BACK = "step_sent_back", "Trả lại bước trước"
+    TRANSFERRED = "transferred", "Chuyển cơ quan khác"
+    PARALLEL_DISPATCHED = "parallel_dispatched", "Chuyển liên thông đồng thời"
+    CONSULTATION_REQUESTED = "consultation_requested", "Lấy ý kiến cơ quan khác"
+    CONSULTATION_ANSWERED = "consultation_answered", "Trả lời ý kiến"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung (tạm dừng)"
+    SUPPLEMENT_RECEIVED = "supplement_received", "Nhận hồ sơ bổ sung"
+    APOLOGY_ISSUED = "apology_issued", "Xin lỗi, hẹn lại ngày trả"
+    RESOLVED = "resolved", "Có kết quả giải quyết"
+    RESULT_RETURNED = "result_returned", "Trả kết quả"
+    RETURNED_UNRESOLVED = "returned_unresolved", "Trả lại, không giải quyết"
+    WITHDRAWN = "withdrawn", "Rút / dừng giải quyết"
+    DOCUMENT_ADDED = "document_added", "Thêm tài liệu"
+    RATED = "rated", "Đánh giá"
+    DUE_RECOMPUTED = "due_recomputed", "Tính lại hạn (thay đổi lịch)"
+
+
+class DossierEvent(models.Model):
+    """Append-only history: who did what, when, from which status to which."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField("sự kiện", max_length=32, choices=EventType.choices)
+    at = models.DateTimeField("thời điểm", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField("người thực hiện", max_length=200)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    step = models.ForeignKey(
+        DossierStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    note = models.TextField("ghi chú", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "sự kiện hồ sơ"
+        verbose_name_plural = "sự kiện hồ sơ"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.get_type_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+class Outbox(models.Model):
+    """Messages to deliver after commit (notifications, national-portal sync)."""
+
+    topic = models.CharField(max_length=60, db_index=True)
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "thông điệp chờ gửi"
+        verbose_name_plural = "thông điệp chờ gửi"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"
+
+
+class DocumentKind(models.TextChoices):
+    INPUT_SCAN = "input_scan", "Bản quét hồ sơ giấy (số hóa)"
+    INPUT_ELECTRONIC = "input_electronic", "Thành phần hồ sơ điện tử"
+    SUPPLEMENT = "supplement", "Hồ sơ bổ sung"
+    RESULT_ELECTRONIC = "result_electronic", "Kết quả điện tử"
+    RESULT_PAPER_SCAN = "result_scan", "Bản quét kết quả giấy"
+
+
+class Document(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("loại", max_length=20, choices=DocumentKind.choices)
+    required_document = models.CharField("thành phần hồ sơ", max_length=500, blank=True)
+    name = models.CharField("tên tệp", max_length=255)
+    file = models.FileField("tệp", upload_to="dossiers/%Y/%m/")
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField("kích thước (byte)")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    pages = models.PositiveIntegerField("số trang", default=0)
+    reused_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reuses",
+        verbose_name="tái sử dụng từ kho dữ liệu",
+    )
+    signer = models.CharField("người ký", max_length=255, blank=True)
+    signed_at = models.DateTimeField("ngày ký", null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "tài liệu hồ sơ"
+        verbose_name_plural = "tài liệu hồ sơ"
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """A required document as checked at intake: submitted or not, originals and copies."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="checklist")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=500)
+    originals = models.PositiveSmallIntegerField(default=0)
+    copies = models.PositiveSmallIntegerField(default=0)
+    submitted = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["dossier", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormType(models.TextChoices):
+    RECEIPT = "01", "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+    SUPPLEMENT = "02", "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"
+    REFUSAL = "03", "Mẫu 03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ"
+    APOLOGY = "04", "Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả"
+    STOP = "05", "Mẫu 05 — Thông báo dừng giải quyết hồ sơ"
+    CONTROL = "06", "Mẫu 06 — Phiếu kiểm soát quá trình giải quyết hồ sơ"
+
+
+class IssuedForm(models.Model):
+    """A numbered legal form issued for a dossier (numbering per agency, form and year)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="forms")
+    form = models.CharField("mẫu", max_length=2, choices=FormType.choices)
+    number = models.PositiveIntegerField("số")
+    year = models.PositiveSmallIntegerField("năm")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("ngày lập")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField("nội dung", default=dict)
+
+    class Meta:
+        verbose_name = "phiếu, mẫu đã lập"
+        verbose_name_plural = "phiếu, mẫu đã lập"
+        ordering = ["dossier", "issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "form", "year", "number"], name="form_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} số {self.number}/{self.year}"
+
+
+class SupplementRequest(models.Model):
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="supplement_requests"
+    )
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at_intake = models.BooleanField(default=False)
+    items = models.JSONField("giấy tờ cần bổ sung", default=list)
+    reason = models.TextField("lý do")
+    contact = models.CharField("liên hệ", max_length=255, blank=True)
+    mode = models.CharField(
+        "cách tính lại thời hạn",
+        max_length=10,
+        choices=[("restart", "Tính lại từ đầu"), ("pause", "Tạm dừng")],
+    )
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"Yêu cầu bổ sung {self.dossier}"
+
+
+class Apology(models.Model):
+    """Mẫu 04: at most one per dossier (the return date can be re-set only once)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("lý do")
+    previous_appointment = models.DateTimeField()
+    new_appointment = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "văn bản xin lỗi"
+        verbose_name_plural = "văn bản xin lỗi"
+
+    def __str__(self) -> str:
+        return f"Xin lỗi {self.dossier}"
+
+
+class Consultation(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="consultations_received"
+    )
+    question = models.TextField("nội dung lấy ý kiến")
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField("hạn trả lời")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"Lấy ý kiến {self.to_agency} về {self.dossier}"
+
+
+class Rating(models.Model):
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField("mức hài lòng (1–5)")
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.score}"
+
+
+class Counter(models.Model):
+    """Sequences (dossier codes per agency and day, form numbers, tracking book numbers),
+    incremented atomically by ``services.counter_next``."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=120)
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}={self.value}"

@@ -1,0 +1,170 @@
+"""Reads over dossiers, always through the actor's scope (``access.dossiers_visible_to``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.text import fold
+from motcua.dossiers.access import STEP_ROLE, Actor, agency_ids_for, dossiers_visible_to
+from motcua.dossiers.models import (
+    OPEN_STATUSES,
+    Consultation,
+    Document,
+    DocumentKind,
+    Dossier,
+    DossierStep,
+    StepStatus,
+)
+from motcua.dossiers.services import calendar_for
+from motcua.units.models import Membership, Role
+from motcua.worktime import core as wt
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Derived from what is attached, never typed in."""
+
+    digitized: bool
+    reused: bool
+    electronic_result: bool
+
+
+def dossier_flags(dossier: Dossier) -> Flags:
+    docs = list(dossier.documents.values_list("kind", "reused_from_id"))
+    kinds = {k for k, _ in docs}
+    return Flags(
+        digitized=bool(kinds & {DocumentKind.INPUT_SCAN, DocumentKind.INPUT_ELECTRONIC}),
+        reused=any(r is not None for _, r in docs),
+        electronic_result=DocumentKind.RESULT_ELECTRONIC in kinds,
+    )
+
+
+def flags_annotations() -> dict[str, Any]:
+    """The same flags as SQL annotations, for lists and statistics."""
+    docs = Document.objects.filter(dossier=OuterRef("pk"))
+    return {
+        "is_digitized": Exists(
+            docs.filter(kind__in=[DocumentKind.INPUT_SCAN, DocumentKind.INPUT_ELECTRONIC])
+        ),
+        "is_reused": Exists(docs.filter(reused_from__isnull=False)),
+        "has_electronic_result": Exists(docs.filter(kind=DocumentKind.RESULT_ELECTRONIC)),
+    }
+
+
+@dataclass
+class QueueRow:
+    step: DossierStep
+    dossier: Dossier
+    seconds_left: int  # working seconds to the step's due instant; negative when overdue
+    dossier_seconds_left: int
+    overdue: bool
+    due_soon: bool  # within one working day
+    waiting_handover: bool
+
+
+def _left(cal: wt.Calendar, now: dt.datetime, due: dt.datetime | None) -> int:
+    if due is None:
+        return 0
+    if due >= now:
+        return wt.elapsed(cal, now, due)
+    return -wt.elapsed(cal, due, now)
+
+
+def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200) -> list[QueueRow]:
+    """The officer's queue: active steps of their agencies and roles, sorted by working time
+    left (overdue first); dossiers due within one working day are marked."""
+    moment = now or timezone.now()
+    ids = agency_ids_for(actor)
+    steps = DossierStep.objects.filter(
+        status=StepStatus.ACTIVE, dossier__status__in=[*OPEN_STATUSES, "resolved"]
+    )
+    if ids is not None:
+        roles = Membership.objects.filter(user_id=getattr(actor, "pk", None), active=True)
+        q = Q(pk__in=[])
+        for m in roles:
+            step_roles = [k for k, v in STEP_ROLE.items() if v == m.role]
+            if m.role in (Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN):
+                continue
+            q |= Q(agency_id=m.agency_id, role__in=step_roles)
+        steps = steps.filter(q)
+    steps = steps.exclude(
+        dossier__status="resolved",
+        role__in=["chuyen_vien", "lanh_dao", "lanh_dao_phong", "lien_thong"],
+    )
+    rows = []
+    for s in steps.select_related(
+        "dossier__procedure", "dossier__receiving_agency__unit", "agency"
+    ).order_by("due_at")[:limit]:
+        cal = calendar_for(s.dossier.receiving_agency)
+        left = _left(cal, moment, s.due_at)
+        d_left = _left(cal, moment, s.dossier.due_at)
+        rows.append(
+            QueueRow(
+                step=s,
+                dossier=s.dossier,
+                seconds_left=left,
+                dossier_seconds_left=d_left,
+                overdue=d_left < 0 or left < 0,
+                due_soon=0 <= d_left <= cal.day_seconds,
+                waiting_handover=bool(s.started_at and s.started_at > moment),
+            )
+        )
+    rows.sort(key=lambda r: (min(r.seconds_left, r.dossier_seconds_left), r.dossier.pk))
+    return rows
+
+
+def dossier_search(actor: Actor, query: str, *, limit: int = 100) -> QuerySet[Dossier]:
+    """By code, applicant name or ID number, without diacritics, within the actor's scope."""
+    qs = dossiers_visible_to(actor)
+    for word in fold(query).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs.select_related("procedure", "receiving_agency").order_by("-id")[:limit]
+
+
+def due_soon(actor: Actor, *, now: dt.datetime | None = None) -> list[Dossier]:
+    """Open dossiers of the actor's agencies due within one working day (or overdue)."""
+    moment = now or timezone.now()
+    out = []
+    for d in (
+        dossiers_visible_to(actor)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("receiving_agency__unit")
+    ):
+        cal = calendar_for(d.receiving_agency)
+        if _left(cal, moment, d.due_at) <= cal.day_seconds:
+            out.append(d)
+    return out
+
+
+def consultations_overdue(
+    actor: Actor, *, now: dt.datetime | None = None
+) -> QuerySet[Consultation]:
+    """Late answers, reported to the head of the one-stop desk."""
+    moment = now or timezone.now()
+    return Consultation.objects.filter(
+        dossier__in=dossiers_visible_to(actor), answered_at__isnull=True, due_at__lt=moment
+    ).select_related("dossier", "to_agency")
+
+
+def late_steps(dossier: Dossier) -> list[DossierStep]:
+    """The steps (and so the agencies) that overran their budget."""
+    return list(dossier.steps.filter(outcome="late").select_related("agency"))
+
+
+def tracking_book(
+    desk_id: int, year: int, *, first: dt.date | None = None, last: dt.date | None = None
+) -> QuerySet[Dossier]:
+    """Sổ theo dõi hồ sơ: a desk's received dossiers of a year, in book order."""
+    qs = Dossier.objects.filter(
+        receiving_agency_id=desk_id, book_year=year, book_number__isnull=False
+    )
+    if first:
+        qs = qs.filter(received_at__date__gte=first)
+    if last:
+        qs = qs.filter(received_at__date__lte=last)
+    return qs.select_related("procedure", "processing_agency", "applicant").order_by("book_number")
