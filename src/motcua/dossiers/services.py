@@ -313,7 +313,13 @@ def _applicant(data: ApplicantData) -> Applicant:
         raise ValidationFailed("; ".join(errors), code="bad_applicant", details=errors)
     applicant = Applicant.objects.filter(kind=data.kind, id_number=idn).first()
     if applicant is None:
-        applicant = Applicant(kind=data.kind, id_number=idn)
+        try:
+            with transaction.atomic():  # the same person at two counters at once
+                applicant = Applicant.objects.create(
+                    kind=data.kind, id_number=idn, name=nfc(data.name)
+                )
+        except IntegrityError:
+            applicant = Applicant.objects.get(kind=data.kind, id_number=idn)
     applicant.name = nfc(data.name)
     applicant.phone = nfc(data.phone)
     applicant.email = data.email.strip()
@@ -394,18 +400,17 @@ def _handover(cal: wt.Calendar, received: dt.datetime, channel: str) -> dt.datet
 def _create_steps(
     dossier: Dossier, procedure: Procedure, desk: Agency, lead: Agency, cal: wt.Calendar
 ) -> list[DossierStep]:
-    steps = []
-    for s in procedure.steps.select_related("agency").order_by("order"):
-        steps.append(
-            DossierStep.objects.create(
-                dossier=dossier,
-                order=s.order,
-                name=s.name,
-                role=s.role,
-                agency=_step_agency(s.role, s.level, s.agency, desk, lead),
-                budget_days=s.budget_days,
-            )
+    steps = [
+        DossierStep.objects.create(
+            dossier=dossier,
+            order=s.order,
+            name=s.name,
+            role=s.role,
+            agency=_step_agency(s.role, s.level, s.agency, desk, lead),
+            budget_days=s.budget_days,
         )
+        for s in procedure.steps.select_related("agency").order_by("order")
+    ]
     if not steps:
         steps.append(
             DossierStep.objects.create(
