@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "motcua.backoffice.context.staff",
             ],
         },
     },
@@ -143,6 +144,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+LOGIN_URL = "/dang-nhap/"
+LOGIN_REDIRECT_URL = "/can-bo/"
+LOGOUT_REDIRECT_URL = "/dang-nhap/"
+
+# MOTCUA_HANDOVER_CUTOFF: counter dossiers received at or after this local time reach the
+# processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00).
+MOTCUA_HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 # MOTCUA_CALENDAR: code of the stored working calendar used when none is named; empty = the
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).

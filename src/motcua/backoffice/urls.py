@@ -1,0 +1,18 @@
+from django.urls import path
+
+from motcua.backoffice import views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("tiep-nhan/", views.intake, name="intake"),
+    path("tiep-nhan/thu-tuc/", views.procedures, name="procedures"),
+    path("truc-tuyen/", views.online, name="online"),
+    path("tim-kiem/", views.search, name="search"),
+    path("so-theo-doi/", views.book, name="book"),
+    path("ho-so/<int:pk>/thao-tac/<slug:name>/", views.dossier_action, name="action"),
+    path("ho-so/<int:pk>/mau/<str:form>/", views.print_form, name="print_form"),
+    path("ho-so/<str:code>/", views.dossier, name="dossier"),
+    path("tai-lieu/<int:pk>/", views.document, name="document"),
+]
