@@ -56,6 +56,12 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
 def shot(page: Any):  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
 
@@ -65,3 +71,6 @@ def shot(page: Any):  # type: ignore[no-untyped-def]
         return path
 
     return take
+
+
+from tests.dossiers.conftest import world  # noqa: E402, F401 - the shared small province

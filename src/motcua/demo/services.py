@@ -13,6 +13,7 @@ from motcua.audit.services import audit_record
 from motcua.catalog.services import catalog_import_specs
 from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
+from motcua.demo.dossiers_gen import load_dossiers, load_staff
 from motcua.units.models import AdministrativeUnit, Agency, Level
 from motcua.units.services import divisions_2022_load
 from motcua.worktime.models import WorkCalendar
@@ -94,12 +95,20 @@ def demo_load(*, seed: int = 2022) -> dict[str, Any]:
         agencies = _agencies()
         catalog = catalog_import_specs(actor=None, specs=demo_catalog(seed), source="demo")
         username, password = _admin_user()
+        staff_password = secrets.token_urlsafe(9)
+        users = load_staff(staff_password)
+        dossiers = load_dossiers(users, seed)
         audit_record(
             actor=None,
             action="demo.load",
             object_type="Demo",
             object_id=seed,
-            after={"units": units, "agencies_created": agencies, "catalog": catalog},
+            after={
+                "units": units,
+                "agencies_created": agencies,
+                "catalog": catalog,
+                "dossiers": dossiers,
+            },
         )
     return {
         "units": units,
@@ -108,5 +117,7 @@ def demo_load(*, seed: int = 2022) -> dict[str, Any]:
         "agencies": Agency.objects.count(),
         "catalog": catalog,
         "admin": {"username": username, "password": password},
+        "staff": {"usernames": sorted(users), "password": staff_password},
+        "dossiers": dossiers,
         "seconds": round(time.monotonic() - started, 1),
     }

@@ -21,8 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **opts: Any) -> None:
         result = demo_load(seed=opts["seed"])
         creds = settings.VAR_DIR / "demo-credentials.txt"
+        staff = result["staff"]
         creds.write_text(
-            f"username: {result['admin']['username']}\npassword: {result['admin']['password']}\n",
+            f"username: {result['admin']['username']}\npassword: {result['admin']['password']}\n"
+            f"staff: {', '.join(staff['usernames'])}\nstaff password: {staff['password']}\n",
             encoding="utf-8",
         )
         creds.chmod(0o600)
@@ -39,4 +41,12 @@ class Command(BaseCommand):
         self.stdout.write("  Đăng nhập quản trị: http://127.0.0.1:8000/admin/")
         self.stdout.write(f"  Tên đăng nhập: {result['admin']['username']}")
         self.stdout.write(f"  Mật khẩu:      {result['admin']['password']}")
+        self.stdout.write("")
+        self.stdout.write(
+            "  Cán bộ (trang cán bộ: http://127.0.0.1:8000/can-bo/), cùng mật khẩu "
+            f"{staff['password']}:"
+        )
+        for name in staff["usernames"]:
+            self.stdout.write(f"    {name}")
+        self.stdout.write(f"  Hồ sơ mẫu tạo mới: {result['dossiers']['created']}")
         self.stdout.write(f"  (lưu tại {creds})")

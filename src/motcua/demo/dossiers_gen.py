@@ -1,0 +1,363 @@
+"""Demo staff and dossiers in every state, made through the real services (with times in the
+recent past), so that every back-office page shows real content right after ``motcua demo``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from motcua.catalog.models import Procedure
+from motcua.dossiers import services as svc
+from motcua.dossiers.files import check_upload
+from motcua.dossiers.models import Dossier
+from motcua.units.models import AdministrativeUnit, Agency, Level, Membership, Role
+from motcua.worktime import core as wt
+
+FAMILY = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+)
+MIDDLE = ("Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Quốc", "Thu", "Đức", "Kim")
+GIVEN = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quân",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vy",
+)
+
+
+@dataclass
+class Staff:
+    username: str
+    name: str
+    agency: Agency
+    role: str
+
+
+def _user(username: str, full_name: str, password: str) -> Any:
+    model = get_user_model()
+    user = model.objects.filter(username=username).first() or model(username=username)
+    last, _, first = full_name.rpartition(" ")
+    user.last_name, user.first_name = last, first
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def staff_plan() -> list[Staff]:
+    province = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="70", valid_from=None)
+    center = Agency.objects.get(kind="trung_tam", unit=province)
+    justice = Agency.objects.get(code="000.00.03.H10")
+    environment = Agency.objects.get(code="000.00.10.H10")
+    district = AdministrativeUnit.objects.get(level=Level.DISTRICT, code="689")  # Đồng Xoài
+    d_committee = Agency.objects.get(unit=district, kind="ubnd")
+    d_desk = Agency.objects.get(unit=district, kind="mot_cua")
+    commune = AdministrativeUnit.objects.filter(parent=district).order_by("code").first()
+    if commune is None:
+        raise LookupError("demo: Đồng Xoài has no communes loaded")
+    c_committee = Agency.objects.get(unit=commune, kind="ubnd")
+    c_desk = Agency.objects.get(unit=commune, kind="mot_cua")
+    committee = Agency.objects.get(unit=province, kind="ubnd")
+    return [
+        Staff("motcua.tinh", "Nguyễn Thị Hoa", center, Role.COUNTER),
+        Staff("cv.tuphap", "Trần Văn Minh", justice, Role.SPECIALIST),
+        Staff("ld.tuphap", "Lê Quốc Hùng", justice, Role.LEADER),
+        Staff("cv.tnmt", "Phạm Thu Trang", environment, Role.SPECIALIST),
+        Staff("ld.tnmt", "Võ Đức Long", environment, Role.LEADER),
+        Staff("motcua.dongxoai", "Huỳnh Ngọc Mai", d_desk, Role.COUNTER),
+        Staff("cv.dongxoai", "Đặng Minh Tuấn", d_committee, Role.SPECIALIST),
+        Staff("ld.dongxoai", "Bùi Văn Nam", d_committee, Role.LEADER),
+        Staff("motcua.xa", f"Đỗ Thị Lan ({commune.name})", c_desk, Role.COUNTER),
+        Staff("cv.xa", f"Hồ Văn Phúc ({commune.name})", c_committee, Role.SPECIALIST),
+        Staff("ld.xa", f"Ngô Thanh Tâm ({commune.name})", c_committee, Role.LEADER),
+        Staff("quantri.tinh", "Dương Kim Ngân", committee, Role.PROVINCE_ADMIN),
+    ]
+
+
+def load_staff(password: str) -> dict[str, Any]:
+    users = {}
+    for s in staff_plan():
+        user = _user(s.username, s.name, password)
+        Membership.objects.get_or_create(user=user, agency=s.agency, role=s.role)
+        users[s.username] = user
+    # the district's specialists also take the inter-level steps sent up from communes
+    return users
+
+
+class Clock:
+    """Working instants counted back from now on the national calendar."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.cal = wt.national_calendar()
+
+    def back(self, working_days: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+        """``hour:minute`` on the working day ``working_days`` before the last working day that
+        has already reached that time (never in the future)."""
+        day = timezone.localtime(self.now).date()
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+        while not self.cal.is_working_day(day) or at > self.now:
+            day -= dt.timedelta(days=1)
+            at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+        left = working_days
+        while left > 0:
+            day -= dt.timedelta(days=1)
+            if self.cal.is_working_day(day):
+                left -= 1
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _pdf(title: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format=(148, 210))
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=title)
+    return bytes(pdf.output())
+
+
+def load_dossiers(users: dict[str, Any], seed: int = 2022) -> dict[str, int]:
+    """Idempotent: does nothing when the demo dossiers are already there."""
+    if Dossier.objects.filter(applicant__id_number__startswith="07099").exists():
+        return {"created": 0}
+    rng = random.Random(seed)
+    clock = Clock(timezone.now())
+    plan = staff_plan()
+    by_name = {s.username: s for s in plan}
+    center = by_name["motcua.tinh"].agency
+    d_desk = by_name["motcua.dongxoai"].agency
+    c_desk = by_name["motcua.xa"].agency
+    justice = by_name["cv.tuphap"].agency
+    environment = by_name["cv.tnmt"].agency
+    serial = iter(range(1, 10_000))
+
+    def person() -> svc.ApplicantData:
+        n = next(serial)
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        return svc.ApplicantData(
+            name,
+            f"07099{n:07d}",
+            phone=f"09{rng.randint(10**7, 10**8 - 1)}",
+            email=f"nguoidan{n}@example.vn",
+            address=f"Số {rng.randint(1, 300)}, {d_desk.unit.name}, Bình Phước",
+        )
+
+    def procedures(**filters: Any) -> list[Procedure]:
+        qs = Procedure.objects.filter(status="published", **filters).prefetch_related(
+            "documents", "steps"
+        )
+        return list(qs.order_by("code")[:40])
+
+    prov_justice = procedures(agency=justice, is_inter_level=False)
+    prov_env = procedures(agency=environment, is_inter_level=False)
+    district = procedures(
+        level=Level.DISTRICT, is_inter_level=False, is_vertical=False, time_limit_days__gte=3
+    )
+    commune_inter = procedures(level=Level.COMMUNE, is_inter_level=True)
+    commune_simple = procedures(level=Level.COMMUNE, is_inter_level=False, is_vertical=False)
+
+    def intake(p: Procedure, scan: bool = True) -> svc.Intake:
+        docs = list(p.documents.all())
+        return svc.Intake(
+            procedure=p,
+            applicant=person(),
+            request=f"Đề nghị giải quyết: {p.name}",
+            checklist=[
+                svc.ChecklistEntry(d.name, d.originals, d.copies, True, d.mandatory) for d in docs
+            ],
+            scans=[(docs[0].name, check_upload("ban-quet.pdf", _pdf("Ban quet ho so")))]
+            if scan and docs
+            else [],
+        )
+
+    u = users
+    made = 0
+    actors = {(s.agency.pk, s.role): u[s.username] for s in plan}
+
+    def work(d: Dossier, times: list[dt.datetime]) -> Dossier:
+        """Complete as many steps as there are times, each by the officer whose step it is."""
+        from motcua.dossiers.access import STEP_ROLE
+
+        for at in times:
+            step = d.steps.filter(status="active").order_by("order", "id").first()
+            if step is None:
+                break
+            actor = actors.get((step.agency_id, STEP_ROLE[step.role]))
+            if actor is None:
+                break
+            svc.step_complete(
+                actor=actor,
+                dossier=d,
+                step=step,
+                now=at,
+                note="Đồng ý" if step.role.startswith("lanh_dao") else "",
+            )
+        d.refresh_from_db()
+        return d
+
+    def receive(desk: Agency, counter: str, p: Procedure, at: dt.datetime) -> Dossier:
+        nonlocal made
+        made += 1
+        return svc.dossier_receive(actor=u[counter], desk=desk, intake=intake(p), now=at)
+
+    # provincial, Sở Tư pháp: a spread of ages at the specialist step, some at the leader
+    for i in range(6):
+        p = prov_justice[i % len(prov_justice)]
+        receive(center, "motcua.tinh", p, clock.back(i, 8 + i, 15))
+    for i in range(3):
+        p = prov_justice[(i + 6) % len(prov_justice)]
+        d = receive(center, "motcua.tinh", p, clock.back(6 + i, 9, 30))
+        work(d, [clock.back(2 + i, 15)])
+    # resolved on time, result returned; one with an electronic result
+    for i in range(4):
+        p = prov_justice[(i + 9) % len(prov_justice)]
+        d = receive(center, "motcua.tinh", p, clock.back(40 + i, 8))
+        d = work(d, [clock.back(39 + i, 10), clock.back(38 + i, 9), clock.back(38 + i, 14)])
+        if d.status == "resolved":
+            if i == 0:
+                svc.result_attach(
+                    actor=u["ld.tuphap"],
+                    dossier=d,
+                    signer="Lê Quốc Hùng",
+                    checked=check_upload("ket-qua.pdf", _pdf("Ket qua")),
+                    now=clock.back(38 + i, 15),
+                )
+            svc.result_return(
+                actor=u["motcua.tinh"],
+                dossier=d,
+                method="Trực tiếp tại quầy",
+                now=clock.back(37 + i, 9),
+            )
+    # overdue and apologised (Mẫu 04), still open
+    p = next(x for x in prov_env if x.time_limit_days <= 10)
+    d = receive(center, "motcua.tinh", p, clock.back(int(p.time_limit_days) + 3, 9))
+    due = d.due_at or timezone.now()
+    svc.apology_issue(
+        actor=u["ld.tnmt"],
+        dossier=d,
+        reason="Cần xác minh thực địa, chờ ý kiến của UBND cấp xã",
+        new_appointment=clock.back(0, 16) + dt.timedelta(days=5),
+        now=max(due - dt.timedelta(hours=2), d.received_at or due),
+    )
+    # resolved late (without apology), and overdue without apology
+    p = next(x for x in prov_env if x.time_limit_days <= 7)
+    d = receive(center, "motcua.tinh", p, clock.back(int(p.time_limit_days) + 9, 10))
+    work(d, [clock.back(3, 9), clock.back(2, 9), clock.back(2, 14)])
+    p = prov_env[-1]
+    receive(center, "motcua.tinh", p, clock.back(int(p.time_limit_days) + 2, 9))
+    # waiting for a supplement (Mẫu 02)
+    p = prov_justice[1]
+    d = receive(center, "motcua.tinh", p, clock.back(2, 8))
+    svc.supplement_request(
+        actor=u["cv.tuphap"],
+        dossier=d,
+        reason="Bản sao chưa chứng thực",
+        items=[{"name": "Bản sao có chứng thực Giấy chứng nhận", "originals": 0, "copies": 1}],
+        contact="Phòng Bổ trợ tư pháp, Sở Tư pháp",
+        now=clock.back(1, 10),
+    )
+    # withdrawn, returned unresolved, refused at the counter
+    d = receive(center, "motcua.tinh", prov_justice[2], clock.back(5, 10))
+    svc.dossier_withdraw(
+        actor=u["motcua.tinh"], dossier=d, reason="Người nộp xin rút hồ sơ", now=clock.back(3, 10)
+    )
+    d = receive(center, "motcua.tinh", prov_justice[3], clock.back(8, 10))
+    work(d, [clock.back(6, 10)])
+    svc.dossier_return_unresolved(
+        actor=u["ld.tuphap"],
+        dossier=d,
+        reasons="Không đáp ứng điều kiện theo quy định",
+        now=clock.back(4, 10),
+    )
+    svc.counter_refuse(
+        actor=u["motcua.tinh"],
+        desk=center,
+        intake=intake(prov_justice[4], scan=False),
+        reasons="Thủ tục không thuộc thẩm quyền của tỉnh",
+        now=clock.back(1, 14),
+    )
+    made += 1
+    # parallel electronic inter-agency, and a consultation pending
+    d = receive(center, "motcua.tinh", prov_justice[5], clock.back(3, 8))
+    svc.dossier_dispatch_parallel(
+        actor=u["cv.tuphap"],
+        dossier=d,
+        tasks=[
+            svc.ParallelTask(environment, "Xác nhận hiện trạng sử dụng đất", Decimal(2)),
+            svc.ParallelTask(by_name["cv.dongxoai"].agency, "Xác minh tại địa phương", Decimal(2)),
+        ],
+        now=clock.back(2, 10),
+    )
+    d = receive(center, "motcua.tinh", prov_justice[6], clock.back(4, 9))
+    svc.consultation_request(
+        actor=u["cv.tuphap"],
+        dossier=d,
+        to_agency=environment,
+        question="Đề nghị cho ý kiến về quy hoạch sử dụng đất",
+        days=2,
+        now=clock.back(4, 11),
+    )
+    # district desk: a handful in progress, one received after 15:00 today
+    for i in range(5):
+        receive(d_desk, "motcua.dongxoai", district[i % len(district)], clock.back(i, 9, 45))
+    receive(d_desk, "motcua.dongxoai", district[5 % len(district)], clock.back(0, 15, 20))
+    # commune → district inter-level: at the district step and at the commune step
+    if commune_inter:
+        for i, stop in enumerate((0, 1, 2)):
+            d = receive(
+                c_desk, "motcua.xa", commune_inter[i % len(commune_inter)], clock.back(6 + i, 8)
+            )
+            work(d, [clock.back(5 + i, 10), clock.back(3, 10)][:stop])
+    for i in range(3):
+        receive(c_desk, "motcua.xa", commune_simple[i % len(commune_simple)], clock.back(i, 10))
+    # online submissions waiting at the desks
+    for i in range(3):
+        svc.dossier_submit_online(
+            applicant=person(),
+            procedure=prov_justice[i],
+            desk=center,
+            request="Nộp trực tuyến trên Cổng dịch vụ công",
+            now=clock.back(0, 7) - dt.timedelta(hours=3 + i),
+        )
+        made += 1
+    return {"created": made}
