@@ -31,7 +31,7 @@ def outbox_deliver(*, limit: int = 200) -> dict[str, int]:
                 id__gt=last_id,
             ).order_by("id")
             if connection.features.has_select_for_update_skip_locked:
-                rows = rows.select_for_update(skip_locked=True)
+                rows = rows.select_for_update(skip_locked=True, of=("self",))
             batch = list(
                 rows.select_related(
                     "dossier__procedure", "dossier__applicant", "dossier__receiving_agency"
