@@ -228,3 +228,36 @@ def test_tracking_book_pdf(world: World) -> None:
     receive(world)
     r = login(world.users["counter"]).get("/can-bo/so-theo-doi/", {"year": 2022, "pdf": 1})
     assert r["Content-Type"] == "application/pdf"
+
+
+def test_leader_assigns_an_officer(world: World) -> None:
+    w = world
+    d = receive(w)
+    step = d.steps.get(status="active")
+    leader = login(w.users["leader"])
+    page = leader.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "Phân công xử lý" in page
+    r = leader.post(
+        f"/can-bo/ho-so/{d.pk}/thao-tac/assign/",
+        {"step": step.pk, "handler": w.users["specialist2"].pk},
+    )
+    assert r.status_code == 302
+    step.refresh_from_db()
+    assert step.handler == w.users["specialist2"]
+    # a specialist cannot assign; an officer without the role cannot be assigned
+    spec = login(w.users["specialist"])
+    assert (
+        spec.post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/assign/",
+            {"step": step.pk, "handler": w.users["specialist"].pk},
+        ).status_code
+        == 403
+    )
+    r = leader.post(
+        f"/can-bo/ho-so/{d.pk}/thao-tac/assign/",
+        {"step": step.pk, "handler": w.users["counter"].pk},
+        HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
+    )
+    assert "không có vai trò phù hợp" in leader.get(r["Location"]).content.decode()
+    step.refresh_from_db()
+    assert step.handler == w.users["specialist2"]

@@ -469,3 +469,63 @@ def test_online_submission_accepted_in_the_evening_is_not_moved(world: World) ->
     d.refresh_from_db()
     assert d.handed_over_at == at("2022-06-02 16:00")  # the 15:00 rule is for counter dossiers
     assert d.due_at == at("2022-06-09 16:00")
+
+
+def test_commune_district_province_and_back(world: World) -> None:
+    """Across three levels: the commune desk receives, the commune appraises, the district
+    confirms, the provincial department decides, and the result returns to the commune desk."""
+    from motcua.catalog.services import StepSpec as Step
+    from motcua.catalog.services import catalog_import_specs
+    from tests.factories import procedure_spec
+
+    w = world
+    catalog_import_specs(
+        actor=None,
+        source="t",
+        specs=[
+            procedure_spec(
+                "2.000009",
+                name="Cấp phép liên thông ba cấp",
+                level=3,
+                is_inter_level=True,
+                time_limit_days=10,
+                steps=[
+                    Step("Tiếp nhận", "tiep_nhan", Decimal("0.5")),
+                    Step("Xác nhận của UBND xã", "chuyen_vien", Decimal(2)),
+                    Step("Thẩm định của UBND huyện", "lien_thong", Decimal(3), "", 2),
+                    Step("Sở Tư pháp giải quyết", "lien_thong", Decimal(3), w.justice.code),
+                    Step("Lãnh đạo Sở ký", "lanh_dao", Decimal(1), w.justice.code),
+                    Step("Trả kết quả tại xã", "tra_ket_qua", Decimal("0.5")),
+                ],
+            )
+        ],
+    )
+    from motcua.catalog.models import Procedure
+
+    p = Procedure.objects.get(code="2.000009")
+    d = dossier_receive(
+        actor=w.users["commune_counter"],
+        desk=w.commune_desk,
+        intake=w.intake(p),
+        now=at("2022-06-01 08:00"),
+    )
+    path = list(d.steps.order_by("order").values_list("agency__code", flat=True))
+    assert path == [
+        w.commune_desk.code,
+        w.commune_committee.code,
+        w.district_committee.code,
+        w.justice.code,
+        w.justice.code,
+        w.commune_desk.code,
+    ]
+    step_complete(actor=w.users["commune_officer"], dossier=d, now=at("2022-06-02 08:00"))
+    step_complete(actor=w.users["district_officer"], dossier=d, now=at("2022-06-06 08:00"))
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-08 08:00"))
+    step_complete(actor=w.users["leader"], dossier=d, now=at("2022-06-09 08:00"))
+    d.refresh_from_db()
+    assert d.status == Status.RESOLVED
+    result_return(actor=w.users["commune_counter"], dossier=d, now=at("2022-06-09 15:00"))
+    d.refresh_from_db()
+    assert d.returned_at == at("2022-06-09 15:00")
+    for user in ("commune_counter", "district_officer", "specialist"):
+        assert dossier_get_for(w.users[user], d.code or "") == d

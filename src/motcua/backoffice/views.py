@@ -51,7 +51,7 @@ from motcua.dossiers.selectors import (
     queue_for,
     tracking_book,
 )
-from motcua.units.models import Agency, Role
+from motcua.units.models import Agency, Membership, Role
 from motcua.worktime import core as wt
 
 View = Callable[..., HttpResponse]
@@ -287,8 +287,28 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
             for c in d.consultations.all()
             if c.answered_at is None and has_role(request.user, c.to_agency, Role.SPECIALIST)
         ],
+        "assignable": _assignable(request, steps),
     }
     return render(request, "backoffice/dossier.html", context)
+
+
+def _assignable(request: HttpRequest, steps: list[Any]) -> list[dict[str, Any]]:
+    """Active steps the user may assign (as a leader there), with the officers who could take
+    them."""
+    out = []
+    for s in steps:
+        if s.status != StepStatus.ACTIVE or not has_role(request.user, s.agency, Role.LEADER):
+            continue
+        role = STEP_ROLE.get(s.role, Role.SPECIALIST)
+        people = [
+            m.user
+            for m in Membership.objects.filter(
+                agency=s.agency, role=role, active=True
+            ).select_related("user")
+        ]
+        if people:
+            out.append({"step": s, "people": people})
+    return out
 
 
 def _days(value: str | None) -> Decimal:
@@ -338,6 +358,19 @@ def _complete(request: HttpRequest, d: Dossier, v: int | None) -> str:
         note=request.POST.get("note", ""),
     )
     return "Đã hoàn thành bước và chuyển tiếp."
+
+
+@action("assign")
+def _assign(request: HttpRequest, d: Dossier, v: int | None) -> str:
+    from django.contrib.auth import get_user_model
+
+    handler = get_user_model().objects.filter(pk=_int(request.POST.get("handler"), 0)).first()
+    if handler is None:
+        raise svc.ValidationFailed("Chọn cán bộ được phân công", code="handler_required")
+    svc.step_assign(
+        actor=request.user, dossier=d, step=_int(request.POST.get("step"), 0), handler=handler
+    )
+    return f"Đã phân công {handler.get_full_name() or handler.get_username()}."
 
 
 @action("send_back")
