@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from motcua.core.admin_search import FoldedSearchAdmin
-from motcua.units.models import AdministrativeUnit, Agency
+from motcua.units.models import AdministrativeUnit, Agency, Membership
 
 
 @admin.register(AdministrativeUnit)
@@ -29,3 +29,11 @@ class AgencyAdmin(FoldedSearchAdmin):
     list_select_related = ("unit",)
     raw_id_fields = ("unit", "parent", "successor")
     list_per_page = 50
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("user", "role", "agency", "active")
+    list_filter = ("role", "active", "agency__level")
+    search_fields = ("user__username", "user__last_name", "agency__name", "agency__code")
+    raw_id_fields = ("user", "agency")
