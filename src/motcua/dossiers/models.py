@@ -74,7 +74,12 @@ class Dossier(SearchableModel):
         Procedure, on_delete=models.PROTECT, related_name="dossiers", verbose_name="thủ tục"
     )
     applicant = models.ForeignKey(
-        Applicant, on_delete=models.PROTECT, related_name="dossiers", verbose_name="người nộp"
+        Applicant,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name="người nộp",
+        null=True,
+        blank=True,  # a legacy import has no applicant register behind it
     )
     # copies on the dossier: what the forms print, as it was at intake
     applicant_name = models.CharField("người nộp", max_length=255)
@@ -114,6 +119,17 @@ class Dossier(SearchableModel):
     book_number = models.PositiveIntegerField("số thứ tự sổ theo dõi", null=True, blank=True)
     book_year = models.PositiveSmallIntegerField("năm sổ theo dõi", null=True, blank=True)
     online_payment_vnd = models.BigIntegerField("đã thanh toán trực tuyến (đồng)", default=0)
+    # Statistics columns, derived at write time (never typed in): the level the procedure is
+    # handled at, whether the inputs were digitized and the result issued electronically (set
+    # by the services that attach documents, or carried over by a legacy import), and the
+    # working time from receipt to the end, pauses excluded.
+    level = models.PositiveSmallIntegerField("cấp", db_index=True, default=1)
+    digitized = models.BooleanField("đã số hóa", default=False)
+    electronic_result = models.BooleanField("có kết quả điện tử", default=False)
+    working_seconds = models.BigIntegerField(
+        "thời gian giải quyết (giây làm việc)", null=True, blank=True
+    )
+    imported = models.BooleanField("nhập từ hệ thống cũ", default=False)
     version = models.PositiveIntegerField("phiên bản", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -125,6 +141,8 @@ class Dossier(SearchableModel):
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_desk_recv"),
             models.Index(fields=["processing_agency", "status"], name="dossier_proc_status"),
+            # reports: the dossiers alive in a period are found from these two ranges
+            models.Index(fields=["finished_at", "received_at"], name="dossier_finished_recv"),
         ]
         constraints = [
             models.UniqueConstraint(

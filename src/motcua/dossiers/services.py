@@ -260,6 +260,13 @@ def _save_file(
     )
     doc.file.save(f"{checked.sha256[:16]}-{checked.name}", ContentFile(checked.data), save=False)
     doc.save()
+    # the statistics flags follow from what is attached
+    if kind in (DocumentKind.INPUT_SCAN, DocumentKind.INPUT_ELECTRONIC) and not dossier.digitized:
+        dossier.digitized = True
+        dossier.save(update_fields=["digitized"])
+    if kind == DocumentKind.RESULT_ELECTRONIC and not dossier.electronic_result:
+        dossier.electronic_result = True
+        dossier.save(update_fields=["electronic_result"])
     return doc
 
 
@@ -545,6 +552,7 @@ def dossier_receive(
         receiving_agency=desk,
         processing_agency=_processing_agency(intake.procedure, desk),
         status=Status.SUBMITTED,
+        level=intake.procedure.level,
         sets=max(1, intake.sets),
         submitted_at=at,
         result_place=nfc(intake.result_place),
@@ -596,6 +604,7 @@ def dossier_submit_online(
         receiving_agency=desk,
         processing_agency=_processing_agency(procedure, desk),
         status=Status.SUBMITTED,
+        level=procedure.level,
         submitted_at=at,
         result_place="Trả kết quả trực tuyến",
     )
@@ -739,6 +748,7 @@ def counter_refuse(
         receiving_agency=desk,
         processing_agency=_processing_agency(intake.procedure, desk),
         status=Status.SUBMITTED,
+        level=intake.procedure.level,
         submitted_at=at,
     )
     d.refresh_search_text()
@@ -783,11 +793,19 @@ def _finish(step: DossierStep, at: dt.datetime, note: str, status: str = StepSta
     step.save(update_fields=["status", "finished_at", "outcome", "note"])
 
 
+def _working_seconds(d: Dossier, end: dt.datetime) -> int | None:
+    """Working time from receipt to ``end``, pauses excluded (for average processing time)."""
+    if d.received_at is None:
+        return None
+    return wt.elapsed(calendar_for(d.receiving_agency), d.received_at, end, _pauses(d))
+
+
 def _resolve(d: Dossier, *, actor: Actor, at: dt.datetime, step: DossierStep | None) -> None:
     before = d.status
     d.status = Status.RESOLVED
     d.finished_at = at
-    _save(d, "status", "finished_at")
+    d.working_seconds = _working_seconds(d, at)
+    _save(d, "status", "finished_at", "working_seconds")
     late = d.due_at is not None and at > d.due_at
     _event(
         d,
@@ -1519,7 +1537,8 @@ def _end(
     if d.paused_at is not None:
         d.pauses = [*d.pauses, [d.paused_at.isoformat(), at.isoformat()]]
         d.paused_at = None
-    _save(d, "status", "finished_at", "pauses", "paused_at")
+    d.working_seconds = _working_seconds(d, at)
+    _save(d, "status", "finished_at", "pauses", "paused_at", "working_seconds")
     _event(
         d,
         event,

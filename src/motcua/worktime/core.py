@@ -421,6 +421,31 @@ def due_batch(
     return out
 
 
+def positions_batch(calendar: Calendar, instants: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Vectorised :meth:`Calendar.position`: working seconds since the range start."""
+    instants = np.asarray(instants, dtype=np.int64)
+    local = instants + calendar.offset
+    day = local // DAY_SECONDS
+    idx = day - calendar.base_day
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= calendar.n_days):
+        raise calendar._out_of_range()
+    within = np.where(
+        calendar._working_np[idx], calendar._from_sod_np[local - day * DAY_SECONDS], 0
+    )
+    out: NDArray[np.int64] = calendar._cum_np[idx] + within
+    return out
+
+
+def elapsed_batch(
+    calendar: Calendar, starts: NDArray[np.int64], ends: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Vectorised :func:`elapsed_ts` without pauses (0 where an end precedes its start)."""
+    out: NDArray[np.int64] = np.maximum(
+        positions_batch(calendar, ends) - positions_batch(calendar, starts), 0
+    )
+    return out
+
+
 # ---- the national default --------------------------------------------------------------------
 
 
