@@ -233,13 +233,12 @@ def _agencies(rows: list[Row]) -> tuple[dict[str, int], int]:
 
 def _procedures(rows: list[Row]) -> tuple[dict[str, int], int]:
     wanted = {r.procedure: r.level for r in rows}
-    known: dict[str, int] = {}
-    for code, pk in (
+    # ordered by version, so the latest version of each code wins
+    known: dict[str, int] = dict(
         Procedure.objects.filter(code__in=list(wanted))
         .order_by("code", "version")
         .values_list("code", "pk")
-    ):
-        known[code] = pk  # the latest version
+    )
     missing = [c for c in wanted if c not in known]
     if missing:
         fld, _ = Field.objects.get_or_create(
