@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.backoffice",
     "motcua.integrations",
+    "motcua.reports",
     "motcua.demo",
 ]
 

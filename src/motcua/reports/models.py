@@ -1,0 +1,75 @@
+"""What a province records about its reporting: targets and the weights of the indices.
+
+The statistics themselves are computed from the dossiers, never stored by hand.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from motcua.units.models import AdministrativeUnit
+
+
+class Metric(models.TextChoices):
+    """Shares in percent that targets can be set on (and the report computes)."""
+
+    ONLINE_SERVICES_USED = "online_services_used", "Tỷ lệ DVCTT phát sinh hồ sơ"
+    ONLINE_DOSSIERS = "online_dossiers", "Tỷ lệ hồ sơ tiếp nhận trực tuyến"
+    DIGITIZED = "digitized", "Tỷ lệ hồ sơ được số hóa"
+    ELECTRONIC_RESULTS = "electronic_results", "Tỷ lệ kết quả điện tử"
+    ON_TIME = "on_time", "Tỷ lệ hồ sơ giải quyết đúng hạn"
+    ONLINE_PAYMENTS = "online_payments", "Tỷ lệ hồ sơ thanh toán trực tuyến"
+
+
+class Target(models.Model):
+    """A target a province sets for a period (e.g. Plan 170/KH-UBND: 80% of online services
+    generate dossiers, 50% of dossiers online, 100% digitized, 100% on time)."""
+
+    name = models.CharField("tên chỉ tiêu", max_length=255)
+    metric = models.CharField("chỉ số", max_length=24, choices=Metric.choices)
+    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True,
+                             on_delete=models.PROTECT, verbose_name="địa bàn")
+    period_from = models.DateField("từ ngày")
+    period_to = models.DateField("đến ngày")
+    value = models.DecimalField(
+        "mục tiêu (%)", max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    basis = models.CharField("căn cứ", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        ordering = ["period_from", "metric"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period_to__gte=models.F("period_from")),
+                                   name="target_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}%"
+
+
+class IndexCriterion(models.Model):
+    """A criterion of the Decision 766/QĐ-TTg service index: group, weight (points) and the
+    named formula that scores it. Weights are data because some are unconfirmed."""
+
+    group = models.CharField("nhóm", max_length=40)
+    group_name = models.CharField("tên nhóm", max_length=200)
+    code = models.CharField("mã tiêu chí", max_length=40, unique=True)
+    name = models.CharField("tên tiêu chí", max_length=255)
+    points = models.DecimalField("điểm tối đa", max_digits=5, decimal_places=2)
+    formula = models.CharField("công thức", max_length=40)
+    confirmed = models.BooleanField("trọng số đã xác minh", default=False)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "tiêu chí chỉ số phục vụ (QĐ 766)"
+        verbose_name_plural = "tiêu chí chỉ số phục vụ (QĐ 766)"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.group_name} — {self.name} ({self.points} điểm)"

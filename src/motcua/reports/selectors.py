@@ -1,0 +1,274 @@
+"""The statistics: computed from dossiers with one aggregate query per grouping.
+
+Definitions (period = local dates, both inclusive; ``start`` = first day 00:00, ``end`` = the day
+after the last, 00:00, Asia/Ho_Chi_Minh):
+
+* ``carried_over``: received before ``start`` and not finished before it;
+* ``received_new``: received in [start, end); ``received`` = carried_over + received_new;
+* ``received_online``: received_new through the online channel;
+* ``resolved`` / ``withdrawn`` / ``returned``: finished in [start, end) with that status;
+* ``resolved_late``: resolved with finished_at > due_at; ``resolved_on_time`` = resolved − late;
+* ``resolved_early``: resolved on a local day before due_at's local day;
+* ``late_rate``: 100 × resolved_late / resolved, two decimals (0.0 when nothing resolved);
+* ``in_progress``: received before ``end`` and not finished before it; ``in_progress_overdue``:
+  of those, due_at before ``end``.
+
+So received = resolved + withdrawn + returned + in_progress, per level and in total. Only
+dossiers alive in the period are read: the WHERE clause (received before end, not finished before
+start) is answered by the indexes on received_at and (finished_at, received_at).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+
+from motcua.catalog.selectors import catalog_counts
+from motcua.dossiers.models import Apology, Channel, Dossier, Status
+from motcua.units.models import AdministrativeUnit, Level
+from motcua.units.selectors import agencies_under
+
+LEVEL_KEYS = {Level.PROVINCE: "province", Level.DISTRICT: "district", Level.COMMUNE: "commune"}
+LEVEL_NAMES = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã",
+               "total": "Tổng cộng"}
+BASE_KEYS = (
+    "carried_over", "received_new", "received", "received_online", "resolved",
+    "resolved_on_time", "resolved_early", "resolved_late", "late_rate", "withdrawn", "returned",
+    "in_progress", "in_progress_overdue",
+)
+EXTRA_KEYS = ("digitized", "electronic_results", "online_payments", "online_payment_vnd",
+              "apologies", "working_seconds")
+
+
+@dataclass(frozen=True)
+class Period:
+    first: dt.date
+    last: dt.date
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.first, dt.time.min, tzinfo=self.tz)
+
+    @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time.min, tzinfo=self.tz)
+
+
+def period_preset(year: int, kind: str, number: int = 1) -> Period:
+    """month N, quarter N, 6 (first half), 9 (nine months), year."""
+    if kind == "month":
+        first = dt.date(year, number, 1)
+        nxt = dt.date(year + (number == 12), number % 12 + 1, 1)
+        return Period(first, nxt - dt.timedelta(days=1))
+    if kind == "quarter":
+        first = dt.date(year, 3 * (number - 1) + 1, 1)
+        last_month = 3 * number
+        nxt = dt.date(year + (last_month == 12), last_month % 12 + 1, 1)
+        return Period(first, nxt - dt.timedelta(days=1))
+    if kind == "6":
+        return Period(dt.date(year, 1, 1), dt.date(year, 6, 30))
+    if kind == "9":
+        return Period(dt.date(year, 1, 1), dt.date(year, 9, 30))
+    if kind == "year":
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    raise ValueError(kind)
+
+
+def alive(period: Period, scope: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
+    """Dossiers received before the period's end and not finished before its start."""
+    qs = scope if scope is not None else Dossier.objects.all()
+    return qs.filter(received_at__isnull=False, received_at__lt=period.end).filter(
+        Q(finished_at__isnull=True) | Q(finished_at__gte=period.start)
+    )
+
+
+def _aggregates(period: Period) -> dict[str, Any]:
+    start, end = period.start, period.end
+    new = Q(received_at__gte=start)
+    fin = Q(finished_at__lt=end)
+    resolved = Q(status=Status.RESOLVED) & fin
+    open_at_end = Q(finished_at__isnull=True) | Q(finished_at__gte=end)
+    return {
+        "carried_over": Count("id", filter=Q(received_at__lt=start)),
+        "received_new": Count("id", filter=new),
+        "received_online": Count("id", filter=new & Q(channel=Channel.ONLINE)),
+        "resolved": Count("id", filter=resolved),
+        "resolved_late": Count("id", filter=resolved & Q(finished_at__gt=F("due_at"))),
+        "resolved_early": Count("id", filter=resolved & Q(fin_day__lt=F("due_day"))),
+        "withdrawn": Count("id", filter=Q(status=Status.WITHDRAWN) & fin),
+        "returned": Count("id", filter=Q(status=Status.RETURNED) & fin),
+        "in_progress": Count("id", filter=open_at_end),
+        "in_progress_overdue": Count("id", filter=open_at_end & Q(due_at__lt=end)),
+        "digitized": Count("id", filter=new & Q(digitized=True)),
+        "electronic_results": Count("id", filter=resolved & Q(electronic_result=True)),
+        "online_payments": Count("id", filter=new & Q(online_payment_vnd__gt=0)),
+        "online_payment_vnd": Sum("online_payment_vnd", filter=new, default=0),
+        "working_seconds": Sum("working_seconds", filter=resolved, default=0),
+    }
+
+
+def _finish(row: dict[str, Any], day_seconds: int = 8 * 3600) -> dict[str, Any]:
+    out = {k: int(row.get(k) or 0) for k in (
+        "carried_over", "received_new", "received_online", "resolved", "resolved_late",
+        "resolved_early", "withdrawn", "returned", "in_progress", "in_progress_overdue",
+        "digitized", "electronic_results", "online_payments", "online_payment_vnd",
+        "apologies", "working_seconds",
+    )}
+    out["received"] = out["carried_over"] + out["received_new"]
+    out["resolved_on_time"] = out["resolved"] - out["resolved_late"]
+    out["late_rate"] = round(100 * out["resolved_late"] / out["resolved"], 2) if out[
+        "resolved"] else 0.0
+    out["average_processing_days"] = (
+        round(out["working_seconds"] / out["resolved"] / day_seconds, 2) if out["resolved"]
+        else 0.0
+    )
+    return out
+
+
+def _annotated(qs: QuerySet[Dossier], period: Period) -> QuerySet[Dossier]:
+    return qs.annotate(fin_day=TruncDate("finished_at", tzinfo=period.tz),
+                       due_day=TruncDate("due_at", tzinfo=period.tz))
+
+
+def _grouped(qs: QuerySet[Dossier], period: Period, keys: Iterable[str]
+             ) -> list[dict[str, Any]]:
+    return list(_annotated(qs, period).values(*keys).annotate(**_aggregates(period))
+                .order_by(*keys))
+
+
+def scope_for(unit: AdministrativeUnit | None = None,
+              agency_ids: Iterable[int] | None = None) -> QuerySet[Dossier]:
+    qs = Dossier.objects.all()
+    if unit is not None:
+        ids = list(agencies_under(unit).values_list("pk", flat=True))
+        qs = qs.filter(Q(receiving_agency_id__in=ids) | Q(processing_agency_id__in=ids))
+    if agency_ids is not None:
+        ids2 = list(agency_ids)
+        qs = qs.filter(Q(receiving_agency_id__in=ids2) | Q(processing_agency_id__in=ids2))
+    return qs
+
+
+def levels_table(period: Period, scope: QuerySet[Dossier] | None = None) -> dict[str, Any]:
+    """The seed's table: per level and the total."""
+    base = alive(period, scope)
+    rows = _grouped(base, period, ["level"])
+    apologies = dict(
+        Apology.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end,
+                               dossier__in=scope if scope is not None else Dossier.objects.all())
+        .values_list("dossier__level").annotate(n=Count("id")).values_list("dossier__level", "n")
+    )
+    levels: dict[str, Any] = {}
+    total: dict[str, Any] = {}
+    for r in rows:
+        key = LEVEL_KEYS.get(Level(r["level"]))
+        if key is None:
+            continue
+        r["apologies"] = apologies.get(r["level"], 0)
+        levels[key] = _finish(r)
+        for k, v in r.items():
+            if k != "level" and isinstance(v, int | float):
+                total[k] = total.get(k, 0) + (v or 0)
+    if levels:
+        levels["total"] = _finish(total)
+    return levels
+
+
+def by_agency(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
+    rows = _grouped(alive(period, scope), period,
+                    ["processing_agency__code", "processing_agency__name",
+                     "processing_agency__level"])
+    out = []
+    for r in rows:
+        fin = _finish(r)
+        out.append({"agency_code": r["processing_agency__code"],
+                    "agency": r["processing_agency__name"],
+                    "level": LEVEL_KEYS[Level(r["processing_agency__level"])], **fin})
+    return out
+
+
+def by_field(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
+    rows = _grouped(alive(period, scope), period,
+                    ["procedure__field__code", "procedure__field__name", "level"])
+    return [{"field_code": r["procedure__field__code"], "field": r["procedure__field__name"],
+             "level": LEVEL_KEYS[Level(r["level"])], **_finish(r)} for r in rows]
+
+
+def by_month(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
+    """Received, resolved and late per month of the period (the dashboard's trend)."""
+    qs = scope if scope is not None else Dossier.objects.all()
+    received = dict(
+        qs.filter(received_at__gte=period.start, received_at__lt=period.end)
+        .annotate(m=TruncMonth("received_at", tzinfo=period.tz)).values("m")
+        .annotate(n=Count("id")).values_list("m", "n")
+    )
+    done = {
+        r["m"]: r for r in qs.filter(status=Status.RESOLVED, finished_at__gte=period.start,
+                                     finished_at__lt=period.end)
+        .annotate(m=TruncMonth("finished_at", tzinfo=period.tz)).values("m")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(finished_at__gt=F("due_at"))))
+    }
+    months = sorted({*received, *done})
+    out = []
+    for m in months:
+        key = m.date() if isinstance(m, dt.datetime) else m
+        d = done.get(m, {"n": 0, "late": 0})
+        out.append({"month": f"{key:%m/%Y}", "received": received.get(m, 0),
+                    "resolved": d["n"], "late": d["late"],
+                    "late_rate": round(100 * d["late"] / d["n"], 2) if d["n"] else 0.0})
+    return out
+
+
+def catalog_section(period: Period) -> dict[str, Any]:
+    counts = catalog_counts(on=period.last)
+    total = counts.get("total", {})
+    online_share = round(100 * total.get("online", 0) / total["total"], 2) if total.get(
+        "total") else 0.0
+    return {"by_level": counts, "online_share": online_share}
+
+
+def shares(levels: dict[str, Any]) -> dict[str, float]:
+    t = levels.get("total")
+    if not t:
+        return {}
+
+    def pct(a: int, b: int) -> float:
+        return round(100 * a / b, 2) if b else 0.0
+
+    return {
+        "received_online": pct(t["received_online"], t["received_new"]),
+        "digitized": pct(t["digitized"], t["received_new"]),
+        "electronic_results": pct(t["electronic_results"], t["resolved"]),
+        "online_payments": pct(t["online_payments"], t["received_new"]),
+        "on_time": pct(t["resolved_on_time"], t["resolved"]),
+    }
+
+
+def report(period: Period, *, unit: AdministrativeUnit | None = None,
+           agency_ids: Iterable[int] | None = None, details: bool = True) -> dict[str, Any]:
+    """The whole report as a JSON-able dict (docs/report-format.md names every key)."""
+    scope = scope_for(unit, agency_ids) if unit is not None or agency_ids is not None else None
+    levels = levels_table(period, scope)
+    out: dict[str, Any] = {
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+        "unit": unit.code if unit is not None else None,
+        "levels": levels,
+    }
+    if details:
+        out["shares"] = shares(levels)
+        out["catalog"] = catalog_section(period)
+        out["by_agency"] = by_agency(period, scope)
+        out["by_field"] = by_field(period, scope)
+        out["by_month"] = by_month(period, scope)
+    return out
