@@ -30,12 +30,15 @@ class Target(models.Model):
 
     name = models.CharField("tên chỉ tiêu", max_length=255)
     metric = models.CharField("chỉ số", max_length=24, choices=Metric.choices)
-    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True,
-                             on_delete=models.PROTECT, verbose_name="địa bàn")
+    unit = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, verbose_name="địa bàn"
+    )
     period_from = models.DateField("từ ngày")
     period_to = models.DateField("đến ngày")
     value = models.DecimalField(
-        "mục tiêu (%)", max_digits=5, decimal_places=2,
+        "mục tiêu (%)",
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     basis = models.CharField("căn cứ", max_length=255, blank=True)
@@ -45,8 +48,9 @@ class Target(models.Model):
         verbose_name_plural = "chỉ tiêu"
         ordering = ["period_from", "metric"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(period_to__gte=models.F("period_from")),
-                                   name="target_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_to__gte=models.F("period_from")), name="target_period"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,15 +36,35 @@ from motcua.units.models import AdministrativeUnit, Level
 from motcua.units.selectors import agencies_under
 
 LEVEL_KEYS = {Level.PROVINCE: "province", Level.DISTRICT: "district", Level.COMMUNE: "commune"}
-LEVEL_NAMES = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã",
-               "total": "Tổng cộng"}
+LEVEL_NAMES = {
+    "province": "Cấp tỉnh",
+    "district": "Cấp huyện",
+    "commune": "Cấp xã",
+    "total": "Tổng cộng",
+}
 BASE_KEYS = (
-    "carried_over", "received_new", "received", "received_online", "resolved",
-    "resolved_on_time", "resolved_early", "resolved_late", "late_rate", "withdrawn", "returned",
-    "in_progress", "in_progress_overdue",
+    "carried_over",
+    "received_new",
+    "received",
+    "received_online",
+    "resolved",
+    "resolved_on_time",
+    "resolved_early",
+    "resolved_late",
+    "late_rate",
+    "withdrawn",
+    "returned",
+    "in_progress",
+    "in_progress_overdue",
 )
-EXTRA_KEYS = ("digitized", "electronic_results", "online_payments", "online_payment_vnd",
-              "apologies", "working_seconds")
+EXTRA_KEYS = (
+    "digitized",
+    "electronic_results",
+    "online_payments",
+    "online_payment_vnd",
+    "apologies",
+    "working_seconds",
+)
 
 
 @dataclass(frozen=True)
@@ -119,36 +139,54 @@ def _aggregates(period: Period) -> dict[str, Any]:
 
 
 def _finish(row: dict[str, Any], day_seconds: int = 8 * 3600) -> dict[str, Any]:
-    out = {k: int(row.get(k) or 0) for k in (
-        "carried_over", "received_new", "received_online", "resolved", "resolved_late",
-        "resolved_early", "withdrawn", "returned", "in_progress", "in_progress_overdue",
-        "digitized", "electronic_results", "online_payments", "online_payment_vnd",
-        "apologies", "working_seconds",
-    )}
+    out = {
+        k: int(row.get(k) or 0)
+        for k in (
+            "carried_over",
+            "received_new",
+            "received_online",
+            "resolved",
+            "resolved_late",
+            "resolved_early",
+            "withdrawn",
+            "returned",
+            "in_progress",
+            "in_progress_overdue",
+            "digitized",
+            "electronic_results",
+            "online_payments",
+            "online_payment_vnd",
+            "apologies",
+            "working_seconds",
+        )
+    }
     out["received"] = out["carried_over"] + out["received_new"]
     out["resolved_on_time"] = out["resolved"] - out["resolved_late"]
-    out["late_rate"] = round(100 * out["resolved_late"] / out["resolved"], 2) if out[
-        "resolved"] else 0.0
+    out["late_rate"] = (
+        round(100 * out["resolved_late"] / out["resolved"], 2) if out["resolved"] else 0.0
+    )
     out["average_processing_days"] = (
-        round(out["working_seconds"] / out["resolved"] / day_seconds, 2) if out["resolved"]
-        else 0.0
+        round(out["working_seconds"] / out["resolved"] / day_seconds, 2) if out["resolved"] else 0.0
     )
     return out
 
 
 def _annotated(qs: QuerySet[Dossier], period: Period) -> QuerySet[Dossier]:
-    return qs.annotate(fin_day=TruncDate("finished_at", tzinfo=period.tz),
-                       due_day=TruncDate("due_at", tzinfo=period.tz))
+    return qs.annotate(
+        fin_day=TruncDate("finished_at", tzinfo=period.tz),
+        due_day=TruncDate("due_at", tzinfo=period.tz),
+    )
 
 
-def _grouped(qs: QuerySet[Dossier], period: Period, keys: Iterable[str]
-             ) -> list[dict[str, Any]]:
-    return list(_annotated(qs, period).values(*keys).annotate(**_aggregates(period))
-                .order_by(*keys))
+def _grouped(qs: QuerySet[Dossier], period: Period, keys: Iterable[str]) -> list[dict[str, Any]]:
+    return list(
+        _annotated(qs, period).values(*keys).annotate(**_aggregates(period)).order_by(*keys)
+    )
 
 
-def scope_for(unit: AdministrativeUnit | None = None,
-              agency_ids: Iterable[int] | None = None) -> QuerySet[Dossier]:
+def scope_for(
+    unit: AdministrativeUnit | None = None, agency_ids: Iterable[int] | None = None
+) -> QuerySet[Dossier]:
     qs = Dossier.objects.all()
     if unit is not None:
         ids = list(agencies_under(unit).values_list("pk", flat=True))
@@ -164,9 +202,14 @@ def levels_table(period: Period, scope: QuerySet[Dossier] | None = None) -> dict
     base = alive(period, scope)
     rows = _grouped(base, period, ["level"])
     apologies = dict(
-        Apology.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end,
-                               dossier__in=scope if scope is not None else Dossier.objects.all())
-        .values_list("dossier__level").annotate(n=Count("id")).values_list("dossier__level", "n")
+        Apology.objects.filter(
+            issued_at__gte=period.start,
+            issued_at__lt=period.end,
+            dossier__in=scope if scope is not None else Dossier.objects.all(),
+        )
+        .values_list("dossier__level")
+        .annotate(n=Count("id"))
+        .values_list("dossier__level", "n")
     )
     levels: dict[str, Any] = {}
     total: dict[str, Any] = {}
@@ -185,23 +228,38 @@ def levels_table(period: Period, scope: QuerySet[Dossier] | None = None) -> dict
 
 
 def by_agency(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
-    rows = _grouped(alive(period, scope), period,
-                    ["processing_agency__code", "processing_agency__name",
-                     "processing_agency__level"])
+    rows = _grouped(
+        alive(period, scope),
+        period,
+        ["processing_agency__code", "processing_agency__name", "processing_agency__level"],
+    )
     out = []
     for r in rows:
         fin = _finish(r)
-        out.append({"agency_code": r["processing_agency__code"],
-                    "agency": r["processing_agency__name"],
-                    "level": LEVEL_KEYS[Level(r["processing_agency__level"])], **fin})
+        out.append(
+            {
+                "agency_code": r["processing_agency__code"],
+                "agency": r["processing_agency__name"],
+                "level": LEVEL_KEYS[Level(r["processing_agency__level"])],
+                **fin,
+            }
+        )
     return out
 
 
 def by_field(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
-    rows = _grouped(alive(period, scope), period,
-                    ["procedure__field__code", "procedure__field__name", "level"])
-    return [{"field_code": r["procedure__field__code"], "field": r["procedure__field__name"],
-             "level": LEVEL_KEYS[Level(r["level"])], **_finish(r)} for r in rows]
+    rows = _grouped(
+        alive(period, scope), period, ["procedure__field__code", "procedure__field__name", "level"]
+    )
+    return [
+        {
+            "field_code": r["procedure__field__code"],
+            "field": r["procedure__field__name"],
+            "level": LEVEL_KEYS[Level(r["level"])],
+            **_finish(r),
+        }
+        for r in rows
+    ]
 
 
 def by_month(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
@@ -209,13 +267,18 @@ def by_month(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dic
     qs = scope if scope is not None else Dossier.objects.all()
     received = dict(
         qs.filter(received_at__gte=period.start, received_at__lt=period.end)
-        .annotate(m=TruncMonth("received_at", tzinfo=period.tz)).values("m")
-        .annotate(n=Count("id")).values_list("m", "n")
+        .annotate(m=TruncMonth("received_at", tzinfo=period.tz))
+        .values("m")
+        .annotate(n=Count("id"))
+        .values_list("m", "n")
     )
     done = {
-        r["m"]: r for r in qs.filter(status=Status.RESOLVED, finished_at__gte=period.start,
-                                     finished_at__lt=period.end)
-        .annotate(m=TruncMonth("finished_at", tzinfo=period.tz)).values("m")
+        r["m"]: r
+        for r in qs.filter(
+            status=Status.RESOLVED, finished_at__gte=period.start, finished_at__lt=period.end
+        )
+        .annotate(m=TruncMonth("finished_at", tzinfo=period.tz))
+        .values("m")
         .annotate(n=Count("id"), late=Count("id", filter=Q(finished_at__gt=F("due_at"))))
     }
     months = sorted({*received, *done})
@@ -223,17 +286,24 @@ def by_month(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dic
     for m in months:
         key = m.date() if isinstance(m, dt.datetime) else m
         d = done.get(m, {"n": 0, "late": 0})
-        out.append({"month": f"{key:%m/%Y}", "received": received.get(m, 0),
-                    "resolved": d["n"], "late": d["late"],
-                    "late_rate": round(100 * d["late"] / d["n"], 2) if d["n"] else 0.0})
+        out.append(
+            {
+                "month": f"{key:%m/%Y}",
+                "received": received.get(m, 0),
+                "resolved": d["n"],
+                "late": d["late"],
+                "late_rate": round(100 * d["late"] / d["n"], 2) if d["n"] else 0.0,
+            }
+        )
     return out
 
 
 def catalog_section(period: Period) -> dict[str, Any]:
     counts = catalog_counts(on=period.last)
     total = counts.get("total", {})
-    online_share = round(100 * total.get("online", 0) / total["total"], 2) if total.get(
-        "total") else 0.0
+    online_share = (
+        round(100 * total.get("online", 0) / total["total"], 2) if total.get("total") else 0.0
+    )
     return {"by_level": counts, "online_share": online_share}
 
 
@@ -254,8 +324,13 @@ def shares(levels: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def report(period: Period, *, unit: AdministrativeUnit | None = None,
-           agency_ids: Iterable[int] | None = None, details: bool = True) -> dict[str, Any]:
+def report(
+    period: Period,
+    *,
+    unit: AdministrativeUnit | None = None,
+    agency_ids: Iterable[int] | None = None,
+    details: bool = True,
+) -> dict[str, Any]:
     """The whole report as a JSON-able dict (docs/report-format.md names every key)."""
     scope = scope_for(unit, agency_ids) if unit is not None or agency_ids is not None else None
     levels = levels_table(period, scope)

@@ -1,0 +1,313 @@
+"""Exports of the report: xlsx (openpyxl), the Biểu số 06 sheet, and the half-year docx report
+(python-docx, Times New Roman as Vietnamese administrative documents use)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from motcua.reports.selectors import LEVEL_NAMES
+
+TABLE_COLUMNS = (
+    ("carried_over", "Kỳ trước chuyển sang"),
+    ("received_new", "Tiếp nhận mới"),
+    ("received", "Tổng số tiếp nhận"),
+    ("received_online", "Trong đó trực tuyến"),
+    ("resolved", "Đã giải quyết"),
+    ("resolved_early", "Trước hạn"),
+    ("resolved_on_time", "Đúng hạn (gồm trước hạn)"),
+    ("resolved_late", "Trễ hạn"),
+    ("late_rate", "Tỷ lệ trễ hạn (%)"),
+    ("withdrawn", "Rút / dừng giải quyết"),
+    ("returned", "Trả lại"),
+    ("in_progress", "Đang giải quyết"),
+    ("in_progress_overdue", "Trong đó quá hạn"),
+    ("digitized", "Số hóa khi tiếp nhận"),
+    ("electronic_results", "Kết quả điện tử"),
+    ("online_payments", "Thanh toán trực tuyến (hồ sơ)"),
+    ("online_payment_vnd", "Thanh toán trực tuyến (đồng)"),
+    ("apologies", "Văn bản xin lỗi"),
+    ("average_processing_days", "Thời gian giải quyết bình quân (ngày làm việc)"),
+)
+BIEU06_NOTE = (
+    "Quy ước: hồ sơ rút (dừng giải quyết) và hồ sơ trả lại không được tính vào cột 'Đã giải "
+    "quyết'; số liệu của chúng ghi riêng ở hai cột cuối, để Tổng tiếp nhận = Đã giải quyết + "
+    "Đang giải quyết + Rút + Trả lại."
+)
+
+
+def _sheet(
+    ws: Any, title: str, headers: list[str], rows: list[list[Any]], note: str = "", name: str = ""
+) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws.title = (name or title)[:31]
+    # fixed layout: title (row 1), convention note (row 2), headers (row 4), data from row 5
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=13)
+    if note:
+        ws["A2"] = note
+        ws["A2"].alignment = Alignment(wrap_text=True)
+    head = 4
+    for col, h in enumerate(headers, start=1):
+        cell = ws.cell(row=head, column=col, value=h)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, r in enumerate(rows, start=head + 1):
+        for col, value in enumerate(r, start=1):
+            ws.cell(row=i, column=col, value=value)
+    ws.column_dimensions["A"].width = 34
+    for col in range(2, len(headers) + 1):
+        ws.column_dimensions[ws.cell(row=head, column=col).column_letter].width = 14
+    ws.freeze_panes = ws.cell(row=head + 1, column=2)
+
+
+def to_xlsx(rep: dict[str, Any], bieu06: list[dict[str, Any]] | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active or wb.create_sheet()
+    period = f"từ {rep['from']} đến {rep['to']}"
+    keys = [k for k, _ in TABLE_COLUMNS]
+    headers = ["Cấp", *(label for _, label in TABLE_COLUMNS)]
+    _sheet(
+        ws,
+        f"Kết quả giải quyết hồ sơ {period}",
+        headers,
+        name="Tổng hợp",
+        rows=[
+            [LEVEL_NAMES[lv], *(rep["levels"][lv].get(k, 0) for k in keys)]
+            for lv in ("province", "district", "commune", "total")
+            if lv in rep["levels"]
+        ],
+    )
+    _sheet(
+        wb.create_sheet(),
+        "Theo cơ quan",
+        ["Cơ quan", "Mã cơ quan", "Cấp", *(label for _, label in TABLE_COLUMNS)],
+        [
+            [a["agency"], a["agency_code"], LEVEL_NAMES[a["level"]], *(a.get(k, 0) for k in keys)]
+            for a in rep.get("by_agency", [])
+        ],
+    )
+    _sheet(
+        wb.create_sheet(),
+        "Theo lĩnh vực",
+        ["Lĩnh vực", "Mã lĩnh vực", "Cấp", *(label for _, label in TABLE_COLUMNS)],
+        [
+            [f["field"], f["field_code"], LEVEL_NAMES[f["level"]], *(f.get(k, 0) for k in keys)]
+            for f in rep.get("by_field", [])
+        ],
+    )
+    _sheet(
+        wb.create_sheet(),
+        "Theo tháng",
+        ["Tháng", "Tiếp nhận", "Đã giải quyết", "Trễ hạn", "Tỷ lệ trễ hạn (%)"],
+        [
+            [m["month"], m["received"], m["resolved"], m["late"], m["late_rate"]]
+            for m in rep.get("by_month", [])
+        ],
+    )
+    if bieu06 is not None:
+        bieu06_sheet(wb.create_sheet(), rep, bieu06)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+BIEU06_HEADERS = [
+    "Lĩnh vực giải quyết",
+    "Tổng số hồ sơ tiếp nhận",
+    "Trực tuyến",
+    "Trực tiếp, dịch vụ bưu chính",
+    "Từ kỳ trước chuyển qua",
+    "Tổng số đã giải quyết",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Tổng số đang giải quyết",
+    "Trong hạn",
+    "Quá hạn",
+    "Rút / dừng giải quyết",
+    "Trả lại",
+]
+
+
+def bieu06_rows(rep: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(rep.get("by_field", []))
+
+
+def bieu06_sheet(ws: Any, rep: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """Biểu số 06 (Thông tư 01/2020/TT-VPCP) by field, grouped by level."""
+    out: list[list[Any]] = []
+    for level in ("province", "district", "commune"):
+        group = [r for r in rows if r["level"] == level]
+        if not group:
+            continue
+        out.append(
+            [
+                {
+                    "province": "I. Cơ quan chuyên môn cấp tỉnh",
+                    "district": "II. Cấp huyện",
+                    "commune": "III. Cấp xã",
+                }[level]
+            ]
+        )
+        out.extend(
+            [
+                r["field"],
+                r["received"],
+                r["received_online"],
+                r["received_new"] - r["received_online"],
+                r["carried_over"],
+                r["resolved"],
+                r["resolved_early"],
+                r["resolved_on_time"] - r["resolved_early"],
+                r["resolved_late"],
+                r["in_progress"],
+                r["in_progress"] - r["in_progress_overdue"],
+                r["in_progress_overdue"],
+                r["withdrawn"],
+                r["returned"],
+            ]
+            for r in group
+        )
+    _sheet(
+        ws,
+        f"Biểu số 06 — kết quả giải quyết TTHC từ {rep['from']} đến {rep['to']}",
+        BIEU06_HEADERS,
+        out,
+        note=BIEU06_NOTE,
+        name="Biểu 06",
+    )
+
+
+def _num(n: int | float) -> str:
+    if isinstance(n, float):
+        return f"{n:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return f"{n:,}".replace(",", ".")
+
+
+def to_docx(rep: dict[str, Any], *, province: str = "Bình Phước") -> bytes:
+    """The half-year report in the seed's structure; sections 2 and 6 are filled from data."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), "Times New Roman")
+    for name in ("Heading 1", "Heading 2", "Title"):
+        st = doc.styles[name]
+        st.font.name = "Times New Roman"
+        st.font.color.rgb = None
+
+    first, last = rep["from"], rep["to"]
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(
+        f"KẾT QUẢ CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NHÀ NƯỚC TỪ {_vn(first)} ĐẾN {_vn(last)} "
+        f"TRÊN ĐỊA BÀN TỈNH {province.upper()}"
+    )
+    run.bold = True
+    pending = "(Nội dung do cơ quan tham mưu tổng hợp.)"
+    doc.add_heading("1. Cải cách thể chế", level=2)
+    doc.add_paragraph(pending)
+    doc.add_heading("2. Cải cách thủ tục hành chính", level=2)
+    cat = rep.get("catalog", {}).get("by_level", {})
+    if cat.get("total"):
+        t = cat["total"]
+        p_, d_, c_ = (cat.get(k, {}) for k in ("province", "district", "commune"))
+        doc.add_paragraph(
+            f"Tổng số TTHC được công bố thực hiện trên địa bàn tỉnh là {_num(t['total'])}, số "
+            f"TTHC cấp tỉnh là {_num(p_.get('total', 0))} (ngành dọc {p_.get('vertical', 0):02d});"
+            f" số TTHC cấp huyện là {_num(d_.get('total', 0))} (ngành dọc "
+            f"{d_.get('vertical', 0):02d}); số TTHC cấp xã là {_num(c_.get('total', 0))} (ngành "
+            f"dọc {c_.get('vertical', 0):02d}); trong đó số TTHC thực hiện liên thông giữa các "
+            f"cấp chính quyền {t['inter_level']}."
+        )
+    sh = rep.get("shares", {})
+    tot = rep["levels"].get("total", {})
+    if tot:
+        doc.add_paragraph(
+            f"Thực hiện số hóa hồ sơ, giấy tờ, kết quả giải quyết TTHC: tỷ lệ hồ sơ được số hóa "
+            f"khi tiếp nhận đạt {_num(sh.get('digitized', 0.0))}%; tỷ lệ kết quả giải quyết được "
+            f"cấp bản điện tử đạt {_num(sh.get('electronic_results', 0.0))}%."
+        )
+    doc.add_paragraph().add_run(
+        "Kết quả giải quyết hồ sơ TTHC tại các cấp chính quyền ở địa phương"
+    ).bold = True
+    names = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+    for key, label in names.items():
+        lv = rep["levels"].get(key)
+        if not lv:
+            continue
+        late_open = (
+            f" (trong đó {lv['in_progress_overdue']:02d} hồ sơ đã trễ hạn)"
+            if lv["in_progress_overdue"]
+            else ""
+        )
+        doc.add_paragraph(
+            f"{label}: tiếp nhận {_num(lv['received'])} hồ sơ ({_num(lv['received_new'])} hồ sơ "
+            f"tiếp nhận mới và {_num(lv['carried_over'])} hồ sơ từ các kỳ trước chuyển sang). "
+            f"Kết quả: {_num(lv['resolved'])} hồ sơ đã giải quyết (trong đó giải quyết trễ hạn "
+            f"{_num(lv['resolved_late'])} hồ sơ chiếm {_num(lv['late_rate'])}%), "
+            f"{_num(lv['in_progress'])} hồ sơ đang giải quyết{late_open}."
+        )
+    _table(doc, rep)
+    for heading in (
+        "3. Cải cách tổ chức bộ máy",
+        "4. Cải cách công vụ",
+        "5. Cải cách tài chính công",
+    ):
+        doc.add_heading(heading, level=2)
+        doc.add_paragraph(pending)
+    doc.add_heading("6. Xây dựng và phát triển Chính quyền điện tử, Chính quyền số", level=2)
+    if tot:
+        c_tot = cat.get("total", {})
+        doc.add_paragraph(
+            f"Kết quả cung cấp dịch vụ công trực tuyến: {_num(c_tot.get('online', 0))} dịch vụ "
+            f"công trực tuyến trên tổng số {_num(c_tot.get('total', 0))} dịch vụ công của tỉnh "
+            f"(đạt {_num(rep.get('catalog', {}).get('online_share', 0.0))}%); tỷ lệ tiếp nhận "
+            f"hồ sơ TTHC trên môi trường điện tử đạt {_num(sh.get('received_online', 0.0))}%. "
+            f"Thanh toán trực tuyến: {_num(tot['online_payments'])} giao dịch thành công với "
+            f"tổng số tiền {_num(tot['online_payment_vnd'])} đồng."
+        )
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _vn(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def _table(doc: Any, rep: dict[str, Any]) -> None:
+    cols = [
+        ("received", "Tiếp nhận"),
+        ("carried_over", "Kỳ trước"),
+        ("resolved", "Đã giải quyết"),
+        ("resolved_late", "Trễ hạn"),
+        ("late_rate", "Tỷ lệ trễ (%)"),
+        ("in_progress", "Đang giải quyết"),
+    ]
+    levels = [k for k in ("province", "district", "commune", "total") if k in rep["levels"]]
+    table = doc.add_table(rows=1 + len(levels), cols=1 + len(cols))
+    table.style = "Table Grid"
+    table.rows[0].cells[0].text = "Cấp"
+    for j, (_, label) in enumerate(cols, start=1):
+        table.rows[0].cells[j].text = label
+    for i, lv in enumerate(levels, start=1):
+        table.rows[i].cells[0].text = LEVEL_NAMES[lv]
+        for j, (k, _) in enumerate(cols, start=1):
+            table.rows[i].cells[j].text = _num(rep["levels"][lv][k])

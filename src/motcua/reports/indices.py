@@ -1,0 +1,407 @@
+"""Evaluations and indices computed from the dossiers: the per-dossier evaluation of Circular
+01/2018/TT-VPCP (Arts. 13–14), the Decision 766/QĐ-TTg service index, and targets.
+
+Formulas are named here; weights and thresholds are data (``IndexCriterion``, ``Target``).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from motcua.catalog.models import OnlineService, Procedure, ProcedureStatus
+from motcua.dossiers.models import Channel, Dossier, DossierStep, Rating, Status, SupplementRequest
+from motcua.reports.models import IndexCriterion, Metric, Target
+from motcua.reports.selectors import LEVEL_KEYS, Period, alive, levels_table, scope_for
+from motcua.units.models import AdministrativeUnit, Agency, Level
+
+# ---- Circular 01/2018 Arts. 13–14: nine indices, each scored 2 / 1 / 0 -------------------------
+
+INDEX_NAMES = {
+    "i1": "Tổng thời gian giải quyết so với quy định",
+    "i2": "Thời gian thực hiện của từng cơ quan so với quy định",
+    "i3": "Số lần người nộp phải bổ sung hồ sơ",
+    "i4": "Số cơ quan người nộp phải liên hệ",
+    "i5": "Tỷ lệ TTHC giải quyết tại chỗ, trong ngày tại Bộ phận Một cửa",
+    "i6": "Công khai TTHC",
+    "i7": "Thái độ của cán bộ",
+    "i8": "Tiếp nhận, xử lý phản ánh kiến nghị đúng hạn",
+    "i9": "Cung cấp dịch vụ công trực tuyến",
+}
+DESK_SHARE_FOR_2 = {Level.PROVINCE: 20.0, Level.DISTRICT: 50.0, Level.COMMUNE: 100.0}
+
+
+def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossier]:
+    qs = alive(period, scope).filter(status=Status.RESOLVED, finished_at__lt=period.end)
+    late_step = DossierStep.objects.filter(dossier=OuterRef("pk"), outcome="late")
+    non_early_step = (
+        DossierStep.objects.filter(dossier=OuterRef("pk"), status="done")
+        .exclude(outcome="early")
+        .exclude(role__in=["tiep_nhan", "tra_ket_qua"])
+    )
+    supplements = (
+        SupplementRequest.objects.filter(dossier=OuterRef("pk"))
+        .values("dossier")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    complaint = Rating.objects.filter(dossier=OuterRef("pk"), score__lte=2)
+    return qs.annotate(
+        fin_day=TruncDate("finished_at", tzinfo=period.tz),
+        due_day=TruncDate("due_at", tzinfo=period.tz),
+        n_supp=Coalesce(Subquery(supplements, output_field=IntegerField()), Value(0)),
+    ).annotate(
+        i1=Case(
+            When(finished_at__gt=F("due_at"), then=Value(0)),
+            When(fin_day__lt=F("due_day"), then=Value(2)),
+            default=Value(1),
+        ),
+        i2=Case(
+            When(Exists(late_step), then=Value(0)),
+            When(Exists(non_early_step), then=Value(1)),
+            When(finished_at__gt=F("due_at"), then=Value(0)),
+            When(fin_day__lt=F("due_day"), then=Value(2)),
+            default=Value(1),
+        ),
+        i3=Case(When(n_supp=0, then=Value(2)), When(n_supp=1, then=Value(1)), default=Value(0)),
+        i4=Case(When(channel=Channel.ONLINE, then=Value(2)), default=Value(1)),
+        i7=Case(
+            When(Exists(complaint), then=Value(0)),
+            When(finished_at__gt=F("due_at"), then=Value(0)),
+            When(fin_day__lt=F("due_day"), then=Value(2)),
+            default=Value(1),
+        ),
+    )
+
+
+def _unit_scores(
+    agency: Agency, period: Period, resolved_count: int, qs: QuerySet[Dossier]
+) -> dict[str, float | None]:
+    """Indices 5, 6, 8, 9 are scored per agency, not per dossier."""
+    handled_here = qs.filter(
+        ~Exists(
+            DossierStep.objects.filter(dossier=OuterRef("pk"), kind__in=["transfer", "parallel"])
+        )
+    ).count()
+    share = 100 * handled_here / resolved_count if resolved_count else 0.0
+    need = DESK_SHARE_FOR_2[Level(agency.level)]
+    i5 = 2 if share >= need else 1 if share >= need / 2 else 0
+    procs = Procedure.objects.filter(agency=agency, status=ProcedureStatus.PUBLISHED)
+    total = procs.count()
+    complete = procs.filter(documents__isnull=False, steps__isnull=False).distinct().count()
+    i6: float | None = None
+    if total:
+        i6 = 2 if complete == total else 1 if complete >= total / 2 else 0
+    online_procs = procs.exclude(online_service=OnlineService.NONE).count()
+    received = alive(period, Dossier.objects.filter(processing_agency=agency)).filter(
+        received_at__gte=period.start
+    )
+    n_received = received.count()
+    n_online = received.filter(channel=Channel.ONLINE).count()
+    late_online = qs.filter(channel=Channel.ONLINE, finished_at__gt=F("due_at")).exists()
+    proc_share = 100 * online_procs / total if total else 0.0
+    dossier_share = 100 * n_online / n_received if n_received else 0.0
+    if proc_share >= 20 and dossier_share >= 30 and not late_online:
+        i9 = 2
+    elif dossier_share >= 15 and not late_online:
+        i9 = 1
+    else:
+        i9 = 0
+    return {"i5": i5, "i6": i6, "i8": None, "i9": i9}
+
+
+def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dict[str, Any]:
+    """Per agency and per level: the average of each index over the period's resolved dossiers
+    (indices 1–4 and 7) and the agency's own scores (5, 6, 9). Index 8 needs the feedback
+    module (phản ánh, kiến nghị), which the system does not have yet: reported as null."""
+    scope = scope_for(unit) if unit is not None else None
+    base = _resolved(period, scope)
+    rows = (
+        base.values("processing_agency")
+        .annotate(
+            n=Count("id"),
+            i1=Avg("i1"),
+            i2=Avg("i2"),
+            i3=Avg("i3"),
+            i4=Avg("i4"),
+            i7=Avg("i7"),
+        )
+        .order_by("processing_agency")
+    )
+    agencies = {
+        a.pk: a for a in Agency.objects.filter(pk__in=[r["processing_agency"] for r in rows])
+    }
+    out_agencies = []
+    by_level: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        agency = agencies[r["processing_agency"]]
+        scores: dict[str, float | None] = {
+            k: round(float(r[k]), 2) for k in ("i1", "i2", "i3", "i4", "i7")
+        }
+        scores.update(_unit_scores(agency, period, r["n"], base.filter(processing_agency=agency)))
+        total = round(sum(v for v in scores.values() if v is not None), 2)
+        entry = {
+            "agency_code": agency.code,
+            "agency": agency.name,
+            "level": LEVEL_KEYS[Level(agency.level)],
+            "dossiers": r["n"],
+            "scores": dict(sorted(scores.items())),
+            "total": total,
+            "max": 2 * sum(1 for v in scores.values() if v is not None),
+        }
+        out_agencies.append(entry)
+        agg = by_level.setdefault(entry["level"], {"dossiers": 0, "agencies": 0, "sum": {}})
+        agg["dossiers"] += r["n"]
+        agg["agencies"] += 1
+        for k, v in scores.items():
+            if v is not None:
+                agg["sum"][k] = agg["sum"].get(k, 0.0) + v
+    levels = {
+        lv: {
+            "dossiers": a["dossiers"],
+            "agencies": a["agencies"],
+            "scores": {k: round(v / a["agencies"], 2) for k, v in sorted(a["sum"].items())},
+        }
+        for lv, a in by_level.items()
+    }
+    return {
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+        "indices": INDEX_NAMES,
+        "i8_note": "Chưa có phân hệ tiếp nhận phản ánh, kiến nghị",
+        "agencies": out_agencies,
+        "levels": levels,
+    }
+
+
+# ---- Decision 766/QĐ-TTg --------------------------------------------------------------------
+
+
+def default_criteria() -> list[dict[str, Any]]:
+    data = json.loads(
+        resources.files("motcua.reports").joinpath("data", "index766.json").read_text("utf-8")
+    )
+    return list(data["criteria"])
+
+
+def criteria_load() -> int:
+    """Seed the admin-editable criteria from the shipped defaults (existing rows are kept)."""
+    created = 0
+    for i, c in enumerate(default_criteria()):
+        _, new = IndexCriterion.objects.get_or_create(
+            code=c["code"],
+            defaults={
+                "group": c["group"],
+                "group_name": c["group_name"],
+                "name": c["name"],
+                "points": Decimal(str(c["points"])),
+                "formula": c["formula"],
+                "confirmed": c["confirmed"],
+                "order": i,
+            },
+        )
+        created += new
+    return created
+
+
+def _criteria() -> list[dict[str, Any]]:
+    rows = list(
+        IndexCriterion.objects.values(
+            "group", "group_name", "code", "name", "points", "formula", "confirmed"
+        )
+    )
+    return rows or default_criteria()
+
+
+def _ratios(
+    period: Period, scope: QuerySet[Dossier] | None, procedures: QuerySet[Procedure]
+) -> dict[str, tuple[int, int] | None]:
+    """(numerator, denominator) of each named formula."""
+    t = levels_table(period, scope).get("total")
+    total_procs = procedures.count()
+    complete = procedures.filter(documents__isnull=False, steps__isnull=False).distinct().count()
+    online = procedures.exclude(online_service=OnlineService.NONE).count()
+    rated = Rating.objects.filter(at__gte=period.start, at__lt=period.end)
+    if scope is not None:
+        rated = rated.filter(dossier__in=scope)
+    n_rated = rated.count()
+    score_sum = sum(rated.values_list("score", flat=True))
+    if not t:
+        t = dict.fromkeys(
+            (
+                "received_new",
+                "resolved",
+                "resolved_on_time",
+                "received_online",
+                "online_payments",
+                "digitized",
+                "electronic_results",
+            ),
+            0,
+        )
+    return {
+        "catalog_complete": (complete, total_procs),
+        "tracked": (t["received_new"], t["received_new"]),  # every received dossier has a code
+        "on_time": (t["resolved_on_time"], t["resolved"]),
+        "online_services": (online, total_procs),
+        "online_dossiers": (t["received_online"], t["received_new"]),
+        "online_payments": (t["online_payments"], t["received_new"]),
+        "digitized": (t["digitized"], t["received_new"]),
+        "electronic_results": (t["electronic_results"], t["resolved"]),
+        "satisfaction": (score_sum, 5 * n_rated) if n_rated else None,
+    }
+
+
+def index766(
+    period: Period, *, unit: AdministrativeUnit | None = None, agency: Agency | None = None
+) -> dict[str, Any]:
+    """Score out of 100 by group; a criterion without data (no ratings yet) is left out of
+    both the score and the maximum, and says so."""
+    scope = None
+    procedures = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
+    if unit is not None:
+        scope = scope_for(unit)
+        procedures = procedures.filter(
+            Q(agency__in=Agency.objects.filter(pk__in=scope.values("processing_agency")))
+            | Q(agency__isnull=True)
+        )
+    if agency is not None:
+        scope = scope_for(agency_ids=[agency.pk])
+        procedures = procedures.filter(agency=agency)
+    ratios = _ratios(period, scope, procedures)
+    groups: dict[str, dict[str, Any]] = {}
+    score = maximum = Decimal(0)
+    for c in _criteria():
+        pts = Decimal(str(c["points"]))
+        ratio = ratios.get(c["formula"])
+        g = groups.setdefault(
+            c["group"],
+            {"name": c["group_name"], "score": Decimal(0), "max": Decimal(0), "criteria": []},
+        )
+        item: dict[str, Any] = {
+            "code": c["code"],
+            "name": c["name"],
+            "points": float(pts),
+            "confirmed": c["confirmed"],
+        }
+        if ratio is None or ratio[1] == 0:
+            item.update({"score": None, "note": "chưa có dữ liệu"})
+        else:
+            share = min(Decimal(1), Decimal(ratio[0]) / Decimal(ratio[1]))
+            got = (pts * share).quantize(Decimal("0.01"))
+            item.update({"score": float(got), "numerator": ratio[0], "denominator": ratio[1]})
+            g["score"] += got
+            g["max"] += pts
+            score += got
+            maximum += pts
+        g["criteria"].append(item)
+    return {
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+        "agency": agency.code if agency else None,
+        "unit": unit.code if unit else None,
+        "score": float(score),
+        "max": float(maximum),
+        "score_100": float((100 * score / maximum).quantize(Decimal("0.01"))) if maximum else 0.0,
+        "groups": {
+            k: {**v, "score": float(v["score"]), "max": float(v["max"])} for k, v in groups.items()
+        },
+    }
+
+
+def drill_down(
+    period: Period, criterion: str, *, scope: QuerySet[Dossier] | None = None, limit: int = 200
+) -> QuerySet[Dossier]:
+    """The dossiers that cost points on a criterion."""
+    base = alive(period, scope)
+    new = base.filter(received_at__gte=period.start)
+    resolved = base.filter(status=Status.RESOLVED, finished_at__lt=period.end)
+    qs = {
+        "on_time": resolved.filter(finished_at__gt=F("due_at")),
+        "online_dossiers": new.exclude(channel=Channel.ONLINE),
+        "online_payments": new.filter(online_payment_vnd=0),
+        "digitized": new.filter(digitized=False),
+        "electronic_results": resolved.filter(electronic_result=False),
+    }.get(criterion)
+    if qs is None:
+        return Dossier.objects.none()
+    return qs.select_related("procedure", "processing_agency").order_by("received_at")[:limit]
+
+
+# ---- targets --------------------------------------------------------------------------------
+
+
+def metric_value(
+    metric: str, period: Period, scope: QuerySet[Dossier] | None = None
+) -> float | None:
+    t = levels_table(period, scope).get("total")
+    if metric == Metric.ONLINE_SERVICES_USED:
+        offered = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED).exclude(
+            online_service=OnlineService.NONE
+        )
+        used = offered.filter(
+            Exists(
+                alive(period, scope).filter(
+                    procedure__code=OuterRef("code"),
+                    channel=Channel.ONLINE,
+                    received_at__gte=period.start,
+                )
+            )
+        ).count()
+        n = offered.count()
+        return round(100 * used / n, 2) if n else None
+    if not t:
+        return None
+    pairs = {
+        Metric.ONLINE_DOSSIERS: (t["received_online"], t["received_new"]),
+        Metric.DIGITIZED: (t["digitized"], t["received_new"]),
+        Metric.ELECTRONIC_RESULTS: (t["electronic_results"], t["resolved"]),
+        Metric.ON_TIME: (t["resolved_on_time"], t["resolved"]),
+        Metric.ONLINE_PAYMENTS: (t["online_payments"], t["received_new"]),
+    }
+    a, b = pairs[Metric(metric)]
+    return round(100 * a / b, 2) if b else None
+
+
+def targets_vs_actual(period: Period) -> list[dict[str, Any]]:
+    """Targets overlapping the period, with the actual figure over the target's own period."""
+    out = []
+    for target in Target.objects.filter(
+        period_from__lte=period.last, period_to__gte=period.first
+    ).select_related("unit"):
+        tp = Period(target.period_from, target.period_to)
+        scope = scope_for(target.unit) if target.unit else None
+        actual = metric_value(target.metric, tp, scope)
+        out.append(
+            {
+                "name": target.name,
+                "metric": target.metric,
+                "label": target.get_metric_display(),
+                "from": tp.first.isoformat(),
+                "to": tp.last.isoformat(),
+                "unit": target.unit.code if target.unit else None,
+                "target": float(target.value),
+                "actual": actual,
+                "met": actual is not None and actual >= float(target.value),
+                "basis": target.basis,
+            }
+        )
+    return out
