@@ -261,3 +261,22 @@ def test_leader_assigns_an_officer(world: World) -> None:
     assert "không có vai trò phù hợp" in leader.get(r["Location"]).content.decode()
     step.refresh_from_db()
     assert step.handler == w.users["specialist2"]
+
+
+def test_dashboard_for_leaders_only(world: World) -> None:
+    w = world
+    receive(w)
+    assert login(w.users["counter"]).get("/can-bo/bao-cao/").status_code == 403
+    leader = login(w.users["leader"])
+    r = leader.get("/can-bo/bao-cao/", {"from": "2022-01-01", "to": "2022-06-30"})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "Cấp tỉnh" in page and "<svg" in page and "Diễn biến theo tháng" in page
+    assert "cdn" not in page.lower()
+    x = leader.get("/can-bo/bao-cao/tai-ve/xlsx/", {"from": "2022-01-01", "to": "2022-06-30"})
+    assert x["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert leader.get("/can-bo/bao-cao/tai-ve/pdf/").status_code == 404
+    # a leader of another agency sees none of these dossiers
+    other = login(w.users["district_leader"])
+    page = other.get("/can-bo/bao-cao/", {"from": "2022-01-01", "to": "2022-06-30"})
+    assert "Không có hồ sơ trong kỳ" in page.content.decode()

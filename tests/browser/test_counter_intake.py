@@ -79,3 +79,19 @@ def test_queue_at_counter_resolution(world: World, live_server: Any, page: Any, 
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1366  # no horizontal scrolling on a counter PC
     shot("04-hang-cho-chuyen-vien")
+
+
+def test_dashboard_png(live_server: Any, page: Any, shot: Any) -> None:
+    from motcua.demo.services import demo_load
+    from tests.factories import UserFactory
+
+    demo_load(scale=0.005)
+    UserFactory(username="lanhdao_tinh", superuser=True)
+    login(page, live_server.url, "lanhdao_tinh")
+    page.goto(f"{live_server.url}/can-bo/bao-cao/?year=2022&kind=6")
+    page.wait_for_selector("#levels")
+    assert "Cấp tỉnh" in page.inner_text("#levels")
+    assert page.locator("svg.chart").count() == 3
+    assert "QĐ 766" in page.inner_text("#index766")
+    page.set_viewport_size({"width": 1366, "height": 1400})
+    shot("05-bang-dieu-khien-bao-cao")

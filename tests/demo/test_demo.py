@@ -59,3 +59,23 @@ def test_demo_command_prints_login(capsys: pytest.CaptureFixture[str], settings,
     assert "Mật khẩu:" in out
     assert "1784 thủ tục" in out
     assert (tmp_path / "demo-credentials.txt").read_text().startswith("username: admin")
+
+
+def test_history_has_the_seeds_shape() -> None:
+    from motcua.reports.selectors import Period, report
+
+    demo_load(scale=0.01)
+    levels = report(Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30)), details=False)["levels"]
+    prov, dist, comm = levels["province"], levels["district"], levels["commune"]
+    assert prov["received_new"] == round(204_655 * 0.01)
+    assert dist["received_new"] == round(22_249 * 0.01)
+    assert comm["received_new"] == round(88_194 * 0.01)
+    assert abs(prov["late_rate"] - 4.44) < 1.0
+    assert abs(dist["late_rate"] - 8.57) < 2.5
+    assert abs(comm["late_rate"] - 1.04) < 1.0
+    assert abs(prov["carried_over"] - 219) <= 25
+    online = levels["total"]["received_online"] / levels["total"]["received_new"]
+    assert abs(online - 0.8707) < 0.03
+    for v in levels.values():
+        assert v["received"] == v["resolved"] + v["withdrawn"] + v["returned"] + v["in_progress"]
+    assert demo_load(scale=0.01)["history_2022"]["created"] == 0  # idempotent

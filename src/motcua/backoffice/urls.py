@@ -15,4 +15,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/mau/<str:form>/", views.print_form, name="print_form"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),
     path("tai-lieu/<int:pk>/", views.document, name="document"),
+    path("bao-cao/", views.dashboard, name="dashboard"),
+    path("bao-cao/tai-ve/<slug:fmt>/", views.report_export, name="report_export"),
 ]

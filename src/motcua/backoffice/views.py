@@ -662,3 +662,126 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Content-Security-Policy"] = "sandbox"
     return resp
+
+
+# ---- reports --------------------------------------------------------------------------------
+
+REPORT_ROLES = (Role.LEADER, Role.PROVINCE_ADMIN, Role.AGENCY_ADMIN)
+
+
+def _report_scope(request: HttpRequest) -> list[int] | None:
+    """Leaders see their agencies; a province administrator the whole province."""
+    ids = agency_ids_for(request.user, REPORT_ROLES)
+    if ids is not None and not ids:
+        raise PermissionDenied(
+            "Trang báo cáo dành cho lãnh đạo và quản trị", code="permission_denied"
+        )
+    return None if ids is None else sorted(ids)
+
+
+def _report_period(request: HttpRequest) -> Any:
+    from motcua.reports.selectors import Period, period_preset
+
+    today = timezone.localdate()
+    first, last = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    if first and last and first <= last:
+        return Period(first, last)
+    year = _int(request.GET.get("year"), today.year)
+    kind = request.GET.get("kind", "6")
+    number = _int(request.GET.get("n"), 1)
+    try:
+        return period_preset(year, kind, number)
+    except (ValueError, KeyError):
+        return period_preset(year, "6")
+
+
+@login_required
+@domain_errors
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from motcua.reports import charts
+    from motcua.reports.indices import index766, targets_vs_actual
+    from motcua.reports.selectors import LEVEL_NAMES, report
+
+    ids = _report_scope(request)
+    period = _report_period(request)
+    rep = report(period, agency_ids=ids)
+    agencies = sorted(rep["by_agency"], key=lambda a: -a["received"])[:15]
+    late_chart = charts.hbars(
+        [(a["agency"], a["late_rate"]) for a in agencies],
+        title="Tỷ lệ giải quyết trễ hạn theo cơ quan (%)",
+    )
+    months = rep["by_month"]
+    trend = charts.columns(
+        [m["month"] for m in months],
+        [
+            ("Tiếp nhận", charts.BLUE, [m["received"] for m in months]),
+            ("Đã giải quyết", charts.GREEN, [m["resolved"] for m in months]),
+            ("Trễ hạn", charts.RED, [m["late"] for m in months]),
+        ],
+        title="Diễn biến theo tháng",
+    )
+    levels = [(k, LEVEL_NAMES[k], v) for k, v in rep["levels"].items()]
+    online = charts.hbars(
+        [
+            (
+                LEVEL_NAMES[k],
+                round(100 * v["received_online"] / v["received_new"], 2)
+                if v["received_new"]
+                else 0.0,
+            )
+            for k, v in rep["levels"].items()
+        ],
+        title="Tỷ lệ hồ sơ tiếp nhận trực tuyến (%)",
+        max_value=100,
+        color=charts.BLUE,
+    )
+    context = {
+        "rep": rep,
+        "period": period,
+        "levels": levels,
+        "late_chart": late_chart,
+        "trend": trend,
+        "online_chart": online,
+        "index": index766(period) if ids is None else None,
+        "targets": targets_vs_actual(period) if ids is None else [],
+        "years": range(timezone.localdate().year, 2017, -1),
+        "kinds": [
+            ("6", "6 tháng"),
+            ("9", "9 tháng"),
+            ("year", "Cả năm"),
+            ("quarter", "Quý"),
+            ("month", "Tháng"),
+        ],
+        "kind": request.GET.get("kind", "6"),
+        "n": _int(request.GET.get("n"), 1),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "backoffice/dashboard.html", context)
+
+
+@login_required
+@domain_errors
+def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
+    from motcua.reports.selectors import report
+
+    ids = _report_scope(request)
+    period = _report_period(request)
+    rep = report(period, agency_ids=ids)
+    name = f"bao-cao-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    if fmt == "xlsx":
+        resp = HttpResponse(
+            to_xlsx(rep, bieu06_rows(rep)),
+            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+    elif fmt == "docx":
+        resp = HttpResponse(
+            to_docx(rep),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            ),
+        )
+    else:
+        raise Http404("Không có định dạng này")
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp

@@ -14,6 +14,8 @@ from motcua.catalog.services import catalog_import_specs
 from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff
+from motcua.demo.history import history_load
+from motcua.reports.indices import criteria_load
 from motcua.units.models import AdministrativeUnit, Agency, Level
 from motcua.units.services import divisions_2022_load
 from motcua.worktime.models import WorkCalendar
@@ -86,7 +88,7 @@ def _admin_user() -> tuple[str, str]:
     return username, password
 
 
-def demo_load(*, seed: int = 2022) -> dict[str, Any]:
+def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
     """Idempotent: running it again changes nothing but the admin's password (printed anew)."""
     started = time.monotonic()
     with transaction.atomic():
@@ -95,9 +97,11 @@ def demo_load(*, seed: int = 2022) -> dict[str, Any]:
         agencies = _agencies()
         catalog = catalog_import_specs(actor=None, specs=demo_catalog(seed), source="demo")
         username, password = _admin_user()
+        criteria_load()
         staff_password = secrets.token_urlsafe(9)
         users = load_staff(staff_password)
         dossiers = load_dossiers(users, seed)
+        history = history_load(scale, seed)
         audit_record(
             actor=None,
             action="demo.load",
@@ -119,5 +123,6 @@ def demo_load(*, seed: int = 2022) -> dict[str, Any]:
         "admin": {"username": username, "password": password},
         "staff": {"usernames": sorted(users), "password": staff_password},
         "dossiers": dossiers,
+        "history_2022": history,
         "seconds": round(time.monotonic() - started, 1),
     }

@@ -390,6 +390,11 @@ def import_dossiers(path: Path | str, *, actor: Any = None) -> dict[str, Any]:
         )
     if not rows:
         raise ImportFailed("Tệp không có dòng dữ liệu nào", code="empty_file")
+    return write_rows(rows, actor=actor, source=Path(path).name)
+
+
+def write_rows(rows: list[Row], *, actor: Any = None, source: str = "") -> dict[str, Any]:
+    """Write checked rows in one transaction (also used by the demo's history generator)."""
     with transaction.atomic():
         agencies, new_agencies = _agencies(rows)
         procedures, new_procedures = _procedures(rows)
@@ -404,7 +409,7 @@ def import_dossiers(path: Path | str, *, actor: Any = None) -> dict[str, Any]:
             actor=actor,
             action="dossiers.import",
             object_type="Dossier",
-            object_id=Path(path).name,
+            object_id=source or "-",
             after=summary,
         )
     return summary

@@ -16,10 +16,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2022)
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=0.02,
+            help="Quy mô hồ sơ 6 tháng đầu năm 2022 so với báo cáo của tỉnh (1.0 = 340.000 hồ sơ)",
+        )
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
 
     def handle(self, *args: object, **opts: Any) -> None:
-        result = demo_load(seed=opts["seed"])
+        if opts["scale"] < 0 or opts["scale"] > 10:
+            self.stderr.write("lỗi [bad_scale]: --scale từ 0 đến 10")
+            raise SystemExit(2)
+        result = demo_load(seed=opts["seed"], scale=opts["scale"])
         creds = settings.VAR_DIR / "demo-credentials.txt"
         staff = result["staff"]
         creds.write_text(
@@ -48,5 +57,8 @@ class Command(BaseCommand):
         )
         for name in staff["usernames"]:
             self.stdout.write(f"    {name}")
-        self.stdout.write(f"  Hồ sơ mẫu tạo mới: {result['dossiers']['created']}")
+        self.stdout.write(
+            f"  Hồ sơ mẫu tạo mới: {result['dossiers']['created']}; hồ sơ 6 tháng "
+            f"đầu năm 2022: {result['history_2022']['created']}"
+        )
         self.stdout.write(f"  (lưu tại {creds})")
