@@ -27,8 +27,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from motcua.catalog.selectors import catalog_counts
 from motcua.dossiers.models import Apology, Channel, Dossier, Status
@@ -171,11 +171,34 @@ def _finish(row: dict[str, Any], day_seconds: int = 8 * 3600) -> dict[str, Any]:
     return out
 
 
+class LocalDay(Func):
+    """The local calendar day of an instant in a fixed-offset zone, computed natively (no
+    per-row time-zone lookup): 'finished on a day before the due day' on millions of rows."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, expression: Any, offset_seconds: int) -> None:
+        super().__init__(expression)
+        self.offset = int(offset_seconds)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date_trunc('day', {sql} + make_interval(secs => {self.offset}))", params
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # SQLite and others
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{self.offset:+d} seconds')", params
+
+
+def _offset(period: Period) -> int:
+    moment = period.start.utcoffset()
+    return int(moment.total_seconds()) if moment is not None else 0
+
+
 def _annotated(qs: QuerySet[Dossier], period: Period) -> QuerySet[Dossier]:
-    return qs.annotate(
-        fin_day=TruncDate("finished_at", tzinfo=period.tz),
-        due_day=TruncDate("due_at", tzinfo=period.tz),
-    )
+    offset = _offset(period)
+    return qs.annotate(fin_day=LocalDay("finished_at", offset),
+                       due_day=LocalDay("due_at", offset))
 
 
 def _grouped(qs: QuerySet[Dossier], period: Period, keys: Iterable[str]) -> list[dict[str, Any]]:
