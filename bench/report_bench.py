@@ -41,8 +41,9 @@ def generate(path: Path, n: int, seed: int = 2022) -> None:
     received = np.sort(rng.integers(lo, hi, n))
     due = received + rng.integers(86_400, 30 * 86_400, n)
     finished = received + rng.integers(3_600, 40 * 86_400, n)
-    status = rng.choice(["resolved", "withdrawn", "returned", "processing"], n,
-                        p=[0.93, 0.01, 0.01, 0.05])
+    status = rng.choice(
+        ["resolved", "withdrawn", "returned", "processing"], n, p=[0.93, 0.01, 0.01, 0.05]
+    )
     level = rng.choice(["province", "district", "commune"], n, p=[0.66, 0.08, 0.26])
     channel = rng.choice(["online", "counter", "postal"], n, p=[0.87, 0.11, 0.02])
     proc = rng.integers(0, 400, n)
@@ -57,15 +58,40 @@ def generate(path: Path, n: int, seed: int = 2022) -> None:
     rec_s, due_s, fin_s = iso(received), iso(due), iso(finished)
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["code", "procedure_code", "agency_code", "level", "channel", "received_at",
-                    "due_at", "status", "finished_at", "digitized", "electronic_result",
-                    "online_payment_vnd"])
+        w.writerow(
+            [
+                "code",
+                "procedure_code",
+                "agency_code",
+                "level",
+                "channel",
+                "received_at",
+                "due_at",
+                "status",
+                "finished_at",
+                "digitized",
+                "electronic_result",
+                "online_payment_vnd",
+            ]
+        )
         for i in range(n):
             done = status[i] != "processing"
-            w.writerow([f"BENCH-{i:08d}", f"9.{proc[i]:06d}", f"000.00.{agency[i]:02d}.B99",
-                        level[i], channel[i], rec_s[i] + "+07:00", due_s[i] + "+07:00",
-                        status[i], fin_s[i] + "+07:00" if done else "", int(digit[i]),
-                        int(eres[i]), int(paid[i])])
+            w.writerow(
+                [
+                    f"BENCH-{i:08d}",
+                    f"9.{proc[i]:06d}",
+                    f"000.00.{agency[i]:02d}.B99",
+                    level[i],
+                    channel[i],
+                    rec_s[i] + "+07:00",
+                    due_s[i] + "+07:00",
+                    status[i],
+                    fin_s[i] + "+07:00" if done else "",
+                    int(digit[i]),
+                    int(eres[i]),
+                    int(paid[i]),
+                ]
+            )
 
 
 def run(args: list[str], env: dict[str, str]) -> float:
@@ -91,8 +117,9 @@ print(json.dumps({"table_s": best(lambda: levels_table(p)),
 
 
 def timed_report(env: dict[str, str]) -> dict[str, object]:
-    out = subprocess.run([*MOTCUA, "shell", "-c", TIMING], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [*MOTCUA, "shell", "-c", TIMING], env=env, check=True, capture_output=True, text=True
+    ).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
@@ -138,7 +165,9 @@ def duck(path: Path) -> dict[str, object]:
         "'level': 'VARCHAR', 'channel': 'VARCHAR', 'received_at': 'TIMESTAMPTZ', "
         "'due_at': 'TIMESTAMPTZ', 'status': 'VARCHAR', 'finished_at': 'TIMESTAMPTZ', "
         "'digitized': 'INTEGER', 'electronic_result': 'INTEGER', "
-        "'online_payment_vnd': 'BIGINT'})", [str(path)])
+        "'online_payment_vnd': 'BIGINT'})",
+        [str(path)],
+    )
     load = time.perf_counter() - t0
     sql = DUCK_SQL.format(s="2022-01-01 00:00:00+07", e="2022-07-01 00:00:00+07")
     best = 1e9
@@ -163,34 +192,76 @@ def main() -> None:
             csv_path = Path(tmp) / f"dossiers-{n}.csv"
             t0 = time.perf_counter()
             generate(csv_path, n)
-            entry: dict[str, object] = {"rows": n, "csv_mb": round(csv_path.stat().st_size / 2**20),
-                                        "generate_s": round(time.perf_counter() - t0, 1)}
+            entry: dict[str, object] = {
+                "rows": n,
+                "csv_mb": round(csv_path.stat().st_size / 2**20),
+                "generate_s": round(time.perf_counter() - t0, 1),
+            }
             dbs = [] if args.skip_sqlite else [("sqlite", f"sqlite:///{tmp}/bench-{n}.sqlite3")]
             dbs.append(("postgresql", PG))
             for name, url in dbs:
                 env = {**os.environ, "DATABASE_URL": url, "MOTCUA_VAR_DIR": tmp}
                 if name == "postgresql":
-                    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c",
-                                    "DROP DATABASE IF EXISTS motcua_bench"], check=True)
-                    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c",
-                                    "CREATE DATABASE motcua_bench"], check=True)
+                    subprocess.run(
+                        [
+                            "psql",
+                            "-q",
+                            "-h",
+                            "127.0.0.1",
+                            "-U",
+                            "postgres",
+                            "-c",
+                            "DROP DATABASE IF EXISTS motcua_bench",
+                        ],
+                        check=True,
+                    )
+                    subprocess.run(
+                        [
+                            "psql",
+                            "-q",
+                            "-h",
+                            "127.0.0.1",
+                            "-U",
+                            "postgres",
+                            "-c",
+                            "CREATE DATABASE motcua_bench",
+                        ],
+                        check=True,
+                    )
                 run([*MOTCUA, "migrate", "-v0"], env)
                 run([*MOTCUA, "load-units"], env)  # agencies created by the import need a unit
                 imp = run([*MOTCUA, "import-dossiers", str(csv_path)], env)
                 if name == "postgresql":
                     # the steady state autovacuum keeps: statistics and the visibility map
-                    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d",
-                                    "motcua_bench", "-c", "VACUUM ANALYZE"], check=True)
+                    subprocess.run(
+                        [
+                            "psql",
+                            "-q",
+                            "-h",
+                            "127.0.0.1",
+                            "-U",
+                            "postgres",
+                            "-d",
+                            "motcua_bench",
+                            "-c",
+                            "VACUUM ANALYZE",
+                        ],
+                        check=True,
+                    )
                 rep = timed_report(env)
-                entry[name] = {"import_s": round(imp, 1),
-                               "table_s": round(float(rep["table_s"]), 3),  # type: ignore[arg-type]
-                               "full_report_s": round(float(rep["full_s"]), 3),  # type: ignore[arg-type]
-                               "received": rep["total"]["received"]}  # type: ignore[index]
+                entry[name] = {
+                    "import_s": round(imp, 1),
+                    "table_s": round(float(rep["table_s"]), 3),  # type: ignore[arg-type]
+                    "full_report_s": round(float(rep["full_s"]), 3),  # type: ignore[arg-type]
+                    "received": rep["total"]["received"],
+                }  # type: ignore[index]
                 print(json.dumps({n: {name: entry[name]}}), flush=True)
             d = duck(csv_path)
-            entry["duckdb"] = {"load_s": round(float(d["load_s"]), 1),  # type: ignore[arg-type]
-                               "table_s": round(float(d["table_s"]), 3),  # type: ignore[arg-type]
-                               "received": d["received"]}
+            entry["duckdb"] = {
+                "load_s": round(float(d["load_s"]), 1),  # type: ignore[arg-type]
+                "table_s": round(float(d["table_s"]), 3),  # type: ignore[arg-type]
+                "received": d["received"],
+            }
             print(json.dumps({n: {"duckdb": entry["duckdb"]}}), flush=True)
             results.append(entry)
     print(json.dumps(results, indent=1))

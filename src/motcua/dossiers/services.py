@@ -515,6 +515,38 @@ def _receive(
     return dossier
 
 
+def _new_dossier(
+    procedure: Procedure,
+    applicant: Applicant,
+    desk: Agency,
+    channel: str,
+    at: dt.datetime,
+    *,
+    request: str = "",
+    result_place: str = "",
+    **extra: Any,
+) -> Dossier:
+    """A dossier as submitted (not yet received): the one place that creates dossier rows."""
+    dossier = Dossier(
+        procedure=procedure,
+        applicant=applicant,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        request=nfc(request),
+        channel=channel,
+        receiving_agency=desk,
+        processing_agency=_processing_agency(procedure, desk),
+        status=Status.SUBMITTED,
+        level=procedure.level,
+        submitted_at=at,
+        result_place=nfc(result_place),
+        **extra,
+    )
+    dossier.refresh_search_text()
+    dossier.save()
+    return dossier
+
+
 @transaction.atomic
 def dossier_receive(
     *,
@@ -540,25 +572,18 @@ def dossier_receive(
             details=missing,
         )
     applicant = _applicant(intake.applicant)
-    dossier = Dossier(
-        procedure=intake.procedure,
-        applicant=applicant,
-        applicant_name=applicant.name,
-        applicant_id_number=applicant.id_number,
+    dossier = _new_dossier(
+        intake.procedure,
+        applicant,
+        desk,
+        channel,
+        at,
+        request=intake.request,
+        result_place=intake.result_place,
         proxy_name=nfc(intake.proxy_name),
         proxy_id_number=intake.proxy_id_number.strip(),
-        request=nfc(intake.request),
-        channel=channel,
-        receiving_agency=desk,
-        processing_agency=_processing_agency(intake.procedure, desk),
-        status=Status.SUBMITTED,
-        level=intake.procedure.level,
         sets=max(1, intake.sets),
-        submitted_at=at,
-        result_place=nfc(intake.result_place),
     )
-    dossier.refresh_search_text()
-    dossier.save()
     for i, c in enumerate(intake.checklist, start=1):
         ChecklistItem.objects.create(
             dossier=dossier,
@@ -594,22 +619,15 @@ def dossier_submit_online(
     at = _now(now)
     _check_procedure_at_desk(procedure, desk, _local(at).date())
     person = _applicant(applicant)
-    dossier = Dossier(
-        procedure=procedure,
-        applicant=person,
-        applicant_name=person.name,
-        applicant_id_number=person.id_number,
-        request=nfc(request),
-        channel=Channel.ONLINE,
-        receiving_agency=desk,
-        processing_agency=_processing_agency(procedure, desk),
-        status=Status.SUBMITTED,
-        level=procedure.level,
-        submitted_at=at,
+    dossier = _new_dossier(
+        procedure,
+        person,
+        desk,
+        Channel.ONLINE,
+        at,
+        request=request,
         result_place="Trả kết quả trực tuyến",
     )
-    dossier.refresh_search_text()
-    dossier.save()
     for required, checked in files:
         _save_file(
             dossier,
@@ -642,6 +660,41 @@ def dossier_accept_online(
     )
 
 
+def _change_with_form(
+    d: Dossier,
+    status: str,
+    event: str,
+    form_type: str,
+    *,
+    actor: Actor,
+    at: dt.datetime,
+    agency: Agency,
+    note: str,
+    template: str,
+    data: dict[str, Any],
+    fields: tuple[str, ...] = (),
+) -> IssuedForm:
+    """The common tail of a transition that issues a legal form: the numbered form, the new
+    status (and ``fields`` already set by the caller), the event, the applicant's notice."""
+    form = _issue_form(d, form_type, agency=agency, actor=actor, at=at, data=data)
+    before = d.status
+    d.status = status
+    _save(d, "status", *fields)
+    _event(
+        d,
+        event,
+        actor=actor,
+        at=at,
+        before=before,
+        after=status,
+        agency=agency,
+        note=note,
+        data={"form": form.number},
+    )
+    _outbox("applicant.notify", d, at, template=template, form=form.number)
+    return form
+
+
 @transaction.atomic
 def dossier_return_for_completion(
     *,
@@ -669,28 +722,18 @@ def dossier_return_for_completion(
         reason=nfc(reason),
         mode="restart",
     )
-    form = _issue_form(
+    _change_with_form(
         d,
+        Status.NEEDS_COMPLETION,
+        EventType.RETURNED_FOR_COMPLETION,
         FormType.SUPPLEMENT,
-        agency=d.receiving_agency,
         actor=actor,
         at=at,
+        agency=d.receiving_agency,
+        note=reason,
+        template="supplement_request",
         data={"items": items, "reason": nfc(reason)},
     )
-    before = d.status
-    d.status = Status.NEEDS_COMPLETION
-    _save(d, "status")
-    _event(
-        d,
-        EventType.RETURNED_FOR_COMPLETION,
-        actor=actor,
-        at=at,
-        before=before,
-        after=d.status,
-        note=reason,
-        data={"form": form.number},
-    )
-    _outbox("applicant.notify", d, at, template="supplement_request", form=form.number)
     return d
 
 
@@ -705,28 +748,18 @@ def dossier_refuse(
     _require_status(d, Status.SUBMITTED, Status.NEEDS_COMPLETION, action="từ chối tiếp nhận")
     if not nfc(reasons):
         raise ValidationFailed("Phải nêu rõ lý do từ chối", code="reasons_required")
-    form = _issue_form(
+    _change_with_form(
         d,
+        Status.REFUSED,
+        EventType.REFUSED,
         FormType.REFUSAL,
-        agency=d.receiving_agency,
         actor=actor,
         at=at,
+        agency=d.receiving_agency,
+        note=reasons,
+        template="refusal",
         data={"reasons": nfc(reasons), "stage": "intake"},
     )
-    before = d.status
-    d.status = Status.REFUSED
-    _save(d, "status")
-    _event(
-        d,
-        EventType.REFUSED,
-        actor=actor,
-        at=at,
-        before=before,
-        after=d.status,
-        note=reasons,
-        data={"form": form.number},
-    )
-    _outbox("applicant.notify", d, at, template="refusal", form=form.number)
     return d
 
 
@@ -738,21 +771,7 @@ def counter_refuse(
     at = _now(now)
     require_role(actor, desk, Role.COUNTER)
     applicant = _applicant(intake.applicant)
-    d = Dossier(
-        procedure=intake.procedure,
-        applicant=applicant,
-        applicant_name=applicant.name,
-        applicant_id_number=applicant.id_number,
-        request=nfc(intake.request),
-        channel=Channel.COUNTER,
-        receiving_agency=desk,
-        processing_agency=_processing_agency(intake.procedure, desk),
-        status=Status.SUBMITTED,
-        level=intake.procedure.level,
-        submitted_at=at,
-    )
-    d.refresh_search_text()
-    d.save()
+    d = _new_dossier(intake.procedure, applicant, desk, Channel.COUNTER, at, request=intake.request)
     return dossier_refuse(actor=actor, dossier=d, reasons=reasons, now=at)
 
 
@@ -1523,34 +1542,24 @@ def _end(
     for s in _active_steps(d):
         _finish(s, at, reason, StepStatus.CANCELLED)
     d.steps.filter(status=StepStatus.PENDING).update(status=StepStatus.CANCELLED)
-    form = _issue_form(
-        d,
-        form_type,
-        agency=agency,
-        actor=actor,
-        at=at,
-        data={"reasons": nfc(reason), "stage": stage},
-    )
-    before = d.status
-    d.status = status
     d.finished_at = at
     if d.paused_at is not None:
         d.pauses = [*d.pauses, [d.paused_at.isoformat(), at.isoformat()]]
         d.paused_at = None
     d.working_seconds = _working_seconds(d, at)
-    _save(d, "status", "finished_at", "pauses", "paused_at", "working_seconds")
-    _event(
+    _change_with_form(
         d,
+        status,
         event,
+        form_type,
         actor=actor,
         at=at,
-        before=before,
-        after=status,
         agency=agency,
         note=reason,
-        data={"form": form.number},
+        template=event,
+        data={"reasons": nfc(reason), "stage": stage},
+        fields=("finished_at", "pauses", "paused_at", "working_seconds"),
     )
-    _outbox("applicant.notify", d, at, template=event, form=form.number)
     return d
 
 

@@ -197,8 +197,7 @@ def _offset(period: Period) -> int:
 
 def _annotated(qs: QuerySet[Dossier], period: Period) -> QuerySet[Dossier]:
     offset = _offset(period)
-    return qs.annotate(fin_day=LocalDay("finished_at", offset),
-                       due_day=LocalDay("due_at", offset))
+    return qs.annotate(fin_day=LocalDay("finished_at", offset), due_day=LocalDay("due_at", offset))
 
 
 def _grouped(qs: QuerySet[Dossier], period: Period, keys: Iterable[str]) -> list[dict[str, Any]]:
