@@ -280,3 +280,17 @@ def test_dashboard_for_leaders_only(world: World) -> None:
     other = login(w.users["district_leader"])
     page = other.get("/can-bo/bao-cao/", {"from": "2022-01-01", "to": "2022-06-30"})
     assert "Không có hồ sơ trong kỳ" in page.content.decode()
+
+
+def test_drill_down_lists_the_late_dossiers(world: World) -> None:
+    from motcua.dossiers.services import step_complete
+
+    w = world
+    d = receive(w)
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-10 09:00"))
+    step_complete(actor=w.users["leader"], dossier=d, now=at("2022-06-10 10:00"))
+    leader = login(w.users["leader"])
+    r = leader.get("/can-bo/bao-cao/chi-tiet/on_time/", {"from": "2022-06-01", "to": "2022-06-30"})
+    assert r.status_code == 200 and d.code in r.content.decode()
+    assert leader.get("/can-bo/bao-cao/chi-tiet/khong-co/").status_code == 404
+    assert login(w.users["counter"]).get("/can-bo/bao-cao/chi-tiet/on_time/").status_code == 403

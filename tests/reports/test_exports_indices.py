@@ -228,3 +228,11 @@ def test_period_presets() -> None:
 
 def _unused(_: Any) -> None:
     return None
+
+
+def test_index766_per_level(world: World) -> None:
+    lifecycle(world)
+    province = index766(P, level=1)
+    commune = index766(P, level=3)
+    assert province["groups"]["tien_do"]["criteria"][0]["denominator"] == 2
+    assert commune["groups"]["tien_do"]["criteria"][0]["score"] is None  # nothing resolved

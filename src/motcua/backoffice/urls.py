@@ -17,4 +17,5 @@ urlpatterns = [
     path("tai-lieu/<int:pk>/", views.document, name="document"),
     path("bao-cao/", views.dashboard, name="dashboard"),
     path("bao-cao/tai-ve/<slug:fmt>/", views.report_export, name="report_export"),
+    path("bao-cao/chi-tiet/<slug:criterion>/", views.report_drill_down, name="drill_down"),
 ]

@@ -755,6 +755,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "kind": request.GET.get("kind", "6"),
         "n": _int(request.GET.get("n"), 1),
         "query": request.GET.urlencode(),
+        "drillable": [
+            "on_time",
+            "online_dossiers",
+            "online_payments",
+            "digitized",
+            "electronic_results",
+        ],
     }
     return render(request, "backoffice/dashboard.html", context)
 
@@ -785,3 +792,28 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("Không có định dạng này")
     resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return resp
+
+
+@login_required
+@domain_errors
+def report_drill_down(request: HttpRequest, criterion: str) -> HttpResponse:
+    """The dossiers that cost points on a criterion of the service index."""
+    from motcua.reports.indices import DRILL_DOWN, drill_down
+    from motcua.reports.selectors import scope_for
+
+    if criterion not in DRILL_DOWN:
+        raise Http404("Không có tiêu chí này")
+    ids = _report_scope(request)
+    period = _report_period(request)
+    scope = scope_for(agency_ids=ids) if ids is not None else None
+    rows = list(drill_down(period, criterion, scope=scope))
+    return render(
+        request,
+        "backoffice/drill_down.html",
+        {
+            "rows": rows,
+            "title": DRILL_DOWN[criterion],
+            "period": period,
+            "query": request.GET.urlencode(),
+        },
+    )

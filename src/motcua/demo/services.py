@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import time
 from typing import Any
@@ -74,6 +75,25 @@ def _calendar() -> WorkCalendar:
     return cal
 
 
+def _targets() -> None:
+    """The seed's campaign (Plan 170/KH-UBND, 1/6–2/9/2022) as targets."""
+    from motcua.reports.models import Metric, Target
+
+    basis = "Kế hoạch 170/KH-UBND ngày 01/6/2022 (chiến dịch 92 ngày đêm)"
+    for name, metric, value in (
+        ("80% dịch vụ công trực tuyến phát sinh hồ sơ", Metric.ONLINE_SERVICES_USED, 80),
+        ("50% hồ sơ TTHC xử lý trực tuyến", Metric.ONLINE_DOSSIERS, 50),
+        ("100% hồ sơ, kết quả giải quyết được số hóa", Metric.DIGITIZED, 100),
+        ("100% hồ sơ giải quyết đúng hạn", Metric.ON_TIME, 100),
+    ):
+        Target.objects.get_or_create(
+            metric=metric,
+            period_from=dt.date(2022, 6, 1),
+            period_to=dt.date(2022, 9, 2),
+            defaults={"name": name, "value": value, "basis": basis},
+        )
+
+
 def _admin_user() -> tuple[str, str]:
     user_model = get_user_model()
     username = "admin"
@@ -98,6 +118,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         catalog = catalog_import_specs(actor=None, specs=demo_catalog(seed), source="demo")
         username, password = _admin_user()
         criteria_load()
+        _targets()
         staff_password = secrets.token_urlsafe(9)
         users = load_staff(staff_password)
         dossiers = load_dossiers(users, seed)

@@ -271,7 +271,11 @@ def _ratios(
 
 
 def index766(
-    period: Period, *, unit: AdministrativeUnit | None = None, agency: Agency | None = None
+    period: Period,
+    *,
+    unit: AdministrativeUnit | None = None,
+    agency: Agency | None = None,
+    level: int | None = None,
 ) -> dict[str, Any]:
     """Score out of 100 by group; a criterion without data (no ratings yet) is left out of
     both the score and the maximum, and says so."""
@@ -286,6 +290,9 @@ def index766(
     if agency is not None:
         scope = scope_for(agency_ids=[agency.pk])
         procedures = procedures.filter(agency=agency)
+    if level is not None:
+        scope = (scope if scope is not None else Dossier.objects.all()).filter(level=level)
+        procedures = procedures.filter(level=level)
     ratios = _ratios(period, scope, procedures)
     groups: dict[str, dict[str, Any]] = {}
     score = maximum = Decimal(0)
@@ -325,6 +332,15 @@ def index766(
             k: {**v, "score": float(v["score"]), "max": float(v["max"])} for k, v in groups.items()
         },
     }
+
+
+DRILL_DOWN = {
+    "on_time": "Hồ sơ giải quyết trễ hạn",
+    "online_dossiers": "Hồ sơ không tiếp nhận trực tuyến",
+    "online_payments": "Hồ sơ không thanh toán trực tuyến",
+    "digitized": "Hồ sơ chưa được số hóa khi tiếp nhận",
+    "electronic_results": "Hồ sơ chưa có kết quả điện tử",
+}
 
 
 def drill_down(
