@@ -189,6 +189,14 @@ def test_edges(tmp_path: Any) -> None:
         )
     assert tot["received"] == 6 + 2 + 3
     assert tot["late_rate"] == 40.0
+    months = {m["month"]: m for m in rep["by_month"]}
+    assert months["03/2022"]["received"] == 3 and months["03/2022"]["resolved"] == 3
+    assert months["06/2022"]["late"] == 1  # LD-1 at 23:59 local on 30/6 is June, not July
+    assert months["01/2022"]["received"] == 1  # ST-1 at 00:00 local on 1/1
+    fields = {(f["field_code"], f["level"]): f for f in rep["by_field"]}
+    assert fields[("CHUA-PHAN-LOAI", "province")]["received"] == 6
+    agencies = {a["agency_code"]: a for a in rep["by_agency"]}
+    assert agencies["000.00.03.H10"]["received"] == 11
 
 
 def test_empty_levels_omitted_and_zero_rate(tmp_path: Any) -> None:

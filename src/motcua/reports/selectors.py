@@ -28,11 +28,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 
+from motcua.catalog.models import Field, Procedure
 from motcua.catalog.selectors import catalog_counts
 from motcua.dossiers.models import Apology, Channel, Dossier, Status
-from motcua.units.models import AdministrativeUnit, Level
+from motcua.units.models import AdministrativeUnit, Agency, Level
 from motcua.units.selectors import agencies_under
 
 LEVEL_KEYS = {Level.PROVINCE: "province", Level.DISTRICT: "district", Level.COMMUNE: "commune"}
@@ -249,75 +249,114 @@ def levels_table(period: Period, scope: QuerySet[Dossier] | None = None) -> dict
     return levels
 
 
+def _sum_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for r in rows:
+        for k, v in r.items():
+            if isinstance(v, int | float):
+                total[k] = total.get(k, 0) + (v or 0)
+    return total
+
+
 def by_agency(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
-    rows = _grouped(
-        alive(period, scope),
-        period,
-        ["processing_agency__code", "processing_agency__name", "processing_agency__level"],
-    )
+    """Grouped on the foreign key (no join over the period's rows); names looked up after."""
+    rows = _grouped(alive(period, scope), period, ["processing_agency_id"])
+    names = {
+        a.pk: a for a in Agency.objects.filter(pk__in=[r["processing_agency_id"] for r in rows])
+    }
     out = []
     for r in rows:
-        fin = _finish(r)
+        agency = names[r["processing_agency_id"]]
         out.append(
             {
-                "agency_code": r["processing_agency__code"],
-                "agency": r["processing_agency__name"],
-                "level": LEVEL_KEYS[Level(r["processing_agency__level"])],
-                **fin,
+                "agency_code": agency.code,
+                "agency": agency.name,
+                "level": LEVEL_KEYS[Level(agency.level)],
+                **_finish(r),
             }
         )
-    return out
+    return sorted(out, key=lambda x: (x["level"], x["agency_code"]))
 
 
 def by_field(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
-    rows = _grouped(
-        alive(period, scope), period, ["procedure__field__code", "procedure__field__name", "level"]
+    """Grouped on (procedure, level), then summed per field: a few hundred rows, not millions,
+    go through the join."""
+    rows = _grouped(alive(period, scope), period, ["procedure_id", "level"])
+    fields = dict(
+        Procedure.objects.filter(pk__in={r["procedure_id"] for r in rows}).values_list(
+            "pk", "field_id"
+        )
     )
-    return [
+    groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault((fields[r["procedure_id"]], r["level"]), []).append(r)
+    info = {f.pk: f for f in Field.objects.filter(pk__in={k[0] for k in groups})}
+    out = [
         {
-            "field_code": r["procedure__field__code"],
-            "field": r["procedure__field__name"],
-            "level": LEVEL_KEYS[Level(r["level"])],
-            **_finish(r),
+            "field_code": info[f].code,
+            "field": info[f].name,
+            "level": LEVEL_KEYS[Level(level)],
+            **_finish(_sum_rows(items)),
         }
-        for r in rows
+        for (f, level), items in groups.items()
     ]
+    return sorted(out, key=lambda x: (x["level"], x["field_code"]))
+
+
+class LocalMonth(LocalDay):
+    """The first day of the local month of an instant (fixed-offset zone)."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date_trunc('month', {sql} + make_interval(secs => {self.offset}))", params
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{self.offset:+d} seconds', 'start of month')", params
 
 
 def by_month(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
     """Received, resolved and late per month of the period (the dashboard's trend)."""
     qs = scope if scope is not None else Dossier.objects.all()
-    received = dict(
-        qs.filter(received_at__gte=period.start, received_at__lt=period.end)
-        .annotate(m=TruncMonth("received_at", tzinfo=period.tz))
+    offset = _offset(period)
+    received = {
+        _month_key(m): n
+        for m, n in qs.filter(received_at__gte=period.start, received_at__lt=period.end)
+        .annotate(m=LocalMonth("received_at", offset))
         .values("m")
         .annotate(n=Count("id"))
         .values_list("m", "n")
-    )
+    }
     done = {
-        r["m"]: r
+        _month_key(r["m"]): r
         for r in qs.filter(
             status=Status.RESOLVED, finished_at__gte=period.start, finished_at__lt=period.end
         )
-        .annotate(m=TruncMonth("finished_at", tzinfo=period.tz))
+        .annotate(m=LocalMonth("finished_at", offset))
         .values("m")
         .annotate(n=Count("id"), late=Count("id", filter=Q(finished_at__gt=F("due_at"))))
     }
-    months = sorted({*received, *done})
     out = []
-    for m in months:
-        key = m.date() if isinstance(m, dt.datetime) else m
-        d = done.get(m, {"n": 0, "late": 0})
+    for key in sorted({*received, *done}):
+        d = done.get(key, {"n": 0, "late": 0})
         out.append(
             {
-                "month": f"{key:%m/%Y}",
-                "received": received.get(m, 0),
+                "month": f"{key[1]:02d}/{key[0]}",
+                "received": received.get(key, 0),
                 "resolved": d["n"],
                 "late": d["late"],
                 "late_rate": round(100 * d["late"] / d["n"], 2) if d["n"] else 0.0,
             }
         )
     return out
+
+
+def _month_key(value: Any) -> tuple[int, int]:
+    """(year, month) from what the database returns: a datetime, a date or 'YYYY-MM-DD'."""
+    if isinstance(value, str):
+        y, m, _ = value.split("-", 2)
+        return int(y), int(m)
+    return value.year, value.month
 
 
 def catalog_section(period: Period) -> dict[str, Any]:
