@@ -258,6 +258,9 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
             {
                 "step": s,
                 "used": used,
+                "overdue": s.status == StepStatus.ACTIVE
+                and s.due_at is not None
+                and s.due_at < now,
                 "mine": s.status == StepStatus.ACTIVE
                 and has_role(request.user, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST)),
             }
