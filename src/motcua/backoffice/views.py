@@ -32,7 +32,7 @@ from motcua.dossiers.access import (
     dossiers_visible_to,
     has_role,
 )
-from motcua.dossiers.files import check_upload
+from motcua.dossiers.files import MAX_BYTES, CheckedFile, check_upload
 from motcua.dossiers.models import (
     OPEN_STATUSES,
     ApplicantKind,
@@ -210,7 +210,7 @@ def _intake_from_post(request: HttpRequest, procedure: Procedure) -> svc.Intake:
         )
         upload = request.FILES.get(f"{key}_scan")
         if upload is not None:
-            scans.append((doc.name, check_upload(upload.name or "", upload.read())))
+            scans.append((doc.name, _checked(upload)))
     return svc.Intake(
         procedure=procedure,
         applicant=svc.ApplicantData(
@@ -231,6 +231,15 @@ def _intake_from_post(request: HttpRequest, procedure: Procedure) -> svc.Intake:
         sets=_int(p.get("sets"), 1),
         result_place=p.get("result_place", ""),
     )
+
+
+def _checked(upload: Any) -> CheckedFile:
+    """Refuse an oversized upload before reading it into memory, then check its bytes."""
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise svc.ValidationFailed(
+            f"Tệp {upload.name} vượt quá {MAX_BYTES // (1024 * 1024)} MB", code="file_too_large"
+        )
+    return check_upload(upload.name or "", upload.read())
 
 
 def _int(value: str | None, default: int) -> int:
@@ -465,7 +474,7 @@ def _supplement(request: HttpRequest, d: Dossier, v: int | None) -> str:
 @action("supplement_received")
 def _supplement_received(request: HttpRequest, d: Dossier, v: int | None) -> str:
     files = [
-        (request.POST.get("document", "Hồ sơ bổ sung"), check_upload(f.name or "", f.read()))
+        (request.POST.get("document", "Hồ sơ bổ sung"), _checked(f))
         for f in request.FILES.getlist("files")
     ]
     svc.supplement_receive(actor=request.user, dossier=d, files=files, expected_version=v)
@@ -520,7 +529,7 @@ def _attach_result(request: HttpRequest, d: Dossier, v: int | None) -> str:
         actor=request.user,
         dossier=d,
         signer=request.POST.get("signer", ""),
-        checked=check_upload(upload.name or "", upload.read()),
+        checked=_checked(upload),
         electronic=request.POST.get("electronic", "on") == "on",
     )
     return "Đã đính kèm kết quả."
@@ -535,7 +544,7 @@ def _attach_scan(request: HttpRequest, d: Dossier, v: int | None) -> str:
         actor=request.user,
         dossier=d,
         required_document=request.POST.get("document", ""),
-        checked=check_upload(upload.name or "", upload.read()),
+        checked=_checked(upload),
     )
     return "Đã số hóa thành phần hồ sơ."
 
