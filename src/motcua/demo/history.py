@@ -101,7 +101,7 @@ def history_load(scale: float, seed: int = 2022) -> dict[str, int]:
         longest = [p for p in procs if p.time_limit_days >= 20] or long_procs
         chosen = [
             rng.choice(
-                long_procs if i < n_carried else longest if i >= total - n_progress else procs
+                long_procs if i < n_carried else longest if i >= total - 2 * n_progress else procs
             )
             for i in range(len(received))
         ]
@@ -114,7 +114,13 @@ def history_load(scale: float, seed: int = 2022) -> dict[str, int]:
         start_ts = int(START.replace(tzinfo=tz).timestamp())
         # still in progress at the end of June: the newest dossiers not yet due (resolved in
         # July); withdrawn/returned: a few new ones; everything else resolved in the period
-        progress_set = set(range(total - n_progress, total))
+        # in progress at the end: the newest not yet due (the seed has almost none overdue)
+        newest_first = sorted(range(n_carried, total), key=lambda i: -starts[i])
+        progress = [i for i in newest_first if dues[i] >= end_ts][:n_progress]
+        if len(progress) < n_progress:
+            taken = set(progress)
+            progress += [i for i in newest_first if i not in taken][: n_progress - len(progress)]
+        progress_set = set(progress)
         rest_new = [i for i in range(n_carried, total) if i not in progress_set]
         withdrawn_set = set(rng.sample(rest_new, min(n_withdrawn, len(rest_new))))
         resolvable = [i for i in range(total) if i not in progress_set | withdrawn_set]
@@ -143,7 +149,7 @@ def history_load(scale: float, seed: int = 2022) -> dict[str, int]:
                 begin = max(r_at, period_start)
                 span = max(60.0, (due - begin).total_seconds())
                 finished = begin + dt.timedelta(seconds=span * rng.uniform(0.15, 0.98))
-                finished = min(finished, due)
+                finished = max(r_at, min(finished, due, period_end - dt.timedelta(minutes=1)))
             p = chosen[i]
             agency = p.agency or rng.choice(agencies)
             # only procedures offered online can be filed online: they take the whole share
