@@ -987,6 +987,22 @@ def step_assign(
     return s
 
 
+def _copy_step(step: DossierStep, **changes: Any) -> DossierStep:
+    """A new pending row for a step done again or handed on (the old row keeps its history)."""
+    fields = {
+        "dossier": step.dossier,
+        "order": step.order,
+        "name": step.name,
+        "role": step.role,
+        "agency": step.agency,
+        "budget_days": step.budget_days,
+        "kind": step.kind,
+        "task": step.task,
+        **changes,
+    }
+    return DossierStep.objects.create(**fields)
+
+
 @transaction.atomic
 def step_send_back(
     *,
@@ -1015,26 +1031,8 @@ def step_send_back(
         raise IllegalTransition("Không có bước trước để trả lại", code="no_previous_step")
     _finish(s, at, reason, StepStatus.SENT_BACK)
     cal = calendar_for(d.receiving_agency)
-    redo = DossierStep.objects.create(
-        dossier=d,
-        order=previous.order,
-        name=previous.name,
-        role=previous.role,
-        agency=previous.agency,
-        budget_days=previous.budget_days,
-        kind=previous.kind,
-        task=previous.task,
-    )
-    DossierStep.objects.create(
-        dossier=d,
-        order=s.order,
-        name=s.name,
-        role=s.role,
-        agency=s.agency,
-        budget_days=s.budget_days,
-        kind=s.kind,
-        task=s.task,
-    )
+    redo = _copy_step(previous)
+    _copy_step(s)  # the current step comes again after the redone one
     _start_step(d, redo, at, cal)
     _save(d)
     _event(
@@ -1070,14 +1068,12 @@ def dossier_transfer(
         raise ValidationFailed("Cơ quan nhận trùng cơ quan đang xử lý", code="same_agency")
     _finish(s, at, reason)
     cal = calendar_for(d.receiving_agency)
-    moved = DossierStep.objects.create(
-        dossier=d,
-        order=s.order,
+    moved = _copy_step(
+        s,
         name=f"{s.name} (chuyển {to_agency.short_name or to_agency.name})",
-        role=s.role,
         agency=to_agency,
-        budget_days=s.budget_days,
         kind=StepKind.TRANSFER,
+        task="",
     )
     _start_step(d, moved, at, cal)
     _save(d)
