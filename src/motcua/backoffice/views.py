@@ -26,7 +26,6 @@ from motcua.core.errors import DomainError, NotFound, PermissionDenied
 from motcua.dossiers import forms as legal_forms
 from motcua.dossiers import services as svc
 from motcua.dossiers.access import (
-    STEP_ROLE,
     agency_ids_for,
     dossier_get_for,
     dossiers_visible_to,
@@ -42,17 +41,18 @@ from motcua.dossiers.models import (
     FormType,
     IssuedForm,
     Status,
-    StepStatus,
 )
 from motcua.dossiers.selectors import (
+    assignable,
     consultations_overdue,
     dossier_flags,
     dossier_search,
     queue_for,
+    step_rows,
+    time_left_text,
     tracking_book,
 )
-from motcua.units.models import Agency, Membership, Role
-from motcua.worktime import core as wt
+from motcua.units.models import Agency, Role
 
 View = Callable[..., HttpResponse]
 
@@ -84,17 +84,6 @@ def _desks(request: HttpRequest) -> list[Agency]:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return list(qs.order_by("level", "code")[:300])
-
-
-def working_left(d: Dossier, now: dt.datetime) -> str:
-    if d.due_at is None or d.status not in OPEN_STATUSES:
-        return ""
-    cal = svc.calendar_for(d.receiving_agency)
-    if d.due_at >= now:
-        secs = wt.elapsed(cal, now, d.due_at)
-        return f"còn {secs / cal.day_seconds:.1f} ngày làm việc".replace(".", ",")
-    secs = wt.elapsed(cal, d.due_at, now)
-    return f"quá hạn {secs / cal.day_seconds:.1f} ngày làm việc".replace(".", ",")
 
 
 # ---- pages -----------------------------------------------------------------------------------
@@ -254,27 +243,8 @@ def _int(value: str | None, default: int) -> int:
 def dossier(request: HttpRequest, code: str) -> HttpResponse:
     d = dossier_get_for(request.user, code)
     now = timezone.now()
-    steps = list(d.steps.select_related("agency", "handler").order_by("order", "id"))
-    cal = svc.calendar_for(d.receiving_agency)
-    rows = []
-    for s in steps:
-        used = None
-        if s.started_at and (s.finished_at or s.status == StepStatus.ACTIVE):
-            end = s.finished_at or now
-            if end > s.started_at:
-                used = wt.elapsed(cal, s.started_at, end) / cal.day_seconds
-        rows.append(
-            {
-                "step": s,
-                "used": used,
-                "overdue": s.status == StepStatus.ACTIVE
-                and s.due_at is not None
-                and s.due_at < now,
-                "mine": s.status == StepStatus.ACTIVE
-                and has_role(request.user, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST)),
-            }
-        )
-    active_mine = [r["step"] for r in rows if r["mine"]]
+    rows = step_rows(request.user, d, now)
+    active_mine = [r.step for r in rows if r.mine]
     context = {
         "d": d,
         "rows": rows,
@@ -283,7 +253,7 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
         "issued": d.forms.order_by("issued_at", "id"),
         "consultations": d.consultations.select_related("to_agency", "from_agency"),
         "flags": dossier_flags(d),
-        "left": working_left(d, now),
+        "left": time_left_text(d, now),
         "active_mine": active_mine,
         "is_counter": has_role(request.user, d.receiving_agency, Role.COUNTER),
         "is_leader": has_role(request.user, d.processing_agency, Role.LEADER)
@@ -299,28 +269,9 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
             for c in d.consultations.all()
             if c.answered_at is None and has_role(request.user, c.to_agency, Role.SPECIALIST)
         ],
-        "assignable": _assignable(request, steps),
+        "assignable": assignable(request.user, [r.step for r in rows]),
     }
     return render(request, "backoffice/dossier.html", context)
-
-
-def _assignable(request: HttpRequest, steps: list[Any]) -> list[dict[str, Any]]:
-    """Active steps the user may assign (as a leader there), with the officers who could take
-    them."""
-    out = []
-    for s in steps:
-        if s.status != StepStatus.ACTIVE or not has_role(request.user, s.agency, Role.LEADER):
-            continue
-        role = STEP_ROLE.get(s.role, Role.SPECIALIST)
-        people = [
-            m.user
-            for m in Membership.objects.filter(
-                agency=s.agency, role=role, active=True
-            ).select_related("user")
-        ]
-        if people:
-            out.append({"step": s, "people": people})
-    return out
 
 
 def _days(value: str | None) -> Decimal:

@@ -168,3 +168,64 @@ def tracking_book(
     if last:
         qs = qs.filter(received_at__date__lte=last)
     return qs.select_related("procedure", "processing_agency", "applicant").order_by("book_number")
+
+
+def time_left_text(dossier: Dossier, now: dt.datetime) -> str:
+    """'còn 2,5 ngày làm việc' / 'quá hạn 1,0 ngày làm việc' for an open dossier."""
+    if dossier.due_at is None or dossier.status not in OPEN_STATUSES:
+        return ""
+    cal = calendar_for(dossier.receiving_agency)
+    left = _left(cal, now, dossier.due_at)
+    days = f"{abs(left) / cal.day_seconds:.1f}".replace(".", ",")
+    return f"còn {days} ngày làm việc" if left >= 0 else f"quá hạn {days} ngày làm việc"
+
+
+@dataclass
+class StepRow:
+    step: DossierStep
+    used: float | None  # working days used so far (finished or active)
+    overdue: bool
+    mine: bool  # active and the actor holds the role for it
+
+
+def step_rows(actor: Actor, dossier: Dossier, now: dt.datetime) -> list[StepRow]:
+    """The dossier's steps with their budget use, for the dossier page."""
+    from motcua.dossiers.access import has_role
+
+    cal = calendar_for(dossier.receiving_agency)
+    rows = []
+    for s in dossier.steps.select_related("agency", "handler").order_by("order", "id"):
+        used = None
+        end = s.finished_at or (now if s.status == StepStatus.ACTIVE else None)
+        if s.started_at and end and end > s.started_at:
+            used = wt.elapsed(cal, s.started_at, end) / cal.day_seconds
+        active = s.status == StepStatus.ACTIVE
+        rows.append(
+            StepRow(
+                step=s,
+                used=used,
+                overdue=active and s.due_at is not None and s.due_at < now,
+                mine=active and has_role(actor, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST)),
+            )
+        )
+    return rows
+
+
+def assignable(actor: Actor, steps: list[DossierStep]) -> list[dict[str, Any]]:
+    """Active steps the actor may assign (as a leader there), with the officers who could."""
+    from motcua.dossiers.access import has_role
+
+    out = []
+    for s in steps:
+        if s.status != StepStatus.ACTIVE or not has_role(actor, s.agency, Role.LEADER):
+            continue
+        role = STEP_ROLE.get(s.role, Role.SPECIALIST)
+        people = [
+            m.user
+            for m in Membership.objects.filter(
+                agency=s.agency, role=role, active=True
+            ).select_related("user")
+        ]
+        if people:
+            out.append({"step": s, "people": people})
+    return out
