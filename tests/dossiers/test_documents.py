@@ -129,3 +129,27 @@ def test_pdf_fixture_is_a_pdf() -> None:
     data = pdf_bytes(1)
     assert data.startswith(b"%PDF-")
     assert io.BytesIO(data).getbuffer().nbytes > 100
+
+
+def test_orphan_files_swept_referenced_kept(world: World) -> None:
+    import datetime as _dt
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from motcua.dossiers.services import files_sweep
+
+    w = world
+    d = dossier_receive(
+        actor=w.users["counter"],
+        desk=w.center,
+        intake=w.intake(scans=[("Đơn", check_upload("a.pdf", pdf_bytes(1)))]),
+        now=at("2022-06-01 09:00"),
+    )
+    kept_path = d.documents.get().file.name
+    orphan = default_storage.save("dossiers/2022/06/orphan.pdf", ContentFile(pdf_bytes(1)))
+    assert files_sweep(older_than=_dt.timedelta(hours=1)) == {"removed": 0, "kept": 2}
+    assert files_sweep(older_than=_dt.timedelta(seconds=0), dry_run=True)["removed"] == 1
+    assert default_storage.exists(orphan)
+    assert files_sweep(older_than=_dt.timedelta(seconds=0)) == {"removed": 1, "kept": 1}
+    assert not default_storage.exists(orphan) and default_storage.exists(kept_path)

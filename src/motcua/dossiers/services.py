@@ -1689,3 +1689,31 @@ def dossiers_recompute_due(*, actor: Actor, calendar_code: str | None = None) ->
         after={"checked": checked, "moved": moved},
     )
     return {"checked": checked, "moved": moved}
+
+
+def files_sweep(
+    *, older_than: dt.timedelta = dt.timedelta(hours=1), dry_run: bool = False
+) -> dict[str, int]:
+    """Delete stored files no document refers to (left by a transaction that rolled back after
+    writing its upload), once they are older than ``older_than``. Says how many it removed."""
+    from django.core.files.storage import default_storage
+
+    referenced = set(Document.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    removed = kept = 0
+    stack = ["dossiers"]
+    while stack:
+        folder = stack.pop()
+        if not default_storage.exists(folder):
+            continue
+        dirs, files = default_storage.listdir(folder)
+        stack.extend(f"{folder}/{d}" for d in dirs)
+        for name in files:
+            path = f"{folder}/{name}"
+            if path in referenced or default_storage.get_modified_time(path) > cutoff:
+                kept += 1
+                continue
+            if not dry_run:
+                default_storage.delete(path)
+            removed += 1
+    return {"removed": removed, "kept": kept}
