@@ -294,3 +294,41 @@ def test_drill_down_lists_the_late_dossiers(world: World) -> None:
     assert r.status_code == 200 and d.code in r.content.decode()
     assert leader.get("/can-bo/bao-cao/chi-tiet/khong-co/").status_code == 404
     assert login(w.users["counter"]).get("/can-bo/bao-cao/chi-tiet/on_time/").status_code == 403
+
+
+def test_result_checkbox_unticked_is_not_electronic(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.dossiers.services import step_complete
+
+    w = world
+    d = receive(w)
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-02 09:00"))
+    leader = login(w.users["leader"])
+    r = leader.post(
+        f"/can-bo/ho-so/{d.pk}/thao-tac/attach_result/",
+        {
+            "signer": "Giám đốc Sở",
+            "file": SimpleUploadedFile("kq.pdf", pdf_bytes(1), content_type="application/pdf"),
+        },
+    )  # "electronic" not ticked: a scan of the paper result
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.documents.get().kind == "result_scan"
+    assert d.electronic_result is False
+    r = leader.post(
+        f"/can-bo/ho-so/{d.pk}/thao-tac/attach_result/",
+        {
+            "signer": "Giám đốc Sở",
+            "electronic": "on",
+            "file": SimpleUploadedFile("kq2.pdf", pdf_bytes(1), content_type="application/pdf"),
+        },
+    )
+    d.refresh_from_db()
+    assert d.electronic_result is True
+    r = leader.post(
+        f"/can-bo/ho-so/{d.pk}/thao-tac/attach_result/",
+        {"signer": "x"},
+        HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
+    )
+    assert "Chọn tệp kết quả" in leader.get(r["Location"]).content.decode()

@@ -222,6 +222,22 @@ def _intake_from_post(request: HttpRequest, procedure: Procedure) -> svc.Intake:
     )
 
 
+def _items(request: HttpRequest) -> list[dict[str, Any]]:
+    """Documents to supplement, one per line of the form's text box."""
+    return [
+        {"name": line.strip(), "originals": 0, "copies": 1}
+        for line in request.POST.get("items", "").splitlines()
+        if line.strip()
+    ]
+
+
+def _upload(request: HttpRequest, message: str) -> CheckedFile:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise svc.ValidationFailed(message, code="file_required")
+    return _checked(upload)
+
+
 def _checked(upload: Any) -> CheckedFile:
     """Refuse an oversized upload before reading it into memory, then check its bytes."""
     if upload.size is not None and upload.size > MAX_BYTES:
@@ -406,11 +422,7 @@ def _answer(request: HttpRequest, d: Dossier, v: int | None) -> str:
 
 @action("supplement")
 def _supplement(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    items = [
-        {"name": line.strip(), "originals": 0, "copies": 1}
-        for line in request.POST.get("items", "").splitlines()
-        if line.strip()
-    ]
+    items = _items(request)
     svc.supplement_request(
         actor=request.user,
         dossier=d,
@@ -473,29 +485,24 @@ def _return_result(request: HttpRequest, d: Dossier, v: int | None) -> str:
 
 @action("attach_result")
 def _attach_result(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise svc.ValidationFailed("Chọn tệp kết quả", code="file_required")
     svc.result_attach(
         actor=request.user,
         dossier=d,
         signer=request.POST.get("signer", ""),
-        checked=_checked(upload),
-        electronic=request.POST.get("electronic", "on") == "on",
+        checked=_upload(request, "Chọn tệp kết quả"),
+        # an unticked checkbox sends nothing: only "on" means an electronic result
+        electronic=request.POST.get("electronic") == "on",
     )
     return "Đã đính kèm kết quả."
 
 
 @action("attach_scan")
 def _attach_scan(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise svc.ValidationFailed("Chọn tệp bản quét", code="file_required")
     svc.scan_attach(
         actor=request.user,
         dossier=d,
         required_document=request.POST.get("document", ""),
-        checked=_checked(upload),
+        checked=_upload(request, "Chọn tệp bản quét"),
     )
     return "Đã số hóa thành phần hồ sơ."
 
@@ -508,11 +515,7 @@ def _accept(request: HttpRequest, d: Dossier, v: int | None) -> str:
 
 @action("needs_completion")
 def _needs_completion(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    items = [
-        {"name": line.strip(), "originals": 0, "copies": 1}
-        for line in request.POST.get("items", "").splitlines()
-        if line.strip()
-    ]
+    items = _items(request)
     svc.dossier_return_for_completion(
         actor=request.user, dossier=d, items=items, reason=request.POST.get("reason", "")
     )
