@@ -67,6 +67,18 @@ class QueueRow:
     waiting_handover: bool
 
 
+def _calendar_cache() -> Any:
+    """calendar_for per receiving agency, looked up once per list (not once per row)."""
+    cache: dict[int, wt.Calendar] = {}
+
+    def get(agency: Any) -> wt.Calendar:
+        if agency.pk not in cache:
+            cache[agency.pk] = calendar_for(agency)
+        return cache[agency.pk]
+
+    return get
+
+
 def _left(cal: wt.Calendar, now: dt.datetime, due: dt.datetime | None) -> int:
     if due is None:
         return 0
@@ -96,11 +108,12 @@ def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200)
         dossier__status="resolved",
         role__in=["chuyen_vien", "lanh_dao", "lanh_dao_phong", "lien_thong"],
     )
+    calendars = _calendar_cache()
     rows = []
     for s in steps.select_related(
         "dossier__procedure", "dossier__receiving_agency__unit", "agency"
     ).order_by("due_at")[:limit]:
-        cal = calendar_for(s.dossier.receiving_agency)
+        cal = calendars(s.dossier.receiving_agency)
         left = _left(cal, moment, s.due_at)
         d_left = _left(cal, moment, s.dossier.due_at)
         rows.append(
@@ -129,13 +142,14 @@ def dossier_search(actor: Actor, query: str, *, limit: int = 100) -> QuerySet[Do
 def due_soon(actor: Actor, *, now: dt.datetime | None = None) -> list[Dossier]:
     """Open dossiers of the actor's agencies due within one working day (or overdue)."""
     moment = now or timezone.now()
+    calendars = _calendar_cache()
     out = []
     for d in (
         dossiers_visible_to(actor)
         .filter(status__in=OPEN_STATUSES)
         .select_related("receiving_agency__unit")
     ):
-        cal = calendar_for(d.receiving_agency)
+        cal = calendars(d.receiving_agency)
         if _left(cal, moment, d.due_at) <= cal.day_seconds:
             out.append(d)
     return out
