@@ -37,6 +37,12 @@ OPEN_STATUSES = (Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT)
 FINISHED_STATUSES = (Status.RESOLVED, Status.WITHDRAWN, Status.RETURNED)
 
 
+class ApologyBreach(models.TextChoices):
+    NONE = "", "Không"
+    LATE = "late", "Xin lỗi muộn (sau thời điểm chậm nhất 01 ngày trước hạn)"
+    MISSING = "missing", "Trễ hạn nhưng không có văn bản xin lỗi"
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", "Cá nhân"
     ORGANISATION = "organisation", "Tổ chức"
@@ -84,6 +90,15 @@ class Dossier(SearchableModel):
     # copies on the dossier: what the forms print, as it was at intake
     applicant_name = models.CharField("người nộp", max_length=255)
     applicant_id_number = models.CharField("số định danh", max_length=20)
+    # The applicant's data as given for this dossier (a snapshot): forms print it and
+    # notifications go to it. Typing other data at another agency's desk never changes it, and
+    # changing a person's registered contact (``Applicant``) never rewrites a past dossier.
+    applicant_kind = models.CharField(
+        "loại người nộp", max_length=14, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_phone = models.CharField("điện thoại người nộp", max_length=20, blank=True)
+    applicant_email = models.EmailField("thư điện tử người nộp", blank=True)
+    applicant_address = models.CharField("địa chỉ người nộp", max_length=500, blank=True)
     proxy_name = models.CharField("người được ủy quyền nộp", max_length=255, blank=True)
     proxy_id_number = models.CharField(
         "số định danh người được ủy quyền", max_length=20, blank=True
@@ -128,6 +143,17 @@ class Dossier(SearchableModel):
     electronic_result = models.BooleanField("có kết quả điện tử", default=False)
     working_seconds = models.BigIntegerField(
         "thời gian giải quyết (giây làm việc)", null=True, blank=True
+    )
+    # Decree 61/2018 Art. 19 / Decree 118/2025: the apology is due no later than one working day
+    # before the due instant. Issued after that moment, or missing on a dossier that ended late,
+    # it is a breach: recorded here (never a reason to refuse the apology) and counted by reports.
+    apology_breach = models.CharField(
+        "vi phạm về xin lỗi",
+        max_length=8,
+        choices=ApologyBreach.choices,
+        blank=True,
+        default=ApologyBreach.NONE,
+        db_index=True,
     )
     imported = models.BooleanField("nhập từ hệ thống cũ", default=False)
     version = models.PositiveIntegerField("phiên bản", default=0)

@@ -1,0 +1,96 @@
+"""The only code that changes a dossier's state.
+
+Every function here checks the actor's permission and the dossier's state, locks the dossier,
+writes the new state, one immutable event row and the outbox rows, all in one transaction. An
+illegal transition raises a ``DomainError`` (Vietnamese message, stable code) and changes nothing.
+Times come in as ``now`` (default: the clock) so that the demo and the tests can replay history.
+
+One module per concern (intake, steps, supplement, apology, endings, results, maintenance; shared
+plumbing in ``_tx``); callers import from here.
+"""
+
+from motcua.dossiers.services._tx import (
+    HANDOVER_CUTOFF,
+    Actor,
+    calendar_for,
+    counter_next,
+)
+from motcua.dossiers.services.apology import (
+    apology_issue,
+    apology_window_open,
+)
+from motcua.dossiers.services.endings import (
+    dossier_return_unresolved,
+    dossier_withdraw,
+)
+from motcua.dossiers.services.intake import (
+    ApplicantData,
+    ChecklistEntry,
+    Intake,
+    counter_refuse,
+    dossier_accept_online,
+    dossier_receive,
+    dossier_refuse,
+    dossier_return_for_completion,
+    dossier_submit_online,
+)
+from motcua.dossiers.services.maintenance import (
+    dossiers_recompute_due,
+    files_sweep,
+)
+from motcua.dossiers.services.results import (
+    dossier_rate,
+    result_attach,
+    result_return,
+    scan_attach,
+)
+from motcua.dossiers.services.steps import (
+    ParallelTask,
+    consultation_answer,
+    consultation_request,
+    dossier_dispatch_parallel,
+    dossier_transfer,
+    step_assign,
+    step_complete,
+    step_send_back,
+)
+from motcua.dossiers.services.supplement import (
+    supplement_receive,
+    supplement_request,
+)
+
+__all__ = [
+    "HANDOVER_CUTOFF",
+    "Actor",
+    "ApplicantData",
+    "ChecklistEntry",
+    "Intake",
+    "ParallelTask",
+    "apology_issue",
+    "apology_window_open",
+    "calendar_for",
+    "consultation_answer",
+    "consultation_request",
+    "counter_next",
+    "counter_refuse",
+    "dossier_accept_online",
+    "dossier_dispatch_parallel",
+    "dossier_rate",
+    "dossier_receive",
+    "dossier_refuse",
+    "dossier_return_for_completion",
+    "dossier_return_unresolved",
+    "dossier_submit_online",
+    "dossier_transfer",
+    "dossier_withdraw",
+    "dossiers_recompute_due",
+    "files_sweep",
+    "result_attach",
+    "result_return",
+    "scan_attach",
+    "step_assign",
+    "step_complete",
+    "step_send_back",
+    "supplement_receive",
+    "supplement_request",
+]

@@ -1,0 +1,307 @@
+"""Shared plumbing of the dossier services: clock, calendar, locking, events, outbox, forms, files.
+
+Every function here checks the actor's permission and the dossier's state, locks the dossier,
+writes the new state, one immutable event row and the outbox rows, all in one transaction. An
+illegal transition raises a ``DomainError`` (Vietnamese message, stable code) and changes nothing.
+Times come in as ``now`` (default: the clock) so that the demo and the tests can replay history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+
+from motcua.core.errors import IllegalTransition, ValidationFailed
+from motcua.core.text import nfc
+from motcua.dossiers.files import CheckedFile
+from motcua.dossiers.models import (
+    Counter,
+    Document,
+    DocumentKind,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    IssuedForm,
+    Outbox,
+    StepOutcome,
+    StepStatus,
+)
+from motcua.units.models import AdministrativeUnit, Agency
+from motcua.worktime import core as wt
+from motcua.worktime.calendars import calendar_get
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+# Decree 61/2018 Art. 16: counter dossiers received after 15:00 reach the processing agency at
+# the start of the next working day. MOTCUA_HANDOVER_CUTOFF overrides it ("HH:MM").
+HANDOVER_CUTOFF = getattr(settings, "MOTCUA_HANDOVER_CUTOFF", "15:00")
+
+
+# ---- plumbing -----------------------------------------------------------------------------------
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    moment = now or timezone.now()
+    if timezone.is_naive(moment):
+        raise ValidationFailed("Thời điểm thiếu múi giờ", code="naive_datetime")
+    return moment
+
+
+def calendar_for(agency: Agency) -> wt.Calendar:
+    """The calendar of the agency's province (the first unit up the tree that names one)."""
+    unit: AdministrativeUnit | None = agency.unit
+    seen = 0
+    while unit is not None and seen < 10:
+        if unit.calendar_id is not None:
+            return calendar_get(unit.calendar.code)  # type: ignore[union-attr]
+        unit = unit.parent
+        seen += 1
+    return calendar_get()
+
+
+def _label(actor: Actor) -> str:
+    if actor is None or not getattr(actor, "pk", None):
+        return "hệ thống"
+    full = f"{getattr(actor, 'last_name', '')} {getattr(actor, 'first_name', '')}".strip()
+    return full or actor.get_username()
+
+
+def _real(actor: Actor) -> Any:
+    return actor if actor is not None and getattr(actor, "pk", None) else None
+
+
+def counter_next(scope: str, key: str) -> int:
+    """Atomically increment and return a sequence (one SQL statement on both databases)."""
+    table = Counter._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (scope, key, value) VALUES (%s, %s, 1) "  # noqa: S608 - table name is ours
+            f"ON CONFLICT (scope, key) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            [scope, key],
+        )
+        row = cur.fetchone()
+    if row is None:  # pragma: no cover - RETURNING always yields the row
+        raise RuntimeError("counter did not return a value")
+    return int(row[0])
+
+
+T = TypeVar("T")
+
+
+def _required(value: T | None) -> T:
+    """A value the state machine guarantees in this state; its absence is corrupt data."""
+    if value is None:
+        raise IllegalTransition("Dữ liệu hồ sơ không nhất quán", code="inconsistent_dossier")
+    return value
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return timezone.localtime(moment)
+
+
+def _event(
+    dossier: Dossier,
+    kind: str,
+    *,
+    actor: Actor,
+    at: dt.datetime,
+    before: str = "",
+    after: str = "",
+    note: str = "",
+    step: DossierStep | None = None,
+    agency: Agency | None = None,
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        type=kind,
+        at=at,
+        actor=_real(actor),
+        actor_label=_label(actor),
+        agency=agency,
+        from_status=before,
+        to_status=after,
+        step=step,
+        note=nfc(note),
+        data=data or {},
+    )
+
+
+def _outbox(topic: str, dossier: Dossier, at: dt.datetime, **payload: Any) -> None:
+    Outbox.objects.create(
+        topic=topic,
+        dossier=dossier,
+        created_at=at,
+        payload={"code": dossier.code, "status": dossier.status, **payload},
+    )
+
+
+def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
+    locked = (
+        Dossier.objects.select_for_update()
+        .select_related("procedure", "receiving_agency__unit", "processing_agency__unit")
+        .get(pk=dossier.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise IllegalTransition(
+            "Hồ sơ vừa được cán bộ khác cập nhật. Vui lòng tải lại trang rồi thực hiện lại.",
+            code="stale_dossier",
+        )
+    return locked
+
+
+def _save(dossier: Dossier, *fields: str) -> None:
+    dossier.version += 1
+    dossier.refresh_search_text()
+    dossier.save(update_fields=[*fields, "version", "search_text"])
+
+
+def _require_status(dossier: Dossier, *allowed: str, action: str) -> None:
+    if dossier.status not in allowed:
+        raise IllegalTransition(
+            f"Không thể {action}: hồ sơ đang ở trạng thái '{dossier.get_status_display()}'",
+            code="illegal_transition",
+        )
+
+
+def _issue_form(
+    dossier: Dossier,
+    form: str,
+    *,
+    agency: Agency,
+    actor: Actor,
+    at: dt.datetime,
+    data: dict[str, Any] | None = None,
+) -> IssuedForm:
+    year = _local(at).year
+    number = counter_next("form", f"{agency.pk}:{form}:{year}")
+    return IssuedForm.objects.create(
+        dossier=dossier,
+        form=form,
+        number=number,
+        year=year,
+        agency=agency,
+        issued_at=at,
+        issued_by=_real(actor),
+        data=data or {},
+    )
+
+
+def _pauses(dossier: Dossier) -> list[tuple[dt.datetime, dt.datetime]]:
+    return [(dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in dossier.pauses]
+
+
+def _outcome(step: DossierStep, finished: dt.datetime) -> str:
+    if step.due_at is None:
+        return StepOutcome.ON_TIME
+    if finished > step.due_at:
+        return StepOutcome.LATE
+    if _local(finished).date() < _local(step.due_at).date():
+        return StepOutcome.EARLY
+    return StepOutcome.ON_TIME
+
+
+def _start_step(dossier: Dossier, step: DossierStep, start: dt.datetime, cal: wt.Calendar) -> None:
+    step.status = StepStatus.ACTIVE
+    step.started_at = start
+    step.due_at = wt.due(cal, start, float(step.budget_days))
+    step.save(update_fields=["status", "started_at", "due_at"])
+
+
+def _save_file(
+    dossier: Dossier,
+    checked: CheckedFile,
+    *,
+    kind: str,
+    actor: Actor,
+    at: dt.datetime,
+    required_document: str = "",
+    signer: str = "",
+    signed_at: dt.datetime | None = None,
+) -> Document:
+    doc = Document(
+        dossier=dossier,
+        kind=kind,
+        required_document=nfc(required_document),
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        pages=checked.pages,
+        uploaded_by=_real(actor),
+        uploaded_at=at,
+        signer=nfc(signer),
+        signed_at=signed_at,
+    )
+    doc.file.save(f"{checked.sha256[:16]}-{checked.name}", ContentFile(checked.data), save=False)
+    doc.save()
+    # the statistics flags follow from what is attached
+    if kind in (DocumentKind.INPUT_SCAN, DocumentKind.INPUT_ELECTRONIC) and not dossier.digitized:
+        dossier.digitized = True
+        dossier.save(update_fields=["digitized"])
+    if kind == DocumentKind.RESULT_ELECTRONIC and not dossier.electronic_result:
+        dossier.electronic_result = True
+        dossier.save(update_fields=["electronic_result"])
+    return doc
+
+
+def _active_steps(d: Dossier) -> list[DossierStep]:
+    return list(
+        d.steps.filter(status=StepStatus.ACTIVE).select_related("agency").order_by("order", "id")
+    )
+
+
+def _finish(step: DossierStep, at: dt.datetime, note: str, status: str = StepStatus.DONE) -> None:
+    step.status = status
+    step.finished_at = at
+    step.outcome = _outcome(step, at)
+    step.note = nfc(note) if note else step.note
+    step.save(update_fields=["status", "finished_at", "outcome", "note"])
+
+
+def _working_seconds(d: Dossier, end: dt.datetime) -> int | None:
+    """Working time from receipt to ``end``, pauses excluded (for average processing time)."""
+    if d.received_at is None:
+        return None
+    return wt.elapsed(calendar_for(d.receiving_agency), d.received_at, end, _pauses(d))
+
+
+def _change_with_form(
+    d: Dossier,
+    status: str,
+    event: str,
+    form_type: str,
+    *,
+    actor: Actor,
+    at: dt.datetime,
+    agency: Agency,
+    note: str,
+    template: str,
+    data: dict[str, Any],
+    fields: tuple[str, ...] = (),
+) -> IssuedForm:
+    """The common tail of a transition that issues a legal form: the numbered form, the new
+    status (and ``fields`` already set by the caller), the event, the applicant's notice."""
+    form = _issue_form(d, form_type, agency=agency, actor=actor, at=at, data=data)
+    before = d.status
+    d.status = status
+    _save(d, "status", *fields)
+    _event(
+        d,
+        event,
+        actor=actor,
+        at=at,
+        before=before,
+        after=status,
+        agency=agency,
+        note=note,
+        data={"form": form.number},
+    )
+    _outbox("applicant.notify", d, at, template=template, form=form.number)
+    return form

@@ -1,0 +1,519 @@
+"""Intake at the counter and online: receiving, completeness, refusal at the desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from motcua.catalog.models import Procedure, ProcedureStatus
+from motcua.core.errors import ValidationFailed
+from motcua.core.text import nfc
+from motcua.dossiers.access import require_role
+from motcua.dossiers.files import CheckedFile
+from motcua.dossiers.models import (
+    Applicant,
+    ApplicantKind,
+    Channel,
+    ChecklistItem,
+    DocumentKind,
+    Dossier,
+    DossierStep,
+    EventType,
+    FormType,
+    Status,
+    StepStatus,
+    SupplementRequest,
+)
+from motcua.dossiers.services._tx import (
+    HANDOVER_CUTOFF,
+    Actor,
+    _change_with_form,
+    _event,
+    _issue_form,
+    _local,
+    _lock,
+    _now,
+    _outbox,
+    _outcome,
+    _real,
+    _require_status,
+    _required,
+    _save,
+    _save_file,
+    _start_step,
+    calendar_for,
+    counter_next,
+)
+from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level, Role
+from motcua.worktime import core as wt
+
+
+@dataclass
+class ApplicantData:
+    name: str
+    id_number: str
+    kind: str = ApplicantKind.PERSON
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class ChecklistEntry:
+    name: str
+    originals: int = 0
+    copies: int = 0
+    submitted: bool = True
+    mandatory: bool = True
+
+
+@dataclass
+class Intake:
+    """What the counter officer (or the online form) collects."""
+
+    procedure: Procedure
+    applicant: ApplicantData
+    request: str = ""
+    checklist: list[ChecklistEntry] = field(default_factory=list)
+    scans: list[tuple[str, CheckedFile]] = field(default_factory=list)  # (document, file)
+    proxy_name: str = ""
+    proxy_id_number: str = ""
+    sets: int = 1
+    result_place: str = ""
+
+
+def _applicant(data: ApplicantData) -> Applicant:
+    errors = []
+    if not nfc(data.name):
+        errors.append("Thiếu họ tên người nộp")
+    idn = "".join(data.id_number.split())
+    if data.kind == ApplicantKind.PERSON and not (idn.isdigit() and len(idn) in (9, 12)):
+        errors.append("Số định danh cá nhân phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND)")
+    if data.kind == ApplicantKind.ORGANISATION and not (idn and len(idn) <= 20):
+        errors.append("Thiếu mã số của tổ chức")
+    if errors:
+        raise ValidationFailed("; ".join(errors), code="bad_applicant", details=errors)
+    applicant = Applicant.objects.filter(kind=data.kind, id_number=idn).first()
+    if applicant is None:
+        try:
+            with transaction.atomic():  # the same person at two counters at once
+                applicant = Applicant.objects.create(
+                    kind=data.kind, id_number=idn, name=nfc(data.name)
+                )
+        except IntegrityError:
+            applicant = Applicant.objects.get(kind=data.kind, id_number=idn)
+    applicant.name = nfc(data.name)
+    applicant.phone = nfc(data.phone)
+    applicant.email = data.email.strip()
+    applicant.address = nfc(data.address)
+    applicant.full_clean(validate_unique=False)
+    applicant.save()
+    return applicant
+
+
+def _check_procedure_at_desk(procedure: Procedure, desk: Agency, on: dt.date) -> None:
+    if procedure.status == ProcedureStatus.DRAFT or not (
+        (procedure.valid_from is None or procedure.valid_from <= on)
+        and (procedure.valid_to is None or procedure.valid_to >= on)
+    ):
+        raise ValidationFailed(
+            f"Thủ tục {procedure.code} không có hiệu lực vào ngày {on:%d/%m/%Y}",
+            code="procedure_not_in_force",
+        )
+    level_ok = {
+        Level.PROVINCE: procedure.at_province,
+        Level.DISTRICT: procedure.at_district,
+        Level.COMMUNE: procedure.at_commune,
+    }[Level(desk.level)]
+    if not level_ok:
+        raise ValidationFailed(
+            f"Thủ tục {procedure.code} không thực hiện tại {Level(desk.level).label.lower()}",
+            code="procedure_wrong_level",
+        )
+    if not desk.receives_dossiers:
+        raise ValidationFailed(f"{desk.name} không tiếp nhận hồ sơ", code="not_a_desk")
+
+
+def _committee_at(unit: AdministrativeUnit, level: int) -> Agency | None:
+    walk: AdministrativeUnit | None = unit
+    while walk is not None and walk.level > level:
+        walk = walk.parent
+    if walk is None or walk.level != level:
+        return None
+    return Agency.objects.filter(unit=walk, kind=AgencyKind.PEOPLES_COMMITTEE).first()
+
+
+def _processing_agency(procedure: Procedure, desk: Agency) -> Agency:
+    if procedure.agency_id is not None:
+        return procedure.agency  # type: ignore[return-value]
+    if desk.kind == AgencyKind.ONE_STOP_DESK and desk.parent is not None:
+        return desk.parent
+    committee = _committee_at(desk.unit, desk.level)
+    return committee or desk
+
+
+def _step_agency(
+    role: str, level: int | None, agency: Agency | None, desk: Agency, lead: Agency
+) -> Agency:
+    if agency is not None:
+        return agency
+    if role in ("tiep_nhan", "tra_ket_qua"):
+        return desk
+    if level is not None and level < desk.level:
+        upper = _committee_at(desk.unit, level)
+        if upper is None:
+            raise ValidationFailed(
+                f"Không xác định được cơ quan {Level(level).label.lower()} để liên thông",
+                code="no_upper_agency",
+            )
+        return upper
+    return lead
+
+
+def _handover(cal: wt.Calendar, received: dt.datetime, channel: str) -> dt.datetime:
+    cutoff = wt.parse_hhmm(HANDOVER_CUTOFF)
+    local = _local(received)
+    seconds = local.hour * 3600 + local.minute * 60 + local.second
+    if channel != Channel.ONLINE and seconds >= cutoff:
+        return wt.next_working_day_start(cal, received)
+    return wt.next_working_instant(cal, received)
+
+
+def _create_steps(
+    dossier: Dossier, procedure: Procedure, desk: Agency, lead: Agency, cal: wt.Calendar
+) -> list[DossierStep]:
+    steps = [
+        DossierStep.objects.create(
+            dossier=dossier,
+            order=s.order,
+            name=s.name,
+            role=s.role,
+            agency=_step_agency(s.role, s.level, s.agency, desk, lead),
+            budget_days=s.budget_days,
+        )
+        for s in procedure.steps.select_related("agency").order_by("order")
+    ]
+    if not steps:
+        steps.append(
+            DossierStep.objects.create(
+                dossier=dossier,
+                order=1,
+                name="Giải quyết hồ sơ",
+                role="chuyen_vien",
+                agency=lead,
+                budget_days=procedure.time_limit_days,
+            )
+        )
+    # the desk's receipt is done at the counter; the next step starts at hand-over
+    first = steps[0]
+    received, handover = _required(dossier.received_at), _required(dossier.handed_over_at)
+    rest = steps
+    if first.role == "tiep_nhan":
+        _start_step(dossier, first, received, cal)
+        first.status = StepStatus.DONE
+        first.finished_at = handover
+        first.outcome = _outcome(first, handover)
+        first.save(update_fields=["status", "finished_at", "outcome"])
+        rest = steps[1:]
+    if rest:
+        _start_step(dossier, rest[0], handover, cal)
+    return steps
+
+
+def _receive(
+    dossier: Dossier,
+    intake: Intake | None,
+    *,
+    actor: Actor,
+    desk: Agency,
+    received: dt.datetime,
+    before: str,
+) -> Dossier:
+    procedure = dossier.procedure
+    cal = calendar_for(desk)
+    local = _local(received)
+    seq = counter_next("dossier_code", f"{desk.pk}:{local:%y%m%d}")
+    if seq > 9999:
+        raise ValidationFailed("Đã hết số thứ tự hồ sơ trong ngày", code="code_exhausted")
+    dossier.code = f"{desk.code}-{local:%y%m%d}-{seq:04d}"
+    dossier.received_at = received
+    dossier.handed_over_at = _handover(cal, received, dossier.channel)
+    dossier.clock_started_at = dossier.handed_over_at
+    dossier.due_at = wt.due(cal, dossier.handed_over_at, float(procedure.time_limit_days))
+    dossier.appointment_at = dossier.due_at
+    dossier.status = Status.IN_PROGRESS
+    dossier.book_year = local.year
+    dossier.book_number = counter_next("book", f"{desk.pk}:{local.year}")
+    if not dossier.result_place:
+        dossier.result_place = desk.name
+    _save(
+        dossier,
+        "code",
+        "received_at",
+        "handed_over_at",
+        "clock_started_at",
+        "due_at",
+        "appointment_at",
+        "status",
+        "book_year",
+        "book_number",
+        "result_place",
+    )
+    _create_steps(dossier, procedure, desk, dossier.processing_agency, cal)
+    receipt = _issue_form(dossier, FormType.RECEIPT, agency=desk, actor=actor, at=received)
+    _event(
+        dossier,
+        EventType.RECEIVED,
+        actor=actor,
+        at=received,
+        before=before,
+        after=dossier.status,
+        agency=desk,
+        data={
+            "receipt": receipt.number,
+            "due_at": dossier.due_at.isoformat(),
+            "handed_over_at": dossier.handed_over_at.isoformat(),
+        },
+    )
+    if dossier.handed_over_at > received:
+        _event(
+            dossier,
+            EventType.HANDED_OVER,
+            actor=None,
+            at=received,
+            agency=desk,
+            note="Tiếp nhận sau giờ chuyển hồ sơ trong ngày: chuyển cơ quan giải quyết "
+            "vào đầu ngày làm việc tiếp theo",
+            data={"handed_over_at": dossier.handed_over_at.isoformat()},
+        )
+    _outbox("dossier.received", dossier, received, due_at=dossier.due_at.isoformat())
+    return dossier
+
+
+def _new_dossier(
+    procedure: Procedure,
+    applicant: Applicant,
+    desk: Agency,
+    channel: str,
+    at: dt.datetime,
+    *,
+    request: str = "",
+    result_place: str = "",
+    **extra: Any,
+) -> Dossier:
+    """A dossier as submitted (not yet received): the one place that creates dossier rows."""
+    dossier = Dossier(
+        procedure=procedure,
+        applicant=applicant,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        request=nfc(request),
+        channel=channel,
+        receiving_agency=desk,
+        processing_agency=_processing_agency(procedure, desk),
+        status=Status.SUBMITTED,
+        level=procedure.level,
+        submitted_at=at,
+        result_place=nfc(result_place),
+        **extra,
+    )
+    dossier.refresh_search_text()
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    actor: Actor,
+    desk: Agency,
+    intake: Intake,
+    channel: str = Channel.COUNTER,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Counter (or postal) intake of a complete dossier: code, receipt (Mẫu 01), due instant."""
+    at = _now(now)
+    require_role(actor, desk, Role.COUNTER)
+    if channel not in (Channel.COUNTER, Channel.POSTAL):
+        raise ValidationFailed(
+            "Hồ sơ trực tuyến được tiếp nhận từ hàng chờ trực tuyến", code="bad_channel"
+        )
+    _check_procedure_at_desk(intake.procedure, desk, _local(at).date())
+    missing = [c.name for c in intake.checklist if c.mandatory and not c.submitted]
+    if missing:
+        raise ValidationFailed(
+            "Hồ sơ chưa đầy đủ, cần hướng dẫn bổ sung (Mẫu 02): " + "; ".join(missing),
+            code="incomplete_dossier",
+            details=missing,
+        )
+    applicant = _applicant(intake.applicant)
+    dossier = _new_dossier(
+        intake.procedure,
+        applicant,
+        desk,
+        channel,
+        at,
+        request=intake.request,
+        result_place=intake.result_place,
+        proxy_name=nfc(intake.proxy_name),
+        proxy_id_number=intake.proxy_id_number.strip(),
+        sets=max(1, intake.sets),
+    )
+    for i, c in enumerate(intake.checklist, start=1):
+        ChecklistItem.objects.create(
+            dossier=dossier,
+            order=i,
+            name=nfc(c.name),
+            originals=c.originals,
+            copies=c.copies,
+            submitted=c.submitted,
+        )
+    for required, checked in intake.scans:
+        _save_file(
+            dossier,
+            checked,
+            kind=DocumentKind.INPUT_SCAN,
+            actor=actor,
+            at=at,
+            required_document=required,
+        )
+    return _receive(dossier, intake, actor=actor, desk=desk, received=at, before="")
+
+
+@transaction.atomic
+def dossier_submit_online(
+    *,
+    applicant: ApplicantData,
+    procedure: Procedure,
+    desk: Agency,
+    request: str = "",
+    files: Sequence[tuple[str, CheckedFile]] = (),
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """An online submission: waits for the counter officer's check; not received yet."""
+    at = _now(now)
+    _check_procedure_at_desk(procedure, desk, _local(at).date())
+    person = _applicant(applicant)
+    dossier = _new_dossier(
+        procedure,
+        person,
+        desk,
+        Channel.ONLINE,
+        at,
+        request=request,
+        result_place="Trả kết quả trực tuyến",
+    )
+    for required, checked in files:
+        _save_file(
+            dossier,
+            checked,
+            kind=DocumentKind.INPUT_ELECTRONIC,
+            actor=None,
+            at=at,
+            required_document=required,
+        )
+    _event(dossier, EventType.SUBMITTED, actor=None, at=at, after=Status.SUBMITTED, agency=desk)
+    _outbox("dossier.submitted", dossier, at)
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept_online(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    require_role(actor, d.receiving_agency, Role.COUNTER)
+    _require_status(d, Status.SUBMITTED, action="tiếp nhận")
+    _check_procedure_at_desk(d.procedure, d.receiving_agency, _local(at).date())
+    return _receive(
+        d, None, actor=actor, desk=d.receiving_agency, received=at, before=Status.SUBMITTED
+    )
+
+
+@transaction.atomic
+def dossier_return_for_completion(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    items: list[dict[str, Any]],
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Intake check of an online submission: incomplete → guide once, completely (Mẫu 02)."""
+    at = _now(now)
+    d = _lock(dossier, None)
+    require_role(actor, d.receiving_agency, Role.COUNTER)
+    _require_status(d, Status.SUBMITTED, action="yêu cầu hoàn thiện")
+    if not items or not nfc(reason):
+        raise ValidationFailed(
+            "Cần nêu rõ giấy tờ phải bổ sung và lý do", code="supplement_items_required"
+        )
+    SupplementRequest.objects.create(
+        dossier=d,
+        requested_at=at,
+        requested_by=_real(actor),
+        at_intake=True,
+        items=items,
+        reason=nfc(reason),
+        mode="restart",
+    )
+    _change_with_form(
+        d,
+        Status.NEEDS_COMPLETION,
+        EventType.RETURNED_FOR_COMPLETION,
+        FormType.SUPPLEMENT,
+        actor=actor,
+        at=at,
+        agency=d.receiving_agency,
+        note=reason,
+        template="supplement_request",
+        data={"items": items, "reason": nfc(reason)},
+    )
+    return d
+
+
+@transaction.atomic
+def dossier_refuse(
+    *, actor: Actor, dossier: Dossier, reasons: str, now: dt.datetime | None = None
+) -> Dossier:
+    """Refuse at intake (Mẫu 03): the dossier is never received."""
+    at = _now(now)
+    d = _lock(dossier, None)
+    require_role(actor, d.receiving_agency, Role.COUNTER)
+    _require_status(d, Status.SUBMITTED, Status.NEEDS_COMPLETION, action="từ chối tiếp nhận")
+    if not nfc(reasons):
+        raise ValidationFailed("Phải nêu rõ lý do từ chối", code="reasons_required")
+    _change_with_form(
+        d,
+        Status.REFUSED,
+        EventType.REFUSED,
+        FormType.REFUSAL,
+        actor=actor,
+        at=at,
+        agency=d.receiving_agency,
+        note=reasons,
+        template="refusal",
+        data={"reasons": nfc(reasons), "stage": "intake"},
+    )
+    return d
+
+
+@transaction.atomic
+def counter_refuse(
+    *, actor: Actor, desk: Agency, intake: Intake, reasons: str, now: dt.datetime | None = None
+) -> Dossier:
+    """A paper dossier refused at the counter: recorded (no code) with its Mẫu 03."""
+    at = _now(now)
+    require_role(actor, desk, Role.COUNTER)
+    applicant = _applicant(intake.applicant)
+    d = _new_dossier(intake.procedure, applicant, desk, Channel.COUNTER, at, request=intake.request)
+    return dossier_refuse(actor=actor, dossier=d, reasons=reasons, now=at)

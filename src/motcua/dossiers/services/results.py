@@ -1,0 +1,180 @@
+"""Results: attaching, returning to the applicant, scans, ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from motcua.core.text import nfc
+from motcua.dossiers.access import has_role, require_role, require_step_role
+from motcua.dossiers.files import CheckedFile
+from motcua.dossiers.models import (
+    Document,
+    DocumentKind,
+    Dossier,
+    DossierStep,
+    EventType,
+    Rating,
+    Status,
+    StepStatus,
+)
+from motcua.dossiers.services._tx import (
+    Actor,
+    _active_steps,
+    _event,
+    _finish,
+    _lock,
+    _now,
+    _require_status,
+    _save,
+    _save_file,
+)
+from motcua.units.models import Role
+
+
+def _return_result(
+    d: Dossier, s: DossierStep, *, actor: Actor, at: dt.datetime, method: str
+) -> Dossier:
+    if d.status != Status.RESOLVED:
+        raise IllegalTransition("Hồ sơ chưa có kết quả để trả", code="no_result_yet")
+    _finish(s, at, method)
+    d.returned_at = at
+    d.return_method = nfc(method)[:80]
+    _save(d, "returned_at", "return_method")
+    _event(
+        d,
+        EventType.RESULT_RETURNED,
+        actor=actor,
+        at=at,
+        step=s,
+        agency=s.agency,
+        before=d.status,
+        after=d.status,
+        note=method,
+    )
+    return d
+
+
+@transaction.atomic
+def result_return(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    method: str = "Trực tiếp",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    _require_status(d, Status.RESOLVED, action="trả kết quả")
+    if d.returned_at is not None:
+        raise IllegalTransition("Kết quả đã được trả", code="already_returned")
+    step = d.steps.filter(status=StepStatus.ACTIVE, role="tra_ket_qua").first()
+    if step is None:
+        require_role(actor, d.receiving_agency, Role.COUNTER)
+        d.returned_at = at
+        d.return_method = nfc(method)[:80]
+        _save(d, "returned_at", "return_method")
+        _event(
+            d,
+            EventType.RESULT_RETURNED,
+            actor=actor,
+            at=at,
+            before=d.status,
+            after=d.status,
+            note=method,
+        )
+        return d
+    require_step_role(actor, step)
+    return _return_result(d, step, actor=actor, at=at, method=method)
+
+
+@transaction.atomic
+def result_attach(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    checked: CheckedFile,
+    signer: str,
+    signed_at: dt.datetime | None = None,
+    electronic: bool = True,
+    now: dt.datetime | None = None,
+) -> Document:
+    """Attach the (signed) result; 'electronic result' is derived from such documents."""
+    at = _now(now)
+    d = _lock(dossier, None)
+    _require_status(d, Status.IN_PROGRESS, Status.RESOLVED, action="đính kèm kết quả")
+    if not any(
+        has_role(actor, s.agency, Role.LEADER) or has_role(actor, s.agency, Role.SPECIALIST)
+        for s in _active_steps(d)
+    ) and not has_role(actor, d.processing_agency, Role.LEADER):
+        raise PermissionDenied("Bạn không xử lý hồ sơ này", code="permission_denied")
+    if not nfc(signer):
+        raise ValidationFailed("Cần tên người ký kết quả", code="signer_required")
+    kind = DocumentKind.RESULT_ELECTRONIC if electronic else DocumentKind.RESULT_PAPER_SCAN
+    doc = _save_file(
+        d, checked, kind=kind, actor=actor, at=at, signer=signer, signed_at=signed_at or at
+    )
+    _save(d)
+    _event(
+        d,
+        EventType.DOCUMENT_ADDED,
+        actor=actor,
+        at=at,
+        note=f"Kết quả: {doc.name}",
+        data={"document": doc.pk, "kind": kind, "sha256": doc.sha256},
+    )
+    return doc
+
+
+@transaction.atomic
+def scan_attach(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    checked: CheckedFile,
+    required_document: str,
+    now: dt.datetime | None = None,
+) -> Document:
+    """Digitise a paper component after intake (scans: every page, in order)."""
+    at = _now(now)
+    d = _lock(dossier, None)
+    require_role(actor, d.receiving_agency, Role.COUNTER)
+    doc = _save_file(
+        d,
+        checked,
+        kind=DocumentKind.INPUT_SCAN,
+        actor=actor,
+        at=at,
+        required_document=required_document,
+    )
+    _save(d)
+    _event(
+        d,
+        EventType.DOCUMENT_ADDED,
+        actor=actor,
+        at=at,
+        note=f"Số hóa: {doc.name}",
+        data={"document": doc.pk, "pages": doc.pages, "sha256": doc.sha256},
+    )
+    return doc
+
+
+@transaction.atomic
+def dossier_rate(
+    *, dossier: Dossier, score: int, comment: str = "", now: dt.datetime | None = None
+) -> Rating:
+    at = _now(now)
+    d = _lock(dossier, None)
+    _require_status(d, Status.RESOLVED, Status.RETURNED, Status.WITHDRAWN, action="đánh giá")
+    if not 1 <= score <= 5:
+        raise ValidationFailed("Mức đánh giá từ 1 đến 5", code="bad_score")
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(dossier=d, score=score, comment=nfc(comment), at=at)
+    except IntegrityError:
+        raise IllegalTransition("Hồ sơ đã được đánh giá", code="already_rated") from None
+    _event(d, EventType.RATED, actor=None, at=at, data={"score": score})
+    return rating

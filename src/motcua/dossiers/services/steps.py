@@ -1,0 +1,401 @@
+"""Processing: steps, hand-offs, assignment, send-back, transfer, parallel tasks, consultation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from motcua.core.text import nfc
+from motcua.dossiers.access import STEP_ROLE, has_role, require_role, require_step_role
+from motcua.dossiers.models import (
+    Consultation,
+    Dossier,
+    DossierStep,
+    EventType,
+    Status,
+    StepKind,
+    StepStatus,
+)
+from motcua.dossiers.services._tx import (
+    Actor,
+    _active_steps,
+    _event,
+    _finish,
+    _local,
+    _lock,
+    _now,
+    _outbox,
+    _real,
+    _require_status,
+    _save,
+    _start_step,
+    _working_seconds,
+    calendar_for,
+)
+from motcua.dossiers.services.results import _return_result
+from motcua.units.models import Agency, Role
+from motcua.worktime import core as wt
+
+
+def _get_step(d: Dossier, step: DossierStep | int | None, actor: Actor) -> DossierStep:
+    active = _active_steps(d)
+    if step is not None:
+        pk = step if isinstance(step, int) else step.pk
+        found = [s for s in active if s.pk == pk]
+        if not found:
+            raise IllegalTransition(
+                "Bước này không còn ở trạng thái đang xử lý", code="step_not_active"
+            )
+        return found[0]
+    mine = [s for s in active if has_role(actor, s.agency, STEP_ROLE.get(s.role, "chuyen_vien"))]
+    if not mine:
+        if not active:
+            raise IllegalTransition("Hồ sơ không có bước nào đang xử lý", code="no_active_step")
+        raise PermissionDenied(
+            "Bước đang xử lý không thuộc vai trò của bạn", code="permission_denied"
+        )
+    return mine[0]
+
+
+def _resolve(d: Dossier, *, actor: Actor, at: dt.datetime, step: DossierStep | None) -> None:
+    before = d.status
+    d.status = Status.RESOLVED
+    d.finished_at = at
+    d.working_seconds = _working_seconds(d, at)
+    _save(d, "status", "finished_at", "working_seconds")
+    late = d.due_at is not None and at > d.due_at
+    _event(
+        d,
+        EventType.RESOLVED,
+        actor=actor,
+        at=at,
+        before=before,
+        after=d.status,
+        step=step,
+        agency=step.agency if step else None,
+        data={"late": late},
+    )
+    _outbox("applicant.notify", d, at, template="result_ready")
+
+
+def _advance(d: Dossier, done: DossierStep, *, actor: Actor, at: dt.datetime) -> None:
+    """After a step is done: wait for its parallel siblings, then start the next pending step;
+    when only the return step is left (or none), the result is issued."""
+    if done.group and d.steps.filter(group=done.group, status=StepStatus.ACTIVE).exists():
+        return
+    pending = list(d.steps.filter(status=StepStatus.PENDING).order_by("order", "id"))
+    cal = calendar_for(d.receiving_agency)
+    if not pending or all(p.role == "tra_ket_qua" for p in pending):
+        if d.status == Status.IN_PROGRESS:
+            _resolve(d, actor=actor, at=at, step=done)
+        if pending:
+            _start_step(d, pending[0], at, cal)
+        return
+    _start_step(d, pending[0], at, cal)
+
+
+@transaction.atomic
+def step_complete(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    step: DossierStep | int | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Finish the actor's current step and hand the dossier over to the next one."""
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    _require_status(d, Status.IN_PROGRESS, Status.RESOLVED, action="chuyển bước")
+    s = _get_step(d, step, actor)
+    require_step_role(actor, s)
+    if s.started_at and s.started_at > at:
+        raise IllegalTransition(
+            f"Hồ sơ chỉ đến cơ quan giải quyết lúc {_local(s.started_at):%H:%M %d/%m/%Y}",
+            code="not_yet_handed_over",
+        )
+    if s.role == "tra_ket_qua":
+        return _return_result(d, s, actor=actor, at=at, method=note or "Trực tiếp")
+    _finish(s, at, note)
+    _save(d)
+    _event(
+        d,
+        EventType.STEP_DONE,
+        actor=actor,
+        at=at,
+        step=s,
+        agency=s.agency,
+        note=note,
+        before=d.status,
+        after=d.status,
+        data={"outcome": s.outcome},
+    )
+    _advance(d, s, actor=actor, at=at)
+    return d
+
+
+@transaction.atomic
+def step_assign(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    step: DossierStep | int,
+    handler: Any,
+    now: dt.datetime | None = None,
+) -> DossierStep:
+    """The head of the agency assigns an officer to an active step."""
+    at = _now(now)
+    d = _lock(dossier, None)
+    s = _get_step(d, step, actor)
+    require_role(actor, s.agency, Role.LEADER)
+    if not has_role(handler, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST)):
+        raise ValidationFailed(
+            "Người được phân công không có vai trò phù hợp tại cơ quan này", code="bad_handler"
+        )
+    s.handler = handler
+    s.save(update_fields=["handler"])
+    _save(d)
+    _event(
+        d,
+        EventType.STEP_ASSIGNED,
+        actor=actor,
+        at=at,
+        step=s,
+        agency=s.agency,
+        data={"handler": handler.get_username()},
+    )
+    return s
+
+
+def _copy_step(step: DossierStep, **changes: Any) -> DossierStep:
+    """A new pending row for a step done again or handed on (the old row keeps its history)."""
+    fields = {
+        "dossier": step.dossier,
+        "order": step.order,
+        "name": step.name,
+        "role": step.role,
+        "agency": step.agency,
+        "budget_days": step.budget_days,
+        "kind": step.kind,
+        "task": step.task,
+        **changes,
+    }
+    return DossierStep.objects.create(**fields)
+
+
+@transaction.atomic
+def step_send_back(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    reason: str,
+    step: DossierStep | int | None = None,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Return the dossier to the previous step (e.g. the leader asks the specialist to redo)."""
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    _require_status(d, Status.IN_PROGRESS, action="trả lại bước trước")
+    s = _get_step(d, step, actor)
+    require_step_role(actor, s)
+    if not nfc(reason):
+        raise ValidationFailed("Cần nêu lý do trả lại", code="reason_required")
+    previous = (
+        d.steps.filter(status=StepStatus.DONE, order__lt=s.order)
+        .exclude(role="tiep_nhan")
+        .order_by("-order", "-id")
+        .first()
+    )
+    if previous is None:
+        raise IllegalTransition("Không có bước trước để trả lại", code="no_previous_step")
+    _finish(s, at, reason, StepStatus.SENT_BACK)
+    cal = calendar_for(d.receiving_agency)
+    redo = _copy_step(previous)
+    _copy_step(s)  # the current step comes again after the redone one
+    _start_step(d, redo, at, cal)
+    _save(d)
+    _event(
+        d,
+        EventType.STEP_SENT_BACK,
+        actor=actor,
+        at=at,
+        step=s,
+        agency=s.agency,
+        note=reason,
+        data={"to_step": redo.pk},
+    )
+    return d
+
+
+@transaction.atomic
+def dossier_transfer(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    to_agency: Agency,
+    reason: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Hand the current step to another agency (another level or sector), with its budget."""
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    _require_status(d, Status.IN_PROGRESS, action="chuyển cơ quan khác")
+    s = _get_step(d, None, actor)
+    require_step_role(actor, s)
+    if to_agency.pk == s.agency_id:
+        raise ValidationFailed("Cơ quan nhận trùng cơ quan đang xử lý", code="same_agency")
+    _finish(s, at, reason)
+    cal = calendar_for(d.receiving_agency)
+    moved = _copy_step(
+        s,
+        name=f"{s.name} (chuyển {to_agency.short_name or to_agency.name})",
+        agency=to_agency,
+        kind=StepKind.TRANSFER,
+        task="",
+    )
+    _start_step(d, moved, at, cal)
+    _save(d)
+    _event(
+        d,
+        EventType.TRANSFERRED,
+        actor=actor,
+        at=at,
+        step=s,
+        agency=s.agency,
+        note=reason,
+        data={"to_agency": to_agency.code},
+    )
+    _outbox("dossier.transferred", d, at, to_agency=to_agency.code)
+    return d
+
+
+@dataclass
+class ParallelTask:
+    agency: Agency
+    task: str
+    days: Decimal
+
+
+@transaction.atomic
+def dossier_dispatch_parallel(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    tasks: Sequence[ParallelTask],
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Electronic inter-agency handling: the dossier goes to all agencies at once, each with its
+    task and deadline; the next step starts when every agency has finished."""
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    _require_status(d, Status.IN_PROGRESS, action="chuyển liên thông")
+    s = _get_step(d, None, actor)
+    require_step_role(actor, s)
+    if len(tasks) < 1 or any(t.days <= 0 or not nfc(t.task) for t in tasks):
+        raise ValidationFailed(
+            "Mỗi cơ quan phối hợp cần nhiệm vụ và thời hạn dương", code="bad_parallel_tasks"
+        )
+    _finish(s, at, "Chuyển liên thông điện tử đồng thời")
+    cal = calendar_for(d.receiving_agency)
+    group = (max((x.group for x in d.steps.all()), default=0) or 0) + 1
+    for t in tasks:
+        step = DossierStep.objects.create(
+            dossier=d,
+            order=s.order,
+            group=group,
+            kind=StepKind.PARALLEL,
+            name=f"Liên thông: {nfc(t.task)}"[:255],
+            task=nfc(t.task),
+            role="lien_thong",
+            agency=t.agency,
+            budget_days=t.days,
+        )
+        _start_step(d, step, at, cal)
+    _save(d)
+    _event(
+        d,
+        EventType.PARALLEL_DISPATCHED,
+        actor=actor,
+        at=at,
+        step=s,
+        agency=s.agency,
+        data={"group": group, "agencies": [t.agency.code for t in tasks]},
+    )
+    return d
+
+
+@transaction.atomic
+def consultation_request(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    to_agency: Agency,
+    question: str,
+    days: float,
+    now: dt.datetime | None = None,
+) -> Consultation:
+    at = _now(now)
+    d = _lock(dossier, None)
+    _require_status(d, Status.IN_PROGRESS, action="lấy ý kiến")
+    s = _get_step(d, None, actor)
+    require_step_role(actor, s)
+    if not nfc(question):
+        raise ValidationFailed("Cần nội dung lấy ý kiến", code="question_required")
+    cal = calendar_for(d.receiving_agency)
+    c = Consultation.objects.create(
+        dossier=d,
+        from_agency=s.agency,
+        to_agency=to_agency,
+        question=nfc(question),
+        requested_at=at,
+        due_at=wt.due(cal, at, days),
+    )
+    _save(d)
+    _event(
+        d,
+        EventType.CONSULTATION_REQUESTED,
+        actor=actor,
+        at=at,
+        step=s,
+        agency=s.agency,
+        note=question,
+        data={"to_agency": to_agency.code, "due_at": c.due_at.isoformat()},
+    )
+    return c
+
+
+@transaction.atomic
+def consultation_answer(
+    *, actor: Actor, consultation: Consultation, answer: str, now: dt.datetime | None = None
+) -> Consultation:
+    at = _now(now)
+    c = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    require_role(actor, c.to_agency, Role.SPECIALIST, Role.LEADER)
+    if c.answered_at is not None:
+        raise IllegalTransition("Đã trả lời ý kiến này", code="already_answered")
+    if not nfc(answer):
+        raise ValidationFailed("Cần nội dung trả lời", code="answer_required")
+    c.answer, c.answered_at, c.answered_by = nfc(answer), at, _real(actor)
+    c.save(update_fields=["answer", "answered_at", "answered_by"])
+    d = _lock(c.dossier, None)
+    _save(d)
+    _event(
+        d,
+        EventType.CONSULTATION_ANSWERED,
+        actor=actor,
+        at=at,
+        agency=c.to_agency,
+        note=answer,
+        data={"late": at > c.due_at},
+    )
+    return c
