@@ -94,11 +94,17 @@ class Dossier(SearchableModel):
     # notifications go to it. Typing other data at another agency's desk never changes it, and
     # changing a person's registered contact (``Applicant``) never rewrites a past dossier.
     applicant_kind = models.CharField(
-        "loại người nộp", max_length=14, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+        "loại người nộp", max_length=14, choices=ApplicantKind.choices,
+        default=ApplicantKind.PERSON,
+        db_default=ApplicantKind.PERSON,
     )
-    applicant_phone = models.CharField("điện thoại người nộp", max_length=20, blank=True)
-    applicant_email = models.EmailField("thư điện tử người nộp", blank=True)
-    applicant_address = models.CharField("địa chỉ người nộp", max_length=500, blank=True)
+    applicant_phone = models.CharField(
+        "điện thoại người nộp", max_length=20, blank=True, db_default=""
+    )
+    applicant_email = models.EmailField("thư điện tử người nộp", blank=True, db_default="")
+    applicant_address = models.CharField(
+        "địa chỉ người nộp", max_length=500, blank=True, db_default=""
+    )
     proxy_name = models.CharField("người được ủy quyền nộp", max_length=255, blank=True)
     proxy_id_number = models.CharField(
         "số định danh người được ủy quyền", max_length=20, blank=True
@@ -153,6 +159,7 @@ class Dossier(SearchableModel):
         choices=ApologyBreach.choices,
         blank=True,
         default=ApologyBreach.NONE,
+        db_default=ApologyBreach.NONE,
         db_index=True,
     )
     imported = models.BooleanField("nhập từ hệ thống cũ", default=False)
