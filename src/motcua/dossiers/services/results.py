@@ -11,11 +11,11 @@ from motcua.core.text import nfc
 from motcua.dossiers.access import has_role, require_role, require_step_role
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
+    OPEN_STATUSES,
     Document,
     DocumentKind,
     Dossier,
     DossierStep,
-    OPEN_STATUSES,
     EventType,
     Rating,
     Status,
