@@ -29,7 +29,7 @@ from motcua.dossiers.services import (
     dossier_submit_online,
 )
 from motcua.integrations.services import outbox_deliver
-from motcua.units.models import Level, Role
+from motcua.units.models import AdministrativeUnit, Agency, Level, Role, UnitKind
 from tests.dossiers.conftest import World, at, member
 from tests.factories import UserFactory, procedure_spec
 from tests.integrations.test_outbox_smtp import Inbox, smtp, subject  # noqa: F401 - fixture
@@ -331,6 +331,29 @@ def test_contact_change_by_an_agency_admin_is_refused(world: World) -> None:
     with pytest.raises(PermissionDenied):
         applicant_contact_change(
             actor=agency_admin,
+            applicant=person,
+            phone="0987000111",
+            email="evil@example.vn",
+            address="",
+            reason="Đổi giúp",
+        )
+    assert register(person) == {"name": "Nguyễn Văn An", **A_DATA}
+
+
+def test_contact_change_by_another_province_admin_is_refused(world: World) -> None:
+    w = world
+    receive_at_a(w)
+    person = Applicant.objects.get(id_number=ID)
+    other = AdministrativeUnit.objects.create(
+        code="75", name="Tỉnh Đồng Nai", kind=UnitKind.PROVINCE, level=Level.PROVINCE
+    )
+    committee = Agency.objects.create(
+        code="000.00.00.H39", name="UBND tỉnh Đồng Nai", kind="ubnd", level=1, unit=other
+    )
+    outsider_admin = member(UserFactory(username="quantri_dongnai"), committee, Role.PROVINCE_ADMIN)
+    with pytest.raises(PermissionDenied):
+        applicant_contact_change(
+            actor=outsider_admin,
             applicant=person,
             phone="0987000111",
             email="evil@example.vn",
