@@ -48,6 +48,7 @@ from motcua.dossiers.services._tx import (
     calendar_for,
     counter_next,
 )
+from motcua.dossiers.services.applicants import contact_errors
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level, Role
 from motcua.worktime import core as wt
 
@@ -86,33 +87,55 @@ class Intake:
     result_place: str = ""
 
 
-def _applicant(data: ApplicantData) -> Applicant:
-    errors = []
-    if not nfc(data.name):
-        errors.append("Thiếu họ tên người nộp")
-    idn = "".join(data.id_number.split())
-    if data.kind == ApplicantKind.PERSON and not (idn.isdigit() and len(idn) in (9, 12)):
+@dataclass(frozen=True)
+class GivenApplicant:
+    """The applicant of one dossier: the register row (found or created) and the data given for
+    this dossier, normalised. The dossier keeps ``data`` as its snapshot."""
+
+    person: Applicant
+    data: ApplicantData
+
+
+def _applicant(data: ApplicantData) -> GivenApplicant:
+    """Check what was given, find the person in the register (or add them) and never change an
+    existing register row: other agencies' dossiers link to it. What was typed here goes into
+    this dossier's snapshot only; a registered contact changes through
+    ``applicant_contact_change`` (audited)."""
+    given = ApplicantData(
+        name=nfc(data.name).strip(),
+        id_number="".join(data.id_number.split()),
+        kind=data.kind,
+        phone=nfc(data.phone).strip(),
+        email=data.email.strip(),
+        address=nfc(data.address).strip(),
+    )
+    idn = given.id_number
+    errors = contact_errors(
+        name=given.name, phone=given.phone, email=given.email, address=given.address
+    )
+    if given.kind not in ApplicantKind.values:
+        errors.append("Loại người nộp không hợp lệ")
+    if given.kind == ApplicantKind.PERSON and not (idn.isdigit() and len(idn) in (9, 12)):
         errors.append("Số định danh cá nhân phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND)")
-    if data.kind == ApplicantKind.ORGANISATION and not (idn and len(idn) <= 20):
+    if given.kind == ApplicantKind.ORGANISATION and not (idn and len(idn) <= 20):
         errors.append("Thiếu mã số của tổ chức")
     if errors:
         raise ValidationFailed("; ".join(errors), code="bad_applicant", details=errors)
-    applicant = Applicant.objects.filter(kind=data.kind, id_number=idn).first()
-    if applicant is None:
+    person = Applicant.objects.filter(kind=given.kind, id_number=idn).first()
+    if person is None:
         try:
             with transaction.atomic():  # the same person at two counters at once
-                applicant = Applicant.objects.create(
-                    kind=data.kind, id_number=idn, name=nfc(data.name)
+                person = Applicant.objects.create(
+                    kind=given.kind,
+                    id_number=idn,
+                    name=given.name,
+                    phone=given.phone,
+                    email=given.email,
+                    address=given.address,
                 )
         except IntegrityError:
-            applicant = Applicant.objects.get(kind=data.kind, id_number=idn)
-    applicant.name = nfc(data.name)
-    applicant.phone = nfc(data.phone)
-    applicant.email = data.email.strip()
-    applicant.address = nfc(data.address)
-    applicant.full_clean(validate_unique=False)
-    applicant.save()
-    return applicant
+            person = Applicant.objects.get(kind=given.kind, id_number=idn)
+    return GivenApplicant(person, given)
 
 
 def _check_procedure_at_desk(procedure: Procedure, desk: Agency, on: dt.date) -> None:
@@ -296,7 +319,7 @@ def _receive(
 
 def _new_dossier(
     procedure: Procedure,
-    applicant: Applicant,
+    applicant: GivenApplicant,
     desk: Agency,
     channel: str,
     at: dt.datetime,
@@ -308,9 +331,14 @@ def _new_dossier(
     """A dossier as submitted (not yet received): the one place that creates dossier rows."""
     dossier = Dossier(
         procedure=procedure,
-        applicant=applicant,
-        applicant_name=applicant.name,
-        applicant_id_number=applicant.id_number,
+        applicant=applicant.person,
+        # the snapshot: what was given for THIS dossier (forms print it, notices go to it)
+        applicant_name=applicant.data.name,
+        applicant_id_number=applicant.data.id_number,
+        applicant_kind=applicant.data.kind,
+        applicant_phone=applicant.data.phone,
+        applicant_email=applicant.data.email,
+        applicant_address=applicant.data.address,
         request=nfc(request),
         channel=channel,
         receiving_agency=desk,
