@@ -94,7 +94,9 @@ class Dossier(SearchableModel):
     # notifications go to it. Typing other data at another agency's desk never changes it, and
     # changing a person's registered contact (``Applicant``) never rewrites a past dossier.
     applicant_kind = models.CharField(
-        "loại người nộp", max_length=14, choices=ApplicantKind.choices,
+        "loại người nộp",
+        max_length=14,
+        choices=ApplicantKind.choices,
         default=ApplicantKind.PERSON,
         db_default=ApplicantKind.PERSON,
     )
@@ -286,6 +288,7 @@ class EventType(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung (tạm dừng)"
     SUPPLEMENT_RECEIVED = "supplement_received", "Nhận hồ sơ bổ sung"
     APOLOGY_ISSUED = "apology_issued", "Xin lỗi, hẹn lại ngày trả"
+    APOLOGY_BREACH = "apology_breach", "Vi phạm thời hạn xin lỗi"
     RESOLVED = "resolved", "Có kết quả giải quyết"
     RESULT_RETURNED = "result_returned", "Trả kết quả"
     RETURNED_UNRESOLVED = "returned_unresolved", "Trả lại, không giải quyết"

@@ -17,6 +17,8 @@ from motcua.dossiers.services._tx import (
 )
 from motcua.dossiers.services.apology import (
     apology_issue,
+    apology_latest_at,
+    apology_on_time,
     apology_window_open,
 )
 from motcua.dossiers.services.endings import (
@@ -67,6 +69,8 @@ __all__ = [
     "Intake",
     "ParallelTask",
     "apology_issue",
+    "apology_latest_at",
+    "apology_on_time",
     "apology_window_open",
     "calendar_for",
     "consultation_answer",
