@@ -162,7 +162,9 @@ LOGIN_REDIRECT_URL = "/can-bo/"
 LOGOUT_REDIRECT_URL = "/dang-nhap/"
 
 # MOTCUA_HANDOVER_CUTOFF: counter dossiers received at or after this local time reach the
-# processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00).
+# processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00). Their
+# time limit still counts from receipt unless the working calendar is set to count it from the
+# next morning (WorkCalendar.count_from_next_morning_after_cutoff, ADR 0003).
 MOTCUA_HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 # MOTCUA_CALENDAR: code of the stored working calendar used when none is named; empty = the

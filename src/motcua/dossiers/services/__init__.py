@@ -17,6 +17,8 @@ from motcua.dossiers.services._tx import (
 )
 from motcua.dossiers.services.apology import (
     apology_issue,
+    apology_latest_at,
+    apology_on_time,
     apology_window_open,
 )
 from motcua.dossiers.services.applicants import applicant_contact_change
@@ -68,6 +70,8 @@ __all__ = [
     "Intake",
     "ParallelTask",
     "apology_issue",
+    "apology_latest_at",
+    "apology_on_time",
     "apology_window_open",
     "applicant_contact_change",
     "calendar_for",

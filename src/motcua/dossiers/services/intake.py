@@ -197,13 +197,33 @@ def _step_agency(
     return lead
 
 
-def _handover(cal: wt.Calendar, received: dt.datetime, channel: str) -> dt.datetime:
-    cutoff = wt.parse_hhmm(HANDOVER_CUTOFF)
+def _after_cutoff(received: dt.datetime, channel: str) -> bool:
+    """A counter or postal dossier received at or after the hand-over cut-off (15:00)."""
     local = _local(received)
     seconds = local.hour * 3600 + local.minute * 60 + local.second
-    if channel != Channel.ONLINE and seconds >= cutoff:
-        return wt.next_working_day_start(cal, received)
-    return wt.next_working_instant(cal, received)
+    return channel != Channel.ONLINE and seconds >= wt.parse_hhmm(HANDOVER_CUTOFF)
+
+
+def _clock(
+    cal: wt.Calendar, received: dt.datetime, channel: str, limit_days: float
+) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """(hand-over, clock start, due instant) of a dossier received at ``received``.
+
+    REGULATIONS.md §1 and ADR 0003: the 15:00 rule governs the hand-over — a counter dossier
+    received after the cut-off reaches the processing agency at the start of the next working
+    day — while the legal time limit counts from the receipt, unless the calendar is set to
+    count it from the next morning too. A limit counted from a receipt after the cut-off never
+    ends on the day of receipt ("in the day" procedures are then resolved the next working day):
+    should it (a limit shorter than the rest of the afternoon), it counts from the hand-over."""
+    after = _after_cutoff(received, channel)
+    received_clock = wt.next_working_instant(cal, received)
+    handover = wt.next_working_day_start(cal, received) if after else received_clock
+    start = handover if cal.spec.count_from_next_morning_after_cutoff else received_clock
+    due = wt.due(cal, start, limit_days)
+    if after and _local(due).date() == _local(received).date():
+        start = handover
+        due = wt.due(cal, start, limit_days)
+    return handover, start, due
 
 
 def _create_steps(
@@ -264,9 +284,9 @@ def _receive(
         raise ValidationFailed("Đã hết số thứ tự hồ sơ trong ngày", code="code_exhausted")
     dossier.code = f"{desk.code}-{local:%y%m%d}-{seq:04d}"
     dossier.received_at = received
-    dossier.handed_over_at = _handover(cal, received, dossier.channel)
-    dossier.clock_started_at = dossier.handed_over_at
-    dossier.due_at = wt.due(cal, dossier.handed_over_at, float(procedure.time_limit_days))
+    dossier.handed_over_at, dossier.clock_started_at, dossier.due_at = _clock(
+        cal, received, dossier.channel, float(procedure.time_limit_days)
+    )
     dossier.appointment_at = dossier.due_at
     dossier.status = Status.IN_PROGRESS
     dossier.book_year = local.year
@@ -300,6 +320,7 @@ def _receive(
             "receipt": receipt.number,
             "due_at": dossier.due_at.isoformat(),
             "handed_over_at": dossier.handed_over_at.isoformat(),
+            "clock_started_at": dossier.clock_started_at.isoformat(),
         },
     )
     if dossier.handed_over_at > received:
