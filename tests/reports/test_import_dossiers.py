@@ -193,6 +193,8 @@ def refused(
         ("code", "12/mau/01", "thao-tac"),
         ("code", "7/thao-tac/x", "thao-tac"),
         ("code", "HS 1", "khoảng trắng"),
+        ("agency_code", "000.00/03.H10", "agency_code: không được chứa dấu /"),
+        ("agency_code", "000.00 03.H10", "agency_code: không được chứa dấu /"),
     ],
 )
 def test_hostile_field_refused_with_line(
@@ -221,6 +223,15 @@ def test_nul_byte_in_an_unparsed_column_refused(
 ) -> None:
     AgencyFactory(code="000.00.03.H10")
     refused(tmp_path, capsys, [row("H-1", digitized="1\x00")], 2, "ký tự điều khiển")
+
+
+def test_header_with_control_characters_is_quoted_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = (*HEADER[:-1], "online_payment_vnd\x00\x1b[2J")
+    code, _, err = run(tmp_path, csv_text([row("H-1")], header=header), capsys)
+    assert code == 2 and "bad_header" in err and "\\x00\\x1b[2J" in err
+    assert "\x00" not in err and "\x1b" not in err
 
 
 def test_bad_utf8_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -108,7 +108,11 @@ class Problems:
 
 
 def _show(value: str) -> str:
-    return value if len(value) <= 40 else value[:40] + "…"
+    """A value as quoted in a message: at most 40 characters, control characters escaped."""
+    shown = "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch)[0] == "C" else ch for ch in value[:40]
+    )
+    return shown if len(value) <= 40 else shown + "…"
 
 
 def _instant(value: str, column: str) -> dt.datetime:
@@ -230,6 +234,9 @@ def _rows(stream: IO[str], problems: Problems) -> Iterator[Row]:
             why = code_problem(code)
             if why is not None:
                 raise ValueError(f"code: {why}")
+            if "/" in agency or any(ch.isspace() for ch in agency):
+                # an imported agency may become a desk, whose code starts its dossiers' codes
+                raise ValueError("agency_code: không được chứa dấu / hoặc khoảng trắng")
             if level not in LEVELS:
                 raise ValueError(f"level: '{_show(level)}' không thuộc province, district, commune")
             if channel not in CHANNELS:
