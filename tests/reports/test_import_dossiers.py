@@ -298,3 +298,14 @@ def test_every_code_the_rule_accepts_reaches_the_dossier_page(code: str) -> None
     match = resolve(unquote(url))  # the server decodes %XX before routing
     assert (match.url_name, match.kwargs) == ("dossier", {"code": code})
     assert not code.isdigit()
+
+
+def test_unreadable_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # a file the system refuses to read (even to root): /proc/self/mem reads fail with EIO
+    try:
+        call_command("import_dossiers", "/proc/self/mem")
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("lỗi [file_unreadable]: ") and len(err.splitlines()) == 1
