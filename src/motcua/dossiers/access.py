@@ -99,9 +99,10 @@ def dossier_get_for(actor: Actor | None, code_or_pk: str | int) -> Dossier:
     """A dossier the actor may see, or NotFound (never reveals that others exist)."""
     qs = dossiers_visible_to(actor)
     text = str(code_or_pk)
-    dossier = (
-        qs.filter(code=text).first() if not text.isdigit() else qs.filter(pk=int(text)).first()
-    )
+    # Only plain ASCII digits that fit a primary key are an internal id; anything else is a code
+    # (int() would also accept other scripts' digits and arbitrarily long numbers).
+    is_pk = text.isascii() and text.isdigit() and len(text) <= 18
+    dossier = qs.filter(pk=int(text)).first() if is_pk else qs.filter(code=text).first()
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ", code="dossier_not_found")
     return dossier
