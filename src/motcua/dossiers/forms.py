@@ -712,7 +712,7 @@ def control_sheet(d: Dossier) -> FormDoc:
                 "Ghi chú",
             ],
             rows,
-            [3.8, 2.2, 1.9, 1.9, 1.5, 1.5, 1.5, 2.8],
+            [3.6, 2.5, 1.8, 1.8, 1.5, 1.5, 1.5, 2.8],
             groups=[
                 ("Tên cơ quan", 1),
                 ("Thời gian giao, nhận hồ sơ", 3),

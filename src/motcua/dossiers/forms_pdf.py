@@ -20,7 +20,8 @@ PAPER_MM = {"A5": (148, 210), "A4": (210, 297)}  # ISO 216
 
 
 def _font_path(name: str) -> str:
-    return str(resources.files("motcua.dossiers").joinpath("fonts", name))
+    # static, so that the HTML print view (@font-face) sets the forms in the same font
+    return str(resources.files("motcua.dossiers").joinpath("static", "dossiers", "fonts", name))
 
 
 def render(doc: FormDoc) -> bytes:
