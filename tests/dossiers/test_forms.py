@@ -237,6 +237,16 @@ def test_the_switch_date_is_one_setting_read_in_local_time(world: World, setting
     assert forms.regime_for(late) == forms.Regime.R2018
 
 
+def test_a_book_straddling_the_switch_takes_its_latest_dossier_set(world: World) -> None:
+    w = world
+    june = receive(w, "2025-06-30 09:00")
+    july = receive(w, "2025-07-01 09:00")
+    assert forms.tracking_book(w.center, 2025, [june]).form_label == "Mẫu số 06"
+    assert forms.tracking_book(w.center, 2025, [june, july]).form_label == "Mẫu số 07"
+    assert forms.tracking_book(w.center, 2024, []).form_label == "Mẫu số 06"
+    assert forms.tracking_book(w.center, 2025, []).form_label == "Mẫu số 07"  # at 31/12/2025
+
+
 def test_issued_forms_on_the_dossier_page_are_titled_by_regime(world: World) -> None:
     w = world
     old = receive(w, "2022-06-01 09:00")
