@@ -13,13 +13,29 @@ from the shared applicant register.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
+# the set lookups, re-exported: callers use ``forms`` as the one entry point
+from motcua.dossiers.form_sets import AGENCY_REFUSAL as AGENCY_REFUSAL
+from motcua.dossiers.form_sets import (
+    BOOK,
+    Regime,
+    after_appraisal,
+    form_label,
+    form_name,
+    receipt_moment,
+    regime_for,
+    regime_on,
+)
+from motcua.dossiers.form_sets import FORM_NAMES as FORM_NAMES
+from motcua.dossiers.form_sets import FORM_NUMBERS as FORM_NUMBERS
+from motcua.dossiers.form_sets import form_number as form_number
+from motcua.dossiers.form_sets import form_ref as form_ref
+from motcua.dossiers.form_sets import issued_title as issued_title
+from motcua.dossiers.form_sets import switch_date as switch_date
 from motcua.dossiers.models import (
     Apology,
     ApplicantKind,
@@ -38,126 +54,9 @@ from motcua.units.models import Agency, AgencyKind
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
-#: The tracking book is not an issued form; its key in the number tables.
-BOOK = "book"
-
 #: A desk keeps one tracking book per year (``Dossier.book_year``; ``book_number`` runs on
 #: within the year) and no volume column exists, so every year's book is volume 01.
 BOOK_VOLUME = "01"
-
-
-# ---- which set of forms ------------------------------------------------------------------
-
-
-class Regime(enum.StrEnum):
-    R2018 = "2018"  # Circular 01/2018/TT-VPCP: 6 forms
-    R2025 = "2025"  # Circular 03/2025/TT-VPCP: 7 forms
-
-
-FORM_NUMBERS: dict[Regime, dict[str, str]] = {
-    Regime.R2018: {
-        FormType.RECEIPT: "01",
-        FormType.SUPPLEMENT: "02",
-        FormType.REFUSAL: "03",
-        FormType.APOLOGY: "04",
-        FormType.CONTROL: "05",
-        BOOK: "06",
-    },
-    Regime.R2025: {
-        FormType.RECEIPT: "01",
-        FormType.SUPPLEMENT: "02",
-        FormType.REFUSAL: "03",
-        FormType.APOLOGY: "04",
-        FormType.STOP: "05",
-        FormType.CONTROL: "06",
-        BOOK: "07",
-    },
-}
-
-FORM_NAMES: dict[Regime, dict[str, str]] = {
-    Regime.R2018: {
-        FormType.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-        FormType.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-        FormType.REFUSAL: "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-        FormType.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-        FormType.STOP: "Thông báo về việc dừng giải quyết hồ sơ",
-        FormType.CONTROL: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-        BOOK: "Sổ theo dõi hồ sơ",
-    },
-    Regime.R2025: {
-        FormType.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-        FormType.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-        FormType.REFUSAL: "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-        FormType.APOLOGY: "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
-        FormType.STOP: "Thông báo dừng giải quyết hồ sơ",
-        FormType.CONTROL: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-        BOOK: "Sổ theo dõi hồ sơ",
-    },
-}
-
-#: The processing agency's refusal after appraisal: its own letter, in no form set.
-AGENCY_REFUSAL = "Thông báo về việc từ chối giải quyết hồ sơ"
-
-
-def switch_date() -> dt.date:
-    """The first receipt date of the 2025 set (setting ``MOTCUA_FORMS_2025_FROM``)."""
-    value = getattr(settings, "MOTCUA_FORMS_2025_FROM", dt.date(2025, 7, 1))
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def regime_on(day: dt.date) -> Regime:
-    return Regime.R2025 if day >= switch_date() else Regime.R2018
-
-
-def receipt_moment(d: Dossier) -> dt.datetime | None:
-    """When the dossier was received; for one never received (refused, or waiting to be
-    completed) when it was submitted."""
-    return d.received_at or d.submitted_at or d.created_at
-
-
-def regime_for(d: Dossier) -> Regime:
-    """The set of forms of a dossier: by its receipt date in local time."""
-    moment = receipt_moment(d)
-    day = timezone.localtime(moment).date() if moment else timezone.localdate()
-    return regime_on(day)
-
-
-def form_number(regime: Regime, form: str) -> str | None:
-    """'05' for the 2018 control sheet; None for a form the set does not have."""
-    return FORM_NUMBERS[regime].get(form)
-
-
-def form_name(regime: Regime, form: str) -> str:
-    return FORM_NAMES[regime][form]
-
-
-def form_label(regime: Regime, form: str) -> str:
-    """The label printed above the form ('Mẫu số 05'), empty when the set has no such form."""
-    number = form_number(regime, form)
-    return f"Mẫu số {number}" if number else ""
-
-
-def form_ref(d: Dossier, form: str) -> str:
-    """'Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)': a link text on the dossier page."""
-    regime = regime_for(d)
-    number = form_number(regime, form)
-    name = form_name(regime, form)
-    return f"{name} (Mẫu {number})" if number else name
-
-
-def _after_appraisal(issued: IssuedForm) -> bool:
-    return issued.form == FormType.REFUSAL and issued.data.get("stage") == "appraisal"
-
-
-def issued_title(issued: IssuedForm) -> str:
-    """How an issued form is named in lists: 'Mẫu 04 — Phiếu xin lỗi …' by the dossier's set;
-    the agency's refusal after appraisal and a pre-2025 stop notice by their own title."""
-    if _after_appraisal(issued):
-        return AGENCY_REFUSAL
-    regime = regime_for(issued.dossier)
-    number = form_number(regime, issued.form)
-    name = form_name(regime, issued.form)
-    return f"Mẫu {number} — {name}" if number else name
 
 
 # ---- document model ----------------------------------------------------------------------
@@ -467,7 +366,7 @@ def refusal(d: Dossier, issued: IssuedForm) -> FormDoc:
     stored with the same form type but is the agency's own letter: printed by
     ``agency_refusal``, with no form number.
     """
-    if _after_appraisal(issued):
+    if after_appraisal(issued):
         return agency_refusal(d, issued)
     regime = regime_for(d)
     doc = _header(
