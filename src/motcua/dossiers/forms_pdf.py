@@ -54,12 +54,13 @@ def _page(pdf: FPDF, doc: FormDoc, copy: str) -> None:
 
     pdf.set_font("Serif", "I", base - 1.5)
     top = pdf.get_y()
-    if copy:
-        pdf.multi_cell(width * 0.6, 4, f"({copy})", align="L", new_x=XPos.LMARGIN, new_y=YPos.TOP)
+    below_copy = top
+    if copy:  # which copy this is, top left; the form's label top right
+        pdf.multi_cell(width * 0.82, 4, f"({copy})", align="L", **nl)
+        below_copy = pdf.get_y()
     pdf.set_xy(pdf.l_margin, top)
     pdf.cell(width, 4, doc.form_label, align="R", **nl)
-    if copy:
-        pdf.set_y(max(pdf.get_y(), top + 4 * (1 + (pdf.get_string_width(copy) > width * 0.55))))
+    pdf.set_y(max(pdf.get_y(), below_copy))
     y0 = pdf.get_y() + 1
     col = width * 0.42
     pdf.set_xy(pdf.l_margin, y0)
