@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from motcua.worktime.core import (
+    before,
     due,
     due_batch,
     due_ts,
@@ -98,3 +99,13 @@ def test_batch_equals_one_at_a_time(items: list[tuple[dt.datetime, float]]) -> N
     b = np.array([CAL.budget_seconds(d) for _, d in items], dtype=np.int64)
     got = due_batch(CAL, s, b).tolist()
     assert got == [due_ts(CAL, int(x), int(y)) for x, y in zip(s, b, strict=True)]
+
+
+@settings(max_examples=300)
+@given(end=starts, days=half_days)
+def test_before_leaves_exactly_the_budget(end: dt.datetime, days: float) -> None:
+    start = before(CAL, end, days)
+    assert start <= end
+    assert elapsed(CAL, start, end) == round(days * CAL.day_seconds)
+    # and it is the earliest such instant: the second before it is working time
+    assert elapsed(CAL, start - dt.timedelta(seconds=1), end) == round(days * CAL.day_seconds) + 1

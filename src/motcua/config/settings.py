@@ -14,8 +14,23 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/motcua
-# MOTCUA_VAR_DIR: where the SQLite file, uploads and demo credentials live (default ./var).
-VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def default_var_dir(package: Path = BASE_DIR) -> Path:
+    """The installation's ``var/``, never the current folder (a command run from elsewhere must
+    find the same database): in a checkout or an editable install (``src/motcua`` next to
+    ``pyproject.toml``) the checkout's ``var/``; in a regular install (site-packages) the user's
+    data folder, ``$XDG_DATA_HOME/motcua`` (default ``~/.local/share/motcua``)."""
+    root = package.parent.parent
+    if package.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root / "var"
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "motcua"
+
+
+# MOTCUA_VAR_DIR: where the SQLite file, uploads and demo credentials live; default: see
+# default_var_dir (the checkout's var/, else ~/.local/share/motcua) — never the current folder.
+VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR") or default_var_dir()).resolve()
 
 # MOTCUA_ENV: "development" (default) or "production"; production refuses unsafe defaults.
 ENV = os.environ.get("MOTCUA_ENV", "development")
@@ -163,7 +178,9 @@ LOGIN_REDIRECT_URL = "/can-bo/"
 LOGOUT_REDIRECT_URL = "/dang-nhap/"
 
 # MOTCUA_HANDOVER_CUTOFF: counter dossiers received at or after this local time reach the
-# processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00).
+# processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00). Their
+# time limit still counts from receipt unless the working calendar is set to count it from the
+# next morning (WorkCalendar.count_from_next_morning_after_cutoff, ADR 0003).
 MOTCUA_HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 # MOTCUA_FORMS_2025_FROM: receipt date (YYYY-MM-DD, local) from which dossiers print the forms of

@@ -288,6 +288,7 @@ class EventType(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung (tạm dừng)"
     SUPPLEMENT_RECEIVED = "supplement_received", "Nhận hồ sơ bổ sung"
     APOLOGY_ISSUED = "apology_issued", "Xin lỗi, hẹn lại ngày trả"
+    APOLOGY_BREACH = "apology_breach", "Vi phạm thời hạn xin lỗi"
     RESOLVED = "resolved", "Có kết quả giải quyết"
     RESULT_RETURNED = "result_returned", "Trả kết quả"
     RETURNED_UNRESOLVED = "returned_unresolved", "Trả lại, không giải quyết"

@@ -1,8 +1,9 @@
 """Delivering the outbox: each row once, after the change that wrote it has committed.
 
-``applicant.notify`` and ``dossier.received`` rows become e-mails to the applicant (SMTP, as
-configured by EMAIL_* settings). Rows for other systems (national portal) stay queued until their
-adapter exists. Failed rows keep their error and are retried, up to MAX_ATTEMPTS.
+``applicant.notify`` and ``dossier.received`` rows become e-mails to the applicant, at the address
+given for that dossier (``Dossier.applicant_email``), by SMTP as configured by EMAIL_* settings.
+Rows for other systems (national portal) stay queued until their adapter exists. Failed rows keep
+their error and are retried, up to MAX_ATTEMPTS.
 """
 
 from __future__ import annotations
@@ -33,9 +34,7 @@ def outbox_deliver(*, limit: int = 200) -> dict[str, int]:
             if connection.features.has_select_for_update_skip_locked:
                 rows = rows.select_for_update(skip_locked=True, of=("self",))
             batch = list(
-                rows.select_related(
-                    "dossier__procedure", "dossier__applicant", "dossier__receiving_agency"
-                )[:50]
+                rows.select_related("dossier__procedure", "dossier__receiving_agency")[:50]
             )
             if not batch:
                 break
@@ -54,7 +53,9 @@ def _deliver(row: Outbox) -> str:
     now = timezone.now()
     d = row.dossier
     message = compose(row.topic, row.payload, d) if d is not None else None
-    email = d.applicant.email if d is not None else ""
+    # the address given for THIS dossier (its snapshot), never the shared register row: another
+    # agency's desk or a later contact change must not redirect this dossier's mail
+    email = d.applicant_email if d is not None else ""
     if message is None or not email:
         row.delivered_at = now
         row.last_error = "không có thư cần gửi" if message is None else "người nộp không có e-mail"

@@ -25,6 +25,7 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.selectors import (
+    apology_warnings,
     consultations_overdue,
     dossier_search,
     queue_for,
@@ -49,6 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         .filter(status=Status.SUBMITTED, receiving_agency__in=_desks(request))
         .count(),
         "late_consultations": consultations_overdue(request.user, now=now)[:20],
+        "apology_warnings": apology_warnings(request.user, now=now)[:50],
         "now": now,
     }
     return render(request, "backoffice/queue.html", context)

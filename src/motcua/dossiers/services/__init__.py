@@ -5,8 +5,8 @@ writes the new state, one immutable event row and the outbox rows, all in one tr
 illegal transition raises a ``DomainError`` (Vietnamese message, stable code) and changes nothing.
 Times come in as ``now`` (default: the clock) so that the demo and the tests can replay history.
 
-One module per concern (intake, steps, supplement, apology, endings, results, maintenance; shared
-plumbing in ``_tx``); callers import from here.
+One module per concern (intake, applicants, steps, supplement, apology, endings, results,
+maintenance; shared plumbing in ``_tx``); callers import from here.
 """
 
 from motcua.dossiers.services._tx import (
@@ -17,8 +17,11 @@ from motcua.dossiers.services._tx import (
 )
 from motcua.dossiers.services.apology import (
     apology_issue,
+    apology_latest_at,
+    apology_on_time,
     apology_window_open,
 )
+from motcua.dossiers.services.applicants import applicant_contact_change
 from motcua.dossiers.services.endings import (
     dossier_return_unresolved,
     dossier_withdraw,
@@ -67,7 +70,10 @@ __all__ = [
     "Intake",
     "ParallelTask",
     "apology_issue",
+    "apology_latest_at",
+    "apology_on_time",
     "apology_window_open",
+    "applicant_contact_change",
     "calendar_for",
     "consultation_answer",
     "consultation_request",

@@ -39,7 +39,9 @@ from motcua.worktime.calendars import calendar_get
 Actor = AbstractBaseUser | AnonymousUser | None
 
 # Decree 61/2018 Art. 16: counter dossiers received after 15:00 reach the processing agency at
-# the start of the next working day. MOTCUA_HANDOVER_CUTOFF overrides it ("HH:MM").
+# the start of the next working day. MOTCUA_HANDOVER_CUTOFF overrides it ("HH:MM"). The rule
+# governs the hand-over; the legal time limit counts from receipt unless the working calendar
+# says otherwise (``count_from_next_morning_after_cutoff``, ADR 0003).
 HANDOVER_CUTOFF = getattr(settings, "MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 

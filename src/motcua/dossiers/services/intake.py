@@ -48,6 +48,7 @@ from motcua.dossiers.services._tx import (
     calendar_for,
     counter_next,
 )
+from motcua.dossiers.services.applicants import contact_errors
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level, Role
 from motcua.worktime import core as wt
 
@@ -86,33 +87,55 @@ class Intake:
     result_place: str = ""
 
 
-def _applicant(data: ApplicantData) -> Applicant:
-    errors = []
-    if not nfc(data.name):
-        errors.append("Thiếu họ tên người nộp")
-    idn = "".join(data.id_number.split())
-    if data.kind == ApplicantKind.PERSON and not (idn.isdigit() and len(idn) in (9, 12)):
+@dataclass(frozen=True)
+class GivenApplicant:
+    """The applicant of one dossier: the register row (found or created) and the data given for
+    this dossier, normalised. The dossier keeps ``data`` as its snapshot."""
+
+    person: Applicant
+    data: ApplicantData
+
+
+def _applicant(data: ApplicantData) -> GivenApplicant:
+    """Check what was given, find the person in the register (or add them) and never change an
+    existing register row: other agencies' dossiers link to it. What was typed here goes into
+    this dossier's snapshot only; a registered contact changes through
+    ``applicant_contact_change`` (audited)."""
+    given = ApplicantData(
+        name=nfc(data.name).strip(),
+        id_number="".join(data.id_number.split()),
+        kind=data.kind,
+        phone=nfc(data.phone).strip(),
+        email=data.email.strip(),
+        address=nfc(data.address).strip(),
+    )
+    idn = given.id_number
+    errors = contact_errors(
+        name=given.name, phone=given.phone, email=given.email, address=given.address
+    )
+    if given.kind not in ApplicantKind.values:
+        errors.append("Loại người nộp không hợp lệ")
+    if given.kind == ApplicantKind.PERSON and not (idn.isdigit() and len(idn) in (9, 12)):
         errors.append("Số định danh cá nhân phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND)")
-    if data.kind == ApplicantKind.ORGANISATION and not (idn and len(idn) <= 20):
+    if given.kind == ApplicantKind.ORGANISATION and not (idn and len(idn) <= 20):
         errors.append("Thiếu mã số của tổ chức")
     if errors:
         raise ValidationFailed("; ".join(errors), code="bad_applicant", details=errors)
-    applicant = Applicant.objects.filter(kind=data.kind, id_number=idn).first()
-    if applicant is None:
+    person = Applicant.objects.filter(kind=given.kind, id_number=idn).first()
+    if person is None:
         try:
             with transaction.atomic():  # the same person at two counters at once
-                applicant = Applicant.objects.create(
-                    kind=data.kind, id_number=idn, name=nfc(data.name)
+                person = Applicant.objects.create(
+                    kind=given.kind,
+                    id_number=idn,
+                    name=given.name,
+                    phone=given.phone,
+                    email=given.email,
+                    address=given.address,
                 )
         except IntegrityError:
-            applicant = Applicant.objects.get(kind=data.kind, id_number=idn)
-    applicant.name = nfc(data.name)
-    applicant.phone = nfc(data.phone)
-    applicant.email = data.email.strip()
-    applicant.address = nfc(data.address)
-    applicant.full_clean(validate_unique=False)
-    applicant.save()
-    return applicant
+            person = Applicant.objects.get(kind=given.kind, id_number=idn)
+    return GivenApplicant(person, given)
 
 
 def _check_procedure_at_desk(procedure: Procedure, desk: Agency, on: dt.date) -> None:
@@ -174,13 +197,33 @@ def _step_agency(
     return lead
 
 
-def _handover(cal: wt.Calendar, received: dt.datetime, channel: str) -> dt.datetime:
-    cutoff = wt.parse_hhmm(HANDOVER_CUTOFF)
+def _after_cutoff(received: dt.datetime, channel: str) -> bool:
+    """A counter or postal dossier received at or after the hand-over cut-off (15:00)."""
     local = _local(received)
     seconds = local.hour * 3600 + local.minute * 60 + local.second
-    if channel != Channel.ONLINE and seconds >= cutoff:
-        return wt.next_working_day_start(cal, received)
-    return wt.next_working_instant(cal, received)
+    return channel != Channel.ONLINE and seconds >= wt.parse_hhmm(HANDOVER_CUTOFF)
+
+
+def _clock(
+    cal: wt.Calendar, received: dt.datetime, channel: str, limit_days: float
+) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """(hand-over, clock start, due instant) of a dossier received at ``received``.
+
+    REGULATIONS.md §1 and ADR 0003: the 15:00 rule governs the hand-over — a counter dossier
+    received after the cut-off reaches the processing agency at the start of the next working
+    day — while the legal time limit counts from the receipt, unless the calendar is set to
+    count it from the next morning too. A limit counted from a receipt after the cut-off never
+    ends on the day of receipt ("in the day" procedures are then resolved the next working day):
+    should it (a limit shorter than the rest of the afternoon), it counts from the hand-over."""
+    after = _after_cutoff(received, channel)
+    received_clock = wt.next_working_instant(cal, received)
+    handover = wt.next_working_day_start(cal, received) if after else received_clock
+    start = handover if cal.spec.count_from_next_morning_after_cutoff else received_clock
+    due = wt.due(cal, start, limit_days)
+    if after and _local(due).date() == _local(received).date():
+        start = handover
+        due = wt.due(cal, start, limit_days)
+    return handover, start, due
 
 
 def _create_steps(
@@ -241,9 +284,9 @@ def _receive(
         raise ValidationFailed("Đã hết số thứ tự hồ sơ trong ngày", code="code_exhausted")
     dossier.code = f"{desk.code}-{local:%y%m%d}-{seq:04d}"
     dossier.received_at = received
-    dossier.handed_over_at = _handover(cal, received, dossier.channel)
-    dossier.clock_started_at = dossier.handed_over_at
-    dossier.due_at = wt.due(cal, dossier.handed_over_at, float(procedure.time_limit_days))
+    dossier.handed_over_at, dossier.clock_started_at, dossier.due_at = _clock(
+        cal, received, dossier.channel, float(procedure.time_limit_days)
+    )
     dossier.appointment_at = dossier.due_at
     dossier.status = Status.IN_PROGRESS
     dossier.book_year = local.year
@@ -277,6 +320,7 @@ def _receive(
             "receipt": receipt.number,
             "due_at": dossier.due_at.isoformat(),
             "handed_over_at": dossier.handed_over_at.isoformat(),
+            "clock_started_at": dossier.clock_started_at.isoformat(),
         },
     )
     if dossier.handed_over_at > received:
@@ -296,7 +340,7 @@ def _receive(
 
 def _new_dossier(
     procedure: Procedure,
-    applicant: Applicant,
+    applicant: GivenApplicant,
     desk: Agency,
     channel: str,
     at: dt.datetime,
@@ -308,9 +352,14 @@ def _new_dossier(
     """A dossier as submitted (not yet received): the one place that creates dossier rows."""
     dossier = Dossier(
         procedure=procedure,
-        applicant=applicant,
-        applicant_name=applicant.name,
-        applicant_id_number=applicant.id_number,
+        applicant=applicant.person,
+        # the snapshot: what was given for THIS dossier (forms print it, notices go to it)
+        applicant_name=applicant.data.name,
+        applicant_id_number=applicant.data.id_number,
+        applicant_kind=applicant.data.kind,
+        applicant_phone=applicant.data.phone,
+        applicant_email=applicant.data.email,
+        applicant_address=applicant.data.address,
         request=nfc(request),
         channel=channel,
         receiving_agency=desk,

@@ -11,6 +11,7 @@ from motcua.core.text import nfc
 from motcua.dossiers.access import has_role, require_role, require_step_role
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
+    OPEN_STATUSES,
     Document,
     DocumentKind,
     Dossier,
@@ -138,10 +139,23 @@ def scan_attach(
     required_document: str,
     now: dt.datetime | None = None,
 ) -> Document:
-    """Digitise a paper component after intake (scans: every page, in order)."""
+    """Digitise a paper component of a received dossier in progress (every page, in order).
+
+    Paper dossiers are scanned on receipt (REGULATIONS §1); a scan may follow while the dossier is
+    being handled. A dossier never received (submitted online, returned for completion, refused)
+    or already ended (resolved, withdrawn, returned) takes no scan: its ``digitized`` flag has been
+    counted by the statistics of its period and must not change afterwards.
+    """
     at = _now(now)
     d = _lock(dossier, None)
     require_role(actor, d.receiving_agency, Role.COUNTER)
+    if d.status not in OPEN_STATUSES:
+        raise IllegalTransition(
+            f"Không thể số hóa thêm thành phần hồ sơ: hồ sơ đang ở trạng thái "
+            f"'{d.get_status_display()}'. Bản quét chỉ được bổ sung khi hồ sơ đã được tiếp nhận "
+            "và đang giải quyết.",
+            code="scan_not_in_progress",
+        )
     doc = _save_file(
         d,
         checked,

@@ -38,6 +38,7 @@ from motcua.dossiers.services._tx import (
     _working_seconds,
     calendar_for,
 )
+from motcua.dossiers.services.apology import apology_breach_event_on_end, apology_breach_on_end
 from motcua.dossiers.services.results import _return_result
 from motcua.units.models import Agency, Role
 from motcua.worktime import core as wt
@@ -68,7 +69,8 @@ def _resolve(d: Dossier, *, actor: Actor, at: dt.datetime, step: DossierStep | N
     d.status = Status.RESOLVED
     d.finished_at = at
     d.working_seconds = _working_seconds(d, at)
-    _save(d, "status", "finished_at", "working_seconds")
+    missing = apology_breach_on_end(d, at=at)
+    _save(d, "status", "finished_at", "working_seconds", "apology_breach")
     late = d.due_at is not None and at > d.due_at
     _event(
         d,
@@ -81,6 +83,8 @@ def _resolve(d: Dossier, *, actor: Actor, at: dt.datetime, step: DossierStep | N
         agency=step.agency if step else None,
         data={"late": late},
     )
+    if missing:
+        apology_breach_event_on_end(d, actor=actor, at=at)
     _outbox("applicant.notify", d, at, template="result_ready")
 
 
