@@ -6,6 +6,7 @@ production (``MOTCUA_ENV=production``) missing secrets fail fast instead of fall
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -181,6 +182,20 @@ LOGOUT_REDIRECT_URL = "/dang-nhap/"
 # time limit still counts from receipt unless the working calendar is set to count it from the
 # next morning (WorkCalendar.count_from_next_morning_after_cutoff, ADR 0003).
 MOTCUA_HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
+
+# MOTCUA_FORMS_2025_FROM: receipt date (YYYY-MM-DD, local) from which dossiers print the forms of
+# Circular 03/2025/TT-VPCP (7 forms; control sheet Mẫu 06, book Mẫu 07); dossiers received before
+# it keep the set of Circular 01/2018/TT-VPCP (control sheet Mẫu 05, book Mẫu 06). Default
+# 2025-07-01 (Decree 118/2025's date) until the circular's effective date is confirmed
+# (REGULATIONS.md §4 [verify]). Read by ``motcua.dossiers.forms.regime_for``.
+try:
+    MOTCUA_FORMS_2025_FROM = dt.date.fromisoformat(
+        os.environ.get("MOTCUA_FORMS_2025_FROM", "2025-07-01").strip()
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "MOTCUA_FORMS_2025_FROM phải là ngày dạng YYYY-MM-DD (ví dụ 2025-07-01)"
+    ) from exc
 
 # MOTCUA_CALENDAR: code of the stored working calendar used when none is named; empty = the
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
