@@ -373,3 +373,52 @@ def test_redirect_after_an_error_keeps_a_same_site_path(world: World) -> None:
         f"http://testserver/can-bo/ho-so/{d.code}/",
         f"/can-bo/ho-so/{d.code}/",
     )
+
+
+def test_intake_at_a_desk_that_is_not_mine_is_refused(world: World) -> None:
+    before = counts()
+    r = login(world.users["counter"]).post(
+        "/can-bo/tiep-nhan/", intake_form(world, desk=world.commune_desk.pk)
+    )
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert "Nơi tiếp nhận: lựa chọn không tồn tại." in page
+    assert 'value="Trần Thị Bình"' in page  # the typed data kept
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "post"),
+    [
+        ("accept", {}),
+        ("needs_completion", {"items": "Bản sao CCCD", "reason": "Thiếu"}),
+        ("refuse", {"reasons": "Sai thủ tục"}),
+    ],
+)
+@pytest.mark.parametrize("version", [None, "abc"])
+def test_online_intake_check_requires_the_version(
+    world: World, name: str, post: dict[str, str], version: str | None
+) -> None:
+    from motcua.dossiers.services import dossier_submit_online
+
+    d = dossier_submit_online(
+        applicant=world.intake().applicant,
+        procedure=world.simple,
+        desk=world.center,
+        now=at("2022-06-01 20:00"),
+    )
+    before, seen = counts(), d.version
+    data = dict(post) if version is None else {**post, "version": version}
+    r = login(world.users["counter"]).post(f"/can-bo/ho-so/{d.pk}/thao-tac/{name}/", data)
+    assert r.status_code == 400
+    assert "Thiếu hoặc sai phiên bản hồ sơ đang xem" in r.content.decode()
+    d.refresh_from_db()
+    assert d.version == seen and d.status == "submitted"
+    assert counts() == before
+    # with the version it goes through
+    r = login(world.users["counter"]).post(
+        f"/can-bo/ho-so/{d.pk}/thao-tac/{name}/", {**post, "version": seen}
+    )
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.version == seen + 1

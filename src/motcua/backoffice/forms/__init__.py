@@ -21,7 +21,12 @@ from motcua.backoffice.forms.actions import (
     VersionedForm,
 )
 from motcua.backoffice.forms.base import VERSION_MESSAGE, VNForm
-from motcua.backoffice.forms.intake import ApplicantForm, CompletedIntakeForm, IntakeForm
+from motcua.backoffice.forms.intake import (
+    ApplicantForm,
+    CompletedIntakeForm,
+    IntakeForm,
+    IntakeTargetForm,
+)
 
 __all__ = [
     "VERSION_MESSAGE",
@@ -36,6 +41,7 @@ __all__ = [
     "CompletedIntakeForm",
     "ConsultForm",
     "IntakeForm",
+    "IntakeTargetForm",
     "ItemsForm",
     "ParallelForm",
     "ReasonForm",

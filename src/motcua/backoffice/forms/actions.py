@@ -30,6 +30,12 @@ def partner_agencies() -> Any:
     return Agency.objects.filter(kind__in=PARTNER_KINDS).order_by("level", "code")
 
 
+def any_agency() -> Any:
+    """What a post may name: any agency; whether it may receive the dossier is the service's
+    rule, not the form's."""
+    return Agency.objects.all()
+
+
 class ActionForm(VNForm):
     """An action on one dossier; subclasses may look at it (``self.dossier``)."""
 
@@ -68,7 +74,7 @@ class ReasonsForm(VersionedForm):
 
 
 class TransferForm(ReasonForm):
-    agency = forms.ModelChoiceField(label="Cơ quan nhận", queryset=partner_agencies())
+    agency = forms.ModelChoiceField(label="Cơ quan nhận", queryset=any_agency())
 
 
 class ParallelForm(VersionedForm):
@@ -83,7 +89,7 @@ class ParallelForm(VersionedForm):
         if len(agencies) > MAX_LINES:
             raise ValidationError(f"Tối đa {MAX_LINES} cơ quan phối hợp.", code="too_many")
         out = []
-        known = {str(a.pk): a for a in partner_agencies().filter(pk__in=_ints(agencies))}
+        known = {str(a.pk): a for a in any_agency().filter(pk__in=_ints(agencies))}
         for i, agency_id in enumerate(agencies):
             if not agency_id:
                 continue
@@ -112,7 +118,7 @@ def _ints(values: list[str]) -> list[int]:
 
 
 class ConsultForm(ActionForm):
-    agency = forms.ModelChoiceField(label="Cơ quan được lấy ý kiến", queryset=partner_agencies())
+    agency = forms.ModelChoiceField(label="Cơ quan được lấy ý kiến", queryset=any_agency())
     question = TextField(label="Nội dung lấy ý kiến")
     days = DaysField(label="Thời hạn trả lời (ngày làm việc)")
 

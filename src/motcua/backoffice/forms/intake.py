@@ -18,6 +18,7 @@ from motcua.backoffice.forms.base import (
 from motcua.catalog.models import Procedure, RequiredDocument
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import ApplicantKind, Dossier
+from motcua.units.models import Agency
 
 ACTIONS = [
     ("receive", "Tiếp nhận"),
@@ -219,3 +220,22 @@ class CompletedIntakeForm(ChecklistMixin, VNForm):
         data = super().clean() or {}
         self.clean_documents()
         return data
+
+
+class IntakeTargetForm(VNForm):
+    """Where and for which procedure the officer is taking a dossier (query string or post)."""
+
+    desk = forms.ModelChoiceField(
+        label="Nơi tiếp nhận", queryset=Agency.objects.none(), required=False
+    )
+    procedure = forms.ModelChoiceField(
+        label="Thủ tục", queryset=Procedure.objects.prefetch_related("documents", "fees")
+    )
+
+    def __init__(self, desks: list[Agency], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["desk"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[d.pk for d in desks]
+        )
+        chosen = "Chưa chọn thủ tục hợp lệ: tìm và chọn thủ tục trước khi nhập."
+        self.fields["procedure"].error_messages.update(required=chosen, invalid_choice=chosen)

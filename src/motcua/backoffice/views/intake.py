@@ -13,20 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from motcua.backoffice.forms import IntakeForm
+from motcua.backoffice.forms import IntakeForm, IntakeTargetForm
 from motcua.backoffice.views._common import _desks, domain_errors
-from motcua.catalog.models import Procedure
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
 from motcua.dossiers import forms as legal_forms
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
 from motcua.units.models import Agency
-
-
-def _procedure(value: str | None) -> Procedure | None:
-    if not value or not value.isdigit() or len(value) > 10:
-        return None
-    return Procedure.objects.filter(pk=int(value)).prefetch_related("documents", "fees").first()
 
 
 @login_required
@@ -35,18 +28,21 @@ def intake(request: HttpRequest) -> HttpResponse:
     desks = _desks(request)
     if not desks:
         raise PermissionDenied("Bạn không phải cán bộ một cửa", code="permission_denied")
-    chosen = request.POST.get("desk", request.GET.get("desk"))
-    desk = next((d for d in desks if str(d.pk) == chosen), desks[0])
-    if request.method != "POST":
-        procedure = _procedure(request.GET.get("procedure"))
-        form = IntakeForm(procedure) if procedure is not None else None
-        return _page(request, desks, desk, form)
-    procedure = _procedure(request.POST.get("procedure"))
+    posted = request.method == "POST"
+    target = IntakeTargetForm(desks, request.POST if posted else request.GET)
+    target.is_valid()
+    desk = target.cleaned_data.get("desk") or desks[0]
+    procedure = target.cleaned_data.get("procedure")
+    if not posted:
+        return _page(request, desks, desk, IntakeForm(procedure) if procedure else None)
     if procedure is None:
-        messages.error(request, "Chưa chọn thủ tục hợp lệ: tìm và chọn thủ tục trước khi nhập.")
+        for line in target.messages():
+            messages.error(request, line)
         return _page(request, desks, desk, None, status=400)
     form = IntakeForm(procedure, request.POST, request.FILES)
-    if not form.is_valid():
+    if not form.is_valid() or target.errors:
+        for line in target.messages():
+            messages.error(request, line)
         messages.error(request, "Thông tin nhập chưa hợp lệ, vui lòng sửa các mục được đánh dấu.")
         return _page(request, desks, desk, form, status=400)
     try:
