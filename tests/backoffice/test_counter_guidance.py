@@ -252,3 +252,13 @@ def test_counter_officer_receives_the_completed_dossier_on_its_page(world: World
     assert d.status == Status.IN_PROGRESS and d.received_at == at("2022-06-02 08:30")
     page = c.get(r["Location"]).content.decode()
     assert "Đã tiếp nhận hồ sơ" in page and "Giấy tiếp nhận (Mẫu 01)" in page
+
+
+def test_intake_page_lists_the_dossiers_waiting_for_the_applicant(world: World) -> None:
+    w = world
+    d = guide(w)
+    page = login(w.users["counter"]).get("/can-bo/tiep-nhan/").content.decode()
+    assert 'id="guided"' in page and f'href="/can-bo/ho-so/{d.pk}/"' in page
+    # another desk's officer does not see it
+    other = login(w.users["commune_counter"]).get("/can-bo/tiep-nhan/").content.decode()
+    assert f'href="/can-bo/ho-so/{d.pk}/"' not in other

@@ -18,7 +18,8 @@ from motcua.backoffice.views._common import _desks, domain_errors
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
 from motcua.dossiers import forms as legal_forms
 from motcua.dossiers import services as svc
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.access import dossiers_visible_to
+from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.units.models import Agency
 
 
@@ -113,8 +114,20 @@ def _page(
             "form": form,
             "procedure": form.procedure if form is not None else None,
             "missing": missing,
+            "guided": _guided(request, desks),
             "guide_open": guide
             or bool(form is not None and form.is_bound and form["guide_reason"].errors),
         },
         status=status,
+    )
+
+
+def _guided(request: HttpRequest, desks: list[Agency]) -> list[Dossier]:
+    """Paper dossiers guided with Mẫu 02 at these desks, waiting for the applicant's return."""
+    return list(
+        dossiers_visible_to(request.user)
+        .filter(status=Status.NEEDS_COMPLETION, receiving_agency__in=desks)
+        .exclude(channel=Channel.ONLINE)
+        .select_related("procedure")
+        .order_by("-submitted_at")[:50]
     )
