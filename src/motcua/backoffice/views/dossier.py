@@ -93,7 +93,7 @@ def _page(
 
 # ---- actions: name → (form, the one service call) ----------------------------------------------
 
-Run = Callable[[HttpRequest, Dossier, dict[str, Any]], str]
+Run = Callable[[HttpRequest, Dossier, Any], str]  # (request, dossier, the valid form)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ def action(name: str, form: type[forms.Form]) -> Callable[[Run], Run]:
 
 
 @action("complete", f.CompleteForm)
-def _complete(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _complete(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.step_complete(
         actor=request.user, dossier=d, expected_version=c["version"], step=c["step"], note=c["note"]
     )
@@ -122,14 +123,16 @@ def _complete(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("assign", f.AssignForm)
-def _assign(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _assign(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     handler = c["handler"]
     svc.step_assign(actor=request.user, dossier=d, step=c["step"], handler=handler)
     return f"Đã phân công {handler.get_full_name() or handler.get_username()}."
 
 
 @action("send_back", f.ReasonForm)
-def _send_back(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _send_back(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.step_send_back(
         actor=request.user, dossier=d, expected_version=c["version"], reason=c["reason"]
     )
@@ -137,7 +140,8 @@ def _send_back(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("transfer", f.TransferForm)
-def _transfer(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _transfer(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_transfer(
         actor=request.user,
         dossier=d,
@@ -149,7 +153,8 @@ def _transfer(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("parallel", f.ParallelForm)
-def _parallel(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _parallel(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_dispatch_parallel(
         actor=request.user, dossier=d, tasks=c["tasks"], expected_version=c["version"]
     )
@@ -157,7 +162,8 @@ def _parallel(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("consult", f.ConsultForm)
-def _consult(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _consult(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.consultation_request(
         actor=request.user,
         dossier=d,
@@ -169,13 +175,15 @@ def _consult(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("answer", f.AnswerForm)
-def _answer(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _answer(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.consultation_answer(actor=request.user, consultation=c["consultation"], answer=c["answer"])
     return "Đã gửi ý kiến trả lời."
 
 
 @action("supplement", f.SupplementForm)
-def _supplement(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _supplement(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.supplement_request(
         actor=request.user,
         dossier=d,
@@ -188,7 +196,8 @@ def _supplement(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("supplement_received", f.SupplementReceivedForm)
-def _supplement_received(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _supplement_received(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.supplement_receive(
         actor=request.user, dossier=d, files=c["files"], expected_version=c["version"]
     )
@@ -196,7 +205,8 @@ def _supplement_received(request: HttpRequest, d: Dossier, c: dict[str, Any]) ->
 
 
 @action("apology", f.ApologyForm)
-def _apology(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _apology(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.apology_issue(
         actor=request.user,
         dossier=d,
@@ -208,7 +218,8 @@ def _apology(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("withdraw", f.ReasonForm)
-def _withdraw(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _withdraw(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_withdraw(
         actor=request.user, dossier=d, reason=c["reason"], expected_version=c["version"]
     )
@@ -216,7 +227,8 @@ def _withdraw(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("return_unresolved", f.ReasonsForm)
-def _return_unresolved(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _return_unresolved(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_return_unresolved(
         actor=request.user, dossier=d, expected_version=c["version"], reasons=c["reasons"]
     )
@@ -224,7 +236,8 @@ def _return_unresolved(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> s
 
 
 @action("return_result", f.ReturnResultForm)
-def _return_result(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _return_result(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.result_return(
         actor=request.user, dossier=d, expected_version=c["version"], method=c["method"]
     )
@@ -232,7 +245,8 @@ def _return_result(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("attach_result", f.AttachResultForm)
-def _attach_result(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _attach_result(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.result_attach(
         actor=request.user,
         dossier=d,
@@ -244,7 +258,8 @@ def _attach_result(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("attach_scan", f.AttachScanForm)
-def _attach_scan(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _attach_scan(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.scan_attach(
         actor=request.user, dossier=d, required_document=c["document"], checked=c["file"]
     )
@@ -252,13 +267,15 @@ def _attach_scan(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("accept", f.VersionedForm)
-def _accept(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _accept(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_accept_online(actor=request.user, dossier=d, expected_version=c["version"])
     return f"Đã tiếp nhận hồ sơ trực tuyến, mã {d.code or ''}."
 
 
 @action("needs_completion", f.ItemsForm)
-def _needs_completion(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _needs_completion(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_return_for_completion(
         actor=request.user,
         dossier=d,
@@ -270,7 +287,8 @@ def _needs_completion(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> st
 
 
 @action("refuse", f.ReasonsForm)
-def _refuse(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
+def _refuse(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_refuse(
         actor=request.user, dossier=d, reasons=c["reasons"], expected_version=c["version"]
     )
@@ -278,8 +296,8 @@ def _refuse(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
 
 
 @action("receive_completed", f.CompletedIntakeForm)
-def _receive_completed(request: HttpRequest, d: Dossier, c: dict[str, Any]) -> str:
-    form = c["_form"]
+def _receive_completed(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     done = svc.counter_guidance_receive(
         actor=request.user,
         dossier=d,
@@ -306,7 +324,7 @@ def dossier_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         for line in form.messages():  # type: ignore[attr-defined]
             messages.error(request, line)
         return _page(request, d, bound={name: form}, status=400)
-    message = act.run(request, d, {**form.cleaned_data, "_form": form})
+    message = act.run(request, d, form)
     d.refresh_from_db()
     messages.success(request, message)
     return redirect("backoffice:dossier", code=d.code or d.pk)
