@@ -422,3 +422,13 @@ def test_online_intake_check_requires_the_version(
     assert r.status_code == 302
     d.refresh_from_db()
     assert d.version == seen + 1
+
+
+def test_intake_without_kind_and_action_receives_a_person(world: World) -> None:
+    form = intake_form(world)
+    del form["kind"], form["action"]
+    with time_machine.travel(at("2022-06-01 09:30"), tick=False):
+        r = login(world.users["counter"]).post("/can-bo/tiep-nhan/", form)
+    d = Dossier.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/can-bo/ho-so/{d.code}/"
+    assert d.status == "in_progress" and d.applicant.kind == "person"

@@ -31,7 +31,10 @@ class ApplicantForm(VNForm):
     """Who files the dossier: the same fields on the counter and (later) on the portal."""
 
     kind = forms.ChoiceField(
-        label="Loại người nộp", choices=ApplicantKind.choices, initial=ApplicantKind.PERSON
+        label="Loại người nộp",
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.PERSON,
+        required=False,  # absent: a person; a value that is no kind is an error
     )
     name = forms.CharField(label="Họ tên / tên tổ chức", max_length=255)
     id_number = forms.CharField(label="Số CCCD / mã số", max_length=20)
@@ -44,7 +47,7 @@ class ApplicantForm(VNForm):
         return svc.ApplicantData(
             name=c["name"],
             id_number=c["id_number"],
-            kind=c["kind"],
+            kind=c["kind"] or ApplicantKind.PERSON,
             phone=c["phone"],
             email=c["email"],
             address=c["address"],
@@ -143,7 +146,8 @@ class ChecklistMixin:
 class IntakeForm(ChecklistMixin, ApplicantForm):
     """Everything the counter officer types for one paper dossier."""
 
-    action = forms.ChoiceField(label="Thao tác", choices=ACTIONS, initial="receive")
+    # absent (Enter pressed in a field of an old page): receive; a value that is no action: error
+    action = forms.ChoiceField(label="Thao tác", choices=ACTIONS, initial="receive", required=False)
     proxy_name = forms.CharField(label="Người được ủy quyền nộp", max_length=255, required=False)
     proxy_id_number = forms.CharField(
         label="Số CCCD người được ủy quyền", max_length=20, required=False

@@ -58,7 +58,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 def _decide(request: HttpRequest, desk: Agency, form: IntakeForm) -> HttpResponse:
     """The one service the officer's decision calls."""
-    action = form.cleaned_data["action"]
+    action = form.cleaned_data["action"] or "receive"
     d: Dossier
     if action == "refuse":
         d = svc.counter_refuse(
