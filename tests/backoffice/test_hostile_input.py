@@ -298,6 +298,18 @@ def test_action_without_a_valid_version_changes_nothing(
         ("attach_result", "leader", {"signer": "x" * 256}, "Người ký: tối đa 255 ký tự"),
         ("attach_result", "leader", {"signer": "Giám đốc"}, "Chọn tệp kết quả."),
         ("attach_scan", "counter", {"document": "x" * 501}, "Thành phần hồ sơ: tối đa 500 ký tự"),
+        (
+            "supplement_received",
+            "counter",
+            {"files": SimpleUploadedFile("bs.pdf", b"<script>", "application/pdf")},
+            "không phải PDF, JPEG hoặc PNG",
+        ),
+        (
+            "attach_scan",
+            "counter",
+            {"document": "Đơn", "file": SimpleUploadedFile("s.pdf", b"MZ", "application/pdf")},
+            "không phải PDF, JPEG hoặc PNG",
+        ),
     ],
 )
 def test_action_garbage_is_a_message_and_changes_nothing(
