@@ -17,11 +17,6 @@ from tests.dossiers.conftest import World, at
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the apology two working days before due is refused until the apology rule fix "
-    "(one day before is the latest moment, not the earliest) is merged: remove this mark then",
-)
 def test_incomplete_intake_guidance_complete_intake_and_early_apology(
     world: World, live_server: Any, page: Any, shot: Any, artifacts: Path
 ) -> None:
