@@ -27,7 +27,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Sum
+from django.db.models import Count, DateTimeField, F, Func, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from motcua.catalog.models import Field, Procedure
 from motcua.catalog.selectors import catalog_counts
@@ -103,6 +104,19 @@ def period_preset(year: int, kind: str, number: int = 1) -> Period:
     if kind == "year":
         return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
     raise ValueError(kind)
+
+
+def latest_period(scope: QuerySet[Dossier] | None = None) -> tuple[Period, str]:
+    """The period a dashboard opens on: the year of the latest dossier received, its first half
+    when that dossier came in January–June, else the whole year; this year without any dossier.
+    Returns the period and its preset kind."""
+    qs = scope if scope is not None else Dossier.objects.all()
+    latest = qs.filter(received_at__isnull=False).aggregate(m=Max("received_at"))["m"]
+    if latest is None:
+        return period_preset(timezone.localdate().year, "year"), "year"
+    day = timezone.localtime(latest).date()
+    kind = "6" if day.month <= 6 else "year"
+    return period_preset(day.year, kind), kind
 
 
 def alive(period: Period, scope: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
