@@ -27,6 +27,8 @@ TABLE_COLUMNS = (
     ("online_payments", "Thanh toán trực tuyến (hồ sơ)"),
     ("online_payment_vnd", "Thanh toán trực tuyến (đồng)"),
     ("apologies", "Văn bản xin lỗi"),
+    ("apology_breach_late", "Xin lỗi muộn (sau hạn chậm nhất)"),
+    ("apology_breach_missing", "Trễ hạn không có văn bản xin lỗi"),
     ("average_processing_days", "Thời gian giải quyết bình quân (ngày làm việc)"),
 )
 BIEU06_NOTE = (

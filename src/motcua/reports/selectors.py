@@ -11,7 +11,11 @@ after the last, 00:00, Asia/Ho_Chi_Minh):
 * ``resolved_early``: resolved on a local day before due_at's local day;
 * ``late_rate``: 100 × resolved_late / resolved, two decimals (0.0 when nothing resolved);
 * ``in_progress``: received before ``end`` and not finished before it; ``in_progress_overdue``:
-  of those, due_at before ``end``.
+  of those, due_at before ``end``;
+* ``apologies``: apologies (Mẫu 04) issued in [start, end); ``apology_breach_late``: of those,
+  issued after the latest legal moment (one working day before the due instant);
+  ``apology_breach_missing``: dossiers finished in [start, end) late with no apology. Each breach
+  is counted once, in the period it happened (the apology's issue, the dossier's end).
 
 So received = resolved + withdrawn + returned + in_progress, per level and in total. Only
 dossiers alive in the period are read: the WHERE clause (received before end, not finished before
@@ -32,7 +36,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Field, Procedure
 from motcua.catalog.selectors import catalog_counts
-from motcua.dossiers.models import Apology, Channel, Dossier, Status
+from motcua.dossiers.models import Apology, ApologyBreach, Channel, Dossier, Status
 from motcua.units.models import AdministrativeUnit, Agency, Level
 from motcua.units.selectors import agencies_under
 
@@ -64,6 +68,8 @@ EXTRA_KEYS = (
     "online_payments",
     "online_payment_vnd",
     "apologies",
+    "apology_breach_late",
+    "apology_breach_missing",
     "working_seconds",
 )
 
@@ -149,6 +155,9 @@ def _aggregates(period: Period) -> dict[str, Any]:
         "online_payments": Count("id", filter=new & Q(online_payment_vnd__gt=0)),
         "online_payment_vnd": Sum("online_payment_vnd", filter=new, default=0),
         "working_seconds": Sum("working_seconds", filter=resolved, default=0),
+        "apology_breach_missing": Count(
+            "id", filter=fin & Q(apology_breach=ApologyBreach.MISSING)
+        ),
     }
 
 
@@ -171,6 +180,8 @@ def _finish(row: dict[str, Any], day_seconds: int = 8 * 3600) -> dict[str, Any]:
             "online_payments",
             "online_payment_vnd",
             "apologies",
+            "apology_breach_late",
+            "apology_breach_missing",
             "working_seconds",
         )
     }
@@ -233,27 +244,41 @@ def scope_for(
     return qs
 
 
+def _apologies(
+    period: Period, scope: QuerySet[Dossier] | None, keys: list[str]
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Apologies issued in the period, and the late ones, per grouping of their dossiers (a
+    separate query: apologies are few, and the period's dossiers are not joined to them)."""
+    qs = Apology.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end)
+    if scope is not None:
+        qs = qs.filter(dossier__in=scope)
+    fields = [f"dossier__{k}" for k in keys]
+    rows = (
+        qs.values(*fields)
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(dossier__apology_breach=ApologyBreach.LATE)),
+        )
+        .order_by()
+    )
+    return {
+        tuple(r[f] for f in fields): {"apologies": r["n"], "apology_breach_late": r["late"]}
+        for r in rows
+    }
+
+
 def levels_table(period: Period, scope: QuerySet[Dossier] | None = None) -> dict[str, Any]:
     """The seed's table: per level and the total."""
     base = alive(period, scope)
     rows = _grouped(base, period, ["level"])
-    apologies = dict(
-        Apology.objects.filter(
-            issued_at__gte=period.start,
-            issued_at__lt=period.end,
-            dossier__in=scope if scope is not None else Dossier.objects.all(),
-        )
-        .values_list("dossier__level")
-        .annotate(n=Count("id"))
-        .values_list("dossier__level", "n")
-    )
+    apologies = _apologies(period, scope, ["level"])
     levels: dict[str, Any] = {}
     total: dict[str, Any] = {}
     for r in rows:
         key = LEVEL_KEYS.get(Level(r["level"]))
         if key is None:
             continue
-        r["apologies"] = apologies.get(r["level"], 0)
+        r.update(apologies.get((r["level"],), {}))
         levels[key] = _finish(r)
         for k, v in r.items():
             if k != "level" and isinstance(v, int | float):
@@ -275,6 +300,9 @@ def _sum_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def by_agency(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
     """Grouped on the foreign key (no join over the period's rows); names looked up after."""
     rows = _grouped(alive(period, scope), period, ["processing_agency_id"])
+    apologies = _apologies(period, scope, ["processing_agency_id"])
+    for r in rows:
+        r.update(apologies.get((r["processing_agency_id"],), {}))
     names = {
         a.pk: a for a in Agency.objects.filter(pk__in=[r["processing_agency_id"] for r in rows])
     }
@@ -296,6 +324,9 @@ def by_field(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dic
     """Grouped on (procedure, level), then summed per field: a few hundred rows, not millions,
     go through the join."""
     rows = _grouped(alive(period, scope), period, ["procedure_id", "level"])
+    apologies = _apologies(period, scope, ["procedure_id", "level"])
+    for r in rows:
+        r.update(apologies.get((r["procedure_id"], r["level"]), {}))
     fields = dict(
         Procedure.objects.filter(pk__in={r["procedure_id"] for r in rows}).values_list(
             "pk", "field_id"
