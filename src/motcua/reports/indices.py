@@ -27,9 +27,19 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from motcua.catalog.models import OnlineService, Procedure, ProcedureStatus
-from motcua.dossiers.models import Channel, Dossier, DossierStep, Rating, Status, SupplementRequest
-from motcua.reports.models import IndexCriterion, Metric, Target
+from motcua.catalog.models import OnlineService, Procedure, ProcedureStatus, ProcessStep, StepRole
+from motcua.dossiers.models import (
+    ApologyBreach,
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    EventType,
+    Rating,
+    Status,
+    SupplementRequest,
+)
+from motcua.reports.models import EVALUATION_INDICES, Appraisal, IndexCriterion, Metric, Target
 from motcua.reports.selectors import LEVEL_KEYS, Period, alive, levels_table, scope_for
 from motcua.units.models import AdministrativeUnit, Agency, Level
 
@@ -47,6 +57,40 @@ INDEX_NAMES = {
     "i9": "Cung cấp dịch vụ công trực tuyến",
 }
 DESK_SHARE_FOR_2 = {Level.PROVINCE: 20.0, Level.DISTRICT: 50.0, Level.COMMUNE: 100.0}
+MAX_TOTAL = 18  # nine indices × 2 points
+# Running systems' grading of the total out of 18 (REGULATIONS §7): > 15, 12–15, 9–12, 6–9, < 6.
+# A total on a shared bound goes to the higher band except 15 (only above 15 is excellent).
+GRADES = (
+    (15.0, False, "Xuất sắc"),
+    (12.0, True, "Tốt"),
+    (9.0, True, "Khá"),
+    (6.0, True, "Trung bình"),
+)
+WEAK = "Yếu"
+# The desk's roles in a process: a procedure whose every step is one of these, or is done by an
+# agency that receives dossiers (a one-stop desk), is handled end-to-end at the desk (index 5).
+DESK_ROLES = (StepRole.RECEIVE, StepRole.RETURN)
+# A result handed over in person: the return method does not name a remote way.
+REMOTE_RETURN = ("trực tuyến", "điện tử", "bưu chính", "bưu điện", "online")
+
+
+def grade(total: float) -> str:
+    for bound, inclusive, name in GRADES:
+        if total > bound or (inclusive and total == bound):
+            return name
+    return WEAK
+
+
+def desk_only_procedures(procedure_ids: list[int]) -> set[int]:
+    """Of these procedures, those whose process is entirely at the one-stop desk (the catalog has
+    no flag for it: derived from the process, see docs/report-format.md)."""
+    not_desk = ProcessStep.objects.filter(procedure__in=procedure_ids).exclude(
+        Q(role__in=DESK_ROLES) | Q(agency__receives_dossiers=True)
+    )
+    with_steps = set(
+        ProcessStep.objects.filter(procedure__in=procedure_ids).values_list("procedure", flat=True)
+    )
+    return with_steps - set(not_desk.values_list("procedure", flat=True))
 
 
 def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossier]:
@@ -64,6 +108,15 @@ def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossi
         .values("n")
     )
     complaint = Rating.objects.filter(dossier=OuterRef("pk"), score__lte=2)
+    in_person = Q()
+    for word in REMOTE_RETURN:
+        in_person &= ~Q(note__icontains=word)
+    returned = DossierEvent.objects.filter(
+        in_person, dossier=OuterRef("pk"), type=EventType.RESULT_RETURNED
+    )
+    returned_elsewhere = returned.filter(agency__isnull=False).exclude(
+        agency=OuterRef("receiving_agency")
+    )
     return qs.annotate(
         fin_day=TruncDate("finished_at", tzinfo=period.tz),
         due_day=TruncDate("due_at", tzinfo=period.tz),
@@ -82,7 +135,13 @@ def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossi
             default=Value(1),
         ),
         i3=Case(When(n_supp=0, then=Value(2)), When(n_supp=1, then=Value(1)), default=Value(0)),
-        i4=Case(When(channel=Channel.ONLINE, then=Value(2)), default=Value(1)),
+        # agencies the applicant had to deal with in person: none (filed online, nothing
+        # handed over in person), only the receiving desk, or another agency as well
+        i4=Case(
+            When(Exists(returned_elsewhere), then=Value(0)),
+            When(Q(channel=Channel.ONLINE) & ~Exists(returned), then=Value(2)),
+            default=Value(1),
+        ),
         i7=Case(
             When(Exists(complaint), then=Value(0)),
             When(finished_at__gt=F("due_at"), then=Value(0)),
@@ -92,16 +151,14 @@ def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossi
     )
 
 
-def _unit_scores(
-    agency: Agency, period: Period, resolved_count: int, qs: QuerySet[Dossier]
-) -> dict[str, float | None]:
-    """Indices 5, 6, 8, 9 are scored per agency, not per dossier."""
-    handled_here = qs.filter(
-        ~Exists(
-            DossierStep.objects.filter(dossier=OuterRef("pk"), kind__in=["transfer", "parallel"])
-        )
-    ).count()
-    share = 100 * handled_here / resolved_count if resolved_count else 0.0
+def _unit_scores(agency: Agency, period: Period, qs: QuerySet[Dossier]) -> dict[str, float | None]:
+    """Indices 5, 6, 8, 9 are scored per agency, not per dossier. Index 5: the share of the
+    procedures the agency resolved dossiers of in the period that are handled end-to-end at the
+    desk, against its level's share (≥ 20 % province, ≥ 50 % district, 100 % commune for 2; half
+    of that for 1)."""
+    handled = sorted(set(qs.values_list("procedure_id", flat=True)))
+    at_desk = desk_only_procedures(handled)
+    share = 100 * len(at_desk) / len(handled) if handled else 0.0
     need = DESK_SHARE_FOR_2[Level(agency.level)]
     i5 = 2 if share >= need else 1 if share >= need / 2 else 0
     procs = Procedure.objects.filter(agency=agency, status=ProcedureStatus.PUBLISHED)
@@ -128,10 +185,32 @@ def _unit_scores(
     return {"i5": i5, "i6": i6, "i8": None, "i9": i9}
 
 
+def _appraised(agencies: list[Agency], period: Period) -> dict[int, dict[str, Any]]:
+    out = {}
+    for a in Appraisal.objects.filter(
+        agency__in=agencies, period_from=period.first, period_to=period.last
+    ):
+        scores = {k: a.scores[k] for k in EVALUATION_INDICES if k in a.scores}
+        total = sum(scores.values())
+        out[a.agency_id] = {
+            "scores": scores,
+            "total": total,
+            "grade": grade(total),
+            "by": a.appraised_by,
+        }
+    return out
+
+
 def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dict[str, Any]:
     """Per agency and per level: the average of each index over the period's resolved dossiers
-    (indices 1–4 and 7) and the agency's own scores (5, 6, 9). Index 8 needs the feedback
-    module (phản ánh, kiến nghị), which the system does not have yet: reported as null."""
+    (indices 1–4 and 7) and the agency's own scores (5, 6, 9), added into a total out of 18 and
+    graded. Index 8 needs the feedback module (phản ánh, kiến nghị), which the system does not
+    have yet: reported as null, counted as 0 in the total, and listed in ``unscored``.
+
+    ``scores``/``total``/``grade`` are the self-scored column; ``appraised`` the appraising
+    body's (``Appraisal`` for exactly this period), or null. Apology breaches are not folded into
+    an index: a breach exists only on a late dossier, which already scores 0 on indices 1 and 7,
+    so they are counted beside the indices (``apology_breaches``)."""
     scope = scope_for(unit) if unit is not None else None
     base = _resolved(period, scope)
     rows = (
@@ -149,6 +228,8 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
     agencies = {
         a.pk: a for a in Agency.objects.filter(pk__in=[r["processing_agency"] for r in rows])
     }
+    breaches = _breaches(period, scope)
+    appraised = _appraised(list(agencies.values()), period)
     out_agencies = []
     by_level: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -156,8 +237,9 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
         scores: dict[str, float | None] = {
             k: round(float(r[k]), 2) for k in ("i1", "i2", "i3", "i4", "i7")
         }
-        scores.update(_unit_scores(agency, period, r["n"], base.filter(processing_agency=agency)))
+        scores.update(_unit_scores(agency, period, base.filter(processing_agency=agency)))
         total = round(sum(v for v in scores.values() if v is not None), 2)
+        b = breaches.get(agency.pk, {"late": 0, "missing": 0})
         entry = {
             "agency_code": agency.code,
             "agency": agency.name,
@@ -165,12 +247,21 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
             "dossiers": r["n"],
             "scores": dict(sorted(scores.items())),
             "total": total,
-            "max": 2 * sum(1 for v in scores.values() if v is not None),
+            "max": MAX_TOTAL,
+            "grade": grade(total),
+            "unscored": sorted(k for k, v in scores.items() if v is None),
+            "appraised": appraised.get(agency.pk),
+            "apology_breaches": b,
         }
         out_agencies.append(entry)
-        agg = by_level.setdefault(entry["level"], {"dossiers": 0, "agencies": 0, "sum": {}})
+        agg = by_level.setdefault(
+            entry["level"],
+            {"dossiers": 0, "agencies": 0, "sum": {}, "breaches": {"late": 0, "missing": 0}},
+        )
         agg["dossiers"] += r["n"]
         agg["agencies"] += 1
+        for k in ("late", "missing"):
+            agg["breaches"][k] += b[k]
         for k, v in scores.items():
             if v is not None:
                 agg["sum"][k] = agg["sum"].get(k, 0.0) + v
@@ -179,6 +270,7 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
             "dossiers": a["dossiers"],
             "agencies": a["agencies"],
             "scores": {k: round(v / a["agencies"], 2) for k, v in sorted(a["sum"].items())},
+            "apology_breaches": a["breaches"],
         }
         for lv, a in by_level.items()
     }
@@ -187,9 +279,25 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
         "to": period.last.isoformat(),
         "indices": INDEX_NAMES,
         "i8_note": "Chưa có phân hệ tiếp nhận phản ánh, kiến nghị",
+        "grades": "> 15 Xuất sắc; 12–15 Tốt; 9–< 12 Khá; 6–< 9 Trung bình; < 6 Yếu (trên 18 điểm)",
         "agencies": out_agencies,
         "levels": levels,
     }
+
+
+def _breaches(period: Period, scope: QuerySet[Dossier] | None) -> dict[int, dict[str, int]]:
+    """Apology breaches of the period's resolved dossiers, per processing agency."""
+    qs = alive(period, scope).filter(status=Status.RESOLVED, finished_at__lt=period.end)
+    rows = (
+        qs.exclude(apology_breach=ApologyBreach.NONE)
+        .values("processing_agency")
+        .annotate(
+            late=Count("id", filter=Q(apology_breach=ApologyBreach.LATE)),
+            missing=Count("id", filter=Q(apology_breach=ApologyBreach.MISSING)),
+        )
+        .order_by()
+    )
+    return {r["processing_agency"]: {"late": r["late"], "missing": r["missing"]} for r in rows}
 
 
 # ---- Decision 766/QĐ-TTg --------------------------------------------------------------------

@@ -155,9 +155,7 @@ def _aggregates(period: Period) -> dict[str, Any]:
         "online_payments": Count("id", filter=new & Q(online_payment_vnd__gt=0)),
         "online_payment_vnd": Sum("online_payment_vnd", filter=new, default=0),
         "working_seconds": Sum("working_seconds", filter=resolved, default=0),
-        "apology_breach_missing": Count(
-            "id", filter=fin & Q(apology_breach=ApologyBreach.MISSING)
-        ),
+        "apology_breach_missing": Count("id", filter=fin & Q(apology_breach=ApologyBreach.MISSING)),
     }
 
 
