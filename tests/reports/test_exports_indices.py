@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -188,11 +187,15 @@ def test_index766_from_data_and_weights_editable(world: World) -> None:
     result = index766(P)
     groups = result["groups"]
     assert set(groups) == {"cong_khai", "tien_do", "dvctt", "so_hoa", "hai_long"}
-    assert groups["tien_do"]["criteria"][0]["score"] == 10.0  # 1 of 2 on time × 20 points
-    assert groups["hai_long"]["criteria"][0]["score"] is None  # nobody rated yet
-    assert result["max"] == 82.0
-    IndexCriterion.objects.filter(code="on_time").update(points=30)
-    assert index766(P)["groups"]["tien_do"]["criteria"][0]["score"] == 15.0
+    # handled: a (on time), b (late), the commune dossier (open and overdue at the end):
+    # 1 of 3 = 33 % is under the lower step (50 %)
+    assert groups["tien_do"]["criteria"][0]["score"] == 0.0
+    assert groups["hai_long"]["score"] is None  # nobody rated yet: no data, not re-weighted
+    assert result["max"] == 100.0
+    province = index766(P, level=1)["groups"]["tien_do"]["criteria"][0]
+    assert province["score"] == 10.0  # a of a, b: 50 % → half of 20 points
+    IndexCriterion.objects.filter(code="progress").update(points=30)
+    assert index766(P, level=1)["groups"]["tien_do"]["criteria"][0]["score"] == 15.0
     late = list(drill_down(P, "on_time"))
     assert len(late) == 1 and late[0].finished_at == at("2022-06-10 10:00")
 
@@ -226,13 +229,11 @@ def test_period_presets() -> None:
     assert period_preset(2024, "month", 2).last == dt.date(2024, 2, 29)
 
 
-def _unused(_: Any) -> None:
-    return None
-
-
 def test_index766_per_level(world: World) -> None:
     lifecycle(world)
     province = index766(P, level=1)
     commune = index766(P, level=3)
     assert province["groups"]["tien_do"]["criteria"][0]["denominator"] == 2
-    assert commune["groups"]["tien_do"]["criteria"][0]["score"] is None  # nothing resolved
+    c = commune["groups"]["tien_do"]["criteria"][0]
+    # the inter-level dossier of 20/6 (7 working days, due 29/6) is open and overdue at the end
+    assert (c["denominator"], c["numerator"], c["score"]) == (1, 0, 0.0)

@@ -6,9 +6,7 @@ Formulas are named here; weights and thresholds are data (``IndexCriterion``, ``
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
-from importlib import resources
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
@@ -39,7 +37,7 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
-from motcua.reports.models import EVALUATION_INDICES, Appraisal, IndexCriterion, Metric, Target
+from motcua.reports.models import EVALUATION_INDICES, Appraisal, Metric, Target
 from motcua.reports.selectors import LEVEL_KEYS, Period, alive, levels_table, scope_for
 from motcua.units.models import AdministrativeUnit, Agency, Level
 
@@ -201,7 +199,12 @@ def _appraised(agencies: list[Agency], period: Period) -> dict[int, dict[str, An
     return out
 
 
-def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dict[str, Any]:
+def evaluation(
+    period: Period,
+    *,
+    unit: AdministrativeUnit | None = None,
+    agency_ids: Iterable[int] | None = None,
+) -> dict[str, Any]:
     """Per agency and per level: the average of each index over the period's resolved dossiers
     (indices 1–4 and 7) and the agency's own scores (5, 6, 9), added into a total out of 18 and
     graded. Index 8 needs the feedback module (phản ánh, kiến nghị), which the system does not
@@ -211,8 +214,11 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
     body's (``Appraisal`` for exactly this period), or null. Apology breaches are not folded into
     an index: a breach exists only on a late dossier, which already scores 0 on indices 1 and 7,
     so they are counted beside the indices (``apology_breaches``)."""
-    scope = scope_for(unit) if unit is not None else None
+    ids = list(agency_ids) if agency_ids is not None else None
+    scope = scope_for(unit, ids) if unit is not None or ids is not None else None
     base = _resolved(period, scope)
+    if ids is not None:  # a leader's agencies: only the ones they lead are scored
+        base = base.filter(processing_agency__in=ids)
     rows = (
         base.values("processing_agency")
         .annotate(
@@ -300,174 +306,27 @@ def _breaches(period: Period, scope: QuerySet[Dossier] | None) -> dict[int, dict
     return {r["processing_agency"]: {"late": r["late"], "missing": r["missing"]} for r in rows}
 
 
-# ---- Decision 766/QĐ-TTg --------------------------------------------------------------------
+# ---- Decision 766/QĐ-TTg: in decision766.py, re-exported here ------------------------------
 
+from motcua.reports.decision766 import (  # noqa: E402
+    DRILL_DOWN,
+    criteria_load,
+    default_criteria,
+    drill_down,
+    index766,
+)
 
-def default_criteria() -> list[dict[str, Any]]:
-    data = json.loads(
-        resources.files("motcua.reports").joinpath("data", "index766.json").read_text("utf-8")
-    )
-    return list(data["criteria"])
-
-
-def criteria_load() -> int:
-    """Seed the admin-editable criteria from the shipped defaults (existing rows are kept)."""
-    created = 0
-    for i, c in enumerate(default_criteria()):
-        _, new = IndexCriterion.objects.get_or_create(
-            code=c["code"],
-            defaults={
-                "group": c["group"],
-                "group_name": c["group_name"],
-                "name": c["name"],
-                "points": Decimal(str(c["points"])),
-                "formula": c["formula"],
-                "confirmed": c["confirmed"],
-                "order": i,
-            },
-        )
-        created += new
-    return created
-
-
-def _criteria() -> list[dict[str, Any]]:
-    rows = list(
-        IndexCriterion.objects.values(
-            "group", "group_name", "code", "name", "points", "formula", "confirmed"
-        )
-    )
-    return rows or default_criteria()
-
-
-def _ratios(
-    period: Period, scope: QuerySet[Dossier] | None, procedures: QuerySet[Procedure]
-) -> dict[str, tuple[int, int] | None]:
-    """(numerator, denominator) of each named formula."""
-    t = levels_table(period, scope).get("total")
-    total_procs = procedures.count()
-    complete = procedures.filter(documents__isnull=False, steps__isnull=False).distinct().count()
-    online = procedures.exclude(online_service=OnlineService.NONE).count()
-    rated = Rating.objects.filter(at__gte=period.start, at__lt=period.end)
-    if scope is not None:
-        rated = rated.filter(dossier__in=scope)
-    n_rated = rated.count()
-    score_sum = sum(rated.values_list("score", flat=True))
-    if not t:
-        t = dict.fromkeys(
-            (
-                "received_new",
-                "resolved",
-                "resolved_on_time",
-                "received_online",
-                "online_payments",
-                "digitized",
-                "electronic_results",
-            ),
-            0,
-        )
-    return {
-        "catalog_complete": (complete, total_procs),
-        "tracked": (t["received_new"], t["received_new"]),  # every received dossier has a code
-        "on_time": (t["resolved_on_time"], t["resolved"]),
-        "online_services": (online, total_procs),
-        "online_dossiers": (t["received_online"], t["received_new"]),
-        "online_payments": (t["online_payments"], t["received_new"]),
-        "digitized": (t["digitized"], t["received_new"]),
-        "electronic_results": (t["electronic_results"], t["resolved"]),
-        "satisfaction": (score_sum, 5 * n_rated) if n_rated else None,
-    }
-
-
-def index766(
-    period: Period,
-    *,
-    unit: AdministrativeUnit | None = None,
-    agency: Agency | None = None,
-    level: int | None = None,
-) -> dict[str, Any]:
-    """Score out of 100 by group; a criterion without data (no ratings yet) is left out of
-    both the score and the maximum, and says so."""
-    scope = None
-    procedures = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
-    if unit is not None:
-        scope = scope_for(unit)
-        procedures = procedures.filter(
-            Q(agency__in=Agency.objects.filter(pk__in=scope.values("processing_agency")))
-            | Q(agency__isnull=True)
-        )
-    if agency is not None:
-        scope = scope_for(agency_ids=[agency.pk])
-        procedures = procedures.filter(agency=agency)
-    if level is not None:
-        scope = (scope if scope is not None else Dossier.objects.all()).filter(level=level)
-        procedures = procedures.filter(level=level)
-    ratios = _ratios(period, scope, procedures)
-    groups: dict[str, dict[str, Any]] = {}
-    score = maximum = Decimal(0)
-    for c in _criteria():
-        pts = Decimal(str(c["points"]))
-        ratio = ratios.get(c["formula"])
-        g = groups.setdefault(
-            c["group"],
-            {"name": c["group_name"], "score": Decimal(0), "max": Decimal(0), "criteria": []},
-        )
-        item: dict[str, Any] = {
-            "code": c["code"],
-            "name": c["name"],
-            "points": float(pts),
-            "confirmed": c["confirmed"],
-        }
-        if ratio is None or ratio[1] == 0:
-            item.update({"score": None, "note": "chưa có dữ liệu"})
-        else:
-            share = min(Decimal(1), Decimal(ratio[0]) / Decimal(ratio[1]))
-            got = (pts * share).quantize(Decimal("0.01"))
-            item.update({"score": float(got), "numerator": ratio[0], "denominator": ratio[1]})
-            g["score"] += got
-            g["max"] += pts
-            score += got
-            maximum += pts
-        g["criteria"].append(item)
-    return {
-        "from": period.first.isoformat(),
-        "to": period.last.isoformat(),
-        "agency": agency.code if agency else None,
-        "unit": unit.code if unit else None,
-        "score": float(score),
-        "max": float(maximum),
-        "score_100": float((100 * score / maximum).quantize(Decimal("0.01"))) if maximum else 0.0,
-        "groups": {
-            k: {**v, "score": float(v["score"]), "max": float(v["max"])} for k, v in groups.items()
-        },
-    }
-
-
-DRILL_DOWN = {
-    "on_time": "Hồ sơ giải quyết trễ hạn",
-    "online_dossiers": "Hồ sơ không tiếp nhận trực tuyến",
-    "online_payments": "Hồ sơ không thanh toán trực tuyến",
-    "digitized": "Hồ sơ chưa được số hóa khi tiếp nhận",
-    "electronic_results": "Hồ sơ chưa có kết quả điện tử",
-}
-
-
-def drill_down(
-    period: Period, criterion: str, *, scope: QuerySet[Dossier] | None = None, limit: int = 200
-) -> QuerySet[Dossier]:
-    """The dossiers that cost points on a criterion."""
-    base = alive(period, scope)
-    new = base.filter(received_at__gte=period.start)
-    resolved = base.filter(status=Status.RESOLVED, finished_at__lt=period.end)
-    qs = {
-        "on_time": resolved.filter(finished_at__gt=F("due_at")),
-        "online_dossiers": new.exclude(channel=Channel.ONLINE),
-        "online_payments": new.filter(online_payment_vnd=0),
-        "digitized": new.filter(digitized=False),
-        "electronic_results": resolved.filter(electronic_result=False),
-    }.get(criterion)
-    if qs is None:
-        return Dossier.objects.none()
-    return qs.select_related("procedure", "processing_agency").order_by("received_at")[:limit]
+__all__ = [
+    "DRILL_DOWN",
+    "criteria_load",
+    "default_criteria",
+    "drill_down",
+    "evaluation",
+    "grade",
+    "index766",
+    "metric_value",
+    "targets_vs_actual",
+]
 
 
 # ---- targets --------------------------------------------------------------------------------

@@ -68,7 +68,13 @@ def _bad_period(request: HttpRequest, exc: BadPeriod) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     from motcua.reports import charts
     from motcua.reports.forms import FIRST_YEAR, KINDS, last_year
-    from motcua.reports.indices import index766, targets_vs_actual
+    from motcua.reports.indices import (
+        DRILL_DOWN,
+        INDEX_NAMES,
+        evaluation,
+        index766,
+        targets_vs_actual,
+    )
     from motcua.reports.selectors import LEVEL_NAMES, report
 
     ids = _report_scope(request)
@@ -107,8 +113,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         max_value=100,
         color=charts.BLUE,
     )
+    ev = evaluation(period, agency_ids=ids)
+    for a in ev["agencies"]:
+        a["score_list"] = [a["scores"].get(k) for k in INDEX_NAMES]
     context = {
         "rep": rep,
+        "evaluation": ev,
+        "index_keys": [(k.replace("i", "CS "), name) for k, name in INDEX_NAMES.items()],
         "period": period,
         "levels": levels,
         "late_chart": late_chart,
@@ -121,13 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "n": _int(request.GET.get("n"), 1),
         "query": request.GET.urlencode(),
-        "drillable": [
-            "on_time",
-            "online_dossiers",
-            "online_payments",
-            "digitized",
-            "electronic_results",
-        ],
+        "drillable": list(DRILL_DOWN),
     }
     return render(request, "backoffice/dashboard.html", context)
 
