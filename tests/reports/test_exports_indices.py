@@ -105,16 +105,27 @@ def test_xlsx_numbers_are_numbers_and_bieu06_convention(world: World) -> None:
     import io
 
     wb = load_workbook(io.BytesIO(to_xlsx(rep, bieu06_rows(rep))))
-    assert wb.sheetnames == ["Tổng hợp", "Theo cơ quan", "Theo lĩnh vực", "Theo tháng", "Biểu 06"]
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Theo cơ quan",
+        "Theo lĩnh vực",
+        "Theo tháng",
+        "Biểu 06",
+        "Biểu 06 - rút, trả lại",
+    ]
     ws = wb.worksheets[0]
     header = [c.value for c in ws[4]]
     assert header[:3] == ["Cấp", "Kỳ trước chuyển sang", "Tiếp nhận mới"]
     province = [c.value for c in ws[5]]
     assert province[0] == "Cấp tỉnh" and province[3] == 2 and isinstance(province[3], int)
     bieu = wb["Biểu 06"]
-    assert "Quy ước" in bieu["A2"].value
-    labels = [bieu.cell(row=r, column=1).value for r in range(1, bieu.max_row + 1)]
-    assert "I. Cơ quan chuyên môn cấp tỉnh" in labels and "III. Cấp xã" in labels
+    notes = [bieu.cell(row=r, column=1).value or "" for r in range(1, 9)]
+    assert any(n.startswith("Quy ước") for n in notes)
+    labels = [
+        (bieu.cell(row=r, column=1).value, bieu.cell(row=r, column=2).value)
+        for r in range(1, bieu.max_row + 1)
+    ]
+    assert ("I", "Cơ quan chuyên môn cấp tỉnh") in labels and ("III", "Cấp xã") in labels
 
 
 def test_docx_has_the_seed_structure_in_times_new_roman(world: World) -> None:
@@ -152,7 +163,15 @@ def test_report_command_formats_and_errors(
         "-o",
         str(tmp_path / "r.xlsx"),
     )
-    assert (tmp_path / "r.xlsx").read_bytes()[:2] == b"PK"
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames[0] == "Tổng hợp" and "Biểu 06" in wb.sheetnames
+    total = [c.value for c in wb["Tổng hợp"][7]]  # header on row 4: province, commune, total
+    assert total[:4] == ["Tổng cộng", 0, 3, 3]  # nothing carried over, 3 new, 3 received
+    bieu = [[c.value for c in line] for line in wb["Biểu 06"].iter_rows()]
+    assert bieu[0][0] == "Biểu số 06/VPCP/KSTT"
+    # the whole province: the provincial committee reports to the Government Office
+    assert "Đơn vị báo cáo: UBND tỉnh" in [line[0] for line in bieu]
+    assert "Đơn vị nhận báo cáo: Văn phòng Chính phủ" in [line[0] for line in bieu]
     call_command("report", "--from", "2022-01-01", "--to", "2022-06-30", "--unit", "25195")
     out = json.loads(capsys.readouterr().out)
     assert set(out["levels"]) == {"commune", "total"}

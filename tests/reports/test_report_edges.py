@@ -237,6 +237,8 @@ def test_edges(tmp_path: Any) -> None:
         "apologies": 2,
         "apology_breach_late": 1,
         "apology_breach_missing": 1,
+        "withdrawn_returned_online": 0,
+        "withdrawn_returned_carried_over": 0,
         "working_seconds": 928_741,
         "average_processing_days": 6.45,  # 928 741 / 5 / 28 800 = 6.4496
     }
@@ -265,6 +267,8 @@ def test_edges(tmp_path: Any) -> None:
         "digitized": 2,
         "online_payments": 2,
         "online_payment_vnd": 100000,
+        "withdrawn_returned_online": 2,  # WD-1 and RT-1 were filed online in February
+        "withdrawn_returned_carried_over": 0,
         **zero_tail,
     }
     assert comm == {
@@ -279,6 +283,8 @@ def test_edges(tmp_path: Any) -> None:
         "digitized": 1,
         "online_payments": 2,
         "online_payment_vnd": 100000,
+        "withdrawn_returned_online": 0,
+        "withdrawn_returned_carried_over": 0,
         **zero_tail,
     }
     assert tot == {
@@ -302,6 +308,8 @@ def test_edges(tmp_path: Any) -> None:
         "apologies": 2,
         "apology_breach_late": 1,
         "apology_breach_missing": 1,
+        "withdrawn_returned_online": 2,
+        "withdrawn_returned_carried_over": 0,
         "working_seconds": 928_741,
         "average_processing_days": 6.45,
     }

@@ -15,7 +15,9 @@ after the last, 00:00, Asia/Ho_Chi_Minh):
 * ``apologies``: apologies (Mẫu 04) issued in [start, end); ``apology_breach_late``: of those,
   issued after the latest legal moment (one working day before the due instant);
   ``apology_breach_missing``: dossiers finished in [start, end) late with no apology. Each breach
-  is counted once, in the period it happened (the apology's issue, the dossier's end).
+  is counted once, in the period it happened (the apology's issue, the dossier's end);
+* ``withdrawn_returned_online`` / ``withdrawn_returned_carried_over``: of the withdrawn and
+  returned, those received online in the period / carried over (Biểu 06 leaves them out).
 
 So received = resolved + withdrawn + returned + in_progress, per level and in total. Only
 dossiers alive in the period are read: the WHERE clause (received before end, not finished before
@@ -70,6 +72,8 @@ EXTRA_KEYS = (
     "apologies",
     "apology_breach_late",
     "apology_breach_missing",
+    "withdrawn_returned_online",
+    "withdrawn_returned_carried_over",
     "working_seconds",
 )
 
@@ -139,6 +143,7 @@ def _aggregates(period: Period) -> dict[str, Any]:
     fin = Q(finished_at__lt=end)
     resolved = Q(status=Status.RESOLVED) & fin
     open_at_end = Q(finished_at__isnull=True) | Q(finished_at__gte=end)
+    ended_other = Q(status__in=(Status.WITHDRAWN, Status.RETURNED)) & fin
     return {
         "carried_over": Count("id", filter=Q(received_at__lt=start)),
         "received_new": Count("id", filter=new),
@@ -156,6 +161,12 @@ def _aggregates(period: Period) -> dict[str, Any]:
         "online_payment_vnd": Sum("online_payment_vnd", filter=new, default=0),
         "working_seconds": Sum("working_seconds", filter=resolved, default=0),
         "apology_breach_missing": Count("id", filter=fin & Q(apology_breach=ApologyBreach.MISSING)),
+        "withdrawn_returned_online": Count(
+            "id", filter=ended_other & new & Q(channel=Channel.ONLINE)
+        ),
+        "withdrawn_returned_carried_over": Count(
+            "id", filter=ended_other & Q(received_at__lt=start)
+        ),
     }
 
 
@@ -180,6 +191,8 @@ def _finish(row: dict[str, Any], day_seconds: int = 8 * 3600) -> dict[str, Any]:
             "apologies",
             "apology_breach_late",
             "apology_breach_missing",
+            "withdrawn_returned_online",
+            "withdrawn_returned_carried_over",
             "working_seconds",
         )
     }
@@ -451,3 +464,27 @@ def report(
         out["by_field"] = by_field(period, scope)
         out["by_month"] = by_month(period, scope)
     return out
+
+
+GOVERNMENT_OFFICE = "Văn phòng Chính phủ"
+
+
+def report_units(
+    unit: AdministrativeUnit | None = None, agency_ids: Iterable[int] | None = None
+) -> tuple[str, str]:
+    """(reporting unit, receiving unit) named on Biểu 06: the province reports to the Government
+    Office; a lower unit or an agency to the Office of the provincial People's Committee."""
+    committee = Agency.objects.filter(level=Level.PROVINCE, kind="ubnd").order_by("code").first()
+    province_office = f"Văn phòng {committee.name}" if committee else "Văn phòng UBND cấp tỉnh"
+    if agency_ids is not None:
+        names = list(
+            Agency.objects.filter(pk__in=list(agency_ids))
+            .order_by("code")
+            .values_list("name", flat=True)
+        )
+        return "; ".join(names), province_office
+    if unit is not None:
+        if unit.level == Level.PROVINCE:
+            return f"Ủy ban nhân dân {unit.name}", GOVERNMENT_OFFICE
+        return f"Ủy ban nhân dân {unit.name}", province_office
+    return (committee.name if committee else "Ủy ban nhân dân tỉnh"), GOVERNMENT_OFFICE

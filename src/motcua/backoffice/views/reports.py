@@ -141,7 +141,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
-    from motcua.reports.selectors import report
+    from motcua.reports.selectors import report, report_units
 
     ids = _report_scope(request)
     if fmt not in ("xlsx", "docx"):
@@ -151,10 +151,11 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     except BadPeriod as exc:
         return _bad_period(request, exc)
     rep = report(period, agency_ids=ids)
+    units = report_units(agency_ids=ids)
     name = f"bao-cao-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if fmt == "xlsx":
         resp = HttpResponse(
-            to_xlsx(rep, bieu06_rows(rep)),
+            to_xlsx(rep, bieu06_rows(rep), reporting_unit=units[0], receiving_unit=units[1]),
             content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     elif fmt == "docx":

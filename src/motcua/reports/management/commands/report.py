@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
 from motcua.reports.indices import index766, targets_vs_actual
 from motcua.reports.management.commands._args import fail, period, unit
-from motcua.reports.selectors import report
+from motcua.reports.selectors import report, report_units
 
 
 class Command(BaseCommand):
@@ -41,6 +41,12 @@ class Command(BaseCommand):
             else:
                 sys.stdout.write(text + "\n")
             return
-        data = to_docx(rep) if fmt == "docx" else to_xlsx(rep, bieu06_rows(rep))
+        if fmt == "docx":
+            data = to_docx(rep)
+        else:
+            reporting, receiving = report_units(u)
+            data = to_xlsx(
+                rep, bieu06_rows(rep), reporting_unit=reporting, receiving_unit=receiving
+            )
         Path(opts["output"]).write_bytes(data)
         self.stderr.write(f"Đã ghi {opts['output']} ({len(data):,} byte)")
