@@ -132,6 +132,13 @@ def test_docx_has_the_seed_structure_in_times_new_roman(world: World) -> None:
     lifecycle(world)
     import io
 
+    from motcua.dossiers.models import ApologyBreach, Dossier
+
+    # the dossier resolved late on 10/6 had no apology
+    Dossier.objects.filter(finished_at=at("2022-06-10 10:00")).update(
+        apology_breach=ApologyBreach.MISSING
+    )
+
     doc = Document(io.BytesIO(to_docx(report(P))))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "2. Cải cách thủ tục hành chính" in text
@@ -140,6 +147,10 @@ def test_docx_has_the_seed_structure_in_times_new_roman(world: World) -> None:
         "Cấp tỉnh: tiếp nhận 2 hồ sơ (2 hồ sơ tiếp nhận mới và 0 hồ sơ từ các kỳ trước "
         "chuyển sang). Kết quả: 2 hồ sơ đã giải quyết (trong đó giải quyết trễ hạn 1 hồ sơ "
         "chiếm 50,00%)"
+    ) in text
+    assert (
+        "Xin lỗi, hẹn lại ngày trả kết quả: 0 văn bản xin lỗi; xin lỗi muộn (sau thời điểm chậm "
+        "nhất 01 ngày trước hạn) 0 hồ sơ; trễ hạn không có văn bản xin lỗi 1 hồ sơ."
     ) in text
     assert doc.styles["Normal"].font.name == "Times New Roman"
 

@@ -393,6 +393,13 @@ def to_docx(rep: dict[str, Any], *, province: str = "Bình Phước") -> bytes:
             f"{_num(lv['resolved_late'])} hồ sơ chiếm {_num(lv['late_rate'])}%), "
             f"{_num(lv['in_progress'])} hồ sơ đang giải quyết{late_open}."
         )
+    if tot:
+        doc.add_paragraph(
+            f"Xin lỗi, hẹn lại ngày trả kết quả: {_num(tot.get('apologies', 0))} văn bản xin lỗi; "
+            f"xin lỗi muộn (sau thời điểm chậm nhất 01 ngày trước hạn) "
+            f"{_num(tot.get('apology_breach_late', 0))} hồ sơ; trễ hạn không có văn bản xin lỗi "
+            f"{_num(tot.get('apology_breach_missing', 0))} hồ sơ."
+        )
     _table(doc, rep)
     for heading in (
         "3. Cải cách tổ chức bộ máy",
