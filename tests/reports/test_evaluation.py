@@ -5,10 +5,12 @@ and apology breaches beside the indices."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from motcua.catalog.services import StepSpec, catalog_import_specs
 from motcua.dossiers.legacy import import_dossiers
@@ -20,9 +22,10 @@ from motcua.dossiers.models import (
     Rating,
     SupplementRequest,
 )
+from motcua.reports.exports import to_xlsx
 from motcua.reports.indices import evaluation, grade
 from motcua.reports.models import Appraisal
-from motcua.reports.selectors import Period
+from motcua.reports.selectors import Period, report
 from tests.dossiers.conftest import World
 from tests.factories import procedure_spec
 from tests.reports.test_import_dossiers import csv_text, row
@@ -151,7 +154,8 @@ def test_appraised_column_beside_the_self_scored_one(world: World, tmp_path: Pat
         period_to=dt.date(2022, 12, 31),
         scores=dict.fromkeys(scores, 0),
     )
-    (justice,) = evaluation(P)["agencies"]
+    ev = evaluation(P)
+    (justice,) = ev["agencies"]
     assert justice["total"] == 10.75  # the self-scored column is unchanged
     assert justice["appraised"] == {
         "scores": scores,
@@ -159,6 +163,38 @@ def test_appraised_column_beside_the_self_scored_one(world: World, tmp_path: Pat
         "grade": "Tốt",
         "by": "Sở Nội vụ",
     }
+    wb = load_workbook(io.BytesIO(to_xlsx(report(P), evaluation=ev)))
+    sheet = [list(line) for line in wb["Đánh giá TT 01-2018"].iter_rows(values_only=True)]
+    head = next(i for i, line in enumerate(sheet) if line[0] == "STT")
+    assert sheet[head][-6:] == [
+        "Tổng điểm tự chấm (/18)",
+        "Xếp loại tự chấm",
+        "Tổng điểm thẩm định (/18)",
+        "Xếp loại thẩm định",
+        "Xin lỗi muộn",
+        "Trễ hạn không xin lỗi",
+    ]
+    assert sheet[head + 1] == [
+        1,
+        world.justice.name,
+        "Cấp tỉnh",
+        4,
+        1.25,
+        1.25,
+        1.5,
+        1.0,
+        2,
+        2,
+        0.75,
+        None,
+        1,
+        10.75,
+        "Khá",
+        14,
+        "Tốt",
+        0,
+        1,
+    ]
 
 
 @pytest.mark.parametrize(

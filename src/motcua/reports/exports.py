@@ -71,6 +71,7 @@ def to_xlsx(
     *,
     reporting_unit: str = "",
     receiving_unit: str = "",
+    evaluation: dict[str, Any] | None = None,
 ) -> bytes:
     from openpyxl import Workbook
 
@@ -125,9 +126,60 @@ def to_xlsx(
             reporting_unit=reporting_unit,
             receiving_unit=receiving_unit,
         )
+    if evaluation is not None:
+        evaluation_sheet(wb.create_sheet(), evaluation)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+EVALUATION_SHEET = "Đánh giá TT 01-2018"
+
+
+def evaluation_sheet(ws: Any, ev: dict[str, Any]) -> None:
+    """The Circular 01/2018 evaluation: the nine indices, the self-scored total and grade, the
+    appraised total and grade, and the apology breaches beside them."""
+    keys = list(ev["indices"])
+    headers = [
+        "STT",
+        "Cơ quan",
+        "Cấp",
+        "Số hồ sơ",
+        *(f"Chỉ số {k[1:]}: {name}" for k, name in ev["indices"].items()),
+        "Tổng điểm tự chấm (/18)",
+        "Xếp loại tự chấm",
+        "Tổng điểm thẩm định (/18)",
+        "Xếp loại thẩm định",
+        "Xin lỗi muộn",
+        "Trễ hạn không xin lỗi",
+    ]
+    rows = []
+    for i, a in enumerate(ev["agencies"], start=1):
+        appraised = a.get("appraised")
+        rows.append(
+            [
+                i,
+                a["agency"],
+                LEVEL_NAMES[a["level"]],
+                a["dossiers"],
+                *(a["scores"].get(k) for k in keys),
+                a["total"],
+                a["grade"],
+                appraised["total"] if appraised else None,
+                appraised["grade"] if appraised else "chưa thẩm định",
+                a["apology_breaches"]["late"],
+                a["apology_breaches"]["missing"],
+            ]
+        )
+    _sheet(
+        ws,
+        f"Đánh giá giải quyết TTHC (Thông tư 01/2018/TT-VPCP) từ {_vn(ev['from'])} đến "
+        f"{_vn(ev['to'])}",
+        headers,
+        rows,
+        note=f"Xếp loại: {ev['grades']}. Chỉ số 8: {ev['i8_note']} (tính 0 điểm, để trống).",
+        name=EVALUATION_SHEET,
+    )
 
 
 BIEU06_CODE = "Biểu số 06/VPCP/KSTT"

@@ -141,6 +141,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
+    from motcua.reports.indices import evaluation
     from motcua.reports.selectors import report, report_units
 
     ids = _report_scope(request)
@@ -155,7 +156,13 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = f"bao-cao-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if fmt == "xlsx":
         resp = HttpResponse(
-            to_xlsx(rep, bieu06_rows(rep), reporting_unit=units[0], receiving_unit=units[1]),
+            to_xlsx(
+                rep,
+                bieu06_rows(rep),
+                reporting_unit=units[0],
+                receiving_unit=units[1],
+                evaluation=evaluation(period, agency_ids=ids),
+            ),
             content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     elif fmt == "docx":

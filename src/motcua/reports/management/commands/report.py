@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
-from motcua.reports.indices import index766, targets_vs_actual
+from motcua.reports.indices import evaluation, index766, targets_vs_actual
 from motcua.reports.management.commands._args import fail, period, unit
 from motcua.reports.selectors import report, report_units
 
@@ -46,7 +46,11 @@ class Command(BaseCommand):
         else:
             reporting, receiving = report_units(u)
             data = to_xlsx(
-                rep, bieu06_rows(rep), reporting_unit=reporting, receiving_unit=receiving
+                rep,
+                bieu06_rows(rep),
+                reporting_unit=reporting,
+                receiving_unit=receiving,
+                evaluation=evaluation(p, unit=u),
             )
         Path(opts["output"]).write_bytes(data)
         self.stderr.write(f"Đã ghi {opts['output']} ({len(data):,} byte)")
