@@ -188,3 +188,28 @@ def test_weights_are_data_and_editable(world: World, tmp_path: Path) -> None:
     assert scores(index766(P))["progress"] == 15.0
     IndexCriterion.objects.filter(code="progress").update(steps=[[40, 1]])
     assert scores(index766(P))["progress"] == 30.0  # 50 % ≥ 40 %: full marks
+
+
+@pytest.mark.parametrize(
+    "steps", ["abc", [[90]], [[120, 1]], [[90, 2]], [["90", 1]], [[True, 1]], {"90": 1}]
+)
+def test_bad_steps_are_refused_by_the_admin_form(steps: object) -> None:
+    from django.core.exceptions import ValidationError
+
+    c = IndexCriterion(
+        group="x", group_name="x", code="x", name="x", points=1, formula="progress", steps=steps
+    )
+    with pytest.raises(ValidationError):
+        c.full_clean()
+
+
+def test_good_steps_pass() -> None:
+    IndexCriterion(
+        group="x",
+        group_name="x",
+        code="x",
+        name="x",
+        points=1,
+        formula="progress",
+        steps=[[90, 1], [50, 0.5]],
+    ).full_clean()

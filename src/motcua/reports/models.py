@@ -57,6 +57,24 @@ class Target(models.Model):
         return f"{self.name}: {self.value}%"
 
 
+def check_steps(value: object) -> None:
+    """Steps of a criterion: [[minimum share in percent 0–100, part of the points 0–1], …]."""
+    from django.core.exceptions import ValidationError
+
+    message = "Bậc điểm phải có dạng [[tỷ lệ % từ 0 đến 100, phần điểm từ 0 đến 1], …]"
+    if not isinstance(value, list):
+        raise ValidationError(message)
+    for step in value:
+        if not (
+            isinstance(step, list)
+            and len(step) == 2
+            and all(isinstance(x, int | float) and not isinstance(x, bool) for x in step)
+            and 0 <= step[0] <= 100
+            and 0 <= step[1] <= 1
+        ):
+            raise ValidationError(message)
+
+
 class IndexCriterion(models.Model):
     """A criterion of the Decision 766/QĐ-TTg service index: group, weight (points) and the
     named formula that scores it. Weights are data because some are unconfirmed."""
@@ -72,6 +90,7 @@ class IndexCriterion(models.Model):
         "bậc điểm",
         default=list,
         blank=True,
+        validators=[check_steps],
         help_text="[[tỷ lệ % tối thiểu, phần điểm], …] từ cao xuống thấp, ví dụ "
         "[[90, 1], [50, 0.5]]: đạt ≥ 90 % được đủ điểm, ≥ 50 % được nửa, dưới đó 0.",
     )

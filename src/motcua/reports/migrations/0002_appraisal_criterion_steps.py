@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='indexcriterion',
             name='steps',
-            field=models.JSONField(blank=True, default=list, help_text='[[tỷ lệ % tối thiểu, phần điểm], …] từ cao xuống thấp, ví dụ [[90, 1], [50, 0.5]]: đạt ≥ 90 % được đủ điểm, ≥ 50 % được nửa, dưới đó 0.', verbose_name='bậc điểm'),
+            field=models.JSONField(blank=True, default=list, help_text='[[tỷ lệ % tối thiểu, phần điểm], …] từ cao xuống thấp, ví dụ [[90, 1], [50, 0.5]]: đạt ≥ 90 % được đủ điểm, ≥ 50 % được nửa, dưới đó 0.', validators=[motcua.reports.models.check_steps], verbose_name='bậc điểm'),
         ),
         migrations.CreateModel(
             name='Appraisal',
