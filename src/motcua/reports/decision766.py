@@ -156,9 +156,11 @@ def _ratios(
     kept = owed.filter(
         Exists(Apology.objects.filter(dossier=OuterRef("pk"), issued_at__lt=period.end))
     ).exclude(apology_breach=ApologyBreach.LATE)
-    used = offered.filter(
-        Exists(new.filter(procedure__code=OuterRef("code"), channel=Channel.ONLINE))
-    ).count()
+    # the procedures (by code, any version) that got an online dossier: grouped once, not one
+    # correlated look-up per procedure
+    online_ids = new.filter(channel=Channel.ONLINE).values("procedure_id").distinct()
+    used_codes = Procedure.objects.filter(pk__in=online_ids).values("code")
+    used = offered.filter(code__in=used_codes).count()
     with_fee = new.filter(
         Exists(FeeItem.objects.filter(procedure=OuterRef("procedure"), amount_vnd__gt=0))
     )
