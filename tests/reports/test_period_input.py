@@ -91,6 +91,8 @@ def test_bad_period_on_commands_is_one_line_and_exit_2(
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"lỗi [{code}]: ") and "\n" not in err
+    if code == "bad_date":
+        assert err == "lỗi [bad_date]: --from: Ngày phải có dạng YYYY-MM-DD (ví dụ 2022-06-30)"
 
 
 def test_dashboard_opens_on_the_latest_period_with_data(world: World) -> None:

@@ -99,14 +99,16 @@ class PeriodForm(forms.Form):
                 return str(e.code or "bad_value")
         return ""
 
-    def error_text(self) -> str:
-        """One Vietnamese sentence naming each bad parameter."""
+    def error_text(self, names: dict[str, str] | None = None) -> str:
+        """One Vietnamese sentence naming each bad parameter (``names``: how the caller calls
+        them, e.g. ``--from`` on the command line)."""
         labels = {
             "year": "Năm",
             "kind": "Kỳ",
             "n": "Quý / tháng",
             "from": "Từ ngày",
             "to": "Đến ngày",
+            **(names or {}),
         }
         parts = []
         for field, errors in self.errors.items():
@@ -136,9 +138,11 @@ class PeriodForm(forms.Form):
         return period_preset(year, kind, data.get("n") or 1)
 
 
-def period_or_error(values: dict[str, Any]) -> tuple[Period | None, str, str]:
+def period_or_error(
+    values: dict[str, Any], names: dict[str, str] | None = None
+) -> tuple[Period | None, str, str]:
     """(period, code, message): the period, or None with the error's code and message."""
     form = PeriodForm(values)
     if not form.is_valid():
-        return None, form.error_code(), form.error_text()
+        return None, form.error_code(), form.error_text(names)
     return form.period(), "", ""

@@ -17,7 +17,9 @@ def fail(code: str, message: str) -> NoReturn:
 
 def period(first: str | None, last: str | None) -> Period:
     """--from/--to through the pages' period form: the same types, bounds and messages."""
-    found, code, message = period_or_error({"from": first or "", "to": last or ""})
+    found, code, message = period_or_error(
+        {"from": first or "", "to": last or ""}, {"from": "--from", "to": "--to"}
+    )
     if found is None:
         fail(code, message)
     return found
