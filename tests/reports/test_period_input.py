@@ -105,6 +105,54 @@ def test_dashboard_opens_on_the_latest_period_with_data(world: World) -> None:
     assert "Không có hồ sơ trong kỳ" not in page
 
 
+def test_dashboard_opens_on_a_closed_period_not_on_the_few_dossiers_of_this_half(
+    world: World,
+) -> None:
+    from motcua.dossiers.services import dossier_receive
+    from tests.dossiers.conftest import at
+
+    lifecycle(world)  # June 2022
+    dossier_receive(  # one dossier this autumn: the second half of 2026 is not closed yet
+        actor=world.users["counter"],
+        desk=world.center,
+        intake=world.intake(),
+        now=at("2026-10-05 09:00"),
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC)):
+        page = leader(world).get("/can-bo/bao-cao/").content.decode()
+    assert "từ 01/01/2022 đến 30/06/2022" in page
+
+
+def test_dashboard_opens_on_the_year_of_data_from_a_closed_second_half(world: World) -> None:
+    from motcua.dossiers.services import dossier_receive
+    from tests.dossiers.conftest import at
+
+    dossier_receive(
+        actor=world.users["counter"],
+        desk=world.center,
+        intake=world.intake(),
+        now=at("2025-10-06 09:00"),
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC)):
+        page = leader(world).get("/can-bo/bao-cao/").content.decode()
+    assert "từ 01/01/2025 đến 31/12/2025" in page
+
+
+def test_dashboard_with_data_only_this_half_opens_on_this_year(world: World) -> None:
+    from motcua.dossiers.services import dossier_receive
+    from tests.dossiers.conftest import at
+
+    dossier_receive(
+        actor=world.users["counter"],
+        desk=world.center,
+        intake=world.intake(),
+        now=at("2026-10-05 09:00"),
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC)):
+        page = leader(world).get("/can-bo/bao-cao/").content.decode()
+    assert "từ 01/01/2026 đến 31/12/2026" in page and "Không có hồ sơ trong kỳ" not in page
+
+
 def test_dashboard_without_any_dossier_opens_on_this_year(world: World) -> None:
     with time_machine.travel(dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC)):
         page = leader(world).get("/can-bo/bao-cao/").content.decode()

@@ -117,13 +117,19 @@ def period_preset(year: int, kind: str, number: int = 1) -> Period:
 
 
 def latest_period(scope: QuerySet[Dossier] | None = None) -> tuple[Period, str]:
-    """The period a dashboard opens on: the year of the latest dossier received, its first half
-    when that dossier came in January–June, else the whole year; this year without any dossier.
-    Returns the period and its preset kind."""
+    """The period a dashboard opens on: the latest closed reporting period with data. Reports
+    are made for closed periods (the half-year, the year), so the dossiers received since the
+    current half-year began do not choose it: the latest dossier received before then does — the
+    first half of its year when it came in January–June, else its whole year. With nothing before
+    the current half-year (a new installation), this year so far. Returns the period and its
+    preset kind."""
     qs = scope if scope is not None else Dossier.objects.all()
-    latest = qs.filter(received_at__isnull=False).aggregate(m=Max("received_at"))["m"]
+    today = timezone.localdate()
+    half_start = dt.date(today.year, 1 if today.month <= 6 else 7, 1)
+    cutoff = dt.datetime.combine(half_start, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    latest = qs.filter(received_at__lt=cutoff).aggregate(m=Max("received_at"))["m"]
     if latest is None:
-        return period_preset(timezone.localdate().year, "year"), "year"
+        return period_preset(today.year, "year"), "year"
     day = timezone.localtime(latest).date()
     kind = "6" if day.month <= 6 else "year"
     return period_preset(day.year, kind), kind
