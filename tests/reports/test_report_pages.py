@@ -63,8 +63,13 @@ def test_dashboard_evaluation_has_self_scored_and_appraised_columns(
         period_to=dt.date(2022, 6, 30),
         scores=dict.fromkeys([f"i{n}" for n in range(1, 10)], 2),
     )
+    from motcua.dossiers.models import ApologyBreach, Dossier
+
+    Dossier.objects.filter(code="TP-LATE-1").update(apology_breach=ApologyBreach.MISSING)
     page = client(world.users["leader"]).get("/can-bo/bao-cao/", Q).content.decode()
+    assert "trễ hạn không có văn bản xin lỗi: 1" in page
     table = page[page.index('id="evaluation"') :]
+    assert "0 / 1" in table  # late apologies / missing apologies of the justice department
     assert "Tự chấm" in table and "Thẩm định" in table
     assert "<td>18</td><td>Xuất sắc</td>" in table  # the appraised column
     assert world.district_committee.name not in table
