@@ -11,6 +11,7 @@ group is visible as ``no_data_points`` and is never silently re-weighted.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -218,8 +219,10 @@ def index766(
     unit: AdministrativeUnit | None = None,
     agency: Agency | None = None,
     level: int | None = None,
+    agency_ids: Iterable[int] | None = None,
 ) -> dict[str, Any]:
-    """Score out of 100 by group and criterion (see the module's docstring)."""
+    """Score out of 100 by group and criterion (see the module's docstring); over the province,
+    a unit, one agency, a leader's agencies (``agency_ids``) or a level."""
     scope = None
     procedures = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
     if unit is not None:
@@ -231,6 +234,10 @@ def index766(
     if agency is not None:
         scope = scope_for(agency_ids=[agency.pk])
         procedures = procedures.filter(agency=agency)
+    if agency_ids is not None:
+        ids = list(agency_ids)
+        scope = scope_for(agency_ids=ids)
+        procedures = procedures.filter(agency__in=ids)
     if level is not None:
         scope = (scope if scope is not None else Dossier.objects.all()).filter(level=level)
         procedures = procedures.filter(level=level)

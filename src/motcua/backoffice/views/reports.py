@@ -125,7 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "late_chart": late_chart,
         "trend": trend,
         "online_chart": online,
-        "index": index766(period) if ids is None else None,
+        "index": index766(period, agency_ids=ids),
         "targets": targets_vs_actual(period) if ids is None else [],
         "years": range(last_year(), FIRST_YEAR - 1, -1),
         "kinds": KINDS,
