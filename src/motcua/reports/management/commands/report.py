@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.core.output import output_path, write_output
 from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
-from motcua.reports.indices import index766, targets_vs_actual
+from motcua.reports.indices import evaluation, index766, targets_vs_actual
 from motcua.reports.management.commands._args import fail, period, unit
-from motcua.reports.selectors import report
+from motcua.reports.selectors import report, report_units
 
 
 class Command(BaseCommand):
@@ -42,7 +42,17 @@ class Command(BaseCommand):
             else:
                 sys.stdout.write(text + "\n")
             return
-        data = to_docx(rep) if fmt == "docx" else to_xlsx(rep, bieu06_rows(rep))
+        if fmt == "docx":
+            data = to_docx(rep)
+        else:
+            reporting, receiving = report_units(u)
+            data = to_xlsx(
+                rep,
+                bieu06_rows(rep),
+                reporting_unit=reporting,
+                receiving_unit=receiving,
+                evaluation=evaluation(p, unit=u),
+            )
         assert out is not None  # noqa: S101 - output_required is checked above
         write_output(out, data)
         self.stderr.write(f"Đã ghi {opts['output']} ({len(data):,} byte)")
