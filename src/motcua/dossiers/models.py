@@ -94,7 +94,9 @@ class Dossier(SearchableModel):
     # notifications go to it. Typing other data at another agency's desk never changes it, and
     # changing a person's registered contact (``Applicant``) never rewrites a past dossier.
     applicant_kind = models.CharField(
-        "loại người nộp", max_length=14, choices=ApplicantKind.choices,
+        "loại người nộp",
+        max_length=14,
+        choices=ApplicantKind.choices,
         default=ApplicantKind.PERSON,
         db_default=ApplicantKind.PERSON,
     )
