@@ -176,6 +176,7 @@ def _consult(request: HttpRequest, d: Dossier, v: int | None) -> str:
         to_agency=target,
         question=request.POST.get("question", ""),
         days=float(_days(request.POST.get("days"))),
+        expected_version=v,
     )
     return "Đã gửi lấy ý kiến."
 
@@ -186,7 +187,10 @@ def _answer(request: HttpRequest, d: Dossier, v: int | None) -> str:
     if c is None:
         raise NotFound("Không có yêu cầu lấy ý kiến này", code="not_found")
     svc.consultation_answer(
-        actor=request.user, consultation=c, answer=request.POST.get("answer", "")
+        actor=request.user,
+        consultation=c,
+        answer=request.POST.get("answer", ""),
+        expected_version=v,
     )
     return "Đã gửi ý kiến trả lời."
 
@@ -280,22 +284,28 @@ def _attach_scan(request: HttpRequest, d: Dossier, v: int | None) -> str:
 
 @action("accept")
 def _accept(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    svc.dossier_accept_online(actor=request.user, dossier=d, expected_version=v)
-    return f"Đã tiếp nhận hồ sơ trực tuyến, mã {d.code or ''}."
+    received = svc.dossier_accept_online(actor=request.user, dossier=d, expected_version=v)
+    return f"Đã tiếp nhận hồ sơ trực tuyến, mã {received.code}."
 
 
 @action("needs_completion")
 def _needs_completion(request: HttpRequest, d: Dossier, v: int | None) -> str:
     items = _items(request)
     svc.dossier_return_for_completion(
-        actor=request.user, dossier=d, items=items, reason=request.POST.get("reason", "")
+        actor=request.user,
+        dossier=d,
+        items=items,
+        reason=request.POST.get("reason", ""),
+        expected_version=v,
     )
     return "Đã hướng dẫn hoàn thiện hồ sơ (Mẫu 02)."
 
 
 @action("refuse")
 def _refuse(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    svc.dossier_refuse(actor=request.user, dossier=d, reasons=request.POST.get("reasons", ""))
+    svc.dossier_refuse(
+        actor=request.user, dossier=d, reasons=request.POST.get("reasons", ""), expected_version=v
+    )
     return "Đã từ chối tiếp nhận (Mẫu 03)."
 
 

@@ -446,11 +446,12 @@ def dossier_return_for_completion(
     dossier: Dossier,
     items: list[dict[str, Any]],
     reason: str,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Intake check of an online submission: incomplete → guide once, completely (Mẫu 02)."""
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     require_role(actor, d.receiving_agency, Role.COUNTER)
     _require_status(d, Status.SUBMITTED, action="yêu cầu hoàn thiện")
     if not items or not nfc(reason):
@@ -483,11 +484,16 @@ def dossier_return_for_completion(
 
 @transaction.atomic
 def dossier_refuse(
-    *, actor: Actor, dossier: Dossier, reasons: str, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    reasons: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Dossier:
     """Refuse at intake (Mẫu 03): the dossier is never received."""
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     require_role(actor, d.receiving_agency, Role.COUNTER)
     _require_status(d, Status.SUBMITTED, Status.NEEDS_COMPLETION, action="từ chối tiếp nhận")
     if not nfc(reasons):
