@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from motcua.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from motcua.dossiers.access import (
@@ -41,12 +42,20 @@ def domain_errors(view: View) -> View:
             raise Http404(exc.message) from exc
         except DomainError as exc:
             messages.error(request, exc.message)
-            back = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/can-bo/"
-            if not back.startswith("/"):
-                back = "/can-bo/"
-            return redirect(back)
+            return redirect(_back(request))
 
     return wrapper
+
+
+def _back(request: HttpRequest) -> str:
+    """The page the request came from (browsers send the full address), on this site only:
+    anything else, ``//other.host`` included, goes to the queue."""
+    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return "/can-bo/"
 
 
 def _desks(request: HttpRequest) -> list[Agency]:

@@ -43,11 +43,13 @@ def _report_period(request: HttpRequest) -> Any:
     if first and last and first <= last:
         return Period(first, last)
     year = _int(request.GET.get("year"), today.year)
+    if not 1900 <= year <= 2100:  # year 0 or 99999 is a typing slip, not a period
+        year = today.year
     kind = request.GET.get("kind", "6")
     number = _int(request.GET.get("n"), 1)
     try:
         return period_preset(year, kind, number)
-    except (ValueError, KeyError):
+    except (ValueError, KeyError):  # an unknown kind, month 13
         return period_preset(year, "6")
 
 
