@@ -600,7 +600,7 @@ def test_return_result_without_a_return_step(w: World) -> None:
                 valid_from=dt.date(2020, 1, 1),
                 steps=[
                     StepSpec("Tiếp nhận hồ sơ", "tiep_nhan", Decimal("0.5")),
-                    StepSpec("Thẩm định", "chuyen_vien", Decimal(4)),
+                    StepSpec("Thẩm định", "chuyen_vien", Decimal("4.5")),
                 ],
             )
         ],
