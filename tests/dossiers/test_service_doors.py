@@ -425,3 +425,32 @@ def test_supplement_received_only_by_the_receiving_desk(world: World) -> None:
             now=at("2022-06-03 09:00"),
         )
     assert unchanged(d) == before
+
+
+# ---- a calendar change after an apology ----------------------------------------------------------
+
+
+def test_recompute_after_an_apology_keeps_the_promised_date(world: World) -> None:
+    """A new day off moves the legal due instant; the date promised in the apology stays."""
+    from motcua.dossiers.services import dossiers_recompute_due
+    from motcua.worktime.models import CalendarDay, DayKind, WorkCalendar
+
+    w = world
+    cal = WorkCalendar.objects.create(code="bp", name="Lịch Bình Phước", is_default=True)
+    w.province.calendar = cal
+    w.province.save(update_fields=["calendar"])
+    d = receive(w)  # due Wednesday 8/6 09:00
+    apology_issue(
+        actor=w.users["leader"],
+        dossier=d,
+        reason="Chờ xác minh",
+        new_appointment=at("2022-06-10 17:00"),
+        now=at("2022-06-07 10:00"),
+    )
+    CalendarDay.objects.create(
+        calendar=cal, date=dt.date(2022, 6, 3), kind=DayKind.OFF, reason="Nghỉ bù"
+    )
+    assert dossiers_recompute_due(actor=None) == {"checked": 1, "moved": 1}
+    d.refresh_from_db()
+    assert d.due_at == at("2022-06-09 09:00")  # Friday 3/6 no longer counts
+    assert d.appointment_at == at("2022-06-10 17:00")
