@@ -27,6 +27,7 @@ from motcua.reports.models import IndexCriterion, Metric, Target
 from motcua.reports.selectors import Period, period_preset, report
 from tests.dossiers.conftest import World, at
 from tests.dossiers.test_documents import pdf_bytes
+from tests.tools import tool_missing
 
 P = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -82,7 +83,7 @@ def convert(path: Path, target: str) -> Path:
 
 def test_xlsx_and_docx_open_in_libreoffice(world: World, tmp_path: Path) -> None:
     if SOFFICE is None:
-        pytest.skip("LibreOffice không có trên máy này; CI cài libreoffice-calc, -writer")
+        tool_missing("LibreOffice không có trên máy này; CI cài libreoffice-calc, -writer")
     lifecycle(world)
     rep = report(P)
     xlsx = tmp_path / "bao-cao.xlsx"

@@ -53,7 +53,7 @@ class CompleteForm(VersionedForm):
     note = TextField(label="Ý kiến xử lý", required=False)
 
 
-class AssignForm(ActionForm):
+class AssignForm(VersionedForm):
     step = forms.IntegerField(label="Bước", min_value=1, max_value=2**31 - 1)
     handler = forms.ModelChoiceField(
         label="Cán bộ được phân công", queryset=get_user_model().objects.all()
@@ -117,13 +117,13 @@ def _ints(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit() and len(v) < 10]
 
 
-class ConsultForm(ActionForm):
+class ConsultForm(VersionedForm):
     agency = forms.ModelChoiceField(label="Cơ quan được lấy ý kiến", queryset=any_agency())
     question = TextField(label="Nội dung lấy ý kiến")
     days = DaysField(label="Thời hạn trả lời (ngày làm việc)")
 
 
-class AnswerForm(ActionForm):
+class AnswerForm(VersionedForm):
     consultation = forms.IntegerField(label="Yêu cầu lấy ý kiến", min_value=1, max_value=2**31 - 1)
     answer = TextField(label="Ý kiến trả lời")
 
@@ -187,7 +187,7 @@ class ReturnResultForm(VersionedForm):
         return self.cleaned_data["method"] or "Trực tiếp"
 
 
-class AttachResultForm(ActionForm):
+class AttachResultForm(VersionedForm):
     file = forms.FileField(label="Kết quả")
     signer = forms.CharField(label="Người ký", max_length=255)
     # an unticked checkbox sends nothing: only a ticked box means an electronic result
@@ -201,7 +201,7 @@ class AttachResultForm(ActionForm):
         return checked_upload(self.cleaned_data["file"], "Kết quả")
 
 
-class AttachScanForm(ActionForm):
+class AttachScanForm(VersionedForm):
     document = forms.CharField(label="Thành phần hồ sơ", max_length=500, required=False)
     file = forms.FileField(label="Bản quét")
 

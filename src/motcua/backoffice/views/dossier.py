@@ -126,7 +126,13 @@ def _complete(request: HttpRequest, d: Dossier, form: Any) -> str:
 def _assign(request: HttpRequest, d: Dossier, form: Any) -> str:
     c = form.cleaned_data
     handler = c["handler"]
-    svc.step_assign(actor=request.user, dossier=d, step=c["step"], handler=handler)
+    svc.step_assign(
+        actor=request.user,
+        dossier=d,
+        step=c["step"],
+        handler=handler,
+        expected_version=c["version"],
+    )
     return f"Đã phân công {handler.get_full_name() or handler.get_username()}."
 
 
@@ -170,6 +176,7 @@ def _consult(request: HttpRequest, d: Dossier, form: Any) -> str:
         to_agency=c["agency"],
         question=c["question"],
         days=float(c["days"]),
+        expected_version=c["version"],
     )
     return "Đã gửi lấy ý kiến."
 
@@ -177,7 +184,12 @@ def _consult(request: HttpRequest, d: Dossier, form: Any) -> str:
 @action("answer", f.AnswerForm)
 def _answer(request: HttpRequest, d: Dossier, form: Any) -> str:
     c = form.cleaned_data
-    svc.consultation_answer(actor=request.user, consultation=c["consultation"], answer=c["answer"])
+    svc.consultation_answer(
+        actor=request.user,
+        consultation=c["consultation"],
+        answer=c["answer"],
+        expected_version=c["version"],
+    )
     return "Đã gửi ý kiến trả lời."
 
 
@@ -253,6 +265,7 @@ def _attach_result(request: HttpRequest, d: Dossier, form: Any) -> str:
         signer=c["signer"],
         checked=c["file"],
         electronic=c["electronic"],
+        expected_version=c["version"],
     )
     return "Đã đính kèm kết quả."
 
@@ -261,7 +274,11 @@ def _attach_result(request: HttpRequest, d: Dossier, form: Any) -> str:
 def _attach_scan(request: HttpRequest, d: Dossier, form: Any) -> str:
     c = form.cleaned_data
     svc.scan_attach(
-        actor=request.user, dossier=d, required_document=c["document"], checked=c["file"]
+        actor=request.user,
+        dossier=d,
+        required_document=c["document"],
+        checked=c["file"],
+        expected_version=c["version"],
     )
     return "Đã số hóa thành phần hồ sơ."
 
@@ -269,8 +286,10 @@ def _attach_scan(request: HttpRequest, d: Dossier, form: Any) -> str:
 @action("accept", f.VersionedForm)
 def _accept(request: HttpRequest, d: Dossier, form: Any) -> str:
     c = form.cleaned_data
-    svc.dossier_accept_online(actor=request.user, dossier=d, expected_version=c["version"])
-    return f"Đã tiếp nhận hồ sơ trực tuyến, mã {d.code or ''}."
+    received = svc.dossier_accept_online(
+        actor=request.user, dossier=d, expected_version=c["version"]
+    )
+    return f"Đã tiếp nhận hồ sơ trực tuyến, mã {received.code}."
 
 
 @action("needs_completion", f.ItemsForm)

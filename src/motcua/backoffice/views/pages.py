@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from motcua.backoffice.views._common import (
@@ -31,11 +31,6 @@ from motcua.dossiers.selectors import (
     queue_for,
     tracking_book,
 )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("backoffice:queue")
 
 
 @login_required

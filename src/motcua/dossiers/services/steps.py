@@ -152,11 +152,12 @@ def step_assign(
     dossier: Dossier,
     step: DossierStep | int,
     handler: Any,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> DossierStep:
     """The head of the agency assigns an officer to an active step."""
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     s = _get_step(d, step, actor)
     require_role(actor, s.agency, Role.LEADER)
     if not has_role(handler, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST)):
@@ -346,10 +347,11 @@ def consultation_request(
     to_agency: Agency,
     question: str,
     days: float,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Consultation:
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     _require_status(d, Status.IN_PROGRESS, action="lấy ý kiến")
     s = _get_step(d, None, actor)
     require_step_role(actor, s)
@@ -380,9 +382,15 @@ def consultation_request(
 
 @transaction.atomic
 def consultation_answer(
-    *, actor: Actor, consultation: Consultation, answer: str, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    answer: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Consultation:
     at = _now(now)
+    d = _lock(consultation.dossier, expected_version)
     c = Consultation.objects.select_for_update().get(pk=consultation.pk)
     require_role(actor, c.to_agency, Role.SPECIALIST, Role.LEADER)
     if c.answered_at is not None:
@@ -391,7 +399,6 @@ def consultation_answer(
         raise ValidationFailed("Cần nội dung trả lời", code="answer_required")
     c.answer, c.answered_at, c.answered_by = nfc(answer), at, _real(actor)
     c.save(update_fields=["answer", "answered_at", "answered_by"])
-    d = _lock(c.dossier, None)
     _save(d)
     _event(
         d,
