@@ -59,17 +59,6 @@ def domain_errors(view: View) -> View:
     return wrapper
 
 
-def _back(request: HttpRequest) -> str:
-    """The page the request came from (browsers send the full address), on this site only:
-    anything else, ``//other.host`` included, goes to the queue."""
-    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return "/can-bo/"
-
-
 def _desks(request: HttpRequest) -> list[Agency]:
     ids = agency_ids_for(request.user, [Role.COUNTER])
     qs = Agency.objects.filter(receives_dossiers=True)
