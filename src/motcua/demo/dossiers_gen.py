@@ -72,12 +72,15 @@ class Staff:
     role: str
 
 
-def _user(username: str, full_name: str, password: str) -> Any:
+def _user(username: str, full_name: str, password: str, *, staff: bool = False) -> Any:
+    """``full_name`` in Vietnamese order: family and middle names go to ``last_name``, the given
+    name to ``first_name`` (``core.text.person_name`` puts them back family first)."""
     model = get_user_model()
     user = model.objects.filter(username=username).first() or model(username=username)
     last, _, first = full_name.rpartition(" ")
     user.last_name, user.first_name = last, first
     user.is_active = True
+    user.is_staff = staff
     user.set_password(password)
     user.save()
     return user
@@ -106,18 +109,45 @@ def staff_plan() -> list[Staff]:
         Staff("motcua.dongxoai", "Huỳnh Ngọc Mai", d_desk, Role.COUNTER),
         Staff("cv.dongxoai", "Đặng Minh Tuấn", d_committee, Role.SPECIALIST),
         Staff("ld.dongxoai", "Bùi Văn Nam", d_committee, Role.LEADER),
-        Staff("motcua.xa", f"Đỗ Thị Lan ({commune.name})", c_desk, Role.COUNTER),
-        Staff("cv.xa", f"Hồ Văn Phúc ({commune.name})", c_committee, Role.SPECIALIST),
-        Staff("ld.xa", f"Ngô Thanh Tâm ({commune.name})", c_committee, Role.LEADER),
+        Staff("motcua.xa", "Đỗ Thị Lan", c_desk, Role.COUNTER),
+        Staff("cv.xa", "Hồ Văn Phúc", c_committee, Role.SPECIALIST),
+        Staff("ld.xa", "Ngô Thanh Tâm", c_committee, Role.LEADER),
         Staff("quantri.tinh", "Dương Kim Ngân", committee, Role.PROVINCE_ADMIN),
     ]
+
+
+#: What the province administrator keeps in the administration (DESIGN.md: the procedure
+#: catalog, calendars, units and users; reports' targets and index criteria), and reads.
+PROVINCE_ADMIN_APPS = ("catalog", "worktime", "units", "reports")
+PROVINCE_ADMIN_READS = (("auth", "user"), ("auth", "group"), ("audit", "auditentry"))
+
+
+def _province_admin_group() -> Any:
+    """The 'Quản trị cấp tỉnh' group: every permission on the catalog, calendars, units and
+    report settings; users added and changed (not deleted: their history stays); audit read."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Quản trị cấp tỉnh")
+    perms = list(Permission.objects.filter(content_type__app_label__in=PROVINCE_ADMIN_APPS))
+    for app, model in PROVINCE_ADMIN_READS:
+        actions = ("view", "add", "change") if app == "auth" else ("view",)
+        perms += Permission.objects.filter(
+            content_type__app_label=app,
+            content_type__model=model,
+            codename__in=[f"{a}_{model}" for a in actions],
+        )
+    group.permissions.set(perms)
+    return group
 
 
 def load_staff(password: str) -> dict[str, Any]:
     users = {}
     for s in staff_plan():
-        user = _user(s.username, s.name, password)
+        admin = s.role == Role.PROVINCE_ADMIN
+        user = _user(s.username, s.name, password, staff=admin)
         Membership.objects.get_or_create(user=user, agency=s.agency, role=s.role)
+        if admin:
+            user.groups.add(_province_admin_group())
         users[s.username] = user
     # the district's specialists also take the inter-level steps sent up from communes
     return users
@@ -360,4 +390,26 @@ def load_dossiers(users: dict[str, Any], seed: int = 2022) -> dict[str, int]:
             now=clock.back(0, 7) - dt.timedelta(hours=3 + i),
         )
         made += 1
+    _renumber_books([center.pk, d_desk.pk, c_desk.pk])
     return {"created": made}
+
+
+def _renumber_books(desk_ids: list[int]) -> None:
+    """Sổ theo dõi numbers in receipt order within each desk's year.
+
+    The services number a book as dossiers are received, which is receipt order in real use;
+    the demo receives its back-dated dossiers grouped by story, not by time, so their numbers
+    are put back in the order of ``received_at`` (receipts print the dossier's number live)."""
+    rows = list(
+        Dossier.objects.filter(receiving_agency_id__in=desk_ids, book_number__isnull=False)
+        .order_by("receiving_agency_id", "book_year", "received_at", "pk")
+        .only("pk", "receiving_agency_id", "book_year", "book_number", "received_at")
+    )
+    seen: dict[tuple[int, int | None], int] = {}
+    for d in rows:
+        key = (d.receiving_agency_id, d.book_year)
+        seen[key] = seen.get(key, 0) + 1
+        d.book_number = seen[key]
+    # two passes: the (desk, year, number) uniqueness holds after every statement
+    Dossier.objects.filter(pk__in=[d.pk for d in rows]).update(book_number=None)
+    Dossier.objects.bulk_update(rows, ["book_number"], batch_size=500)

@@ -21,6 +21,7 @@ from motcua.backoffice.views._common import (
     domain_errors,
 )
 from motcua.core.errors import NotFound, ValidationFailed
+from motcua.core.text import person_name
 from motcua.dossiers import forms as legal_forms
 from motcua.dossiers import services as svc
 from motcua.dossiers.access import (
@@ -120,7 +121,7 @@ def _assign(request: HttpRequest, d: Dossier, v: int | None) -> str:
     svc.step_assign(
         actor=request.user, dossier=d, step=_int(request.POST.get("step"), 0), handler=handler
     )
-    return f"Đã phân công {handler.get_full_name() or handler.get_username()}."
+    return f"Đã phân công {person_name(handler)}."
 
 
 @action("send_back")
