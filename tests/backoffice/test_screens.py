@@ -263,6 +263,12 @@ def test_every_model_and_field_has_a_vietnamese_name() -> None:
 
 # strings Django 5.2 ships without a Vietnamese translation (the project's locale adds them)
 ADMIN_ENGLISH = (
+    ">Add<",
+    ">Change<",
+    "Welcome,",
+    "Log out",
+    "Authentication and Authorization",
+    "Recent actions",
     "Skip to main content",
     "Toggle theme",
     "Breadcrumbs",
@@ -282,6 +288,8 @@ ADMIN_ENGLISH = (
 
 def test_admin_pages_are_in_vietnamese(world: World) -> None:
     c = login(UserFactory(username="sieu", superuser=True))
+    # an officer's browser set to English still gets the administration in Vietnamese
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
     urls = [
         "/admin/",
         "/admin/auth/user/",
@@ -305,7 +313,7 @@ def test_admin_pages_are_in_vietnamese(world: World) -> None:
 # ---- the tracking book --------------------------------------------------------------------
 
 
-def test_demo_tracking_books_number_in_receipt_order(db: None) -> None:
+def test_demo_tracking_books_and_codes_follow_receipt_order(db: None) -> None:
     from motcua.demo.services import demo_load
 
     demo_load(scale=0)
@@ -317,6 +325,9 @@ def test_demo_tracking_books_number_in_receipt_order(db: None) -> None:
         times = [d.received_at for d in rows]
         assert times == sorted(times), key  # type: ignore[type-var]
         assert [d.book_number for d in rows] == list(range(1, len(rows) + 1)), key
+        # and the dossier codes of a day (desk-yymmdd-NNNN) count up in the same order
+        codes = [d.code for d in rows]
+        assert codes == sorted(codes), key  # type: ignore[type-var]
 
 
 # ---- the demo's logins --------------------------------------------------------------------

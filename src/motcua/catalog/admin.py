@@ -19,6 +19,7 @@ from motcua.catalog.selectors import catalog_specs
 from motcua.catalog.services import catalog_import_specs
 from motcua.core.admin_search import FoldedSearchAdmin
 from motcua.core.errors import DomainError
+from motcua.core.text import number
 from motcua.units.models import Agency
 
 
@@ -125,8 +126,9 @@ class ProcedureAdmin(FoldedSearchAdmin):
             else:
                 messages.success(
                     request,
-                    f"Đã nhập {summary['rows']} dòng: thêm mới {summary['created']}, "
-                    f"cập nhật {summary['updated']}, không đổi {summary['unchanged']}.",
+                    f"Đã nhập {number(summary['rows'])} dòng: thêm mới "
+                    f"{number(summary['created'])}, cập nhật {number(summary['updated'])}, "
+                    f"không đổi {number(summary['unchanged'])}.",
                 )
                 return redirect("admin:catalog_procedure_changelist")
         context = {

@@ -125,7 +125,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Vietnamese only: with a second language, LocaleMiddleware would follow the browser's
+# Accept-Language and show the administration in English to an officer whose browser is English.
+LANGUAGES = [("vi", "Tiếng Việt")]
 # The project's catalogs come first: they add what Django's Vietnamese leaves in English (admin).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # TIME_ZONE: the zone times are shown in; they are always stored in UTC.
