@@ -269,6 +269,8 @@ ADMIN_ENGLISH = (
     "Log out",
     "Authentication and Authorization",
     "Recent actions",
+    "Click",
+    "Can add",
     "Skip to main content",
     "Toggle theme",
     "Breadcrumbs",
@@ -298,6 +300,7 @@ def test_admin_pages_are_in_vietnamese(world: World) -> None:
         "/admin/catalog/procedure/",
         "/admin/units/agency/",
         "/admin/units/membership/add/",
+        "/admin/auth/group/add/",
     ]
     for url in urls:
         r = c.get(url)
@@ -390,3 +393,24 @@ def test_project_catalog_is_compiled_and_read_first() -> None:
         for msgid, msgstr in pairs:
             wanted = msgstr.replace('\\"', '"')
             assert translation.gettext(msgid.replace('\\"', '"')) == wanted, msgid
+
+
+def test_permissions_are_named_in_vietnamese(db: None) -> None:
+    from django.contrib.auth.models import Permission
+
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    assert Permission.objects.get(codename="add_user").name == "Được thêm người dùng"
+    assert Permission.objects.get(codename="view_procedure").name == "Được xem thủ tục hành chính"
+
+
+def test_refused_form_and_server_error_pages_are_vietnamese(world: World) -> None:
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(world.users["counter"])
+    r = c.post("/can-bo/tiep-nhan/", {"desk": world.center.pk})
+    assert r.status_code == 403
+    page = r.content.decode()
+    assert "Không gửi được biểu mẫu" in page and '<header class="top">' in page
+    assert "CSRF verification" not in page and "Forbidden" not in page
+    from django.template.loader import get_template
+
+    assert "Hệ thống gặp lỗi" in get_template("500.html").render()

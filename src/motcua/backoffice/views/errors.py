@@ -56,3 +56,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         "code": 403,
     }
     return render(request, "backoffice/error.html", context, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired session, page open too long, cookies off): say what to do."""
+    context = {
+        "title": "Không gửi được biểu mẫu",
+        "lead": "Trang đã mở quá lâu hoặc phiên đăng nhập đã hết hạn. Hãy quay lại, tải lại trang "
+        "rồi gửi lại; nếu vẫn không được, hãy bật cookie cho trang này.",
+        "reason": "",
+        "back": _back(request),
+        "code": 403,
+    }
+    return render(request, "backoffice/error.html", context, status=403)
