@@ -366,9 +366,24 @@ def test_demo_province_admin_reaches_what_the_readme_says(db: None) -> None:
     for url in links:
         assert c.get(url).status_code == 200, url
     admin = c.get("/admin/").content.decode()
-    for model in ("/admin/catalog/procedure/", "/admin/units/agency/", "/admin/auth/user/"):
+    # DESIGN.md: the province administrator keeps the catalog, calendars, units and users
+    for model in (
+        "/admin/catalog/procedure/",
+        "/admin/worktime/workcalendar/",
+        "/admin/units/agency/",
+        "/admin/units/membership/",
+        "/admin/auth/user/",
+    ):
         assert model in admin, model
         assert c.get(model).status_code == 200, model
+    assert c.get("/admin/catalog/procedure/import/").status_code == 200  # README: import
+
+
+def test_a_refused_admin_import_gets_the_403_page(world: World) -> None:
+    clerk = UserFactory(username="nhan_vien", is_staff=True)
+    r = login(clerk).get("/admin/catalog/procedure/import/")
+    assert r.status_code == 403
+    assert "Không có quyền truy cập" in r.content.decode()
 
 
 def test_every_demo_login_opens_every_link_of_its_menu(db: None) -> None:

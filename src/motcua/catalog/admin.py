@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -105,7 +106,7 @@ class ProcedureAdmin(FoldedSearchAdmin):
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("catalog.add_procedure"):
-            return HttpResponse(status=403)
+            raise PermissionDenied  # the Vietnamese 403 page (config.urls.handler403)
         form = ImportForm(request.POST or None, request.FILES or None)
         errors: list[Any] = []
         if request.method == "POST" and form.is_valid():
