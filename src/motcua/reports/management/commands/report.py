@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.core.text import number
 from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
 from motcua.reports.indices import index766, targets_vs_actual
 from motcua.reports.management.commands._args import fail, period, unit
@@ -43,4 +44,4 @@ class Command(BaseCommand):
             return
         data = to_docx(rep) if fmt == "docx" else to_xlsx(rep, bieu06_rows(rep))
         Path(opts["output"]).write_bytes(data)
-        self.stderr.write(f"Đã ghi {opts['output']} ({len(data):,} byte)")
+        self.stderr.write(f"Đã ghi {opts['output']} ({number(len(data))} byte)")
