@@ -74,6 +74,15 @@ def test_header_and_timeline_show_family_name_first(world: World) -> None:
     assert "Hoa Nguyễn Thị" not in page
 
 
+def test_admin_user_list_shows_family_name_first(world: World) -> None:
+    named(world.users["counter"], "Nguyễn Thị", "Hoa")
+    c = login(UserFactory(username="sieu", superuser=True))
+    page = c.get("/admin/auth/user/").content.decode()
+    assert "Nguyễn Thị Hoa" in page
+    form = c.get(f"/admin/auth/user/{world.users['counter'].pk}/change/").content.decode()
+    assert form.index('name="last_name"') < form.index('name="first_name"')
+
+
 def test_step_handler_and_assignment_list_show_family_name_first(world: World) -> None:
     named(world.users["specialist"], "Trần Văn", "Minh")
     named(world.users["specialist2"], "Phạm Thu", "Trang")
