@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.backoffice import forms as f
 from motcua.backoffice.views._common import domain_errors
+from motcua.core.text import person_name
 from motcua.dossiers import forms as legal_forms
 from motcua.dossiers import services as svc
 from motcua.dossiers.access import (
@@ -133,7 +134,7 @@ def _assign(request: HttpRequest, d: Dossier, form: Any) -> str:
         handler=handler,
         expected_version=c["version"],
     )
-    return f"Đã phân công {handler.get_full_name() or handler.get_username()}."
+    return f"Đã phân công {person_name(handler)}."
 
 
 @action("send_back", f.ReasonForm)

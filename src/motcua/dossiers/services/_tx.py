@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from motcua.core.errors import IllegalTransition, ValidationFailed
-from motcua.core.text import nfc
+from motcua.core.text import nfc, person_name
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
     Counter,
@@ -70,8 +70,7 @@ def calendar_for(agency: Agency) -> wt.Calendar:
 def _label(actor: Actor) -> str:
     if actor is None or not getattr(actor, "pk", None):
         return "hệ thống"
-    full = f"{getattr(actor, 'last_name', '')} {getattr(actor, 'first_name', '')}".strip()
-    return full or actor.get_username()
+    return person_name(actor)
 
 
 def _real(actor: Actor) -> Any:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from motcua.catalog.io import write_csv, write_xlsx
 from motcua.catalog.selectors import catalog_specs
 from motcua.core.output import open_output, output_path
+from motcua.core.text import number
 
 
 class Command(BaseCommand):
@@ -33,4 +34,4 @@ class Command(BaseCommand):
         else:
             sys.stderr.write("lỗi [bad_file_type]: chỉ xuất .csv hoặc .xlsx\n")
             sys.exit(2)
-        self.stderr.write(f"Đã xuất {n} thủ tục ra {path}")
+        self.stderr.write(f"Đã xuất {number(n)} thủ tục ra {path}")

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.core.output import output_path, write_output
+from motcua.core.text import number
 from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
 from motcua.reports.indices import evaluation, index766, targets_vs_actual
 from motcua.reports.management.commands._args import fail, period, unit
@@ -55,4 +56,4 @@ class Command(BaseCommand):
             )
         assert out is not None  # noqa: S101 - output_required is checked above
         write_output(out, data)
-        self.stderr.write(f"Đã ghi {opts['output']} ({len(data):,} byte)")
+        self.stderr.write(f"Đã ghi {opts['output']} ({number(len(data))} byte)")
