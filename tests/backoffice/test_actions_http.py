@@ -720,3 +720,35 @@ def test_return_result_without_a_return_step(w: World) -> None:
     assert d.events.filter(type=EventType.RESULT_RETURNED, step=None).count() == 1
     status, said = post(w.users["counter"], d, door, w, d.version)
     assert said == ["Kết quả đã được trả"]
+
+
+def test_a_refused_parallel_dispatch_keeps_the_typed_rows(w: World) -> None:
+    """The repeated rows come back as typed, the bad one with the message above them."""
+    d = in_progress(w)
+    d.refresh_from_db()
+    before = state(d)
+    with time_machine.travel(at(NOW), tick=False):
+        r = login(w.users["specialist"]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/parallel/",
+            {
+                "p_agency": [w.health.pk, w.district_committee.pk],
+                "p_task": ["Xác minh cơ sở", "Xác minh nhân thân"],
+                "p_days": ["2", "0"],
+                "version": d.version,
+            },
+        )
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert field_error(body, "error-parallel") == "Số ngày phải lớn hơn 0."
+    form = body[body.index("thao-tac/parallel/") :]
+    form = form[: form.index("</form>")]
+    assert re.findall(r'<option value="(\d+)" selected>', form) == [
+        str(w.health.pk),
+        str(w.district_committee.pk),
+    ]
+    assert re.findall(r'name="p_task"[^>]*value="([^"]*)"', form) == [
+        "Xác minh cơ sở",
+        "Xác minh nhân thân",
+    ]
+    assert re.findall(r'name="p_days"[^>]*value="([^"]*)"', form) == ["2", "0"]
+    assert state(d) == before

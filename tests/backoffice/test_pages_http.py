@@ -70,11 +70,13 @@ def test_counter_refusal_without_reasons_records_nothing(w: World) -> None:
         refusal_form(w, w.center.pk, "  "),
         HTTP_REFERER="/can-bo/tiep-nhan/",
     )
-    # the page comes back (400) with what was typed and the message
+    # the page comes back (400) with what was typed and the message next to the reasons
     assert r.status_code == 400
-    assert [str(m) for m in get_messages(r.wsgi_request)] == ["Phải nêu rõ lý do từ chối"]
+    assert [str(m) for m in get_messages(r.wsgi_request)] == [
+        "Thông tin nhập chưa hợp lệ, vui lòng sửa các mục được đánh dấu."
+    ]
     page = r.content.decode()
-    assert "Phải nêu rõ lý do từ chối" in page
+    assert '<p class="field-error" id="error-refuse_reasons">Phải nêu rõ lý do từ chối</p>' in page
     assert 'value="Phạm Thị Dung"' in page and 'value="070555666777"' in page
     assert Dossier.objects.count() == 0 and IssuedForm.objects.count() == 0
 
