@@ -114,8 +114,8 @@ def test_consult_without_an_agency_and_answer_to_no_consultation(world: World) -
             {"agency": "", "question": "?", "days": "2", "version": d.version},
         )
         assert r.status_code == 400
-        assert said(r) == ["Chưa nhập cơ quan được lấy ý kiến."]
-        assert field_error(r, "error-consult-agency") == "Chưa nhập cơ quan được lấy ý kiến."
+        assert said(r) == ["Chọn cơ quan được lấy ý kiến."]
+        assert field_error(r, "error-consult-agency") == "Chọn cơ quan được lấy ý kiến."
         r = login(w.users["specialist"]).post(
             f"/can-bo/ho-so/{d.pk}/thao-tac/answer/",
             {"consultation": "424242", "answer": "x", "version": d.version},

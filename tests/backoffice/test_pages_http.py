@@ -94,8 +94,10 @@ def test_counter_refusal_wrong_role_and_other_desk(w: World) -> None:
         "/can-bo/tiep-nhan/", refusal_form(w, w.center.pk, "Không thuộc thẩm quyền")
     )
     assert r.status_code == 400
-    said = [str(m) for m in get_messages(r.wsgi_request)]
-    assert said[0] == "Nơi tiếp nhận: lựa chọn không tồn tại."
+    assert [str(m) for m in get_messages(r.wsgi_request)] == [
+        "Nơi tiếp nhận: lựa chọn không tồn tại.",
+        "Thông tin nhập chưa hợp lệ, vui lòng sửa các mục được đánh dấu.",
+    ]
     page = r.content.decode()
     assert 'value="Phạm Thị Dung"' in page
     assert Dossier.objects.count() == 0 and IssuedForm.objects.count() == 0
