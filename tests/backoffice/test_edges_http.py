@@ -169,7 +169,7 @@ def test_the_counter_completes_the_return_step(world: World) -> None:
             {"from": "2022-13-01", "to": "2022-06-30"},
             "Từ ngày: Ngày phải có dạng YYYY-MM-DD (ví dụ 2022-06-30)",
         ),
-        ({"from": "2022-06-30", "to": "2022-06-01"}, "'Đến ngày' trước 'từ ngày'"),
+        ({"from": "2022-06-30", "to": "2022-06-01"}, "'Đến ngày' trước 'Từ ngày'"),
     ],
 )
 def test_odd_report_periods_get_a_message_never_500(
@@ -198,13 +198,24 @@ def test_a_month_period(world: World) -> None:
     assert r["Content-Disposition"] == 'attachment; filename="bao-cao-20220601-20220630.xlsx"'
 
 
-@pytest.mark.parametrize("query", [{"year": "abc"}, {"from": "2022-02-30"}, {"to": "mai"}])
-def test_odd_tracking_book_input_is_ignored(world: World, query: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"year": "abc"}, "Năm: phải là một số."),
+        ({"from": "2022-02-30"}, "Ngày phải có dạng YYYY-MM-DD"),
+        ({"to": "mai"}, "Ngày phải có dạng YYYY-MM-DD"),
+    ],
+)
+def test_odd_tracking_book_input_gets_a_message(
+    world: World, query: dict[str, str], message: str
+) -> None:
     receive(world)
     with time_machine.travel(at("2022-06-02 10:00"), tick=False):
         r = login(world.users["counter"]).get("/can-bo/so-theo-doi/", query)
-    assert r.status_code == 200
-    assert "Nguyễn Văn An" in r.content.decode()  # this year's book, the whole year
+    assert r.status_code == 400
+    page = html.unescape(r.content.decode())
+    assert message in page
+    assert "Nguyễn Văn An" not in page  # no rows under a filter that was refused
 
 
 def test_procedure_picker_without_a_desk_lists_nothing(world: World) -> None:
