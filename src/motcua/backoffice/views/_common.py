@@ -7,7 +7,6 @@ goes through the forms of ``motcua.backoffice.forms``; the helpers here read que
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -73,10 +72,3 @@ def _int(value: str | None, default: int) -> int:
         return max(0, int(value or default))
     except ValueError:
         return default
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
