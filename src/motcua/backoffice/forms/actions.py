@@ -114,7 +114,8 @@ class ParallelForm(VersionedForm):
 
 
 def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) < 10]
+    # ASCII digits only: "²".isdigit() is true but int("²") fails
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 10]
 
 
 class ConsultForm(VersionedForm):
