@@ -26,3 +26,23 @@ def test_the_applicants_fields_have_one_width(world: World, live_server: Any, pa
         for name in ("name", "id_number", "phone", "email", "address")
     }
     assert len(set(widths.values())) == 1, widths
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Ủy ban nhân dân Phường Tân Phú, Thành phố Đồng Xoài",  # the demo's ward committee
+        "Phòng Nông nghiệp và Phát triển nông thôn Thành phố Đồng Xoài",  # the longest name
+        "Phòng Lao động - Thương binh và Xã hội Thành phố Đồng Xoài",
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH PHƯỚC — VĂN PHÒNG ĐOÀN ĐẠI BIỂU QUỐC HỘI",  # capitals
+    ],
+)
+def test_bar_chart_labels_stay_inside_the_chart(page: Any, label: str) -> None:
+    from motcua.reports import charts
+
+    svg = charts.hbars([(label, 100.0), ("Sở Tư pháp", 5.26)], title="Tỷ lệ trễ hạn (%)")
+    page.set_content(f'<html lang="vi"><body style="margin:0">{svg}</body></html>')
+    lefts = page.evaluate(
+        "() => [...document.querySelectorAll('svg text')].map(t => t.getBBox().x)"
+    )
+    assert min(lefts) >= 0, lefts
