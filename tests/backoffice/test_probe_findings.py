@@ -184,3 +184,25 @@ def test_an_unknown_host_name_gets_the_sites_400_page(world: World) -> None:
     page = r.content.decode()
     assert "Yêu cầu không hợp lệ" in page
     assert "evil.example" not in page
+
+
+# ---- NUL bytes in query strings (PostgreSQL refuses them in text; SQLite does not) ---------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/can-bo/tim-kiem/?q=a%00b",
+        "/can-bo/tim-kiem/?q=%00",
+        "/can-bo/tiep-nhan/thu-tuc/?q=a%00b",
+        "/can-bo/tiep-nhan/thu-tuc/?q=a&desk=%00",
+        "/can-bo/tiep-nhan/?procedure=%00&desk=%00",
+        "/can-bo/so-theo-doi/?desk=%00&year=%00&from=%00&to=%00",
+        "/can-bo/ho-so/a%00b/",
+        "/can-bo/ho-so/000.01.01.H10-220601-0001%00/",
+    ],
+)
+def test_a_nul_byte_in_the_query_is_never_a_500(world: World, url: str) -> None:
+    receive(world)
+    r = login(world.users["counter"]).get(url)
+    assert r.status_code in (200, 400, 404), (url, r.status_code)
