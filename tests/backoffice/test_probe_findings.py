@@ -206,3 +206,26 @@ def test_a_nul_byte_in_the_query_is_never_a_500(world: World, url: str) -> None:
     receive(world)
     r = login(world.users["counter"]).get(url)
     assert r.status_code in (200, 400, 404), (url, r.status_code)
+
+
+def test_parallel_dispatch_with_a_nul_in_the_task_is_refused_with_a_message(
+    world: World,
+) -> None:
+    d = receive(world)
+    before, seen = counts(), d.version
+    c = login(world.users["specialist"])
+    with time_machine.travel(at("2022-06-02 10:00"), tick=False):
+        r = c.post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/parallel/",
+            {
+                "version": seen,
+                "p_agency": [str(world.health.pk)],
+                "p_task": ["Thẩm\x00 định"],
+                "p_days": ["1"],
+            },
+        )
+    assert r.status_code == 400
+    assert "Nhiệm vụ: không được chứa ký tự rỗng (NUL)." in r.content.decode()
+    d.refresh_from_db()
+    assert d.version == seen
+    assert counts() == before

@@ -99,6 +99,10 @@ class ParallelForm(VersionedForm):
             task = tasks[i] if i < len(tasks) else ""
             if len(task) > 500:
                 raise ValidationError("Nhiệm vụ: tối đa 500 ký tự.", code="task_too_long")
+            if "\x00" in task:  # a repeated field outside the form's fields: checked here
+                raise ValidationError(
+                    "Nhiệm vụ: không được chứa ký tự rỗng (NUL).", code="null_characters"
+                )
             field = DaysField(label="Số ngày")
             field.error_messages["required"] = "Chưa nhập số ngày."
             field.error_messages["min_value"] = "Số ngày phải lớn hơn 0."
