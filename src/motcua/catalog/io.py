@@ -106,8 +106,11 @@ def _decimal(value: str, column: str) -> Decimal:
 
 def _int(value: str, column: str) -> int:
     text = value.strip().replace(".", "").replace(" ", "")
-    if not text.lstrip("-").isdigit():
-        raise RowError(f"cột {column}: '{value}' không phải số nguyên")
+    digits = text.lstrip("-")
+    # 0-9 only ("²".isdigit() is true but int("²") fails); int refuses over 4,300 digits
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise RowError(f"cột {column}: '{shown}' không phải số nguyên")
     return int(text)
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("backoffice/favicon.svg"))),
 ]
 
-# 403 and 404 in Vietnamese inside the staff layout (used when DEBUG is off)
+# 400, 403 and 404 in Vietnamese inside the staff layout (used when DEBUG is off)
+handler400 = "motcua.backoffice.views.errors.bad_request"
 handler403 = "motcua.backoffice.views.errors.permission_denied"
 handler404 = "motcua.backoffice.views.errors.page_not_found"

@@ -1,11 +1,20 @@
 """The staff accounts in the administration, with names in Vietnamese order: the family and
-middle names ('Họ', ``last_name``) before the given name ('Tên', ``first_name``)."""
+middle names ('Họ', ``last_name``) before the given name ('Tên', ``first_name``).
+
+Who may add and change users (the province administrator) manages accounts whose powers are
+within their own, never more: Django's stock UserAdmin let such a person tick "superuser" on
+their own account, grant any permission or group, and reset the system administrator's password.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from motcua.core.text import person_name
 
@@ -23,6 +32,53 @@ class VietnameseUserAdmin(UserAdmin):
         ),
         ("Thời điểm", {"fields": ("last_login", "date_joined")}),
     )
+
+    #: Only a superuser sees and sets these: anyone else could grant themselves any power.
+    SUPERUSER_FIELDS = ("is_superuser", "user_permissions")
+
+    def _above(self, request: HttpRequest, obj: User | None) -> bool:
+        """The account holds a power the person editing it lacks (or is a superuser)."""
+        editor = request.user
+        if obj is None or editor.is_superuser:
+            return False
+        return obj.is_superuser or not obj.get_all_permissions() <= editor.get_all_permissions()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Django's password view asks this too: no resetting a more powerful account's password
+        return not self._above(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._above(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **opts,
+                    "fields": tuple(f for f in opts["fields"] if f not in self.SUPERUSER_FIELDS),
+                },
+            )
+            for name, opts in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = self._groups_within(request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _groups_within(self, request: HttpRequest) -> QuerySet[Group]:
+        """The groups whose every permission the editor holds."""
+        held = request.user.get_all_permissions()
+        allowed = [
+            g.pk
+            for g in Group.objects.prefetch_related("permissions__content_type")
+            if all(f"{p.content_type.app_label}.{p.codename}" in held for p in g.permissions.all())
+        ]
+        return Group.objects.filter(pk__in=allowed)
 
     @admin.display(description="họ và tên", ordering="last_name")
     def full_name(self, obj: User) -> str:

@@ -17,9 +17,14 @@ def nfc(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case, without Vietnamese diacritics: 'Thành lập' → 'thanh lap', 'Đồng' → 'dong'."""
+    """Lower-case, without Vietnamese diacritics: 'Thành lập' → 'thanh lap', 'Đồng' → 'dong'.
+    Control characters (NUL included, which PostgreSQL refuses in text) separate words."""
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch
+        for ch in decomposed
+        if not unicodedata.combining(ch)
+    )
     return _SPACES.sub(" ", stripped.lower()).strip()
 
 

@@ -102,7 +102,10 @@ def dossier_get_for(actor: Actor | None, code_or_pk: str | int) -> Dossier:
     # Only plain ASCII digits that fit a primary key are an internal id; anything else is a code
     # (int() would also accept other scripts' digits and arbitrarily long numbers).
     is_pk = text.isascii() and text.isdigit() and len(text) <= 18
-    dossier = qs.filter(pk=int(text)).first() if is_pk else qs.filter(code=text).first()
+    if "\x00" in text:  # no code holds one (legacy.code_problem), and PostgreSQL refuses it
+        dossier = None
+    else:
+        dossier = qs.filter(pk=int(text)).first() if is_pk else qs.filter(code=text).first()
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ", code="dossier_not_found")
     return dossier

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from motcua.core.errors import ValidationFailed
 
@@ -39,12 +40,53 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+_CODE_ACTIONS = {"/JavaScript", "/Launch"}
+
+
+def _is_code(action: Any) -> bool:
+    """An action dictionary that runs JavaScript or launches a program, or a chain holding one."""
+    seen = 0
+    while action is not None and seen < 100:
+        action = action.get_object()
+        if not hasattr(action, "get"):
+            return False
+        if action.get("/S") in _CODE_ACTIONS:
+            return True
+        action = action.get("/Next")
+        if isinstance(action, list):
+            return any(_is_code(a) for a in action)
+        seen += 1
+    return False
+
+
+def _runs_code(reader: Any) -> bool:
+    """True when opening, reading or clicking the PDF would run code: a document-level script
+    (the /JavaScript name tree), an open action, additional actions (/AA) of the document, a
+    page or an annotation, or a link whose action is JavaScript or a launch. Names are read
+    after pypdf resolved object streams and #xx escapes, so spelling them differently does not
+    hide them. A scan or a signed result never needs any of these."""
+    root = reader.trailer["/Root"].get_object()
+    names = root.get("/Names")
+    if "/AA" in root or (names is not None and "/JavaScript" in names.get_object()):
+        return True
+    if _is_code(root.get("/OpenAction")):
+        return True
+    for page in reader.pages:
+        if "/AA" in page:
+            return True
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            if hasattr(a, "get") and ("/AA" in a or _is_code(a.get("/A"))):
+                return True
+    return False
+
+
 def pdf_pages(data: bytes) -> int:
     """The number of pages, or ValidationFailed(code="bad_pdf") for any file pypdf cannot read.
 
     A PDF whose only password is the empty user password (owner restrictions only, common on
-    scanners) is opened; a file that needs a password, or whose page tree holds no page, is
-    refused.
+    scanners) is opened; a file that needs a password, whose page tree holds no page, or that
+    runs code (``_runs_code``) is refused.
     """
     from pypdf import PdfReader
 
@@ -55,6 +97,12 @@ def pdf_pages(data: bytes) -> int:
                 "Tệp PDF có mật khẩu; hãy nộp bản không đặt mật khẩu", code="bad_pdf"
             )
         pages = len(reader.pages)
+        if _runs_code(reader):
+            raise ValidationFailed(
+                "Tệp PDF chứa mã lệnh (JavaScript hoặc lệnh mở chương trình); hãy quét hoặc "
+                "in lại ra PDF thường rồi nộp",
+                code="pdf_active_content",
+            )
     except ValidationFailed:
         raise
     # pypdf is a third-party parser fed untrusted bytes: on garbage it raises its own errors and

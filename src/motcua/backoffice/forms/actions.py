@@ -99,6 +99,10 @@ class ParallelForm(VersionedForm):
             task = tasks[i] if i < len(tasks) else ""
             if len(task) > 500:
                 raise ValidationError("Nhiệm vụ: tối đa 500 ký tự.", code="task_too_long")
+            if "\x00" in task:  # a repeated field outside the form's fields: checked here
+                raise ValidationError(
+                    "Nhiệm vụ: không được chứa ký tự rỗng (NUL).", code="null_characters"
+                )
             field = DaysField(label="Số ngày")
             field.error_messages["required"] = "Chưa nhập số ngày."
             field.error_messages["min_value"] = "Số ngày phải lớn hơn 0."
@@ -130,7 +134,8 @@ class ParallelForm(VersionedForm):
 
 
 def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) < 10]
+    # ASCII digits only: "²".isdigit() is true but int("²") fails
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 10]
 
 
 class ConsultForm(VersionedForm):

@@ -39,16 +39,21 @@ def safe_back(request: HttpRequest, *candidates: str | None) -> str:
 
 
 def domain_errors(view: View) -> View:
-    """Map domain errors once: permission → 403, not found → 404, the rest → a message."""
+    """Map domain errors once: permission → 403, not found → 404, the rest → a message.
+
+    The 403 and 404 pages are rendered here rather than raised: a refusal is an answer, so the
+    server log gets Django's one line ("Forbidden: /path"), not a traceback per refused request,
+    and the page is the site's Vietnamese one even when DEBUG is on."""
+    from motcua.backoffice.views.errors import page_not_found, permission_denied
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from exc
+            return permission_denied(request, DjangoPermissionDenied(exc.message))
         except NotFound as exc:
-            raise Http404(exc.message) from exc
+            return page_not_found(request, Http404(exc.message))
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(

@@ -358,8 +358,9 @@ def print_form(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     if form not in FormType.values:
         raise Http404("Không có mẫu này")
     issued = None
-    number = request.GET.get("so")
-    if number and number.isdigit():
+    number = request.GET.get("so") or ""
+    # ASCII digits only: "²".isdigit() is true but int("²") fails; 18 digits stay in a bigint
+    if number.isascii() and number.isdigit() and len(number) <= 18:
         issued = IssuedForm.objects.filter(dossier=d, form=form, pk=int(number)).first()
     try:
         doc = legal_forms.build(d, form, issued)

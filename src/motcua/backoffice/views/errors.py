@@ -1,6 +1,7 @@
-"""The 403 and 404 pages: Vietnamese, inside the site's layout, with a way back.
+"""The 400, 403 and 404 pages: Vietnamese, inside the site's layout, with a way back.
 
-Wired as ``handler403`` / ``handler404`` in ``config.urls``; Django calls them when DEBUG is off
+Wired as ``handler400`` / ``handler403`` / ``handler404`` in ``config.urls``; Django calls them
+when DEBUG is off
 (as in production and under the test client). The reason is shown when our own code gave one
 (``core.errors`` messages are Vietnamese); Django's own reasons (the URL patterns tried, English
 texts) never reach the page.
@@ -44,6 +45,22 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         "code": 404,
     }
     return render(request, "backoffice/error.html", context, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refuses before any view: too many fields, a malformed body or cookie, an
+    unknown host name. No way back is offered: the Referer cannot be checked against a host name
+    Django has just refused."""
+    context = {
+        "title": "Yêu cầu không hợp lệ",
+        "lead": "Hệ thống không nhận yêu cầu này (biểu mẫu gửi quá nhiều trường, dữ liệu gửi lên "
+        "bị hỏng, hoặc địa chỉ truy cập không đúng); không có gì được ghi lại. Hãy tải lại "
+        "trang rồi thực hiện lại.",
+        "reason": "",
+        "back": "",
+        "code": 400,
+    }
+    return render(request, "backoffice/error.html", context, status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -115,7 +115,10 @@ def _applicant(data: ApplicantData) -> GivenApplicant:
     )
     if given.kind not in ApplicantKind.values:
         errors.append("Loại người nộp không hợp lệ")
-    if given.kind == ApplicantKind.PERSON and not (idn.isdigit() and len(idn) in (9, 12)):
+    # 0-9 only: isdigit() alone takes "²" and the digits of other scripts ("١٢", "１２")
+    if given.kind == ApplicantKind.PERSON and not (
+        idn.isascii() and idn.isdigit() and len(idn) in (9, 12)
+    ):
         errors.append("Số định danh cá nhân phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND)")
     if given.kind == ApplicantKind.ORGANISATION and not (idn and len(idn) <= 20):
         errors.append("Thiếu mã số của tổ chức")
