@@ -78,6 +78,9 @@ def intake_form(w: World, **over: Any) -> dict[str, Any]:
         ("kind", "robot", "Loại người nộp: lựa chọn không hợp lệ."),
         ("action", "delete_all", "Thao tác: lựa chọn không hợp lệ."),
         ("name", "", "Chưa nhập họ tên / tên tổ chức."),
+        ("name", "-1", "Họ tên / tên tổ chức phải có chữ."),
+        ("phone", "' OR 1=1 --", "Điện thoại: chỉ gồm chữ số 0–9"),
+        ("proxy_id_number", "🙂", "Số CCCD người được ủy quyền: 12 chữ số (CCCD) hoặc 9 chữ số"),
     ],
 )
 def test_intake_bad_field_returns_the_filled_form_with_the_message(

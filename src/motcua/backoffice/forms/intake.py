@@ -18,6 +18,7 @@ from motcua.backoffice.forms.base import (
 from motcua.catalog.models import Procedure, RequiredDocument
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import ApplicantKind, Dossier
+from motcua.dossiers.services.applicants import phone_ok
 from motcua.units.models import Agency
 
 ACTIONS = [
@@ -41,6 +42,21 @@ class ApplicantForm(VNForm):
     phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
     email = forms.EmailField(label="Thư điện tử", max_length=254, required=False)
     address = forms.CharField(label="Địa chỉ", max_length=500, required=False)
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        if not any(ch.isalpha() for ch in name):
+            raise ValidationError("Họ tên / tên tổ chức phải có chữ.")
+        return name
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        if phone and not phone_ok(phone):
+            raise ValidationError(
+                "Điện thoại: chỉ gồm chữ số 0–9 (8 đến 15 số), có thể có dấu cách, dấu chấm, "
+                "gạch nối, ngoặc và dấu + đầu số."
+            )
+        return phone
 
     def applicant(self) -> svc.ApplicantData:
         c = self.cleaned_data
@@ -155,6 +171,15 @@ class IntakeForm(ChecklistMixin, ApplicantForm):
     sets = forms.IntegerField(
         label="Số bộ hồ sơ", min_value=1, max_value=MAX_COUNT, initial=1, required=False
     )
+
+    def clean_proxy_id_number(self) -> str:
+        idn = "".join(self.cleaned_data["proxy_id_number"].split())
+        if idn and not (idn.isascii() and idn.isdigit() and len(idn) in (9, 12)):
+            raise ValidationError(
+                "Số CCCD người được ủy quyền: 12 chữ số (CCCD) hoặc 9 chữ số (CMND)."
+            )
+        return idn
+
     request = TextField(label="Nội dung yêu cầu", required=False)
     result_place = forms.CharField(label="Nơi nhận kết quả", max_length=255, required=False)
     refuse_reasons = TextField(label="Lý do từ chối", required=False)

@@ -15,6 +15,8 @@ be the other caller; there is no such account yet, so no path for it exists.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -31,6 +33,15 @@ from motcua.units.models import Role
 CONTACT_FIELDS = ("name", "phone", "email", "address")
 
 
+_PHONE = re.compile(r"\+?[0-9 .()\-]+")
+
+
+def phone_ok(phone: str) -> bool:
+    """A phone number as people write it: ASCII digits (8 to 15 of them) with spaces, dots,
+    hyphens, brackets and a leading +; never letters or other scripts' digits."""
+    return bool(_PHONE.fullmatch(phone)) and 8 <= sum(ch.isdigit() for ch in phone) <= 15
+
+
 def contact_errors(*, name: str, phone: str, email: str, address: str) -> list[str]:
     """What is wrong with an applicant's name and contact (already normalised), in Vietnamese."""
     errors = []
@@ -38,8 +49,15 @@ def contact_errors(*, name: str, phone: str, email: str, address: str) -> list[s
         errors.append("Thiếu họ tên người nộp")
     elif len(name) > 255:
         errors.append("Họ tên người nộp quá dài (tối đa 255 ký tự)")
+    elif not any(ch.isalpha() for ch in name):
+        errors.append("Họ tên người nộp phải có chữ")
     if len(phone) > 20:
         errors.append("Số điện thoại quá dài (tối đa 20 ký tự)")
+    elif phone and not phone_ok(phone):
+        errors.append(
+            "Số điện thoại chỉ gồm chữ số 0–9 (8 đến 15 số), có thể có dấu cách, dấu chấm, "
+            "gạch nối, ngoặc và dấu + đầu số"
+        )
     if email:
         try:
             validate_email(email)

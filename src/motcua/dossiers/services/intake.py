@@ -96,6 +96,22 @@ class GivenApplicant:
     data: ApplicantData
 
 
+def _check_proxy(intake: Intake) -> None:
+    """The authorised person who files for the applicant (if any): an ID number of 0–9 only,
+    12 digits (CCCD) or 9 (CMND), and a name with letters."""
+    name, idn = nfc(intake.proxy_name).strip(), "".join(intake.proxy_id_number.split())
+    if not name and not idn:
+        return
+    if not any(ch.isalpha() for ch in name) or not (
+        idn.isascii() and idn.isdigit() and len(idn) in (9, 12)
+    ):
+        raise ValidationFailed(
+            "Thông tin người được ủy quyền nộp không hợp lệ: cần họ tên và số định danh gồm 12 "
+            "chữ số (CCCD) hoặc 9 chữ số (CMND)",
+            code="bad_proxy",
+        )
+
+
 def _applicant(data: ApplicantData) -> GivenApplicant:
     """Check what was given, find the person in the register (or add them) and never change an
     existing register row: other agencies' dossiers link to it. What was typed here goes into
@@ -402,6 +418,7 @@ def dossier_receive(
             code="incomplete_dossier",
             details=missing,
         )
+    _check_proxy(intake)
     applicant = _applicant(intake.applicant)
     dossier = _new_dossier(
         intake.procedure,
@@ -572,6 +589,7 @@ def counter_refuse(
     """A paper dossier refused at the counter: recorded (no code) with its Mẫu 03."""
     at = _now(now)
     require_role(actor, desk, Role.COUNTER)
+    _check_proxy(intake)
     applicant = _applicant(intake.applicant)
     d = _new_dossier(intake.procedure, applicant, desk, Channel.COUNTER, at, request=intake.request)
     return dossier_refuse(actor=actor, dossier=d, reasons=reasons, now=at)
@@ -610,6 +628,7 @@ def counter_guidance_issue(
         raise ValidationFailed(
             "Cần nêu rõ giấy tờ phải bổ sung và lý do", code="supplement_items_required"
         )
+    _check_proxy(intake)
     applicant = _applicant(intake.applicant)
     d = _new_dossier(
         intake.procedure,
