@@ -151,9 +151,10 @@ def test_online_queue_shows_only_the_officers_desks(w: World) -> None:
     assert "Hồ Văn Tỉnh" in center and "Đỗ Thị Xã" not in center
     commune = login(w.users["commune_counter"]).get("/can-bo/truc-tuyen/").content.decode()
     assert "Đỗ Thị Xã" in commune and "Hồ Văn Tỉnh" not in commune
-    # the lead agency's specialist sees the dossier page, but is no desk: the queue is empty
-    spec = login(w.users["specialist"]).get("/can-bo/truc-tuyen/").content.decode()
-    assert "Không có hồ sơ trực tuyến nào đang chờ." in spec
+    # the lead agency's specialist sees the dossier page, but is no desk: the queue is refused
+    spec = login(w.users["specialist"]).get("/can-bo/truc-tuyen/")
+    assert spec.status_code == 403
+    assert "Hồ Văn Tỉnh" not in spec.content.decode()
     counter_queue = login(w.users["counter"]).get("/can-bo/").content.decode()
     assert "1 hồ sơ trực tuyến chờ tiếp nhận" in counter_queue
 
@@ -263,9 +264,8 @@ def test_a_user_with_no_membership_sees_nothing(w: World) -> None:
     submit(w, "Hồ Văn Tỉnh", w.center)
     c = login(w.users["outsider"])
     assert "Không có hồ sơ nào đang chờ bạn xử lý." in c.get("/can-bo/").content.decode()
-    assert (
-        "Không có hồ sơ trực tuyến nào đang chờ." in c.get("/can-bo/truc-tuyen/").content.decode()
-    )
+    online = c.get("/can-bo/truc-tuyen/")
+    assert online.status_code == 403 and "Hồ Văn Tỉnh" not in online.content.decode()
     found = c.get("/can-bo/tim-kiem/", {"q": "nguyen"}).content.decode()
     assert "Nguyễn Văn An" not in found
     assert c.get(f"/can-bo/ho-so/{d.code}/").status_code == 404

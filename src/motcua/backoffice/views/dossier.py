@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from motcua.backoffice import forms as f
 from motcua.backoffice.views._common import domain_errors
@@ -333,13 +332,14 @@ def _receive_completed(request: HttpRequest, d: Dossier, form: Any) -> str:
 
 
 @login_required
-@require_POST
 @domain_errors
 def dossier_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     d = dossier_get_for(request.user, pk)
     act = ACTIONS.get(name)
     if act is None:
         raise Http404("Không có thao tác này")
+    if request.method != "POST":  # an action's address opened in the browser: its dossier page
+        return redirect("backoffice:dossier", code=d.code or d.pk)
     form = act.form(request.POST, request.FILES, dossier=d)  # type: ignore[call-arg]
     if not form.is_valid():
         for line in form.messages():  # type: ignore[attr-defined]

@@ -127,8 +127,11 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@domain_errors
 def online(request: HttpRequest) -> HttpResponse:
     desks = _desks(request)
+    if not desks:  # like the tracking book: the online queue is the desks' work
+        raise PermissionDenied("Bạn không phải cán bộ một cửa", code="permission_denied")
     rows = (
         dossiers_visible_to(request.user)
         .filter(status=Status.SUBMITTED, receiving_agency__in=desks, channel="online")
