@@ -17,4 +17,5 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("motcua.api.urls")),
 ]
