@@ -16,7 +16,7 @@ from motcua.core.errors import ValidationFailed
 from motcua.core.text import nfc
 from motcua.units.models import Agency, Membership, Role
 
-TOKEN_PREFIX = "mc_"
+TOKEN_PREFIX = "mc_"  # noqa: S105 (a marker, not a secret)
 
 
 @dataclass(frozen=True)

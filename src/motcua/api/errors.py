@@ -55,9 +55,7 @@ DRF_CODES: dict[type[exceptions.APIException], tuple[str, str]] = {
 }
 
 
-def problem(
-    status_code: int, code: str, message: str, **extra: Any
-) -> Response:
+def problem(status_code: int, code: str, message: str, **extra: Any) -> Response:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": TITLES.get(status_code, "Lỗi"),
@@ -137,12 +135,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             (str(exc.default_code), str(exc.default_detail)),
         )
         detail_code = getattr(exc.detail, "code", None)
-        if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotFound) and isinstance(
-            exc.detail, exceptions.ErrorDetail
+        # our own raises carry a specific Vietnamese message and code; DRF's defaults do not
+        if isinstance(exc, exceptions.AuthenticationFailed) and detail_code not in (
+            None,
+            "authentication_failed",
         ):
-            # our own raises carry a specific Vietnamese message and code
-            if detail_code not in (None, "authentication_failed", "not_found"):
-                code, message = str(detail_code), str(exc.detail)
+            code, message = str(detail_code), str(exc.detail)
         response = problem(exc.status_code, code, message)
     for k, v in headers.items():
         response[k] = v

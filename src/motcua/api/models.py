@@ -51,12 +51,13 @@ class IdempotencyRecord(models.Model):
     )
     key = models.CharField(max_length=200)
     body_sha256 = models.CharField(max_length=64)
-    dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.CASCADE, related_name="+"
-    )
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["client_user", "key"], name="idempotency_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.dossier_id}"

@@ -30,9 +30,7 @@ class DossierCursor(CursorPagination):
         try:
             return super().decode_cursor(request)
         except Exception as exc:  # DRF raises NotFound(404) for a bad cursor: it is bad input
-            raise ValidationFailed(
-                "Con trỏ trang không hợp lệ", code="bad_cursor"
-            ) from exc
+            raise ValidationFailed("Con trỏ trang không hợp lệ", code="bad_cursor") from exc
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         out = super().get_paginated_response_schema(schema)

@@ -24,8 +24,12 @@ class AgencyRefSerializer(serializers.ModelSerializer[Agency]):
 
 
 class AgencySerializer(serializers.ModelSerializer[Agency]):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã đơn vị hành chính")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã cơ quan cấp trên")
+    unit = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="Mã đơn vị hành chính"
+    )
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="Mã cơ quan cấp trên"
+    )
 
     class Meta:
         model = Agency
@@ -46,14 +50,26 @@ class AgencySerializer(serializers.ModelSerializer[Agency]):
 
 
 class UnitSerializer(serializers.ModelSerializer[AdministrativeUnit]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã đơn vị cấp trên")
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="Mã đơn vị cấp trên"
+    )
     successor = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="Đơn vị kế thừa (sau sáp nhập), theo id"
     )
 
     class Meta:
         model = AdministrativeUnit
-        fields = ["id", "code", "name", "kind", "level", "parent", "valid_from", "valid_to", "successor"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "level",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "successor",
+        ]
 
 
 class FieldRefSerializer(serializers.Serializer[Any]):
@@ -127,26 +143,40 @@ class ProcedureDetailSerializer(ProcedureSerializer):
 
 
 class ProcedureQuerySerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                              help_text="Tìm theo mã, tên (không phân biệt dấu)")
-    level = serializers.ChoiceField(choices=LEVEL_CHOICES, required=False,
-                                    help_text="Cấp thực hiện: 1 tỉnh, 2 huyện, 3 xã")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Tìm theo mã, tên (không phân biệt dấu)",
+    )
+    level = serializers.ChoiceField(
+        choices=LEVEL_CHOICES, required=False, help_text="Cấp thực hiện: 1 tỉnh, 2 huyện, 3 xã"
+    )
     agency = serializers.CharField(required=False, max_length=40, help_text="Mã cơ quan thực hiện")
     field = serializers.CharField(required=False, max_length=40, help_text="Mã lĩnh vực")
 
 
 class AgencyQuerySerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                              help_text="Tìm theo tên, mã (không phân biệt dấu)")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Tìm theo tên, mã (không phân biệt dấu)",
+    )
     level = serializers.ChoiceField(choices=LEVEL_CHOICES, required=False, help_text="Cấp")
     unit = serializers.CharField(required=False, max_length=10, help_text="Mã đơn vị hành chính")
-    receives_dossiers = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                                 help_text="Chỉ nơi tiếp nhận hồ sơ")
+    receives_dossiers = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Chỉ nơi tiếp nhận hồ sơ"
+    )
 
 
 class UnitQuerySerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                              help_text="Tìm theo tên, mã (không phân biệt dấu)")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Tìm theo tên, mã (không phân biệt dấu)",
+    )
     level = serializers.ChoiceField(choices=LEVEL_CHOICES, required=False, help_text="Cấp")
     parent = serializers.CharField(required=False, max_length=10, help_text="Mã đơn vị cấp trên")
     on = serializers.DateField(required=False, help_text="Chỉ đơn vị có hiệu lực vào ngày này")
@@ -158,8 +188,9 @@ class UnitQuerySerializer(serializers.Serializer[Any]):
 class DossierSerializer(serializers.ModelSerializer[Dossier]):
     procedure = serializers.SerializerMethodField(help_text="Mã thủ tục")
     receiving_agency = AgencyRefSerializer(read_only=True, help_text="Nơi tiếp nhận")
-    processing_agency = AgencyRefSerializer(read_only=True, allow_null=True,
-                                            help_text="Cơ quan giải quyết")
+    processing_agency = AgencyRefSerializer(
+        read_only=True, allow_null=True, help_text="Cơ quan giải quyết"
+    )
 
     class Meta:
         model = Dossier
@@ -217,8 +248,17 @@ class EventSerializer(serializers.ModelSerializer[DossierEvent]):
 
     class Meta:
         model = DossierEvent
-        fields = ["id", "type", "at", "actor_label", "agency", "from_status", "to_status", "step",
-                  "note"]
+        fields = [
+            "id",
+            "type",
+            "at",
+            "actor_label",
+            "agency",
+            "from_status",
+            "to_status",
+            "step",
+            "note",
+        ]
 
 
 class DossierDetailSerializer(DossierSerializer):
@@ -251,12 +291,15 @@ class DossierDetailSerializer(DossierSerializer):
 
 class DossierQuerySerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=Status.choices, required=False, help_text="Trạng thái")
-    agency = serializers.CharField(required=False, max_length=40,
-                                   help_text="Mã cơ quan (tiếp nhận hoặc giải quyết)")
-    received_from = serializers.DateField(required=False,
-                                          help_text="Tiếp nhận từ ngày (giờ Việt Nam, tính cả ngày này)")
-    received_to = serializers.DateField(required=False,
-                                        help_text="Tiếp nhận đến ngày (giờ Việt Nam, tính cả ngày này)")
+    agency = serializers.CharField(
+        required=False, max_length=40, help_text="Mã cơ quan (tiếp nhận hoặc giải quyết)"
+    )
+    received_from = serializers.DateField(
+        required=False, help_text="Tiếp nhận từ ngày (giờ Việt Nam, tính cả ngày này)"
+    )
+    received_to = serializers.DateField(
+        required=False, help_text="Tiếp nhận đến ngày (giờ Việt Nam, tính cả ngày này)"
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         a, b = attrs.get("received_from"), attrs.get("received_to")

@@ -310,12 +310,20 @@ class PeriodReport(APIView):
             "(kèm chỉ số Quyết định 766 và chỉ tiêu)."
         ),
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=True,
-                             description="Ngày đầu kỳ (YYYY-MM-DD)"),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=True,
-                             description="Ngày cuối kỳ (YYYY-MM-DD), tính cả ngày này"),
-            OpenApiParameter("unit", OpenApiTypes.STR,
-                             description="Mã đơn vị hành chính (để trống: cả phạm vi được xem)"),
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, required=True, description="Ngày đầu kỳ (YYYY-MM-DD)"
+            ),
+            OpenApiParameter(
+                "to",
+                OpenApiTypes.DATE,
+                required=True,
+                description="Ngày cuối kỳ (YYYY-MM-DD), tính cả ngày này",
+            ),
+            OpenApiParameter(
+                "unit",
+                OpenApiTypes.STR,
+                description="Mã đơn vị hành chính (để trống: cả phạm vi được xem)",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
@@ -337,13 +345,17 @@ class PeriodReport(APIView):
         code = (request.query_params.get("unit") or "").strip()
         if code:
             unit = (
-                AdministrativeUnit.objects.filter(code=code).order_by("level", "-valid_from").first()
+                AdministrativeUnit.objects.filter(code=code)
+                .order_by("level", "-valid_from")
+                .first()
             )
             if unit is None:
                 raise ValidationFailed(
                     f"Không có đơn vị hành chính mã {code}",
                     code="unknown_unit",
-                    details=[{"field": "unit", "code": "unknown_unit", "message": "Không có mã này"}],
+                    details=[
+                        {"field": "unit", "code": "unknown_unit", "message": "Không có mã này"}
+                    ],
                 )
         rep = report(period, unit=unit, agency_ids=ids)
         if ids is None:

@@ -86,9 +86,7 @@ def report_agency_ids(actor: Actor | None) -> list[int] | None:
     PermissionDenied. The dashboard and the API both ask this."""
     ids = agency_ids_for(actor, REPORT_ROLES)
     if ids is not None and not ids:
-        raise PermissionDenied(
-            "Báo cáo dành cho lãnh đạo và quản trị", code="permission_denied"
-        )
+        raise PermissionDenied("Báo cáo dành cho lãnh đạo và quản trị", code="permission_denied")
     return None if ids is None else sorted(ids)
 
 

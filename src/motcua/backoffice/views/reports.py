@@ -18,6 +18,7 @@ from motcua.dossiers.access import report_agency_ids
 
 # ---- reports --------------------------------------------------------------------------------
 
+
 def _report_scope(request: HttpRequest) -> list[int] | None:
     """Leaders see their agencies; a province administrator the whole province."""
     return report_agency_ids(request.user)
