@@ -88,7 +88,9 @@ def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def domain_problem(exc: DomainError) -> Response:
-    if isinstance(exc, PermissionDenied):
+    if getattr(exc, "http_status", None):
+        status_code = int(exc.http_status)  # type: ignore[attr-defined]
+    elif isinstance(exc, PermissionDenied):
         status_code = status.HTTP_403_FORBIDDEN
     elif isinstance(exc, NotFound):
         status_code = status.HTTP_404_NOT_FOUND

@@ -8,7 +8,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.catalog.models import FeeItem, Procedure, ProcessStep, RequiredDocument
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Status
+from motcua.dossiers.models import (
+    ApplicantKind,
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    Status,
+)
 from motcua.units.models import AdministrativeUnit, Agency, Level
 
 LEVEL_CHOICES = [(lv.value, lv.label) for lv in Level]
@@ -308,3 +315,69 @@ class DossierQuerySerializer(serializers.Serializer[Any]):
                 {"received_to": "Ngày kết thúc trước ngày bắt đầu"}, code="bad_period"
             )
         return attrs
+
+
+# ---- dossier creation (partner systems) -----------------------------------------------------
+
+
+class ApplicantInSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=ApplicantKind.choices, default=ApplicantKind.PERSON, help_text="Loại người nộp"
+    )
+    name = serializers.CharField(max_length=255, help_text="Họ tên / tên tổ chức")
+    id_number = serializers.CharField(
+        max_length=20, help_text="Số định danh: CCCD 12 số (CMND 9 số) hoặc mã số tổ chức"
+    )
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DocumentInSerializer(serializers.Serializer[Any]):
+    order = serializers.IntegerField(
+        min_value=1, max_value=999, help_text="Thứ tự thành phần hồ sơ trong danh mục thủ tục"
+    )
+    submitted = serializers.BooleanField(default=True, help_text="Đã nộp")
+    originals = serializers.IntegerField(
+        min_value=0, max_value=99, required=False, help_text="Số bản chính (mặc định theo thủ tục)"
+    )
+    copies = serializers.IntegerField(
+        min_value=0, max_value=99, required=False, help_text="Số bản sao (mặc định theo thủ tục)"
+    )
+
+
+class DossierCreateSerializer(serializers.Serializer[Any]):
+    procedure = serializers.CharField(max_length=40, help_text="Mã thủ tục")
+    desk = serializers.CharField(max_length=40, help_text="Mã nơi tiếp nhận (Bộ phận Một cửa)")
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        default=Channel.COUNTER,
+        help_text="counter/postal: tiếp nhận ngay; online: vào hàng chờ trực tuyến",
+    )
+    applicant = ApplicantInSerializer()
+    request = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="Nội dung yêu cầu"
+    )
+    documents = DocumentInSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text="Thành phần hồ sơ đã nộp (theo thứ tự trong danh mục); thành phần không nêu "
+        "là chưa nộp",
+    )
+    proxy_name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    proxy_id_number = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+    sets = serializers.IntegerField(min_value=1, max_value=99, default=1, help_text="Số bộ hồ sơ")
+    result_place = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default="", help_text="Nơi trả kết quả"
+    )
+
+    def validate_documents(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        orders = [d["order"] for d in value]
+        if len(orders) != len(set(orders)):
+            raise serializers.ValidationError(
+                "Một thành phần hồ sơ được nêu hai lần", code="duplicate"
+            )
+        return value

@@ -230,6 +230,34 @@ class DossierList(generics.ListAPIView[Dossier]):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
+    @extend_schema(
+        summary="Tạo hồ sơ (tiếp nhận tại quầy / bưu chính, hoặc nộp trực tuyến)",
+        description=(
+            "Cùng kiểm tra như trang tiếp nhận của cán bộ: thủ tục có hiệu lực và thực hiện "
+            "tại cấp của nơi tiếp nhận, người nộp hợp lệ, đủ thành phần bắt buộc (nếu thiếu: "
+            "400 incomplete_dossier, cần Mẫu 02). Khóa phải có vai trò một cửa tại nơi tiếp "
+            "nhận. Bắt buộc tiêu đề Idempotency-Key: gửi lại cùng khóa, cùng nội dung → cùng "
+            "hồ sơ (Idempotent-Replayed: true); cùng khóa, nội dung khác → 409."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="Giá trị riêng cho mỗi hồ sơ (ví dụ UUID), tối đa 200 ký tự ASCII",
+            )
+        ],
+        request=s.DossierCreateSerializer,
+        responses={201: s.DossierDetailSerializer, **ERRORS, 409: PROBLEM},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from motcua.api.intake import created_response, dossier_create
+
+        dossier, replayed = dossier_create(request)
+        body = s.DossierDetailSerializer(DossierDetail.load(request.user, dossier.pk)).data
+        return created_response(dossier, replayed, body)
+
     def get_queryset(self) -> QuerySet[Dossier]:
         params = query(s.DossierQuerySerializer, self.request)
         qs = dossiers_visible_to(self.request.user)
@@ -260,7 +288,11 @@ class DossierDetail(generics.RetrieveAPIView[Dossier]):
         return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Dossier:
-        found = dossier_get_for(self.request.user, self.kwargs["ref"])
+        return self.load(self.request.user, self.kwargs["ref"])
+
+    @staticmethod
+    def load(actor: Any, ref: str | int) -> Dossier:
+        found = dossier_get_for(actor, ref)
         return (
             Dossier.objects.select_related("procedure", "receiving_agency", "processing_agency")
             .prefetch_related(

@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
         "DossierStatusEnum": "motcua.dossiers.models.Status",
         "StepStatusEnum": "motcua.dossiers.models.StepStatus",
         "ProcedureStatusEnum": "motcua.catalog.models.ProcedureStatus",
+        "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
     },
 }
 
