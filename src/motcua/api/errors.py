@@ -68,19 +68,19 @@ def problem(status_code: int, code: str, message: str, **extra: Any) -> Response
     return Response(body, status=status_code, content_type=PROBLEM_JSON)
 
 
-def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+def field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     """DRF's nested error detail flattened to (field, code, message) rows."""
     out: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
             name = "" if key == "non_field_errors" else str(key)
-            out += _field_errors(value, f"{prefix}.{name}" if prefix and name else prefix or name)
+            out += field_errors(value, f"{prefix}.{name}" if prefix and name else prefix or name)
     elif isinstance(detail, list):
         for i, value in enumerate(detail):
             if isinstance(value, dict | list) and not isinstance(value, exceptions.ErrorDetail):
-                out += _field_errors(value, f"{prefix}[{i}]")
+                out += field_errors(value, f"{prefix}[{i}]")
             else:
-                out += _field_errors(value, prefix)
+                out += field_errors(value, prefix)
     else:
         code = getattr(detail, "code", None) or "invalid"
         out.append({"field": prefix, "code": str(code), "message": str(detail)})
@@ -122,7 +122,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
     if isinstance(exc, exceptions.ValidationError):
-        errors = _field_errors(exc.detail)
+        errors = field_errors(exc.detail)
         first = errors[0] if errors else {"field": "", "message": "Dữ liệu không hợp lệ"}
         where = f"{first['field']}: " if first["field"] else ""
         response = problem(

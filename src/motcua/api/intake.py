@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from motcua.api import serializers as s
-from motcua.api.errors import _field_errors
+from motcua.api.errors import field_errors
 from motcua.api.models import IdempotencyRecord
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import procedures_valid_on
@@ -158,7 +158,7 @@ def dossier_create(request: Request) -> tuple[Dossier, bool]:
     key = _key(request)
     checked = s.DossierCreateSerializer(data=request.data)
     if not checked.is_valid():
-        errors = _field_errors(checked.errors)
+        errors = field_errors(checked.errors)
         raise ValidationFailed(
             f"{errors[0]['field']}: {errors[0]['message']}",
             code="validation_failed",

@@ -381,3 +381,24 @@ class DossierCreateSerializer(serializers.Serializer[Any]):
                 "Một thành phần hồ sơ được nêu hai lần", code="duplicate"
             )
         return value
+
+
+# ---- errors ----------------------------------------------------------------------------------
+
+
+class FieldErrorSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField(help_text="Tên trường hoặc tham số (a.b cho trường lồng nhau)")
+    code = serializers.CharField(help_text="Mã lỗi ổn định")
+    message = serializers.CharField(help_text="Mô tả bằng tiếng Việt")
+
+
+class ProblemSerializer(serializers.Serializer[Any]):
+    """RFC 9457 problem details with our stable code."""
+
+    type = serializers.CharField(help_text="Luôn là about:blank")
+    title = serializers.CharField(help_text="Tên trạng thái HTTP bằng tiếng Việt")
+    status = serializers.IntegerField(help_text="Mã trạng thái HTTP")
+    detail = serializers.CharField(help_text="Mô tả lỗi bằng tiếng Việt (bằng message)")
+    code = serializers.CharField(help_text="Mã lỗi ổn định cho máy, ví dụ dossier_not_found")
+    message = serializers.CharField(help_text="Mô tả lỗi bằng tiếng Việt")
+    errors = FieldErrorSerializer(many=True, required=False, help_text="Lỗi theo từng trường")

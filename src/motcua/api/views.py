@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.api import serializers as s
-from motcua.api.errors import _field_errors
+from motcua.api.errors import PROBLEM_JSON, field_errors
 from motcua.api.pagination import CatalogPagination, DossierCursor
 from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.catalog.selectors import procedure_search
@@ -31,9 +31,16 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.units.models import AdministrativeUnit, Agency
 
 PROBLEM = OpenApiResponse(
-    description="Lỗi (RFC 9457, application/problem+json): code cho máy, message cho người"
+    response=s.ProblemSerializer,
+    description="Lỗi (RFC 9457): code cho máy, message tiếng Việt cho người",
 )
-ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM}
+
+
+def errors(*codes: int) -> dict[Any, OpenApiResponse]:
+    return {(code, PROBLEM_JSON): PROBLEM for code in codes}
+
+
+ERRORS = errors(400, 401, 403, 404)
 LEVEL_FLAGS = {1: "at_province", 2: "at_district", 3: "at_commune"}
 
 
@@ -41,7 +48,7 @@ def query(serializer: type[serializers.Serializer[Any]], request: Request) -> di
     """Validated query parameters, or 400 ``bad_parameter`` naming each bad field."""
     checked = serializer(data=request.query_params)
     if not checked.is_valid():
-        errors = _field_errors(checked.errors)
+        errors = field_errors(checked.errors)
         first = errors[0]
         raise ValidationFailed(
             f"Tham số {first['field']} không hợp lệ: {first['message']}",
@@ -75,7 +82,7 @@ class ProcedureList(generics.ListAPIView[Procedure]):
             "('thanh lap' tìm được 'Thành lập'); lọc theo cấp thực hiện, cơ quan, lĩnh vực."
         ),
         parameters=[s.ProcedureQuerySerializer],
-        responses={200: s.ProcedureSerializer(many=True), 400: PROBLEM},
+        responses={200: s.ProcedureSerializer(many=True), **errors(400)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -100,7 +107,7 @@ class ProcedureDetail(generics.RetrieveAPIView[Procedure]):
     @extend_schema(
         summary="Một thủ tục (phiên bản đang công bố)",
         description="Thành phần hồ sơ, phí, lệ phí và quy trình nội bộ của thủ tục.",
-        responses={200: s.ProcedureDetailSerializer, 404: PROBLEM},
+        responses={200: s.ProcedureDetailSerializer, **errors(404)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -129,7 +136,7 @@ class AgencyList(generics.ListAPIView[Agency]):
         description="Cơ quan, đơn vị (mã định danh QCVN 102:2016), lọc theo cấp, đơn vị "
         "hành chính, nơi tiếp nhận hồ sơ.",
         parameters=[s.AgencyQuerySerializer],
-        responses={200: s.AgencySerializer(many=True), 400: PROBLEM},
+        responses={200: s.AgencySerializer(many=True), **errors(400)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -151,7 +158,7 @@ class AgencyDetail(generics.RetrieveAPIView[Agency]):
     permission_classes = [AllowAny]
     serializer_class = s.AgencySerializer
 
-    @extend_schema(summary="Một cơ quan", responses={200: s.AgencySerializer, 404: PROBLEM})
+    @extend_schema(summary="Một cơ quan", responses={200: s.AgencySerializer, **errors(404)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -173,7 +180,7 @@ class UnitList(generics.ListAPIView[AdministrativeUnit]):
         summary="Danh sách đơn vị hành chính",
         description="Tỉnh, huyện, xã với thời gian hiệu lực và đơn vị kế thừa sau sáp nhập.",
         parameters=[s.UnitQuerySerializer],
-        responses={200: s.UnitSerializer(many=True), 400: PROBLEM},
+        responses={200: s.UnitSerializer(many=True), **errors(400)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -200,7 +207,9 @@ class UnitDetail(generics.RetrieveAPIView[AdministrativeUnit]):
     serializer_class = s.UnitSerializer
     queryset = AdministrativeUnit.objects.select_related("parent")
 
-    @extend_schema(summary="Một đơn vị hành chính", responses={200: s.UnitSerializer, 404: PROBLEM})
+    @extend_schema(
+        summary="Một đơn vị hành chính", responses={200: s.UnitSerializer, **errors(404)}
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -249,7 +258,7 @@ class DossierList(generics.ListAPIView[Dossier]):
             )
         ],
         request=s.DossierCreateSerializer,
-        responses={201: s.DossierDetailSerializer, **ERRORS, 409: PROBLEM},
+        responses={201: s.DossierDetailSerializer, **ERRORS, **errors(409)},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         from motcua.api.intake import created_response, dossier_create
