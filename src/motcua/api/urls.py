@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from motcua.api import views
@@ -17,4 +17,6 @@ urlpatterns = [
     path("v1/dossiers/", views.DossierList.as_view(), name="dossiers"),
     path("v1/dossiers/<str:ref>/", views.DossierDetail.as_view(), name="dossier"),
     path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),
+    # anything else under /api/ is a 404 problem, not the site's HTML page
+    re_path(r"^.*$", views.NoSuchResource.as_view()),
 ]

@@ -58,6 +58,22 @@ def query(serializer: type[serializers.Serializer[Any]], request: Request) -> di
     return dict(checked.validated_data)
 
 
+def clean(text: str) -> bool:
+    """A code from a URL or a parameter that can be looked up (a NUL breaks PostgreSQL)."""
+    return "\x00" not in text and len(text) <= 100
+
+
+@extend_schema(exclude=True)
+class NoSuchResource(APIView):
+    """Anything else under /api/: a 404 problem, not the site's HTML page."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise NotFound("Không có tài nguyên này trong API", code="not_found")
+
+
 def _words(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
     for word in fold(text).split():
         qs = qs.filter(search_text__contains=word)
@@ -113,6 +129,8 @@ class ProcedureDetail(generics.RetrieveAPIView[Procedure]):
         return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Procedure:
+        if not clean(self.kwargs["code"]):
+            raise NotFound("Không tìm thấy thủ tục", code="procedure_not_found")
         found = (
             Procedure.objects.filter(code=self.kwargs["code"], status=ProcedureStatus.PUBLISHED)
             .select_related("field", "agency")
@@ -163,6 +181,8 @@ class AgencyDetail(generics.RetrieveAPIView[Agency]):
         return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Agency:
+        if not clean(self.kwargs["code"]):
+            raise NotFound("Không tìm thấy cơ quan", code="agency_not_found")
         found = Agency.objects.select_related("unit", "parent").filter(code=self.kwargs["code"])
         agency = found.first()
         if agency is None:
@@ -385,14 +405,11 @@ class PeriodReport(APIView):
         unit = None
         code = (request.query_params.get("unit") or "").strip()
         if code:
-            unit = (
-                AdministrativeUnit.objects.filter(code=code)
-                .order_by("level", "-valid_from")
-                .first()
-            )
+            found = AdministrativeUnit.objects.filter(code=code) if clean(code) else None
+            unit = found.order_by("level", "-valid_from").first() if found is not None else None
             if unit is None:
                 raise ValidationFailed(
-                    f"Không có đơn vị hành chính mã {code}",
+                    f"Không có đơn vị hành chính mã {code!r}",
                     code="unknown_unit",
                     details=[
                         {"field": "unit", "code": "unknown_unit", "message": "Không có mã này"}

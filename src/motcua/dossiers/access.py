@@ -112,9 +112,14 @@ def dossier_get_for(actor: Actor | None, code_or_pk: str | int) -> Dossier:
     """A dossier the actor may see, or NotFound (never reveals that others exist)."""
     qs = dossiers_visible_to(actor)
     text = str(code_or_pk)
-    dossier = (
-        qs.filter(code=text).first() if not text.isdigit() else qs.filter(pk=int(text)).first()
-    )
+    dossier = None
+    if "\x00" in text or len(text) > 60:  # from a URL: no such code, and a NUL breaks SQL
+        dossier = None
+    elif text.isascii() and text.isdigit():  # "²".isdigit() is True too, int("²") fails
+        pk = int(text)
+        dossier = qs.filter(pk=pk).first() if pk < 2**63 else None
+    else:
+        dossier = qs.filter(code=text).first()
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ", code="dossier_not_found")
     return dossier
