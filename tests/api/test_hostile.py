@@ -78,3 +78,21 @@ def test_nul_in_a_created_dossier_is_400(world: World) -> None:
     }
     r = desk.post("/api/v1/dossiers/", data, format="json", HTTP_IDEMPOTENCY_KEY="k")
     problem(r, 400, "validation_failed")
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/procedures/", {"offset": str(10**20), "limit": "5"}),
+        ("/api/v1/procedures/", {"offset": "-3", "limit": "-5"}),
+        ("/api/v1/units/", {"offset": "9223372036854775807"}),
+        ("/api/v1/dossiers/", {"page_size": str(10**30)}),
+        ("/api/v1/dossiers/", {"page_size": "-1"}),
+    ],
+)
+def test_absurd_paging_values_never_fail(world: World, url: str, params: dict[str, str]) -> None:
+    receive(world, "2022-06-01 09:00")
+    client = token_client(world.center, Role.COUNTER)
+    r = client.get(url, params)
+    assert r.status_code == 200, r.content
+    assert isinstance(r.json()["results"], list)

@@ -35,7 +35,7 @@ class AgencySerializer(serializers.ModelSerializer[Agency]):
         slug_field="code", read_only=True, help_text="Mã đơn vị hành chính"
     )
     parent = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Mã cơ quan cấp trên"
+        slug_field="code", read_only=True, allow_null=True, help_text="Mã cơ quan cấp trên"
     )
 
     class Meta:
@@ -58,10 +58,10 @@ class AgencySerializer(serializers.ModelSerializer[Agency]):
 
 class UnitSerializer(serializers.ModelSerializer[AdministrativeUnit]):
     parent = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Mã đơn vị cấp trên"
+        slug_field="code", read_only=True, allow_null=True, help_text="Mã đơn vị cấp trên"
     )
     successor = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="Đơn vị kế thừa (sau sáp nhập), theo id"
+        read_only=True, allow_null=True, help_text="Đơn vị kế thừa (sau sáp nhập), theo id"
     )
 
     class Meta:
