@@ -202,3 +202,21 @@ def test_concurrent_retries_with_one_key_create_one_dossier(world: World) -> Non
     assert [r.status_code for r in results] == [201] * n
     assert len({r.json()["id"] for r in results}) == 1
     assert Dossier.objects.count() == 1
+
+
+def test_a_session_post_without_csrf_token_is_403_csrf_failed(world: World) -> None:
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(world.users["counter"])
+    problem(post(browser, body(world)), 403, "csrf_failed")
+    assert Dossier.objects.count() == 0
+
+
+def test_a_session_post_with_csrf_token_creates(world: World) -> None:
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(world.users["counter"])
+    browser.get("/dang-nhap/")  # the site's own page sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    r = browser.post(
+        URL, body(world), format="json", HTTP_IDEMPOTENCY_KEY="k", HTTP_X_CSRFTOKEN=token
+    )
+    assert r.status_code == 201, r.content

@@ -60,3 +60,11 @@ def test_docs_page_references_only_local_assets() -> None:
     assert any(ref.endswith("swagger-ui-bundle.js") for ref in statics)
     for ref in statics:
         assert finders.find(ref.removeprefix("/static/")), ref
+    # no inline script (a strict Content-Security-Policy can forbid them): the set-up script is
+    # its own request, and it loads the schema from this site
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    setup = Client().get("/api/docs/?script=")
+    assert setup.status_code == 200
+    code = setup.content.decode()
+    assert "/api/schema/" in code
+    assert not re.search(r"https?://", code)

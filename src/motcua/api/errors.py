@@ -143,6 +143,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "authentication_failed",
         ):
             code, message = str(detail_code), str(exc.detail)
+        if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF"):
+            code = "csrf_failed"
+            message = "Thiếu hoặc sai mã CSRF: yêu cầu ghi bằng phiên đăng nhập phải gửi kèm mã này"
         response = problem(exc.status_code, code, message)
     for k, v in headers.items():
         response[k] = v

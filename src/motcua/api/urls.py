@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from motcua.api import views
 
@@ -7,7 +7,7 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/procedures/", views.ProcedureList.as_view(), name="procedures"),
     path("v1/procedures/<str:code>/", views.ProcedureDetail.as_view(), name="procedure"),
     path("v1/agencies/", views.AgencyList.as_view(), name="agencies"),
