@@ -86,3 +86,30 @@ def test_a_service_account_cannot_be_assigned_a_step(world: World) -> None:
     assert exc.value.code == "bad_handler"
     step.refresh_from_db()
     assert step.handler_id is None
+
+
+def test_admin_lists_clients_and_revokes_them(world: World) -> None:
+    from django.test import Client
+
+    from motcua.api.models import ApiClient
+    from tests.factories import UserFactory
+
+    issued = api_client_create(name="he-thong-c", agency=world.justice, role=Role.SPECIALIST)
+    admin = Client()
+    admin.force_login(UserFactory(username="root", superuser=True))
+    page = admin.get("/admin/api/apiclient/")
+    assert page.status_code == 200
+    assert "he-thong-c" in page.content.decode()
+    assert (
+        issued.client.secret_sha256
+        not in admin.get(f"/admin/api/apiclient/{issued.client.pk}/change/").content.decode()
+    )
+    assert admin.get("/admin/api/apiclient/add/").status_code == 403
+    admin.post(
+        "/admin/api/apiclient/",
+        {"action": "revoke", "_selected_action": [issued.client.pk]},
+    )
+    assert not ApiClient.objects.get(pk=issued.client.pk).active
+    token = APIClient()
+    token.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.token}")
+    assert token.get("/api/v1/dossiers/").status_code == 401
