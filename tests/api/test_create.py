@@ -220,3 +220,25 @@ def test_a_session_post_with_csrf_token_creates(world: World) -> None:
         URL, body(world), format="json", HTTP_IDEMPOTENCY_KEY="k", HTTP_X_CSRFTOKEN=token
     )
     assert r.status_code == 201, r.content
+
+
+@pytest.mark.parametrize(
+    ("over", "code", "field", "message_part"),
+    [
+        ({"applicant": {"name": "An", "id_number": "12345"}}, "bad_applicant", "applicant", "12"),
+        ({"documents": []}, "incomplete_dossier", "documents", "Đơn đề nghị thành lập"),
+        ({"procedure": "2.000003"}, "procedure_wrong_level", "procedure", "2.000003"),
+        ({"procedure": "9.999999"}, "unknown_procedure", "procedure", "9.999999"),
+        ({"documents": [{"order": 7}]}, "unknown_document", "documents", "7"),
+    ],
+)
+def test_service_refusals_name_the_field(
+    world: World, desk: APIClient, over: dict[str, Any], code: str, field: str, message_part: str
+) -> None:
+    errors = problem(post(desk, body(world, **over)), 400, code)["errors"]
+    assert errors
+    for e in errors:
+        assert set(e) == {"field", "code", "message"}
+        assert e["field"] == field
+        assert e["code"] == code
+    assert any(message_part in e["message"] for e in errors)

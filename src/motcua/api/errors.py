@@ -100,8 +100,20 @@ def domain_problem(exc: DomainError) -> Response:
         status_code = status.HTTP_400_BAD_REQUEST
     extra: dict[str, Any] = {}
     if exc.details is not None:
-        extra["errors"] = exc.details
+        extra["errors"] = _rows(exc)
     return problem(status_code, exc.code, exc.message, **extra)
+
+
+def _rows(exc: DomainError) -> list[dict[str, str]]:
+    """``details`` as {field, code, message} rows whatever shape the raiser gave."""
+    items = exc.details if isinstance(exc.details, list) else [exc.details]
+    rows = []
+    for item in items:
+        if isinstance(item, dict) and {"field", "code", "message"} <= set(item):
+            rows.append({k: str(item[k]) for k in ("field", "code", "message")})
+        else:
+            rows.append({"field": "", "code": exc.code, "message": str(item)})
+    return rows
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -144,6 +144,28 @@ def _create(actor: Any, data: dict[str, Any]) -> Dossier:
     return svc.dossier_receive(actor=actor, desk=desk, intake=intake, channel=data["channel"])
 
 
+#: The body field a service refusal is about, so that validation errors name the field.
+FIELD_OF_CODE = {
+    "bad_applicant": "applicant",
+    "incomplete_dossier": "documents",
+    "procedure_not_in_force": "procedure",
+    "procedure_wrong_level": "procedure",
+    "not_a_desk": "desk",
+    "bad_channel": "channel",
+}
+
+
+def _named(exc: ValidationFailed) -> ValidationFailed:
+    """The service's refusal, unchanged, with each problem as a {field, code, message} row."""
+    field = FIELD_OF_CODE.get(exc.code, "")
+    items = exc.details if isinstance(exc.details, list) and exc.details else [exc.message]
+    rows = [
+        item if isinstance(item, dict) else {"field": field, "code": exc.code, "message": str(item)}
+        for item in items
+    ]
+    return ValidationFailed(exc.message, code=exc.code, details=rows)
+
+
 def _replay(record: IdempotencyRecord, digest: str) -> Dossier:
     if record.body_sha256 != digest:
         raise KeyReused(
@@ -172,7 +194,10 @@ def dossier_create(request: Request) -> tuple[Dossier, bool]:
         return _replay(earlier, digest), True
     try:
         with transaction.atomic():
-            dossier = _create(user, data)
+            try:
+                dossier = _create(user, data)
+            except ValidationFailed as exc:
+                raise _named(exc) from exc
             IdempotencyRecord.objects.create(
                 client_user_id=user.pk, key=key, body_sha256=digest, dossier=dossier
             )

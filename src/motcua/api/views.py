@@ -48,12 +48,12 @@ def query(serializer: type[serializers.Serializer[Any]], request: Request) -> di
     """Validated query parameters, or 400 ``bad_parameter`` naming each bad field."""
     checked = serializer(data=request.query_params)
     if not checked.is_valid():
-        errors = field_errors(checked.errors)
-        first = errors[0]
+        problems = field_errors(checked.errors)
+        first = problems[0]
         raise ValidationFailed(
             f"Tham số {first['field']} không hợp lệ: {first['message']}",
             code="bad_parameter",
-            details=errors,
+            details=problems,
         )
     return dict(checked.validated_data)
 
