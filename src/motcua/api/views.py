@@ -278,7 +278,7 @@ class DossierList(generics.ListAPIView[Dossier]):
             )
         ],
         request=s.DossierCreateSerializer,
-        responses={201: s.DossierDetailSerializer, **ERRORS, **errors(409)},
+        responses={201: s.DossierDetailSerializer, **ERRORS, **errors(409, 415)},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         from motcua.api.intake import created_response, dossier_create
