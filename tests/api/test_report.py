@@ -98,3 +98,20 @@ def test_unit_narrows_the_report(two_dossiers: World) -> None:
     assert body["unit"] == "25195"
     assert body["levels"]["total"]["received"] == 1
     assert "province" not in body["levels"]
+
+
+def test_the_whole_province_report_is_the_json_of_motcua_report(
+    two_dossiers: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from django.core.management import call_command
+
+    from tests.factories import UserFactory
+
+    call_command("report", "--from", "2022-06-01", "--to", "2022-06-30")
+    cli = json.loads(capsys.readouterr().out)
+    root = APIClient()
+    root.force_login(UserFactory(username="quan_tri_2", superuser=True))
+    api = root.get(URL, {"from": "2022-06-01", "to": "2022-06-30"}).json()
+    assert api == cli
