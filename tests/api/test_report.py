@@ -51,7 +51,17 @@ def test_a_leader_sees_only_the_figures_of_their_agency(two_dossiers: World) -> 
     body = leader.get(URL, {"from": "2022-06-01", "to": "2022-06-30"}).json()
     assert body["levels"]["total"]["received"] == 1
     assert "commune" not in body["levels"]
-    assert "index766" not in body  # the province-wide index is for the province
+    assert "index766" in body  # over the leader's agencies, as on the dashboard
+    assert "targets" not in body  # the province's targets are for the province
+
+
+def test_a_preset_period_is_the_same_as_its_dates(two_dossiers: World) -> None:
+    admin = token_client(two_dossiers.center, Role.PROVINCE_ADMIN)
+    by_dates = admin.get(URL, {"from": "2022-06-01", "to": "2022-06-30"}).json()
+    by_preset = admin.get(URL, {"year": "2022", "kind": "month", "n": "6"}).json()
+    assert by_preset["from"] == "2022-06-01"
+    assert by_preset["to"] == "2022-06-30"
+    assert by_preset == by_dates
 
 
 def test_a_period_before_any_dossier_counts_nothing(two_dossiers: World) -> None:
@@ -74,13 +84,17 @@ def test_anonymous_gets_401(two_dossiers: World, anon: APIClient) -> None:
 @pytest.mark.parametrize(
     ("params", "code", "field"),
     [
-        ({}, "bad_date", "from"),
-        ({"from": "2022-06-01"}, "bad_date", "to"),
+        ({}, "bad_period", "from"),
+        ({"from": "2022-06-01"}, "bad_period", ""),
         ({"from": "01/06/2022", "to": "2022-06-30"}, "bad_date", "from"),
         ({"from": "2022-02-30", "to": "2022-06-30"}, "bad_date", "from"),
-        ({"from": "0001-01-01", "to": "2022-06-30"}, "bad_date", "from"),
-        ({"from": "2022-01-01", "to": "9999-12-31"}, "bad_date", "to"),
-        ({"from": "2022-06-30", "to": "2022-06-01"}, "bad_period", "to"),
+        ({"from": "0001-01-01", "to": "2022-06-30"}, "out_of_range", ""),
+        ({"from": "2022-01-01", "to": "9999-12-31"}, "out_of_range", ""),
+        ({"from": "2022-06-30", "to": "2022-06-01"}, "bad_period", ""),
+        ({"year": "1999"}, "out_of_range", "year"),
+        ({"year": "abc"}, "bad_value", "year"),
+        ({"year": "2022", "kind": "week"}, "bad_value", "kind"),
+        ({"year": "2022", "kind": "month", "n": "13"}, "out_of_range", "n"),
         ({"from": "2022-06-01", "to": "2022-06-30", "unit": "99999"}, "unknown_unit", "unit"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 from django.test import Client
@@ -92,9 +94,10 @@ def test_intake_missing_mandatory_document_is_refused_with_message(world: World)
         },
         HTTP_REFERER="/can-bo/tiep-nhan/",
     )
-    assert r.status_code == 302
-    follow = c.get(r["Location"]).content.decode()
-    assert "Hồ sơ chưa đầy đủ" in follow
+    # back to the filled form, not to the queue
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert "Hồ sơ chưa đầy đủ" in page and 'value="Trần Thị Bình"' in page
     assert Dossier.objects.count() == 0
 
 
@@ -152,7 +155,8 @@ def test_action_bad_input_and_unknown_action(world: World) -> None:
             {"version": d.version, "reason": "Chờ", "new_appointment": "hôm nay"},
             HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
         )
-        assert "Ngày giờ không hợp lệ" in leader.get(r["Location"]).content.decode()
+        assert r.status_code == 400
+        assert "Ngày giờ không hợp lệ" in r.content.decode()
         r = leader.post(
             f"/can-bo/ho-so/{d.pk}/thao-tac/apology/",
             {"version": d.version, "reason": "Chờ xác minh", "new_appointment": "2022-06-10T17:00"},
@@ -190,19 +194,44 @@ def test_upload_scan_through_the_page_and_download_scoped(world: World) -> None:
         },
         HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
     )
-    assert "không phải PDF, JPEG hoặc PNG" in counter.get(r["Location"]).content.decode()
+    assert r.status_code == 400
+    assert "không phải PDF, JPEG hoặc PNG" in r.content.decode()
     assert d.documents.count() == 1
 
 
+def queue_badge(page: str, code: str) -> str:
+    """The status badge of the queue row of dossier ``code``."""
+    row = re.search(
+        rf'<tr class="\w*">\s*<td><a href="[^"]*">{re.escape(code)}</a>.*?</tr>', page, re.S
+    )
+    assert row is not None, code
+    badge = re.search(r'<span class="badge (\w+)">([^<]+)</span>', row.group(0))
+    assert badge is not None, row.group(0)
+    return f"{badge.group(1)}: {badge.group(2)}"
+
+
 def test_queue_marks_overdue_and_due_soon(world: World) -> None:
+    from motcua.dossiers.services import step_complete
+
     w = world
+    # at the leader's desk on Friday 10/6 10:00:
+    # a: received Wed 1/6 09:00, due Wed 8/6 09:00 → overdue
     a = receive(w, "2022-06-01 09:00")
+    step_complete(actor=w.users["specialist"], dossier=a, now=at("2022-06-02 09:00"))
+    # b: received Mon 6/6 09:00, due Mon 13/6 09:00: 7 working hours left (Fri 10:00–11:30,
+    # 13:30–17:00, Mon 07:00–09:00) → within one working day; its signing step (from Fri 08:00,
+    # 1 day) is not overdue
     b = receive(w, "2022-06-06 09:00")
-    spec = login(w.users["specialist"])
-    with time_machine.travel(at("2022-06-07 10:00"), tick=False):
-        page = spec.get("/can-bo/").content.decode()
-    assert page.index(a.code or "") < page.index(b.code or "")
-    assert "Quá hạn" in page
+    step_complete(actor=w.users["specialist"], dossier=b, now=at("2022-06-10 08:00"))
+    # c: received Thu 9/6 09:00, due Thu 16/6 09:00 → in time
+    c = receive(w, "2022-06-09 09:00")
+    leader = login(w.users["leader"])  # the leader is a specialist of the Sở too: sees c
+    with time_machine.travel(at("2022-06-10 10:00"), tick=False):
+        page = leader.get("/can-bo/").content.decode()
+    assert page.index(a.code or "") < page.index(b.code or "") < page.index(c.code or "")
+    assert queue_badge(page, a.code or "") == "late: Quá hạn"
+    assert queue_badge(page, b.code or "") == "soon: Đến hạn trong 1 ngày"
+    assert queue_badge(page, c.code or "") == "ok: Trong hạn"
 
 
 def test_csrf_enforced_on_actions(world: World) -> None:
@@ -225,9 +254,19 @@ def test_pages_render(world: World, path: str) -> None:
 
 
 def test_tracking_book_pdf(world: World) -> None:
-    receive(world)
+    import io
+
+    from pypdf import PdfReader
+
+    d = receive(world)
     r = login(world.users["counter"]).get("/can-bo/so-theo-doi/", {"year": 2022, "pdf": 1})
     assert r["Content-Type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(r.content))
+    page = pdf.pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)  # A4 landscape
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert "SỔ THEO DÕI HỒ SƠ" in text and "Năm 2022" in text
+    assert "Nguyễn Văn An" in text and (d.code or "") in text.replace(" ", "")
 
 
 def test_leader_assigns_an_officer(world: World) -> None:
@@ -331,4 +370,5 @@ def test_result_checkbox_unticked_is_not_electronic(world: World) -> None:
         {"signer": "x"},
         HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
     )
-    assert "Chọn tệp kết quả" in leader.get(r["Location"]).content.decode()
+    assert r.status_code == 400
+    assert "Chọn tệp kết quả" in r.content.decode()

@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium (never a browser Playwright downloads).
 
-Without Chromium the tests are reported as skipped with the reason; CI installs it first.
+Without Chromium the tests are reported as skipped with the reason; CI installs it first, so on
+CI (``CI=true``) a missing Chromium or Playwright fails the tests instead.
 Screenshots go to ``test-artifacts/`` at the repository root.
 """
 
@@ -14,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.tools import tool_missing
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -25,11 +28,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium không có trên máy này ({CHROMIUM}); cài: apt-get install chromium")
+        tool_missing(f"Chromium không có trên máy này ({CHROMIUM}); cài: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("thiếu gói playwright (./dev test cài nó)")
+        tool_missing("thiếu gói playwright (./dev test cài nó)")
     with sync_playwright() as pw:
         b = pw.chromium.launch(
             executable_path=CHROMIUM,

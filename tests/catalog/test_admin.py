@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -9,11 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
-from motcua.catalog.io import spec_to_row
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import catalog_import_specs
 from tests.catalog.test_io import csv_bytes, good_row
-from tests.factories import UserFactory, procedure_spec
+from tests.factories import AgencyFactory, UserFactory, procedure_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,13 @@ def test_changelist_search_without_diacritics(admin_client: Client) -> None:
     assert "Thành lập Văn phòng công chứng" in body
     assert "Đăng ký khai sinh" not in body
     assert "Tìm có dấu hoặc không dấu" in body  # the Vietnamese help text
+    AgencyFactory(code="000.00.03.H10", name="Sở Tư pháp")
+    AgencyFactory(code="000.00.16.H10", name="Sở Y tế")
     resp = admin_client.get("/admin/units/agency/", {"q": "so tu phap"})
     assert resp.status_code == 200
+    body = resp.content.decode()
+    assert "Sở Tư pháp" in body and "000.00.03.H10" in body
+    assert "Sở Y tế" not in body and "000.00.16.H10" not in body
 
 
 def test_import_view_good_and_bad(admin_client: Client) -> None:
@@ -74,7 +79,21 @@ def test_export_actions(admin_client: Client) -> None:
     resp = admin_client.post(
         "/admin/catalog/procedure/", {"action": "export_csv", "_selected_action": [pk]}
     )
-    assert spec_to_row(procedure_spec())["steps"].split("\n")[0] in resp.content.decode()
+    rows = list(csv.DictReader(io.StringIO(resp.content.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["code"], row["name"]) == ("1.000001", "Thành lập Văn phòng công chứng")
+    # the layout of docs/catalog-format.md, written out by hand for procedure_spec()
+    assert row["steps"] == (
+        "Tiếp nhận hồ sơ | tiep_nhan | 0.5\n"
+        "Thẩm định | chuyen_vien | 3\n"
+        "Lãnh đạo ký | lanh_dao | 1\n"
+        "Trả kết quả | tra_ket_qua | 0.5"
+    )
+    assert row["documents"] == (
+        "Đơn đề nghị thành lập | 1 | 0\nĐề án thành lập | 1 | 1 | không bắt buộc"
+    )
+    assert row["fees"] == "Phí thẩm định | 1000000"
 
 
 def test_staff_without_permission_cannot_import() -> None:

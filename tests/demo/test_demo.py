@@ -57,7 +57,7 @@ def test_demo_command_prints_login(capsys: pytest.CaptureFixture[str], settings,
     out = capsys.readouterr().out
     assert "Tên đăng nhập: admin" in out
     assert "Mật khẩu:" in out
-    assert "1784 thủ tục" in out
+    assert "1.784 thủ tục" in out  # Vietnamese thousands separator
     assert (tmp_path / "demo-credentials.txt").read_text().startswith("username: admin")
 
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from fpdf import FPDF
 
-from motcua.core.errors import ValidationFailed
+from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.dossiers.files import check_upload
 from motcua.dossiers.models import DocumentKind
 from motcua.dossiers.selectors import dossier_flags, flags_annotations
@@ -65,13 +65,22 @@ def test_electronic_result_is_derived(world: World) -> None:
         now=at("2022-06-02 10:00"),
     )
     assert dossier_flags(d).electronic_result
-    with pytest.raises(ValidationFailed):
+    # a broken scan is refused by the upload check, before scan_attach is ever called
+    with pytest.raises(ValidationFailed) as exc:
+        check_upload("x.pdf", b"%PDF-1.4 broken")
+    assert exc.value.code == "bad_pdf"
+    # scan_attach itself: only the receiving desk's counter digitises; nothing is stored
+    with pytest.raises(PermissionDenied) as denied:
         scan_attach(
-            actor=w.users["counter"],
+            actor=w.users["specialist"],
             dossier=d,
             required_document="x",
-            checked=check_upload("x.pdf", b"%PDF-1.4 broken"),
+            checked=check_upload("x.pdf", pdf_bytes(1)),
+            now=at("2022-06-02 11:00"),
         )
+    assert denied.value.code == "permission_denied"
+    assert d.documents.count() == 1
+    assert not dossier_flags(d).digitized
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -28,6 +27,7 @@ from motcua.reports.models import IndexCriterion, Metric, Target
 from motcua.reports.selectors import Period, period_preset, report
 from tests.dossiers.conftest import World, at
 from tests.dossiers.test_documents import pdf_bytes
+from tests.tools import tool_missing
 
 P = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -83,7 +83,7 @@ def convert(path: Path, target: str) -> Path:
 
 def test_xlsx_and_docx_open_in_libreoffice(world: World, tmp_path: Path) -> None:
     if SOFFICE is None:
-        pytest.skip("LibreOffice không có trên máy này; CI cài libreoffice-calc, -writer")
+        tool_missing("LibreOffice không có trên máy này; CI cài libreoffice-calc, -writer")
     lifecycle(world)
     rep = report(P)
     xlsx = tmp_path / "bao-cao.xlsx"
@@ -106,21 +106,39 @@ def test_xlsx_numbers_are_numbers_and_bieu06_convention(world: World) -> None:
     import io
 
     wb = load_workbook(io.BytesIO(to_xlsx(rep, bieu06_rows(rep))))
-    assert wb.sheetnames == ["Tổng hợp", "Theo cơ quan", "Theo lĩnh vực", "Theo tháng", "Biểu 06"]
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Theo cơ quan",
+        "Theo lĩnh vực",
+        "Theo tháng",
+        "Biểu 06",
+        "Biểu 06 - rút, trả lại",
+    ]
     ws = wb.worksheets[0]
     header = [c.value for c in ws[4]]
     assert header[:3] == ["Cấp", "Kỳ trước chuyển sang", "Tiếp nhận mới"]
     province = [c.value for c in ws[5]]
     assert province[0] == "Cấp tỉnh" and province[3] == 2 and isinstance(province[3], int)
     bieu = wb["Biểu 06"]
-    assert "Quy ước" in bieu["A2"].value
-    labels = [bieu.cell(row=r, column=1).value for r in range(1, bieu.max_row + 1)]
-    assert "I. Cơ quan chuyên môn cấp tỉnh" in labels and "III. Cấp xã" in labels
+    notes = [bieu.cell(row=r, column=1).value or "" for r in range(1, 9)]
+    assert any(n.startswith("Quy ước") for n in notes)
+    labels = [
+        (bieu.cell(row=r, column=1).value, bieu.cell(row=r, column=2).value)
+        for r in range(1, bieu.max_row + 1)
+    ]
+    assert ("I", "Cơ quan chuyên môn cấp tỉnh") in labels and ("III", "Cấp xã") in labels
 
 
 def test_docx_has_the_seed_structure_in_times_new_roman(world: World) -> None:
     lifecycle(world)
     import io
+
+    from motcua.dossiers.models import ApologyBreach, Dossier
+
+    # the dossier resolved late on 10/6 had no apology
+    Dossier.objects.filter(finished_at=at("2022-06-10 10:00")).update(
+        apology_breach=ApologyBreach.MISSING
+    )
 
     doc = Document(io.BytesIO(to_docx(report(P))))
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -130,6 +148,10 @@ def test_docx_has_the_seed_structure_in_times_new_roman(world: World) -> None:
         "Cấp tỉnh: tiếp nhận 2 hồ sơ (2 hồ sơ tiếp nhận mới và 0 hồ sơ từ các kỳ trước "
         "chuyển sang). Kết quả: 2 hồ sơ đã giải quyết (trong đó giải quyết trễ hạn 1 hồ sơ "
         "chiếm 50,00%)"
+    ) in text
+    assert (
+        "Xin lỗi, hẹn lại ngày trả kết quả: 0 văn bản xin lỗi; xin lỗi muộn (sau thời điểm chậm "
+        "nhất 01 ngày trước hạn) 0 hồ sơ; trễ hạn không có văn bản xin lỗi 1 hồ sơ."
     ) in text
     assert doc.styles["Normal"].font.name == "Times New Roman"
 
@@ -153,7 +175,15 @@ def test_report_command_formats_and_errors(
         "-o",
         str(tmp_path / "r.xlsx"),
     )
-    assert (tmp_path / "r.xlsx").read_bytes()[:2] == b"PK"
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames[0] == "Tổng hợp" and "Biểu 06" in wb.sheetnames
+    total = [c.value for c in wb["Tổng hợp"][7]]  # header on row 4: province, commune, total
+    assert total[:4] == ["Tổng cộng", 0, 3, 3]  # nothing carried over, 3 new, 3 received
+    bieu = [[c.value for c in line] for line in wb["Biểu 06"].iter_rows()]
+    assert bieu[0][0] == "Biểu số 06/VPCP/KSTT"
+    # the whole province: the provincial committee reports to the Government Office
+    assert "Đơn vị báo cáo: UBND tỉnh" in [line[0] for line in bieu]
+    assert "Đơn vị nhận báo cáo: Văn phòng Chính phủ" in [line[0] for line in bieu]
     call_command("report", "--from", "2022-01-01", "--to", "2022-06-30", "--unit", "25195")
     out = json.loads(capsys.readouterr().out)
     assert set(out["levels"]) == {"commune", "total"}
@@ -177,8 +207,8 @@ def test_evaluation_scores(world: World) -> None:
     s = justice["scores"]
     assert s["i1"] == 1.0  # one early (2), one late (0)
     assert s["i3"] == 2.0 and s["i4"] == 1.0
-    assert s["i8"] is None
-    assert justice["max"] == 16
+    assert s["i8"] is None and justice["unscored"] == ["i8"]
+    assert justice["max"] == 18
     assert ev["levels"]["province"]["agencies"] == 1
 
 
@@ -188,11 +218,15 @@ def test_index766_from_data_and_weights_editable(world: World) -> None:
     result = index766(P)
     groups = result["groups"]
     assert set(groups) == {"cong_khai", "tien_do", "dvctt", "so_hoa", "hai_long"}
-    assert groups["tien_do"]["criteria"][0]["score"] == 10.0  # 1 of 2 on time × 20 points
-    assert groups["hai_long"]["criteria"][0]["score"] is None  # nobody rated yet
-    assert result["max"] == 82.0
-    IndexCriterion.objects.filter(code="on_time").update(points=30)
-    assert index766(P)["groups"]["tien_do"]["criteria"][0]["score"] == 15.0
+    # handled: a (on time), b (late), the commune dossier (open and overdue at the end):
+    # 1 of 3 = 33 % is under the lower step (50 %)
+    assert groups["tien_do"]["criteria"][0]["score"] == 0.0
+    assert groups["hai_long"]["score"] is None  # nobody rated yet: no data, not re-weighted
+    assert result["max"] == 100.0
+    province = index766(P, level=1)["groups"]["tien_do"]["criteria"][0]
+    assert province["score"] == 10.0  # a of a, b: 50 % → half of 20 points
+    IndexCriterion.objects.filter(code="progress").update(points=30)
+    assert index766(P, level=1)["groups"]["tien_do"]["criteria"][0]["score"] == 15.0
     late = list(drill_down(P, "on_time"))
     assert len(late) == 1 and late[0].finished_at == at("2022-06-10 10:00")
 
@@ -226,13 +260,11 @@ def test_period_presets() -> None:
     assert period_preset(2024, "month", 2).last == dt.date(2024, 2, 29)
 
 
-def _unused(_: Any) -> None:
-    return None
-
-
 def test_index766_per_level(world: World) -> None:
     lifecycle(world)
     province = index766(P, level=1)
     commune = index766(P, level=3)
     assert province["groups"]["tien_do"]["criteria"][0]["denominator"] == 2
-    assert commune["groups"]["tien_do"]["criteria"][0]["score"] is None  # nothing resolved
+    c = commune["groups"]["tien_do"]["criteria"][0]
+    # the inter-level dossier of 20/6 (7 working days, due 29/6) is open and overdue at the end
+    assert (c["denominator"], c["numerator"], c["score"]) == (1, 0, 0.0)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import html
 import json
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import resolve, reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from motcua.audit.models import AuditEntry
 from motcua.catalog.models import Procedure
-from motcua.dossiers.legacy import HEADER
+from motcua.dossiers.legacy import HEADER, code_problem
 from motcua.dossiers.models import Dossier, Status
 from motcua.units.models import Agency
+from tests.dossiers.conftest import World
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +143,169 @@ def test_duplicate_in_database_header_and_encoding(
     code, _, err = run(tmp_path, csv_text([row("Đ-4")]).encode("utf-16"), capsys)
     assert code == 2 and "bad_encoding" in err
     assert Dossier.objects.count() == 1
+
+
+# --- hostile files: every one is refused with its line and reason, exit 2, nothing written ----
+
+
+def refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[list[str]], line: int, why: str
+) -> str:
+    agencies, procedures = Agency.objects.count(), Procedure.objects.count()
+    code, out, err = run(tmp_path, csv_text(rows), capsys)
+    assert code == 2 and out == "", err
+    assert any(x.strip().startswith(f"dòng {line}:") and why in x for x in err.splitlines()), err
+    assert "Traceback" not in err
+    assert Dossier.objects.count() == 0
+    assert (Agency.objects.count(), Procedure.objects.count()) == (agencies, procedures)
+    assert not AuditEntry.objects.filter(action="dossiers.import").exists()
+    return err
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "why"),
+    [
+        ("received_at", "0001-01-01T00:00:00+07:00", "năm 1990–2100"),
+        ("received_at", "9999-12-31T23:00:00-07:00", "năm 1990–2100"),
+        ("due_at", "9999-12-31T23:00:00-07:00", "năm 1990–2100"),
+        ("finished_at", "1989-12-31T23:59:59+07:00", "năm 1990–2100"),
+        ("received_at", "2022-03-01T٠٩:00:00+07:00", "received_at"),
+        ("received_at", "２０２２-03-01T09:00:00+07:00", "received_at"),
+        ("online_payment_vnd", "9" * 30, "online_payment_vnd"),
+        ("online_payment_vnd", "9223372036854775808", "online_payment_vnd"),
+        ("online_payment_vnd", "٥٠٠٠٠", "chữ số 0-9"),
+        ("online_payment_vnd", "５００００", "chữ số 0-9"),
+        ("online_payment_vnd", "²", "chữ số 0-9"),
+        ("code", "H" * 61, "60 ký tự"),
+        ("procedure_code", "P" * 41, "40 ký tự"),
+        ("agency_code", "A" * 41, "40 ký tự"),
+        ("code", "A\x00B", "ký tự điều khiển"),
+        ("agency_code", "000.00.03\x00.H10", "ký tự điều khiển"),
+        ("level", "province\x00", "ký tự điều khiển"),
+        ("code", "A\x07B", "ký tự điều khiển"),
+        ("code", "12345", "chỉ gồm chữ số"),
+        ("code", "١٢٣", "chỉ gồm chữ số"),
+        ("code", "/HS-1", "dấu /"),
+        ("code", "HS-1/", "dấu /"),
+        ("code", "HS//1", "dấu /"),
+        ("code", "HS/../1", "dấu /"),
+        ("code", "./HS", "dấu /"),
+        ("code", "12/mau/01", "thao-tac"),
+        ("code", "7/thao-tac/x", "thao-tac"),
+        ("code", "HS 1", "khoảng trắng"),
+        ("agency_code", "000.00/03.H10", "agency_code: không được chứa dấu /"),
+        ("agency_code", "000.00 03.H10", "agency_code: không được chứa dấu /"),
+    ],
+)
+def test_hostile_field_refused_with_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str, value: str, why: str
+) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    if column == "code":
+        bad = row(value)
+    elif column == "finished_at":
+        bad = row("H-2", finished=value)
+    else:
+        bad = row("H-2", **{column: value})
+    refused(tmp_path, capsys, [row("H-1"), bad, row("H-3")], 3, why)
+
+
+def test_field_over_the_csv_limit_refused_with_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    huge = row("H-2", agency_code="x" * 131_073)
+    refused(tmp_path, capsys, [row("H-1"), huge, row("H-3")], 3, "131072")
+
+
+def test_nul_byte_in_an_unparsed_column_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    refused(tmp_path, capsys, [row("H-1", digitized="1\x00")], 2, "ký tự điều khiển")
+
+
+def test_header_with_control_characters_is_quoted_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = (*HEADER[:-1], "online_payment_vnd\x00\x1b[2J")
+    code, _, err = run(tmp_path, csv_text([row("H-1")], header=header), capsys)
+    assert code == 2 and "bad_header" in err and "\\x00\\x1b[2J" in err
+    assert "\x00" not in err and "\x1b" not in err
+
+
+def test_bad_utf8_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = csv_text([row("H-1"), row("H-2")]).encode().replace(b"H-2", b"H-\xff2")
+    code, _, err = run(tmp_path, data, capsys)
+    assert code == 2 and "bad_encoding" in err and "dòng 3" in err
+    assert Dossier.objects.count() == 0
+
+
+def test_bounds_themselves_are_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    rows = [
+        row(
+            "C" * 60,
+            procedure_code="P" * 40,
+            agency_code="A" * 40,
+            received_at="1990-01-01T00:00:00+07:00",
+            online_payment_vnd=str(2**63 - 1),
+        ),
+        row("H-2", status="processing", due_at="2100-12-31T23:59:59+07:00"),
+    ]
+    code, _, err = run(tmp_path, csv_text(rows), capsys)
+    assert code == 0, err
+    assert Dossier.objects.get(code="C" * 60).online_payment_vnd == 9_223_372_036_854_775_807
+    assert Agency.objects.filter(code="A" * 40).exists()
+
+
+def test_code_in_decomposed_unicode_is_stored_nfc(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    decomposed = unicodedata.normalize("NFD", "HỒ-SƠ-1")
+    code, _, err = run(tmp_path, csv_text([row(decomposed)]), capsys)
+    assert code == 0, err
+    assert Dossier.objects.filter(code="H\u1ed2-S\u01a0-1").exists()
+
+
+@pytest.mark.parametrize("legacy", ["123/HS-UBND", "2022/HS/0001", "HS-Đ%20?#x", "ĐB:1@(2)~"])
+def test_legacy_codes_are_addressable_on_the_page_and_in_search(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str], legacy: str
+) -> None:
+    code, _, err = run(tmp_path, csv_text([row(legacy)]), capsys)
+    assert code == 0, err
+    leader = Client()
+    leader.force_login(world.users["leader"])
+    url = reverse("backoffice:dossier", kwargs={"code": legacy})
+    page = leader.get(url)
+    assert page.status_code == 200
+    assert legacy in html.unescape(page.content.decode())
+    found = leader.get("/can-bo/tim-kiem/", {"q": legacy})
+    assert found.status_code == 200
+    assert f'href="{url}"' in found.content.decode()
+    assert leader.get(f"/can-bo/tim-kiem/?q={quote(legacy.split('/')[0])}").status_code == 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZĐễ09/.%?#&+:@;=~-_ \\'\"<>\t\x00")), max_size=12))
+def test_every_code_the_rule_accepts_reaches_the_dossier_page(code: str) -> None:
+    """The one rule: an accepted code reverses to a URL that resolves to the dossier page with
+    that very code; nothing else claims it (the action and form URLs, the id lookup)."""
+    if code_problem(code) is not None or not code:
+        return
+    url = reverse("backoffice:dossier", kwargs={"code": code})
+    match = resolve(unquote(url))  # the server decodes %XX before routing
+    assert (match.url_name, match.kwargs) == ("dossier", {"code": code})
+    assert not code.isdigit()
+
+
+def test_unreadable_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # a file the system refuses to read (even to root): /proc/self/mem reads fail with EIO
+    try:
+        call_command("import_dossiers", "/proc/self/mem")
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("lỗi [file_unreadable]: ") and len(err.splitlines()) == 1

@@ -109,6 +109,26 @@ def test_merge_refusals() -> None:
         unit_merge(actor=None, source=bp, target=dn, effective=dt.date(2025, 7, 1))
     assert exc.value.code == "merge_target_ended"
     unit_merge(actor=None, source=bp, target=dn, effective=dt.date(2024, 1, 1))
+    # Bình Phước ended on 31/12/2023: merging into it from 1/1/2024 is refused as ended
     with pytest.raises(ValidationFailed) as exc:
         unit_merge(actor=None, source=dn, target=bp, effective=dt.date(2024, 1, 1))
-    assert exc.value.code in {"merge_cycle", "merge_target_ended"}
+    assert exc.value.code == "merge_target_ended"
+
+
+def test_merge_cycle_refused_and_nothing_changed() -> None:
+    """A unit still valid on the day, whose successors lead back to the source: a cycle."""
+    province = AdministrativeUnit.objects.create(
+        code="70", name="Tỉnh Bình Phước", kind=UnitKind.PROVINCE, level=Level.PROVINCE
+    )
+    other = AdministrativeUnit.objects.create(
+        code="75", name="Tỉnh Đồng Nai", kind=UnitKind.PROVINCE, level=Level.PROVINCE
+    )
+    unit_merge(actor=None, source=province, target=other, effective=dt.date(2024, 1, 1))
+    province.refresh_from_db()
+    assert (province.valid_to, province.successor) == (dt.date(2023, 12, 31), other)
+    # Bình Phước is still valid on 1/6/2023, so only its successor (Đồng Nai) closes the cycle
+    with pytest.raises(ValidationFailed) as exc:
+        unit_merge(actor=None, source=other, target=province, effective=dt.date(2023, 6, 1))
+    assert exc.value.code == "merge_cycle"
+    other.refresh_from_db()
+    assert (other.valid_to, other.successor) == (None, None)

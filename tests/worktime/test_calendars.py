@@ -50,3 +50,14 @@ def test_bad_hours_refused(hours: str) -> None:
     cal = WorkCalendar(code="x", name="x", hours=hours)
     with pytest.raises(ValidationError):
         cal.full_clean()
+
+
+def test_count_from_next_morning_is_a_stored_setting_off_by_default() -> None:
+    stored = WorkCalendar.objects.create(
+        code="tinh", name="Lịch tỉnh", first_year=2020, last_year=2030
+    )
+    assert calendar_get("tinh").spec.count_from_next_morning_after_cutoff is False
+    stored.count_from_next_morning_after_cutoff = True
+    stored.save(update_fields=["count_from_next_morning_after_cutoff", "updated_at"])
+    assert calendar_get("tinh").spec.count_from_next_morning_after_cutoff is True
+    assert calendar_get().spec.count_from_next_morning_after_cutoff is False  # national default

@@ -9,6 +9,7 @@ import pytest
 from motcua.worktime.core import (
     CalendarSpec,
     WorktimeError,
+    before,
     compile_calendar,
     due,
     elapsed,
@@ -103,6 +104,37 @@ def test_elapsed_examples() -> None:
     # Friday 16:00 → Monday after Tết 08:00 = 1 h + 1 h
     assert elapsed(CAL, t("2022-01-28T16:00:00+07:00"), t("2022-02-07T08:00:00+07:00")) == 7200
     assert elapsed(CAL, t("2022-01-29T08:00:00+07:00"), t("2022-01-30T08:00:00+07:00")) == 0
+
+
+@pytest.mark.parametrize(
+    ("end", "days", "expected"),
+    [
+        # one working day before Wednesday 09:00 is Tuesday 09:00
+        ("2022-06-08T09:00:00+07:00", 1, "2022-06-07T09:00:00+07:00"),
+        # before a due instant at the end of a day: 17:00 of the working day before
+        ("2022-06-08T17:00:00+07:00", 1, "2022-06-07T17:00:00+07:00"),
+        # Monday after Tết 2022 (31/1–4/2 off), 08:00: one working day back is Friday 28/1 08:00
+        ("2022-02-07T08:00:00+07:00", 1, "2022-01-28T08:00:00+07:00"),
+        # half a day back across lunch: 14:30 − 4 h = 08:30
+        ("2022-06-08T14:30:00+07:00", 0.5, "2022-06-08T08:30:00+07:00"),
+        # from outside working time (Saturday) back to Thursday 17:00
+        ("2022-06-04T10:00:00+07:00", 1, "2022-06-02T17:00:00+07:00"),
+    ],
+)
+def test_before_hand_checked(end: str, days: float, expected: str) -> None:
+    assert before(CAL, t(end), days).isoformat() == expected
+
+
+def test_before_skips_pauses() -> None:
+    end = t("2022-06-08T09:00:00+07:00")
+    # paused Tuesday 10:00–12:00 (1.5 h of work): one working day of clock time before Wednesday
+    # 09:00 then starts 1.5 h earlier, Tuesday 07:30
+    pause = (t("2022-06-07T10:00:00+07:00"), t("2022-06-07T12:00:00+07:00"))
+    assert before(CAL, end, 1, [pause]) == t("2022-06-07T07:30:00+07:00")
+    assert elapsed(CAL, t("2022-06-07T07:30:00+07:00"), end, [pause]) == 8 * 3600
+    # a pause after the end changes nothing
+    later = (t("2022-06-09T07:00:00+07:00"), t("2022-06-10T07:00:00+07:00"))
+    assert before(CAL, end, 1, [later]) == t("2022-06-07T09:00:00+07:00")
 
 
 def test_round_to_end_of_day_option() -> None:

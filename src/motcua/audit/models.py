@@ -9,11 +9,12 @@ from django.db import models
 class AuditHead(models.Model):
     """One row holding the chain's last hash; locking it serialises appends."""
 
-    last_hash = models.CharField(max_length=64, default="0" * 64)
-    count = models.BigIntegerField(default=0)
+    last_hash = models.CharField("mã băm cuối", max_length=64, default="0" * 64)
+    count = models.BigIntegerField("số mục", default=0)
 
     class Meta:
         verbose_name = "đầu chuỗi kiểm toán"
+        verbose_name_plural = "đầu chuỗi kiểm toán"
 
     def __str__(self) -> str:
         return f"{self.count} mục, cuối {self.last_hash[:12]}"
@@ -33,9 +34,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField("loại đối tượng", max_length=80)
     object_id = models.CharField("mã đối tượng", max_length=80, db_index=True)
     before = models.JSONField("trước", null=True, blank=True)
-    after = models.JSONField("sau", null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    after = models.JSONField("sau khi đổi", null=True, blank=True)
+    prev_hash = models.CharField("mã băm mục trước", max_length=64)
+    hash = models.CharField("mã băm", max_length=64, unique=True)
 
     class Meta:
         verbose_name = "mục nhật ký kiểm toán"

@@ -13,7 +13,9 @@ urlpatterns = [
     path("so-theo-doi/", views.book, name="book"),
     path("ho-so/<int:pk>/thao-tac/<slug:name>/", views.dossier_action, name="action"),
     path("ho-so/<int:pk>/mau/<str:form>/", views.print_form, name="print_form"),
-    path("ho-so/<str:code>/", views.dossier, name="dossier"),
+    # any stored code, "123/HS-UBND" included; dossiers.legacy.code_problem keeps imported codes
+    # off the two patterns above (docs/report-format.md)
+    path("ho-so/<path:code>/", views.dossier, name="dossier"),
     path("tai-lieu/<int:pk>/", views.document, name="document"),
     path("bao-cao/", views.dashboard, name="dashboard"),
     path("bao-cao/tai-ve/<slug:fmt>/", views.report_export, name="report_export"),

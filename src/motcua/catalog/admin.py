@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from motcua.catalog.selectors import catalog_specs
 from motcua.catalog.services import catalog_import_specs
 from motcua.core.admin_search import FoldedSearchAdmin
 from motcua.core.errors import DomainError
+from motcua.core.text import number
 from motcua.units.models import Agency
 
 
@@ -104,7 +106,7 @@ class ProcedureAdmin(FoldedSearchAdmin):
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("catalog.add_procedure"):
-            return HttpResponse(status=403)
+            raise PermissionDenied  # the Vietnamese 403 page (config.urls.handler403)
         form = ImportForm(request.POST or None, request.FILES or None)
         errors: list[Any] = []
         if request.method == "POST" and form.is_valid():
@@ -125,8 +127,9 @@ class ProcedureAdmin(FoldedSearchAdmin):
             else:
                 messages.success(
                     request,
-                    f"Đã nhập {summary['rows']} dòng: thêm mới {summary['created']}, "
-                    f"cập nhật {summary['updated']}, không đổi {summary['unchanged']}.",
+                    f"Đã nhập {number(summary['rows'])} dòng: thêm mới "
+                    f"{number(summary['created'])}, cập nhật {number(summary['updated'])}, "
+                    f"không đổi {number(summary['unchanged'])}.",
                 )
                 return redirect("admin:catalog_procedure_changelist")
         context = {

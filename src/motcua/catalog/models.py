@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from motcua.core.models import SearchableModel
+from motcua.core.text import vnd
 from motcua.units.models import Agency, Level
 
 
@@ -216,7 +217,7 @@ class FeeItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.amount_vnd:,} đ".replace(",", ".")
+        return f"{self.name}: {vnd(self.amount_vnd)}"
 
 
 class StepRole(models.TextChoices):

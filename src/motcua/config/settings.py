@@ -6,6 +6,7 @@ production (``MOTCUA_ENV=production``) missing secrets fail fast instead of fall
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -13,8 +14,23 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/motcua
-# MOTCUA_VAR_DIR: where the SQLite file, uploads and demo credentials live (default ./var).
-VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def default_var_dir(package: Path = BASE_DIR) -> Path:
+    """The installation's ``var/``, never the current folder (a command run from elsewhere must
+    find the same database): in a checkout or an editable install (``src/motcua`` next to
+    ``pyproject.toml``) the checkout's ``var/``; in a regular install (site-packages) the user's
+    data folder, ``$XDG_DATA_HOME/motcua`` (default ``~/.local/share/motcua``)."""
+    root = package.parent.parent
+    if package.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root / "var"
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "motcua"
+
+
+# MOTCUA_VAR_DIR: where the SQLite file, uploads and demo credentials live; default: see
+# default_var_dir (the checkout's var/, else ~/.local/share/motcua) — never the current folder.
+VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR") or default_var_dir()).resolve()
 
 # MOTCUA_ENV: "development" (default) or "production"; production refuses unsafe defaults.
 ENV = os.environ.get("MOTCUA_ENV", "development")
@@ -94,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "motcua.backoffice.context.staff",
             ],
+            # display filters (names family-first, money in đồng, numbers 1.234,5) everywhere
+            "builtins": ["motcua.backoffice.templatetags.vi"],
         },
     },
 ]
@@ -127,7 +145,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Vietnamese only: with a second language, LocaleMiddleware would follow the browser's
+# Accept-Language and show the administration in English to an officer whose browser is English.
+LANGUAGES = [("vi", "Tiếng Việt")]
+# The project's catalogs come first: they add what Django's Vietnamese leaves in English (admin).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # TIME_ZONE: the zone times are shown in; they are always stored in UTC.
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
@@ -143,6 +165,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# a refused form (expired session) gets a Vietnamese page with a way back, not Django's English one
+CSRF_FAILURE_VIEW = "motcua.backoffice.views.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -166,14 +190,30 @@ LOGIN_REDIRECT_URL = "/can-bo/"
 LOGOUT_REDIRECT_URL = "/dang-nhap/"
 
 # MOTCUA_HANDOVER_CUTOFF: counter dossiers received at or after this local time reach the
-# processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00).
+# processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00). Their
+# time limit still counts from receipt unless the working calendar is set to count it from the
+# next morning (WorkCalendar.count_from_next_morning_after_cutoff, ADR 0003).
 MOTCUA_HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
+
+# MOTCUA_FORMS_2025_FROM: receipt date (YYYY-MM-DD, local) from which dossiers print the forms of
+# Circular 03/2025/TT-VPCP (7 forms; control sheet Mẫu 06, book Mẫu 07); dossiers received before
+# it keep the set of Circular 01/2018/TT-VPCP (control sheet Mẫu 05, book Mẫu 06). Default
+# 2025-07-01 (Decree 118/2025's date) until the circular's effective date is confirmed
+# (REGULATIONS.md §4 [verify]). Read by ``motcua.dossiers.forms.regime_for``.
+try:
+    MOTCUA_FORMS_2025_FROM = dt.date.fromisoformat(
+        os.environ.get("MOTCUA_FORMS_2025_FROM", "2025-07-01").strip()
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "MOTCUA_FORMS_2025_FROM phải là ngày dạng YYYY-MM-DD (ví dụ 2025-07-01)"
+    ) from exc
 
 # MOTCUA_CALENDAR: code of the stored working calendar used when none is named; empty = the
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
 MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")
 
-# The REST API (/api/v1/, ADR 0004): tokens for systems, sessions for the site's own pages;
+# The REST API (/api/v1/, ADR 0005): tokens for systems, sessions for the site's own pages;
 # one error shape (RFC 9457 problem details with our code); schema at /api/schema/.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

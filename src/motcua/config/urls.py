@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -17,5 +18,11 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("admin/", admin.site.urls),
+    # browsers ask for /favicon.ico on pages without a <link rel="icon"> (PDFs, raw files)
+    path("favicon.ico", RedirectView.as_view(url=static("backoffice/favicon.svg"))),
     path("api/", include("motcua.api.urls")),
 ]
+
+# 403 and 404 in Vietnamese inside the staff layout (used when DEBUG is off)
+handler403 = "motcua.backoffice.views.errors.permission_denied"
+handler404 = "motcua.backoffice.views.errors.page_not_found"

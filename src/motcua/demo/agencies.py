@@ -1,7 +1,11 @@
 """The demo province's agencies: Bình Phước 2022 as the seed describes it.
 
-Agency identifiers follow the QCVN 102:2016 shape, but the province group ``H10`` and the numbering
-below are demo data [verify]: a real province loads its ministry-assigned codes as data.
+Agency identifiers follow the QCVN 102:2016 shape ``V1V2V3.Z1Z2.Y1Y2.MX1X2`` (REGULATIONS §5): the
+province in MX1X2, its departments and districts in Y1Y2, their sub-units (district offices and
+desk, and the communes of a district) in Z1Z2, and a commune's own sub-unit (its one-stop desk) in
+V1V2V3. So a commune People's Committee is ``000.ZZ.YY.H10`` under its district ``000.00.YY.H10``
+(like Thanh Hóa's ``000.17.22.H56``), never a new V1V2V3. The province group ``H10`` and the
+numbers below are demo data [verify]: a real province loads its ministry-assigned codes as data.
 """
 
 from __future__ import annotations
@@ -71,7 +75,13 @@ class AgencyRow:
     receives_dossiers: bool = False
 
 
+# Z1Z2 numbers under a district: 01 its desk, 02–13 its offices, communes from 21 on.
+FIRST_COMMUNE_Z = 21
+
+
 def code(v: int, z: int, y: int) -> str:
+    if not (0 <= v <= 999 and 0 <= z <= 99 and 0 <= y <= 99):
+        raise ValueError(f"mã định danh ngoài khuôn dạng: {v}.{z}.{y}")
     return f"{v:03d}.{z:02d}.{y:02d}.{PROVINCE_GROUP}"
 
 
@@ -124,8 +134,9 @@ def agency_rows(
                     code(0, z, y), f"{office} {d_name}", office, "phong", 2, d_code, committee
                 )
             )
-        for j, (c_code, c_name) in enumerate(communes, start=1):
-            c_committee = code(j, 0, y)
+        for j, (c_code, c_name) in enumerate(communes):
+            z = FIRST_COMMUNE_Z + j
+            c_committee = code(0, z, y)
             rows.append(
                 AgencyRow(
                     c_committee,
@@ -139,7 +150,7 @@ def agency_rows(
             )
             rows.append(
                 AgencyRow(
-                    code(j, 1, y),
+                    code(1, z, y),
                     f"Bộ phận Một cửa {c_name}, {d_name}",
                     f"Một cửa {c_name}",
                     "mot_cua",

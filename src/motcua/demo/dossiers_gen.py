@@ -3,8 +3,10 @@ recent past), so that every back-office page shows real content right after ``mo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
+from collections.abc import Generator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -72,12 +74,15 @@ class Staff:
     role: str
 
 
-def _user(username: str, full_name: str, password: str) -> Any:
+def _user(username: str, full_name: str, password: str, *, staff: bool = False) -> Any:
+    """``full_name`` in Vietnamese order: family and middle names go to ``last_name``, the given
+    name to ``first_name`` (``core.text.person_name`` puts them back family first)."""
     model = get_user_model()
     user = model.objects.filter(username=username).first() or model(username=username)
     last, _, first = full_name.rpartition(" ")
     user.last_name, user.first_name = last, first
     user.is_active = True
+    user.is_staff = staff
     user.set_password(password)
     user.save()
     return user
@@ -106,18 +111,45 @@ def staff_plan() -> list[Staff]:
         Staff("motcua.dongxoai", "Huỳnh Ngọc Mai", d_desk, Role.COUNTER),
         Staff("cv.dongxoai", "Đặng Minh Tuấn", d_committee, Role.SPECIALIST),
         Staff("ld.dongxoai", "Bùi Văn Nam", d_committee, Role.LEADER),
-        Staff("motcua.xa", f"Đỗ Thị Lan ({commune.name})", c_desk, Role.COUNTER),
-        Staff("cv.xa", f"Hồ Văn Phúc ({commune.name})", c_committee, Role.SPECIALIST),
-        Staff("ld.xa", f"Ngô Thanh Tâm ({commune.name})", c_committee, Role.LEADER),
+        Staff("motcua.xa", "Đỗ Thị Lan", c_desk, Role.COUNTER),
+        Staff("cv.xa", "Hồ Văn Phúc", c_committee, Role.SPECIALIST),
+        Staff("ld.xa", "Ngô Thanh Tâm", c_committee, Role.LEADER),
         Staff("quantri.tinh", "Dương Kim Ngân", committee, Role.PROVINCE_ADMIN),
     ]
+
+
+#: What the province administrator keeps in the administration (DESIGN.md: the procedure
+#: catalog, calendars, units and users; reports' targets and index criteria), and reads.
+PROVINCE_ADMIN_APPS = ("catalog", "worktime", "units", "reports")
+PROVINCE_ADMIN_READS = (("auth", "user"), ("auth", "group"), ("audit", "auditentry"))
+
+
+def _province_admin_group() -> Any:
+    """The 'Quản trị cấp tỉnh' group: every permission on the catalog, calendars, units and
+    report settings; users added and changed (not deleted: their history stays); audit read."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Quản trị cấp tỉnh")
+    perms = list(Permission.objects.filter(content_type__app_label__in=PROVINCE_ADMIN_APPS))
+    for app, model in PROVINCE_ADMIN_READS:
+        actions = ("view", "add", "change") if app == "auth" else ("view",)
+        perms += Permission.objects.filter(
+            content_type__app_label=app,
+            content_type__model=model,
+            codename__in=[f"{a}_{model}" for a in actions],
+        )
+    group.permissions.set(perms)
+    return group
 
 
 def load_staff(password: str) -> dict[str, Any]:
     users = {}
     for s in staff_plan():
-        user = _user(s.username, s.name, password)
+        admin = s.role == Role.PROVINCE_ADMIN
+        user = _user(s.username, s.name, password, staff=admin)
         Membership.objects.get_or_create(user=user, agency=s.agency, role=s.role)
+        if admin:
+            user.groups.add(_province_admin_group())
         users[s.username] = user
     # the district's specialists also take the inter-level steps sent up from communes
     return users
@@ -154,6 +186,34 @@ def _pdf(title: str) -> bytes:
     pdf.set_font("helvetica", size=12)
     pdf.cell(text=title)
     return bytes(pdf.output())
+
+
+@dataclass
+class Receipt:
+    """A dossier a demo story has received at the counter (made in time order by ``_tell``)."""
+
+    at: dt.datetime
+    desk: Agency
+    counter: str
+    intake: svc.Intake
+
+
+#: A demo story: yields its receipt, gets the received dossier back, then acts on it.
+Story = Generator[Receipt, Dossier, None]
+
+
+def _tell(stories: list[Story], users: dict[str, Any]) -> int:
+    """Receive every story's dossier in receipt-time order, then let each story go on."""
+    wanted = [(next(story), story) for story in stories]
+    received: dict[int, Dossier] = {}
+    for i, (r, _) in sorted(enumerate(wanted), key=lambda x: x[1][0].at):
+        received[i] = svc.dossier_receive(
+            actor=users[r.counter], desk=r.desk, intake=r.intake, now=r.at
+        )
+    for i, (_, story) in enumerate(wanted):
+        with contextlib.suppress(StopIteration):
+            story.send(received[i])
+    return len(wanted)
 
 
 def load_dossiers(users: dict[str, Any], seed: int = 2022) -> dict[str, int]:
@@ -235,23 +295,33 @@ def load_dossiers(users: dict[str, Any], seed: int = 2022) -> dict[str, int]:
         d.refresh_from_db()
         return d
 
-    def receive(desk: Agency, counter: str, p: Procedure, at: dt.datetime) -> Dossier:
-        nonlocal made
-        made += 1
-        return svc.dossier_receive(actor=u[counter], desk=desk, intake=intake(p), now=at)
+    # Each story receives one dossier, then acts on it. All receipts are made first, in time
+    # order, so that dossier codes and Sổ theo dõi numbers follow receipt order as they do at
+    # a real counter; then every story goes on with its dossier.
+    stories: list[Story] = []
+
+    def receipt(desk: Agency, counter: str, p: Procedure, at: dt.datetime) -> Receipt:
+        return Receipt(at, desk, counter, intake(p))
+
+    def just_received(desk: Agency, counter: str, p: Procedure, at: dt.datetime) -> Story:
+        yield receipt(desk, counter, p, at)
 
     # provincial, Sở Tư pháp: a spread of ages at the specialist step, some at the leader
     for i in range(6):
         p = prov_justice[i % len(prov_justice)]
-        receive(center, "motcua.tinh", p, clock.back(i, 8 + i, 15))
-    for i in range(3):
+        stories.append(just_received(center, "motcua.tinh", p, clock.back(i, 8 + i, 15)))
+
+    def at_leader(i: int) -> Story:
         p = prov_justice[(i + 6) % len(prov_justice)]
-        d = receive(center, "motcua.tinh", p, clock.back(6 + i, 9, 30))
+        d = yield receipt(center, "motcua.tinh", p, clock.back(6 + i, 9, 30))
         work(d, [clock.back(2 + i, 15)])
+
+    stories += [at_leader(i) for i in range(3)]
+
     # resolved on time, result returned; one with an electronic result
-    for i in range(4):
+    def resolved(i: int) -> Story:
         p = prov_justice[(i + 9) % len(prov_justice)]
-        d = receive(center, "motcua.tinh", p, clock.back(40 + i, 8))
+        d = yield receipt(center, "motcua.tinh", p, clock.back(40 + i, 8))
         d = work(d, [clock.back(39 + i, 10), clock.back(38 + i, 9), clock.back(38 + i, 14)])
         if d.status == "resolved":
             if i == 0:
@@ -268,47 +338,122 @@ def load_dossiers(users: dict[str, Any], seed: int = 2022) -> dict[str, int]:
                 method="Trực tiếp tại quầy",
                 now=clock.back(37 + i, 9),
             )
+
+    stories += [resolved(i) for i in range(4)]
+
     # overdue and apologised (Mẫu 04), still open
-    p = next(x for x in prov_env if x.time_limit_days <= 10)
-    d = receive(center, "motcua.tinh", p, clock.back(int(p.time_limit_days) + 3, 9))
-    due = d.due_at or timezone.now()
-    svc.apology_issue(
-        actor=u["ld.tnmt"],
-        dossier=d,
-        reason="Cần xác minh thực địa, chờ ý kiến của UBND cấp xã",
-        new_appointment=clock.back(0, 16) + dt.timedelta(days=5),
-        now=max(due - dt.timedelta(hours=2), d.received_at or due),
-    )
+    def apologised() -> Story:
+        p = next(x for x in prov_env if x.time_limit_days <= 10)
+        d = yield receipt(center, "motcua.tinh", p, clock.back(int(p.time_limit_days) + 3, 9))
+        due = d.due_at or timezone.now()
+        svc.apology_issue(
+            actor=u["ld.tnmt"],
+            dossier=d,
+            reason="Cần xác minh thực địa, chờ ý kiến của UBND cấp xã",
+            new_appointment=clock.back(0, 16) + dt.timedelta(days=5),
+            now=max(due - dt.timedelta(hours=2), d.received_at or due),
+        )
+
     # resolved late (without apology), and overdue without apology
-    p = next(x for x in prov_env if x.time_limit_days <= 7)
-    d = receive(center, "motcua.tinh", p, clock.back(int(p.time_limit_days) + 9, 10))
-    work(d, [clock.back(3, 9), clock.back(2, 9), clock.back(2, 14)])
-    p = prov_env[-1]
-    receive(center, "motcua.tinh", p, clock.back(int(p.time_limit_days) + 2, 9))
+    def resolved_late() -> Story:
+        p = next(x for x in prov_env if x.time_limit_days <= 7)
+        d = yield receipt(center, "motcua.tinh", p, clock.back(int(p.time_limit_days) + 9, 10))
+        work(d, [clock.back(3, 9), clock.back(2, 9), clock.back(2, 14)])
+
+    overdue = prov_env[-1]
+    stories += [
+        apologised(),
+        resolved_late(),
+        just_received(
+            center, "motcua.tinh", overdue, clock.back(int(overdue.time_limit_days) + 2, 9)
+        ),
+    ]
+
     # waiting for a supplement (Mẫu 02)
-    p = prov_justice[1]
-    d = receive(center, "motcua.tinh", p, clock.back(2, 8))
-    svc.supplement_request(
-        actor=u["cv.tuphap"],
-        dossier=d,
-        reason="Bản sao chưa chứng thực",
-        items=[{"name": "Bản sao có chứng thực Giấy chứng nhận", "originals": 0, "copies": 1}],
-        contact="Phòng Bổ trợ tư pháp, Sở Tư pháp",
-        now=clock.back(1, 10),
+    def supplement() -> Story:
+        d = yield receipt(center, "motcua.tinh", prov_justice[1], clock.back(2, 8))
+        svc.supplement_request(
+            actor=u["cv.tuphap"],
+            dossier=d,
+            reason="Bản sao chưa chứng thực",
+            items=[{"name": "Bản sao có chứng thực Giấy chứng nhận", "originals": 0, "copies": 1}],
+            contact="Phòng Bổ trợ tư pháp, Sở Tư pháp",
+            now=clock.back(1, 10),
+        )
+
+    # withdrawn, returned unresolved (refused at the counter: below, no receipt)
+    def withdrawn() -> Story:
+        d = yield receipt(center, "motcua.tinh", prov_justice[2], clock.back(5, 10))
+        svc.dossier_withdraw(
+            actor=u["motcua.tinh"],
+            dossier=d,
+            reason="Người nộp xin rút hồ sơ",
+            now=clock.back(3, 10),
+        )
+
+    def returned() -> Story:
+        d = yield receipt(center, "motcua.tinh", prov_justice[3], clock.back(8, 10))
+        work(d, [clock.back(6, 10)])
+        svc.dossier_return_unresolved(
+            actor=u["ld.tuphap"],
+            dossier=d,
+            reasons="Không đáp ứng điều kiện theo quy định",
+            now=clock.back(4, 10),
+        )
+
+    # parallel electronic inter-agency, and a consultation pending
+    def parallel() -> Story:
+        d = yield receipt(center, "motcua.tinh", prov_justice[5], clock.back(3, 8))
+        svc.dossier_dispatch_parallel(
+            actor=u["cv.tuphap"],
+            dossier=d,
+            tasks=[
+                svc.ParallelTask(environment, "Xác nhận hiện trạng sử dụng đất", Decimal(2)),
+                svc.ParallelTask(
+                    by_name["cv.dongxoai"].agency, "Xác minh tại địa phương", Decimal(2)
+                ),
+            ],
+            now=clock.back(2, 10),
+        )
+
+    def consultation() -> Story:
+        d = yield receipt(center, "motcua.tinh", prov_justice[6], clock.back(4, 9))
+        svc.consultation_request(
+            actor=u["cv.tuphap"],
+            dossier=d,
+            to_agency=environment,
+            question="Đề nghị cho ý kiến về quy hoạch sử dụng đất",
+            days=2,
+            now=clock.back(4, 11),
+        )
+
+    stories += [supplement(), withdrawn(), returned(), parallel(), consultation()]
+
+    # district desk: a handful in progress, one received after 15:00 today
+    stories += [
+        just_received(d_desk, "motcua.dongxoai", district[i % len(district)], clock.back(i, 9, 45))
+        for i in range(5)
+    ]
+    stories.append(
+        just_received(d_desk, "motcua.dongxoai", district[5 % len(district)], clock.back(0, 15, 20))
     )
-    # withdrawn, returned unresolved, refused at the counter
-    d = receive(center, "motcua.tinh", prov_justice[2], clock.back(5, 10))
-    svc.dossier_withdraw(
-        actor=u["motcua.tinh"], dossier=d, reason="Người nộp xin rút hồ sơ", now=clock.back(3, 10)
-    )
-    d = receive(center, "motcua.tinh", prov_justice[3], clock.back(8, 10))
-    work(d, [clock.back(6, 10)])
-    svc.dossier_return_unresolved(
-        actor=u["ld.tuphap"],
-        dossier=d,
-        reasons="Không đáp ứng điều kiện theo quy định",
-        now=clock.back(4, 10),
-    )
+
+    # commune → district inter-level: at the district step and at the commune step
+    def inter_level(i: int, stop: int) -> Story:
+        p = commune_inter[i % len(commune_inter)]
+        d = yield receipt(c_desk, "motcua.xa", p, clock.back(6 + i, 8))
+        work(d, [clock.back(5 + i, 10), clock.back(3, 10)][:stop])
+
+    if commune_inter:
+        stories += [inter_level(i, stop) for i, stop in enumerate((0, 1, 2))]
+    stories += [
+        just_received(
+            c_desk, "motcua.xa", commune_simple[i % len(commune_simple)], clock.back(i, 10)
+        )
+        for i in range(3)
+    ]
+    made += _tell(stories, u)
+
     svc.counter_refuse(
         actor=u["motcua.tinh"],
         desk=center,
@@ -317,39 +462,6 @@ def load_dossiers(users: dict[str, Any], seed: int = 2022) -> dict[str, int]:
         now=clock.back(1, 14),
     )
     made += 1
-    # parallel electronic inter-agency, and a consultation pending
-    d = receive(center, "motcua.tinh", prov_justice[5], clock.back(3, 8))
-    svc.dossier_dispatch_parallel(
-        actor=u["cv.tuphap"],
-        dossier=d,
-        tasks=[
-            svc.ParallelTask(environment, "Xác nhận hiện trạng sử dụng đất", Decimal(2)),
-            svc.ParallelTask(by_name["cv.dongxoai"].agency, "Xác minh tại địa phương", Decimal(2)),
-        ],
-        now=clock.back(2, 10),
-    )
-    d = receive(center, "motcua.tinh", prov_justice[6], clock.back(4, 9))
-    svc.consultation_request(
-        actor=u["cv.tuphap"],
-        dossier=d,
-        to_agency=environment,
-        question="Đề nghị cho ý kiến về quy hoạch sử dụng đất",
-        days=2,
-        now=clock.back(4, 11),
-    )
-    # district desk: a handful in progress, one received after 15:00 today
-    for i in range(5):
-        receive(d_desk, "motcua.dongxoai", district[i % len(district)], clock.back(i, 9, 45))
-    receive(d_desk, "motcua.dongxoai", district[5 % len(district)], clock.back(0, 15, 20))
-    # commune → district inter-level: at the district step and at the commune step
-    if commune_inter:
-        for i, stop in enumerate((0, 1, 2)):
-            d = receive(
-                c_desk, "motcua.xa", commune_inter[i % len(commune_inter)], clock.back(6 + i, 8)
-            )
-            work(d, [clock.back(5 + i, 10), clock.back(3, 10)][:stop])
-    for i in range(3):
-        receive(c_desk, "motcua.xa", commune_simple[i % len(commune_simple)], clock.back(i, 10))
     # online submissions waiting at the desks
     for i in range(3):
         svc.dossier_submit_online(

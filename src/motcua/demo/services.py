@@ -14,7 +14,7 @@ from motcua.audit.services import audit_record
 from motcua.catalog.services import catalog_import_specs
 from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
-from motcua.demo.dossiers_gen import load_dossiers, load_staff
+from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
 from motcua.demo.history import history_load
 from motcua.reports.indices import criteria_load
 from motcua.units.models import AdministrativeUnit, Agency, Level
@@ -102,7 +102,8 @@ def _admin_user() -> tuple[str, str]:
     if user is None:
         user = user_model(username=username, email="admin@motcua.local")
     user.is_staff = user.is_superuser = user.is_active = True
-    user.first_name, user.last_name = "Quản trị", "tỉnh"
+    # one name, shown whole (person_name puts last_name first; the admin greets by first_name)
+    user.first_name, user.last_name = "Quản trị hệ thống", ""
     user.set_password(password)
     user.save()
     return username, password
@@ -142,7 +143,19 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         "agencies": Agency.objects.count(),
         "catalog": catalog,
         "admin": {"username": username, "password": password},
-        "staff": {"usernames": sorted(users), "password": staff_password},
+        "staff": {
+            "usernames": sorted(users),
+            "password": staff_password,
+            "accounts": [
+                {
+                    "username": p.username,
+                    "name": p.name,
+                    "role": str(p.role),
+                    "agency": p.agency.name,
+                }
+                for p in staff_plan()
+            ],
+        },
         "dossiers": dossiers,
         "history_2022": history,
         "seconds": round(time.monotonic() - started, 1),

@@ -86,7 +86,9 @@ def report_agency_ids(actor: Actor | None) -> list[int] | None:
     PermissionDenied. The dashboard and the API both ask this."""
     ids = agency_ids_for(actor, REPORT_ROLES)
     if ids is not None and not ids:
-        raise PermissionDenied("Báo cáo dành cho lãnh đạo và quản trị", code="permission_denied")
+        raise PermissionDenied(
+            "Trang báo cáo dành cho lãnh đạo và quản trị", code="permission_denied"
+        )
     return None if ids is None else sorted(ids)
 
 
@@ -112,14 +114,14 @@ def dossier_get_for(actor: Actor | None, code_or_pk: str | int) -> Dossier:
     """A dossier the actor may see, or NotFound (never reveals that others exist)."""
     qs = dossiers_visible_to(actor)
     text = str(code_or_pk)
-    dossier = None
-    if "\x00" in text or len(text) > 60:  # from a URL: no such code, and a NUL breaks SQL
+    # Only plain ASCII digits that fit a primary key are an internal id; anything else is a code
+    # (int() would also accept other scripts' digits and arbitrarily long numbers). A NUL (from a
+    # URL) is no code at all, and PostgreSQL refuses it in a query.
+    is_pk = text.isascii() and text.isdigit() and len(text) <= 18
+    if "\x00" in text or len(text) > 60:
         dossier = None
-    elif text.isascii() and text.isdigit():  # "²".isdigit() is True too, int("²") fails
-        pk = int(text)
-        dossier = qs.filter(pk=pk).first() if pk < 2**63 else None
     else:
-        dossier = qs.filter(code=text).first()
+        dossier = qs.filter(pk=int(text)).first() if is_pk else qs.filter(code=text).first()
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ", code="dossier_not_found")
     return dossier

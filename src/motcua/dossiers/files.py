@@ -40,13 +40,33 @@ def sniff(data: bytes) -> str | None:
 
 
 def pdf_pages(data: bytes) -> int:
+    """The number of pages, or ValidationFailed(code="bad_pdf") for any file pypdf cannot read.
+
+    A PDF whose only password is the empty user password (owner restrictions only, common on
+    scanners) is opened; a file that needs a password, or whose page tree holds no page, is
+    refused.
+    """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
-        return len(PdfReader(io.BytesIO(data)).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ValidationFailed(f"Tệp PDF bị hỏng: {exc}", code="bad_pdf") from None
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationFailed(
+                "Tệp PDF có mật khẩu; hãy nộp bản không đặt mật khẩu", code="bad_pdf"
+            )
+        pages = len(reader.pages)
+    except ValidationFailed:
+        raise
+    # pypdf is a third-party parser fed untrusted bytes: on garbage it raises its own errors and
+    # also OverflowError, NotImplementedError, RecursionError, AttributeError... (a fuzz found a
+    # dozen classes). Whatever it raises, the file is unreadable, and that is the user's answer.
+    except Exception:
+        raise ValidationFailed(
+            "Tệp PDF bị hỏng hoặc không đọc được; hãy quét hoặc xuất lại tệp", code="bad_pdf"
+        ) from None
+    if pages < 1:
+        raise ValidationFailed("Tệp PDF không có trang nào", code="bad_pdf")
+    return pages
 
 
 def check_upload(name: str, data: bytes) -> CheckedFile:

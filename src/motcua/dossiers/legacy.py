@@ -6,9 +6,14 @@ One CSV row a dossier, header::
     digitized,electronic_result,online_payment_vnd
 
 All or nothing: the whole file is checked first; any bad row (listed with its line number, the
-first 50) and nothing is written. Unknown agencies and procedures are created as "imported, needs
-review" records. Rows are written with one bulk statement per chunk (COPY on PostgreSQL), so a
-million rows import in well under two minutes (BENCHMARKS.md).
+first 50) and nothing is written. Hostile values are refused the same way on SQLite and
+PostgreSQL, before the database sees them: text longer than its column, control characters
+(NUL included), dates outside 1990–2100, amounts that are not plain 0-9 digits or do not fit a
+64-bit integer. Dossier codes follow one rule (``code_problem``): every code it accepts can be
+addressed by the dossier page URL, ``123/HS-UBND`` included (docs/report-format.md).
+Unknown agencies and procedures are created as "imported, needs review" records. Rows are
+written with one bulk statement per chunk (COPY on PostgreSQL), so a million rows import in well
+under two minutes (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,6 +67,16 @@ STATUSES = {
 }
 MAX_SHOWN = 50
 CHUNK = 20_000
+YEARS = (1990, 2100)
+AMOUNT_MAX = 2**63 - 1  # BigIntegerField
+LENGTHS = {
+    "code": Dossier._meta.get_field("code").max_length,
+    "procedure_code": Procedure._meta.get_field("code").max_length,
+    "agency_code": Agency._meta.get_field("code").max_length,
+}
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+# the staff URLs that share the ``ho-so/`` prefix with the dossier page (backoffice/urls.py)
+_SHADOWED = re.compile(r"[0-9]+/(thao-tac|mau)/")
 
 
 @dataclass
@@ -90,14 +107,63 @@ class Problems:
             self.shown.append((line, reason))
 
 
+def _show(value: str) -> str:
+    """A value as quoted in a message: at most 40 characters, control characters escaped."""
+    shown = "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch)[0] == "C" else ch for ch in value[:40]
+    )
+    return shown if len(value) <= 40 else shown + "…"
+
+
 def _instant(value: str, column: str) -> dt.datetime:
     try:
+        if not value.isascii():
+            raise ValueError
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{column}: '{value}' không phải ISO 8601") from None
+        raise ValueError(f"{column}: '{_show(value)}' không phải ISO 8601 (chữ số 0-9)") from None
     if moment.tzinfo is None:
         raise ValueError(f"{column}: '{value}' thiếu múi giờ")
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise ValueError(f"{column}: '{value}' ngoài khoảng năm {YEARS[0]}–{YEARS[1]}")
     return moment
+
+
+def _amount(value: str, column: str) -> int:
+    if not _ASCII_DIGITS.fullmatch(value):
+        raise ValueError(
+            f"{column}: '{_show(value)}' phải là số nguyên không âm, chỉ gồm chữ số 0-9"
+        )
+    if len(value) > 19 or int(value) > AMOUNT_MAX:
+        raise ValueError(f"{column}: '{_show(value)}' vượt quá {AMOUNT_MAX}")
+    return int(value)
+
+
+def _has_control(value: str) -> bool:
+    return any(unicodedata.category(ch)[0] == "C" for ch in value)
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a dossier code, or None. The one rule (docs/report-format.md):
+
+    at most 60 characters; no white space, control or invisible characters; not only digits
+    (a number in the dossier URL is the dossier's id); "/" only between non-empty parts, none
+    of them "." or ".."; not starting "<number>/thao-tac/" or "<number>/mau/" (the URLs of
+    actions and printed forms). Every code this accepts is reachable at ``ho-so/<code>/``.
+    """
+    if len(code) > LENGTHS["code"]:
+        return f"mã hồ sơ dài {len(code)} ký tự, tối đa {LENGTHS['code']} ký tự"
+    if _has_control(code):
+        return "mã hồ sơ chứa ký tự điều khiển hoặc ký tự ẩn"
+    if any(ch.isspace() for ch in code):
+        return "mã hồ sơ chứa khoảng trắng"
+    if code.isdigit():
+        return "mã hồ sơ chỉ gồm chữ số (trùng dạng với số thứ tự hồ sơ trong địa chỉ trang)"
+    if any(part in ("", ".", "..") for part in code.split("/")):
+        return "dấu / trong mã hồ sơ chỉ được nằm giữa hai phần khác rỗng, khác '.' và '..'"
+    if _SHADOWED.match(code):
+        return "mã hồ sơ dạng 'số/thao-tac/…' hoặc 'số/mau/…' trùng địa chỉ thao tác, mẫu in"
+    return None
 
 
 def _flag(value: str, column: str) -> bool:
@@ -105,18 +171,39 @@ def _flag(value: str, column: str) -> bool:
         return True
     if value == "0":
         return False
-    raise ValueError(f"{column}: '{value}' phải là 0 hoặc 1")
+    raise ValueError(f"{column}: '{_show(value)}' phải là 0 hoặc 1")
+
+
+def _records(reader: Any, problems: Problems) -> Iterator[list[str]]:
+    """The CSV records; a record the csv module cannot read ends the check at its line."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = (
+                f"có ô dài quá {csv.field_size_limit()} ký tự"
+                if "field limit" in str(exc)
+                else f"dòng CSV hỏng ({exc})"
+            )
+            problems.add(reader.line_num, reason + "; các dòng sau không được kiểm tra")
+            return
+        yield values
 
 
 def _rows(stream: IO[str], problems: Problems) -> Iterator[Row]:
     reader = csv.reader(stream)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        header = ["?"]
     if header is None:
         raise ImportFailed("Tệp rỗng", code="empty_file")
     cols = [h.strip() for h in header]
     if sorted(cols) != sorted(HEADER) or len(cols) != len(HEADER):
         missing = [c for c in HEADER if c not in cols]
-        extra = [c for c in cols if c not in HEADER]
+        extra = [_show(c) for c in cols if c not in HEADER]
         raise ImportFailed(
             "Dòng tiêu đề sai tập cột"
             + (f"; thiếu: {', '.join(missing)}" if missing else "")
@@ -126,25 +213,38 @@ def _rows(stream: IO[str], problems: Problems) -> Iterator[Row]:
         )
     index = [cols.index(c) for c in HEADER]
     seen: dict[str, int] = {}
-    for values in reader:
+    for values in _records(reader, problems):
         line = reader.line_num
         if not values or (len(values) == 1 and not values[0].strip()):
             continue
         if len(values) != len(HEADER):
             problems.add(line, f"có {len(values)} ô, cần {len(HEADER)}")
             continue
-        v = [values[i].strip() for i in index]
+        v = [unicodedata.normalize("NFC", values[i].strip()) for i in index]
         try:
+            for column, value in zip(HEADER, v, strict=True):
+                if _has_control(value) and column != "code":
+                    raise ValueError(f"{column}: chứa ký tự điều khiển (NUL, xuống dòng, …)")
+                limit = LENGTHS.get(column)
+                if limit is not None and len(value) > limit:
+                    raise ValueError(f"{column}: dài {len(value)} ký tự, tối đa {limit} ký tự")
             code, proc, agency, level, channel, rec, due, status, fin, dig, ele, paid = v
             if not code or not proc or not agency:
                 raise ValueError("thiếu code, procedure_code hoặc agency_code")
+            why = code_problem(code)
+            if why is not None:
+                raise ValueError(f"code: {why}")
+            if "/" in agency or any(ch.isspace() for ch in agency):
+                # an imported agency may become a desk, whose code starts its dossiers' codes
+                raise ValueError("agency_code: không được chứa dấu / hoặc khoảng trắng")
             if level not in LEVELS:
-                raise ValueError(f"level: '{level}' không thuộc province, district, commune")
+                raise ValueError(f"level: '{_show(level)}' không thuộc province, district, commune")
             if channel not in CHANNELS:
-                raise ValueError(f"channel: '{channel}' không thuộc online, counter, postal")
+                raise ValueError(f"channel: '{_show(channel)}' không thuộc online, counter, postal")
             if status not in STATUSES:
                 raise ValueError(
-                    f"status: '{status}' không thuộc processing, resolved, withdrawn, returned"
+                    f"status: '{_show(status)}' không thuộc processing, resolved, withdrawn,"
+                    " returned"
                 )
             received = _instant(rec, "received_at")
             due_at = _instant(due, "due_at")
@@ -155,8 +255,6 @@ def _rows(stream: IO[str], problems: Problems) -> Iterator[Row]:
                 raise ValueError("finished_at phải để trống khi và chỉ khi status là processing")
             if finished is not None and finished < received:
                 raise ValueError("finished_at trước received_at")
-            if not paid.isdigit():
-                raise ValueError(f"online_payment_vnd: '{paid}' phải là số nguyên không âm")
             row = Row(
                 line,
                 code,
@@ -170,7 +268,7 @@ def _rows(stream: IO[str], problems: Problems) -> Iterator[Row]:
                 finished,
                 _flag(dig, "digitized"),
                 _flag(ele, "electronic_result"),
-                int(paid),
+                _amount(paid, "online_payment_vnd"),
             )
         except ValueError as exc:
             problems.add(line, str(exc))
@@ -186,8 +284,11 @@ def parse(data: bytes) -> tuple[list[Row], Problems]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise ImportFailed(
-            f"Tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start})", code="bad_encoding"
+            f"Tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start}, dòng {line})",
+            code="bad_encoding",
+            details=[(line, "byte không hợp lệ trong UTF-8")],
         ) from None
     problems = Problems()
     rows = list(_rows(io.StringIO(text, newline=""), problems))

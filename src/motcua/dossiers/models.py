@@ -166,7 +166,7 @@ class Dossier(SearchableModel):
     )
     imported = models.BooleanField("nhập từ hệ thống cũ", default=False)
     version = models.PositiveIntegerField("phiên bản", default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
 
     class Meta:
         verbose_name = "hồ sơ"
@@ -288,6 +288,7 @@ class EventType(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung (tạm dừng)"
     SUPPLEMENT_RECEIVED = "supplement_received", "Nhận hồ sơ bổ sung"
     APOLOGY_ISSUED = "apology_issued", "Xin lỗi, hẹn lại ngày trả"
+    APOLOGY_BREACH = "apology_breach", "Vi phạm thời hạn xin lỗi"
     RESOLVED = "resolved", "Có kết quả giải quyết"
     RESULT_RETURNED = "result_returned", "Trả kết quả"
     RETURNED_UNRESOLVED = "returned_unresolved", "Trả lại, không giải quyết"
@@ -300,23 +301,40 @@ class EventType(models.TextChoices):
 class DossierEvent(models.Model):
     """Append-only history: who did what, when, from which status to which."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="events", verbose_name="hồ sơ"
+    )
     type = models.CharField("sự kiện", max_length=32, choices=EventType.choices)
     at = models.DateTimeField("thời điểm", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tài khoản thực hiện",
     )
     actor_label = models.CharField("người thực hiện", max_length=200)
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="cơ quan",
     )
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    from_status = models.CharField("từ trạng thái", max_length=20, blank=True)
+    to_status = models.CharField("sang trạng thái", max_length=20, blank=True)
     step = models.ForeignKey(
-        DossierStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        DossierStep,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name="bước xử lý",
     )
     note = models.TextField("ghi chú", blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField("dữ liệu kèm theo", default=dict, blank=True)
 
     class Meta:
         verbose_name = "sự kiện hồ sơ"
@@ -330,15 +348,20 @@ class DossierEvent(models.Model):
 class Outbox(models.Model):
     """Messages to deliver after commit (notifications, national-portal sync)."""
 
-    topic = models.CharField(max_length=60, db_index=True)
+    topic = models.CharField("chủ đề", max_length=60, db_index=True)
     dossier = models.ForeignKey(
-        Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+        Dossier,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox",
+        verbose_name="hồ sơ",
     )
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(db_index=True)
-    delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    payload = models.JSONField("nội dung", default=dict)
+    created_at = models.DateTimeField("ngày tạo", db_index=True)
+    delivered_at = models.DateTimeField("đã gửi lúc", null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    last_error = models.TextField("lỗi gần nhất", blank=True)
 
     class Meta:
         verbose_name = "thông điệp chờ gửi"
@@ -358,14 +381,16 @@ class DocumentKind(models.TextChoices):
 
 
 class Document(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name="hồ sơ"
+    )
     kind = models.CharField("loại", max_length=20, choices=DocumentKind.choices)
     required_document = models.CharField("thành phần hồ sơ", max_length=500, blank=True)
     name = models.CharField("tên tệp", max_length=255)
     file = models.FileField("tệp", upload_to="dossiers/%Y/%m/")
-    content_type = models.CharField(max_length=80)
+    content_type = models.CharField("kiểu tệp", max_length=80)
     size = models.PositiveIntegerField("kích thước (byte)")
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField("mã băm SHA-256", max_length=64, db_index=True)
     pages = models.PositiveIntegerField("số trang", default=0)
     reused_from = models.ForeignKey(
         "self",
@@ -378,9 +403,14 @@ class Document(models.Model):
     signer = models.CharField("người ký", max_length=255, blank=True)
     signed_at = models.DateTimeField("ngày ký", null=True, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người tải lên",
     )
-    uploaded_at = models.DateTimeField()
+    uploaded_at = models.DateTimeField("tải lên lúc")
 
     class Meta:
         verbose_name = "tài liệu hồ sơ"
@@ -394,14 +424,18 @@ class Document(models.Model):
 class ChecklistItem(models.Model):
     """A required document as checked at intake: submitted or not, originals and copies."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="checklist")
-    order = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=500)
-    originals = models.PositiveSmallIntegerField(default=0)
-    copies = models.PositiveSmallIntegerField(default=0)
-    submitted = models.BooleanField(default=True)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="checklist", verbose_name="hồ sơ"
+    )
+    order = models.PositiveSmallIntegerField("thứ tự")
+    name = models.CharField("giấy tờ", max_length=500)
+    originals = models.PositiveSmallIntegerField("số bản chính", default=0)
+    copies = models.PositiveSmallIntegerField("số bản sao", default=0)
+    submitted = models.BooleanField("đã nộp", default=True)
 
     class Meta:
+        verbose_name = "thành phần hồ sơ đã kiểm tra"
+        verbose_name_plural = "thành phần hồ sơ đã kiểm tra"
         ordering = ["dossier", "order"]
 
     def __str__(self) -> str:
@@ -420,14 +454,23 @@ class FormType(models.TextChoices):
 class IssuedForm(models.Model):
     """A numbered legal form issued for a dossier (numbering per agency, form and year)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="forms")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="forms", verbose_name="hồ sơ"
+    )
     form = models.CharField("mẫu", max_length=2, choices=FormType.choices)
     number = models.PositiveIntegerField("số")
     year = models.PositiveSmallIntegerField("năm")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="cơ quan lập"
+    )
     issued_at = models.DateTimeField("ngày lập")
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người lập",
     )
     data = models.JSONField("nội dung", default=dict)
 
@@ -447,13 +490,21 @@ class IssuedForm(models.Model):
 
 class SupplementRequest(models.Model):
     dossier = models.ForeignKey(
-        Dossier, on_delete=models.CASCADE, related_name="supplement_requests"
+        Dossier,
+        on_delete=models.CASCADE,
+        related_name="supplement_requests",
+        verbose_name="hồ sơ",
     )
-    requested_at = models.DateTimeField()
+    requested_at = models.DateTimeField("yêu cầu lúc")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người yêu cầu",
     )
-    at_intake = models.BooleanField(default=False)
+    at_intake = models.BooleanField("khi tiếp nhận (chưa tiếp nhận hồ sơ)", default=False)
     items = models.JSONField("giấy tờ cần bổ sung", default=list)
     reason = models.TextField("lý do")
     contact = models.CharField("liên hệ", max_length=255, blank=True)
@@ -462,9 +513,11 @@ class SupplementRequest(models.Model):
         max_length=10,
         choices=[("restart", "Tính lại từ đầu"), ("pause", "Tạm dừng")],
     )
-    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField("đã bổ sung lúc", null=True, blank=True)
 
     class Meta:
+        verbose_name = "yêu cầu bổ sung hồ sơ"
+        verbose_name_plural = "yêu cầu bổ sung hồ sơ"
         ordering = ["dossier", "requested_at"]
 
     def __str__(self) -> str:
@@ -474,15 +527,24 @@ class SupplementRequest(models.Model):
 class Apology(models.Model):
     """Mẫu 04: at most one per dossier (the return date can be re-set only once)."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField()
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="apology", verbose_name="hồ sơ"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="cơ quan xin lỗi"
+    )
+    issued_at = models.DateTimeField("ngày lập")
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người lập",
     )
     reason = models.TextField("lý do")
-    previous_appointment = models.DateTimeField()
-    new_appointment = models.DateTimeField()
+    previous_appointment = models.DateTimeField("ngày hẹn trước đó")
+    new_appointment = models.DateTimeField("ngày hẹn mới")
 
     class Meta:
         verbose_name = "văn bản xin lỗi"
@@ -493,21 +555,35 @@ class Apology(models.Model):
 
 
 class Consultation(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
-    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="consultations", verbose_name="hồ sơ"
+    )
+    from_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="cơ quan hỏi ý kiến"
+    )
     to_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="consultations_received"
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="consultations_received",
+        verbose_name="cơ quan được hỏi ý kiến",
     )
     question = models.TextField("nội dung lấy ý kiến")
-    requested_at = models.DateTimeField()
+    requested_at = models.DateTimeField("gửi lúc")
     due_at = models.DateTimeField("hạn trả lời")
-    answered_at = models.DateTimeField(null=True, blank=True)
-    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField("trả lời lúc", null=True, blank=True)
+    answer = models.TextField("nội dung trả lời", blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người trả lời",
     )
 
     class Meta:
+        verbose_name = "lấy ý kiến cơ quan khác"
+        verbose_name_plural = "lấy ý kiến cơ quan khác"
         ordering = ["dossier", "requested_at"]
 
     def __str__(self) -> str:
@@ -515,10 +591,16 @@ class Consultation(models.Model):
 
 
 class Rating(models.Model):
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="rating", verbose_name="hồ sơ"
+    )
     score = models.PositiveSmallIntegerField("mức hài lòng (1–5)")
-    comment = models.TextField(blank=True)
-    at = models.DateTimeField()
+    comment = models.TextField("góp ý", blank=True)
+    at = models.DateTimeField("thời điểm")
+
+    class Meta:
+        verbose_name = "đánh giá mức độ hài lòng"
+        verbose_name_plural = "đánh giá mức độ hài lòng"
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.score}"
@@ -528,11 +610,13 @@ class Counter(models.Model):
     """Sequences (dossier codes per agency and day, form numbers, tracking book numbers),
     incremented atomically by ``services.counter_next``."""
 
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=120)
-    value = models.PositiveIntegerField(default=0)
+    scope = models.CharField("loại dãy số", max_length=40)
+    key = models.CharField("khóa", max_length=120)
+    value = models.PositiveIntegerField("giá trị hiện tại", default=0)
 
     class Meta:
+        verbose_name = "dãy số thứ tự"
+        verbose_name_plural = "dãy số thứ tự"
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="counter_unique")]
 
     def __str__(self) -> str:

@@ -13,14 +13,21 @@ from motcua.core.text import fold
 from motcua.dossiers.access import STEP_ROLE, Actor, agency_ids_for, dossiers_visible_to
 from motcua.dossiers.models import (
     OPEN_STATUSES,
+    Apology,
     Consultation,
     Document,
     DocumentKind,
     Dossier,
     DossierStep,
+    Status,
     StepStatus,
 )
-from motcua.dossiers.services import calendar_for
+from motcua.dossiers.services import (
+    apology_latest_at,
+    apology_on_time,
+    apology_window_open,
+    calendar_for,
+)
 from motcua.units.models import Membership, Role
 from motcua.worktime import core as wt
 
@@ -65,6 +72,8 @@ class QueueRow:
     overdue: bool
     due_soon: bool  # within one working day
     waiting_handover: bool
+    # the dossier is in its last working day (or overdue) and its agency has not apologised yet
+    apology_warning: bool = False
 
 
 def _calendar_cache() -> Any:
@@ -110,9 +119,12 @@ def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200)
     )
     calendars = _calendar_cache()
     rows = []
-    for s in steps.select_related(
-        "dossier__procedure", "dossier__receiving_agency__unit", "agency"
-    ).order_by("due_at")[:limit]:
+    apologised = Apology.objects.filter(dossier=OuterRef("dossier"))
+    for s in (
+        steps.select_related("dossier__procedure", "dossier__receiving_agency__unit", "agency")
+        .annotate(apologised=Exists(apologised))
+        .order_by("due_at")[:limit]
+    ):
         cal = calendars(s.dossier.receiving_agency)
         left = _left(cal, moment, s.due_at)
         d_left = _left(cal, moment, s.dossier.due_at)
@@ -125,6 +137,8 @@ def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200)
                 overdue=d_left < 0 or left < 0,
                 due_soon=0 <= d_left <= cal.day_seconds,
                 waiting_handover=bool(s.started_at and s.started_at > moment),
+                apology_warning=not s.apologised  # type: ignore[attr-defined]
+                and _apology_due(s.dossier, moment, cal),
             )
         )
     rows.sort(key=lambda r: (min(r.seconds_left, r.dossier_seconds_left), r.dossier.pk))
@@ -139,20 +153,60 @@ def dossier_search(actor: Actor, query: str, *, limit: int = 100) -> QuerySet[Do
     return qs.select_related("procedure", "receiving_agency").order_by("-id")[:limit]
 
 
-def due_soon(actor: Actor, *, now: dt.datetime | None = None) -> list[Dossier]:
-    """Open dossiers of the actor's agencies due within one working day (or overdue)."""
+def _apology_due(d: Dossier, now: dt.datetime, cal: wt.Calendar) -> bool:
+    """In progress (clock running) and past the latest moment for an on-time apology; the
+    caller has checked that no apology was issued."""
+    return d.status == Status.IN_PROGRESS and not apology_on_time(d, now, cal)
+
+
+#: One working day never spans more calendar days than this (the longest run of days off, Tết
+#: with its weekends, is about ten days): a coarse SQL filter before the exact check.
+_LAST_DAY_SPAN = dt.timedelta(days=21)
+
+
+def apology_warnings(actor: Actor, *, now: dt.datetime | None = None) -> list[Dossier]:
+    """Dossiers in their last working day (or overdue) without an apology, for the leaders of the
+    agencies responsible for them (the processing agency, or an agency with an active step):
+    they sign the apology (Mẫu 04), which is due no later than one working day before the due
+    instant (REGULATIONS.md §2). Officers see the same warning on their own queue rows."""
     moment = now or timezone.now()
-    calendars = _calendar_cache()
-    out = []
-    for d in (
+    user_id = getattr(actor, "pk", None)
+    if user_id is None:
+        return []
+    led = Membership.objects.filter(user_id=user_id, role=Role.LEADER, active=True).values(
+        "agency_id"
+    )
+    active_here = DossierStep.objects.filter(
+        dossier=OuterRef("pk"), status=StepStatus.ACTIVE, agency_id__in=led
+    )
+    candidates = (
         dossiers_visible_to(actor)
-        .filter(status__in=OPEN_STATUSES)
-        .select_related("receiving_agency__unit")
-    ):
-        cal = calendars(d.receiving_agency)
-        if _left(cal, moment, d.due_at) <= cal.day_seconds:
-            out.append(d)
-    return out
+        .filter(status=Status.IN_PROGRESS, due_at__lte=moment + _LAST_DAY_SPAN)
+        .filter(Q(processing_agency_id__in=led) | Exists(active_here))
+        .exclude(Exists(Apology.objects.filter(dossier=OuterRef("pk"))))
+        .select_related("procedure", "receiving_agency__unit", "processing_agency")
+        .order_by("due_at", "pk")
+    )
+    calendars = _calendar_cache()
+    return [d for d in candidates if _apology_due(d, moment, calendars(d.receiving_agency))]
+
+
+@dataclass(frozen=True)
+class ApologyTiming:
+    latest_at: dt.datetime  # the latest moment for an on-time apology
+    on_time_now: bool  # an apology issued now would keep it
+
+
+def apology_timing(dossier: Dossier, now: dt.datetime) -> ApologyTiming | None:
+    """For an open dossier not yet apologised: until when an apology would be on time, and
+    whether issuing it now would be (a later one is accepted and recorded as a breach)."""
+    if not apology_window_open(dossier, now):
+        return None
+    cal = calendar_for(dossier.receiving_agency)
+    latest = apology_latest_at(dossier, cal)
+    if latest is None:
+        return None
+    return ApologyTiming(latest_at=latest, on_time_now=apology_on_time(dossier, now, cal))
 
 
 def consultations_overdue(

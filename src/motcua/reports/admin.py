@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from motcua.reports.models import IndexCriterion, Target
+from motcua.reports.models import Appraisal, IndexCriterion, Target
 
 
 @admin.register(Target)
@@ -15,3 +15,9 @@ class IndexCriterionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("order", "group_name", "name", "points", "formula", "confirmed")
     list_editable = ("points", "confirmed")
     list_display_links = ("name",)
+
+
+@admin.register(Appraisal)
+class AppraisalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("agency", "period_from", "period_to", "appraised_by")
+    raw_id_fields = ("agency",)

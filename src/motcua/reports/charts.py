@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from motcua.core.text import number, shorten
+
 BLUE, GREEN, RED, GREY = "#2e6da4", "#1e7b34", "#b3261e", "#9aa5b1"
 
 
 def _num(v: float) -> str:
-    return f"{v:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",")
+    """Vietnamese notation without trailing zeros: 1234.5 → '1.234,5', 20.0 → '20'."""
+    shown = number(v, 2)
+    return shown.rstrip("0").rstrip(",") if "," in shown else shown
 
 
 def hbars(
@@ -35,7 +39,7 @@ def hbars(
         w = (width - left - 70) * value / top
         parts.append(
             f'<text x="{left - 6}" y="{y + 13}" text-anchor="end" font-size="12">'
-            f"{escape(label[:38])}</text>"
+            f"{escape(shorten(label, 38))}</text>"
         )
         parts.append(
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" '

@@ -27,12 +27,15 @@ TABLE_COLUMNS = (
     ("online_payments", "Thanh toán trực tuyến (hồ sơ)"),
     ("online_payment_vnd", "Thanh toán trực tuyến (đồng)"),
     ("apologies", "Văn bản xin lỗi"),
+    ("apology_breach_late", "Xin lỗi muộn (sau hạn chậm nhất)"),
+    ("apology_breach_missing", "Trễ hạn không có văn bản xin lỗi"),
     ("average_processing_days", "Thời gian giải quyết bình quân (ngày làm việc)"),
 )
 BIEU06_NOTE = (
-    "Quy ước: hồ sơ rút (dừng giải quyết) và hồ sơ trả lại không được tính vào cột 'Đã giải "
-    "quyết'; số liệu của chúng ghi riêng ở hai cột cuối, để Tổng tiếp nhận = Đã giải quyết + "
-    "Đang giải quyết + Rút + Trả lại."
+    "Quy ước: hồ sơ rút (dừng giải quyết) và hồ sơ trả lại trong kỳ không tính vào biểu này "
+    "(không phải 'đã giải quyết', không còn 'đang giải quyết'): chúng được trừ khỏi số nhận giải "
+    "quyết theo kênh và kỳ tiếp nhận, và ghi riêng ở trang 'Biểu 06 - rút, trả lại'. Trên biểu: "
+    "Tổng số nhận giải quyết = Đã giải quyết + Đang giải quyết."
 )
 
 
@@ -62,7 +65,14 @@ def _sheet(
     ws.freeze_panes = ws.cell(row=head + 1, column=2)
 
 
-def to_xlsx(rep: dict[str, Any], bieu06: list[dict[str, Any]] | None = None) -> bytes:
+def to_xlsx(
+    rep: dict[str, Any],
+    bieu06: list[dict[str, Any]] | None = None,
+    *,
+    reporting_unit: str = "",
+    receiving_unit: str = "",
+    evaluation: dict[str, Any] | None = None,
+) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -109,76 +119,248 @@ def to_xlsx(rep: dict[str, Any], bieu06: list[dict[str, Any]] | None = None) -> 
         ],
     )
     if bieu06 is not None:
-        bieu06_sheet(wb.create_sheet(), rep, bieu06)
+        bieu06_sheet(
+            wb.create_sheet(),
+            rep,
+            bieu06,
+            reporting_unit=reporting_unit,
+            receiving_unit=receiving_unit,
+        )
+    if evaluation is not None:
+        evaluation_sheet(wb.create_sheet(), evaluation)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-BIEU06_HEADERS = [
-    "Lĩnh vực giải quyết",
-    "Tổng số hồ sơ tiếp nhận",
-    "Trực tuyến",
-    "Trực tiếp, dịch vụ bưu chính",
-    "Từ kỳ trước chuyển qua",
-    "Tổng số đã giải quyết",
-    "Trước hạn",
-    "Đúng hạn",
-    "Quá hạn",
-    "Tổng số đang giải quyết",
-    "Trong hạn",
-    "Quá hạn",
-    "Rút / dừng giải quyết",
-    "Trả lại",
+EVALUATION_SHEET = "Đánh giá TT 01-2018"
+
+
+def evaluation_sheet(ws: Any, ev: dict[str, Any]) -> None:
+    """The Circular 01/2018 evaluation: the nine indices, the self-scored total and grade, the
+    appraised total and grade, and the apology breaches beside them."""
+    keys = list(ev["indices"])
+    headers = [
+        "STT",
+        "Cơ quan",
+        "Cấp",
+        "Số hồ sơ",
+        *(f"Chỉ số {k[1:]}: {name}" for k, name in ev["indices"].items()),
+        "Tổng điểm tự chấm (/18)",
+        "Xếp loại tự chấm",
+        "Tổng điểm thẩm định (/18)",
+        "Xếp loại thẩm định",
+        "Xin lỗi muộn",
+        "Trễ hạn không xin lỗi",
+    ]
+    rows = []
+    for i, a in enumerate(ev["agencies"], start=1):
+        appraised = a.get("appraised")
+        rows.append(
+            [
+                i,
+                a["agency"],
+                LEVEL_NAMES[a["level"]],
+                a["dossiers"],
+                *(a["scores"].get(k) for k in keys),
+                a["total"],
+                a["grade"],
+                appraised["total"] if appraised else None,
+                appraised["grade"] if appraised else "chưa thẩm định",
+                a["apology_breaches"]["late"],
+                a["apology_breaches"]["missing"],
+            ]
+        )
+    _sheet(
+        ws,
+        f"Đánh giá giải quyết TTHC (Thông tư 01/2018/TT-VPCP) từ {_vn(ev['from'])} đến "
+        f"{_vn(ev['to'])}",
+        headers,
+        rows,
+        note=f"Xếp loại: {ev['grades']}. Chỉ số 8: {ev['i8_note']} (tính 0 điểm, để trống).",
+        name=EVALUATION_SHEET,
+    )
+
+
+BIEU06_CODE = "Biểu số 06/VPCP/KSTT"
+BIEU06_TITLE = (
+    "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT "
+    "THỦ TỤC HÀNH CHÍNH"
+)
+BIEU06_UNIT = "Đơn vị tính: hồ sơ"
+BIEU06_SIDE = "Biểu 06 - rút, trả lại"
+# two header rows: a group label over its columns, then the columns (None: merged from above)
+BIEU06_GROUPS = [
+    ("STT", 1),
+    ("Lĩnh vực giải quyết", 1),
+    ("Số hồ sơ nhận giải quyết", 4),
+    ("Kết quả giải quyết: số hồ sơ đã giải quyết", 4),
+    ("Kết quả giải quyết: số hồ sơ đang giải quyết", 3),
 ]
+BIEU06_HEADERS = [
+    "STT",
+    "Lĩnh vực giải quyết",
+    "Tổng số",
+    "Trong kỳ: trực tuyến",
+    "Trong kỳ: trực tiếp, dịch vụ bưu chính",
+    "Từ kỳ trước chuyển qua",
+    "Tổng số",
+    "Trả trước hạn",
+    "Trả đúng thời hạn",
+    "Trả quá hạn",
+    "Tổng số",
+    "Chưa đến hạn",
+    "Quá hạn",
+]
+LEVEL_GROUPS = (
+    ("province", "I", "Cơ quan chuyên môn cấp tỉnh"),
+    ("district", "II", "Cấp huyện"),
+    ("commune", "III", "Cấp xã"),
+)
+LEVEL_SHORT = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
 
 
 def bieu06_rows(rep: dict[str, Any]) -> list[dict[str, Any]]:
     return list(rep.get("by_field", []))
 
 
-def bieu06_sheet(ws: Any, rep: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-    """Biểu số 06 (Thông tư 01/2020/TT-VPCP) by field, grouped by level."""
-    out: list[list[Any]] = []
-    for level in ("province", "district", "commune"):
+def bieu06_numbers(r: dict[str, Any]) -> list[int]:
+    """The form's eleven numbers for one row: withdrawn and returned dossiers are taken out of
+    the received counts (from the channel or period they came from), so that on the form
+    received = resolved + in progress."""
+    wr = r["withdrawn"] + r["returned"]
+    wr_online = r.get("withdrawn_returned_online", 0)
+    wr_carried = r.get("withdrawn_returned_carried_over", 0)
+    online = r["received_online"] - wr_online
+    direct = r["received_new"] - r["received_online"] - (wr - wr_online - wr_carried)
+    carried = r["carried_over"] - wr_carried
+    return [
+        online + direct + carried,
+        online,
+        direct,
+        carried,
+        r["resolved"],
+        r["resolved_early"],
+        r["resolved_on_time"] - r["resolved_early"],
+        r["resolved_late"],
+        r["in_progress"],
+        r["in_progress"] - r["in_progress_overdue"],
+        r["in_progress_overdue"],
+    ]
+
+
+def bieu06_sheet(
+    ws: Any,
+    rep: dict[str, Any],
+    rows: list[dict[str, Any]],
+    *,
+    reporting_unit: str = "",
+    receiving_unit: str = "",
+) -> None:
+    """Biểu số 06/VPCP/KSTT (Circular 01/2020/TT-VPCP) by field, grouped by level, and a side
+    sheet with the withdrawn and returned dossiers the form leaves out."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws.title = "Biểu 06"
+    first, last = _vn(rep["from"]), _vn(rep["to"])
+    n_cols = len(BIEU06_HEADERS)
+    top = [
+        (BIEU06_CODE, True),
+        (BIEU06_TITLE, True),
+        (f"Kỳ báo cáo: từ ngày {first} đến ngày {last}", False),
+        (f"Đơn vị báo cáo: {reporting_unit or '…'}", False),
+        (f"Đơn vị nhận báo cáo: {receiving_unit or '…'}", False),
+        (BIEU06_UNIT, False),
+        (BIEU06_NOTE, False),
+    ]
+    for i, (value, bold) in enumerate(top, start=1):
+        cell = ws.cell(row=i, column=1, value=value)
+        cell.font = Font(bold=bold, size=12 if bold else 11)
+        if i > 1:
+            ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=n_cols)
+            cell.alignment = Alignment(wrap_text=True, horizontal="center" if i == 2 else "left")
+    ws.row_dimensions[7].height = 48
+    head = len(top) + 2
+    col = 1
+    for label, span in BIEU06_GROUPS:
+        cell = ws.cell(row=head, column=col, value=label)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        if span > 1:
+            ws.merge_cells(
+                start_row=head, start_column=col, end_row=head, end_column=col + span - 1
+            )
+        col += span
+    for c, label in enumerate(BIEU06_HEADERS, start=1):
+        if c <= 2:  # STT and the field span both header rows
+            continue
+        cell = ws.cell(row=head + 1, column=c, value=label)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="top")
+    for c in (1, 2):
+        ws.merge_cells(start_row=head, start_column=c, end_row=head + 1, end_column=c)
+    for c in range(1, n_cols + 1):
+        ws.cell(row=head + 2, column=c, value=f"({c})").alignment = Alignment(horizontal="center")
+    line = head + 3
+    number = 0
+    totals = [0] * 11
+    for level, roman, name in LEVEL_GROUPS:
         group = [r for r in rows if r["level"] == level]
         if not group:
             continue
-        out.append(
-            [
-                {
-                    "province": "I. Cơ quan chuyên môn cấp tỉnh",
-                    "district": "II. Cấp huyện",
-                    "commune": "III. Cấp xã",
-                }[level]
-            ]
-        )
-        out.extend(
-            [
-                r["field"],
-                r["received"],
-                r["received_online"],
-                r["received_new"] - r["received_online"],
-                r["carried_over"],
-                r["resolved"],
-                r["resolved_early"],
-                r["resolved_on_time"] - r["resolved_early"],
-                r["resolved_late"],
-                r["in_progress"],
-                r["in_progress"] - r["in_progress_overdue"],
-                r["in_progress_overdue"],
-                r["withdrawn"],
-                r["returned"],
-            ]
-            for r in group
-        )
+        ws.cell(row=line, column=1, value=roman).font = Font(bold=True)
+        ws.cell(row=line, column=2, value=name).font = Font(bold=True)
+        line += 1
+        for r in group:
+            number += 1
+            values = bieu06_numbers(r)
+            totals = [a + b for a, b in zip(totals, values, strict=True)]
+            ws.cell(row=line, column=1, value=number)
+            ws.cell(row=line, column=2, value=r["field"])
+            for c, v in enumerate(values, start=3):
+                ws.cell(row=line, column=c, value=v)
+            line += 1
+    ws.cell(row=line, column=2, value="Tổng cộng").font = Font(bold=True)
+    for c, v in enumerate(totals, start=3):
+        ws.cell(row=line, column=c, value=v).font = Font(bold=True)
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 40
+    for c in range(3, n_cols + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 13
+    ws.freeze_panes = ws.cell(row=head + 3, column=3)
+    _side_sheet(ws.parent.create_sheet(), rep, rows)
+
+
+def _side_sheet(ws: Any, rep: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    ended = [r for r in rows if r["withdrawn"] or r["returned"]]
     _sheet(
         ws,
-        f"Biểu số 06 — kết quả giải quyết TTHC từ {rep['from']} đến {rep['to']}",
-        BIEU06_HEADERS,
-        out,
-        note=BIEU06_NOTE,
-        name="Biểu 06",
+        f"Hồ sơ rút (dừng giải quyết) và trả lại từ {_vn(rep['from'])} đến {_vn(rep['to'])}",
+        [
+            "STT",
+            "Lĩnh vực",
+            "Cấp",
+            "Rút / dừng giải quyết",
+            "Trả lại",
+            "Trong đó tiếp nhận trực tuyến trong kỳ",
+            "Trong đó từ kỳ trước chuyển qua",
+        ],
+        [
+            [
+                i,
+                r["field"],
+                LEVEL_SHORT[r["level"]],
+                r["withdrawn"],
+                r["returned"],
+                r.get("withdrawn_returned_online", 0),
+                r.get("withdrawn_returned_carried_over", 0),
+            ]
+            for i, r in enumerate(ended, start=1)
+        ],
+        note="Các hồ sơ này không tính vào Biểu 06 (không thuộc 'đã giải quyết' hay 'đang giải "
+        "quyết'); cộng với Biểu 06 thì bằng tổng số hồ sơ tiếp nhận của báo cáo.",
+        name=BIEU06_SIDE,
     )
 
 
@@ -262,6 +444,13 @@ def to_docx(rep: dict[str, Any], *, province: str = "Bình Phước") -> bytes:
             f"Kết quả: {_num(lv['resolved'])} hồ sơ đã giải quyết (trong đó giải quyết trễ hạn "
             f"{_num(lv['resolved_late'])} hồ sơ chiếm {_num(lv['late_rate'])}%), "
             f"{_num(lv['in_progress'])} hồ sơ đang giải quyết{late_open}."
+        )
+    if tot:
+        doc.add_paragraph(
+            f"Xin lỗi, hẹn lại ngày trả kết quả: {_num(tot.get('apologies', 0))} văn bản xin lỗi; "
+            f"xin lỗi muộn (sau thời điểm chậm nhất 01 ngày trước hạn) "
+            f"{_num(tot.get('apology_breach_late', 0))} hồ sơ; trễ hạn không có văn bản xin lỗi "
+            f"{_num(tot.get('apology_breach_missing', 0))} hồ sơ."
         )
     _table(doc, rep)
     for heading in (

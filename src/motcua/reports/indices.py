@@ -6,9 +6,7 @@ Formulas are named here; weights and thresholds are data (``IndexCriterion``, ``
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
-from importlib import resources
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
@@ -27,9 +25,26 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from motcua.catalog.models import OnlineService, Procedure, ProcedureStatus
-from motcua.dossiers.models import Channel, Dossier, DossierStep, Rating, Status, SupplementRequest
-from motcua.reports.models import IndexCriterion, Metric, Target
+from motcua.catalog.models import (
+    OnlineService,
+    Procedure,
+    ProcedureStatus,
+    ProcessStep,
+    RequiredDocument,
+    StepRole,
+)
+from motcua.dossiers.models import (
+    ApologyBreach,
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    EventType,
+    Rating,
+    Status,
+    SupplementRequest,
+)
+from motcua.reports.models import EVALUATION_INDICES, Appraisal, Metric, Target
 from motcua.reports.selectors import LEVEL_KEYS, Period, alive, levels_table, scope_for
 from motcua.units.models import AdministrativeUnit, Agency, Level
 
@@ -47,6 +62,40 @@ INDEX_NAMES = {
     "i9": "Cung cấp dịch vụ công trực tuyến",
 }
 DESK_SHARE_FOR_2 = {Level.PROVINCE: 20.0, Level.DISTRICT: 50.0, Level.COMMUNE: 100.0}
+MAX_TOTAL = 18  # nine indices × 2 points
+# Running systems' grading of the total out of 18 (REGULATIONS §7): > 15, 12–15, 9–12, 6–9, < 6.
+# A total on a shared bound goes to the higher band except 15 (only above 15 is excellent).
+GRADES = (
+    (15.0, False, "Xuất sắc"),
+    (12.0, True, "Tốt"),
+    (9.0, True, "Khá"),
+    (6.0, True, "Trung bình"),
+)
+WEAK = "Yếu"
+# The desk's roles in a process: a procedure whose every step is one of these, or is done by an
+# agency that receives dossiers (a one-stop desk), is handled end-to-end at the desk (index 5).
+DESK_ROLES = (StepRole.RECEIVE, StepRole.RETURN)
+# A result handed over in person: the return method does not name a remote way.
+REMOTE_RETURN = ("trực tuyến", "điện tử", "bưu chính", "bưu điện", "online")
+
+
+def grade(total: float) -> str:
+    for bound, inclusive, name in GRADES:
+        if total > bound or (inclusive and total == bound):
+            return name
+    return WEAK
+
+
+def desk_only_procedures(procedure_ids: list[int]) -> set[int]:
+    """Of these procedures, those whose process is entirely at the one-stop desk (the catalog has
+    no flag for it: derived from the process, see docs/report-format.md)."""
+    not_desk = ProcessStep.objects.filter(procedure__in=procedure_ids).exclude(
+        Q(role__in=DESK_ROLES) | Q(agency__receives_dossiers=True)
+    )
+    with_steps = set(
+        ProcessStep.objects.filter(procedure__in=procedure_ids).values_list("procedure", flat=True)
+    )
+    return with_steps - set(not_desk.values_list("procedure", flat=True))
 
 
 def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossier]:
@@ -64,6 +113,15 @@ def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossi
         .values("n")
     )
     complaint = Rating.objects.filter(dossier=OuterRef("pk"), score__lte=2)
+    in_person = Q()
+    for word in REMOTE_RETURN:
+        in_person &= ~Q(note__icontains=word)
+    returned = DossierEvent.objects.filter(
+        in_person, dossier=OuterRef("pk"), type=EventType.RESULT_RETURNED
+    )
+    returned_elsewhere = returned.filter(agency__isnull=False).exclude(
+        agency=OuterRef("receiving_agency")
+    )
     return qs.annotate(
         fin_day=TruncDate("finished_at", tzinfo=period.tz),
         due_day=TruncDate("due_at", tzinfo=period.tz),
@@ -82,7 +140,13 @@ def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossi
             default=Value(1),
         ),
         i3=Case(When(n_supp=0, then=Value(2)), When(n_supp=1, then=Value(1)), default=Value(0)),
-        i4=Case(When(channel=Channel.ONLINE, then=Value(2)), default=Value(1)),
+        # agencies the applicant had to deal with in person: none (filed online, nothing
+        # handed over in person), only the receiving desk, or another agency as well
+        i4=Case(
+            When(Exists(returned_elsewhere), then=Value(0)),
+            When(Q(channel=Channel.ONLINE) & ~Exists(returned), then=Value(2)),
+            default=Value(1),
+        ),
         i7=Case(
             When(Exists(complaint), then=Value(0)),
             When(finished_at__gt=F("due_at"), then=Value(0)),
@@ -93,47 +157,109 @@ def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossi
 
 
 def _unit_scores(
-    agency: Agency, period: Period, resolved_count: int, qs: QuerySet[Dossier]
-) -> dict[str, float | None]:
-    """Indices 5, 6, 8, 9 are scored per agency, not per dossier."""
-    handled_here = qs.filter(
-        ~Exists(
-            DossierStep.objects.filter(dossier=OuterRef("pk"), kind__in=["transfer", "parallel"])
+    agencies: dict[int, Agency], period: Period, base: QuerySet[Dossier]
+) -> dict[int, dict[str, float | None]]:
+    """Indices 5, 6, 8, 9 are scored per agency, not per dossier, in a few grouped queries for
+    all agencies at once. Index 5: the share of the procedures the agency resolved dossiers of in
+    the period that are handled end-to-end at the desk, against its level's share (≥ 20 %
+    province, ≥ 50 % district, 100 % commune for 2; half of that for 1)."""
+    ids = list(agencies)
+    handled: dict[int, set[int]] = {}
+    for agency_id, procedure_id in (
+        base.values_list("processing_agency", "procedure_id").distinct().order_by()
+    ):
+        handled.setdefault(agency_id, set()).add(procedure_id)
+    at_desk = desk_only_procedures(sorted({p for ps in handled.values() for p in ps}))
+    catalog = {
+        r["agency"]: r
+        for r in Procedure.objects.filter(agency__in=ids, status=ProcedureStatus.PUBLISHED)
+        .annotate(
+            has_docs=Exists(RequiredDocument.objects.filter(procedure=OuterRef("pk"))),
+            has_steps=Exists(ProcessStep.objects.filter(procedure=OuterRef("pk"))),
         )
-    ).count()
-    share = 100 * handled_here / resolved_count if resolved_count else 0.0
-    need = DESK_SHARE_FOR_2[Level(agency.level)]
-    i5 = 2 if share >= need else 1 if share >= need / 2 else 0
-    procs = Procedure.objects.filter(agency=agency, status=ProcedureStatus.PUBLISHED)
-    total = procs.count()
-    complete = procs.filter(documents__isnull=False, steps__isnull=False).distinct().count()
-    i6: float | None = None
-    if total:
-        i6 = 2 if complete == total else 1 if complete >= total / 2 else 0
-    online_procs = procs.exclude(online_service=OnlineService.NONE).count()
-    received = alive(period, Dossier.objects.filter(processing_agency=agency)).filter(
-        received_at__gte=period.start
+        .values("agency")
+        .annotate(
+            total=Count("id"),
+            complete=Count("id", filter=Q(has_docs=True, has_steps=True)),
+            online=Count("id", filter=~Q(online_service=OnlineService.NONE)),
+        )
+        .order_by()
+    }
+    received = {
+        r["processing_agency"]: r
+        for r in alive(period, Dossier.objects.filter(processing_agency__in=ids))
+        .filter(received_at__gte=period.start)
+        .values("processing_agency")
+        .annotate(n=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE)))
+        .order_by()
+    }
+    late_online = set(
+        base.filter(channel=Channel.ONLINE, finished_at__gt=F("due_at"))
+        .values_list("processing_agency", flat=True)
+        .distinct()
+        .order_by()
     )
-    n_received = received.count()
-    n_online = received.filter(channel=Channel.ONLINE).count()
-    late_online = qs.filter(channel=Channel.ONLINE, finished_at__gt=F("due_at")).exists()
-    proc_share = 100 * online_procs / total if total else 0.0
-    dossier_share = 100 * n_online / n_received if n_received else 0.0
-    if proc_share >= 20 and dossier_share >= 30 and not late_online:
-        i9 = 2
-    elif dossier_share >= 15 and not late_online:
-        i9 = 1
-    else:
-        i9 = 0
-    return {"i5": i5, "i6": i6, "i8": None, "i9": i9}
+    out: dict[int, dict[str, float | None]] = {}
+    for agency_id, agency in agencies.items():
+        procs = handled.get(agency_id, set())
+        share = 100 * len(procs & at_desk) / len(procs) if procs else 0.0
+        need = DESK_SHARE_FOR_2[Level(agency.level)]
+        i5 = 2 if share >= need else 1 if share >= need / 2 else 0
+        cat = catalog.get(agency_id, {"total": 0, "complete": 0, "online": 0})
+        total = cat["total"]
+        i6: float | None = None
+        if total:
+            i6 = 2 if cat["complete"] == total else 1 if cat["complete"] >= total / 2 else 0
+        rec = received.get(agency_id, {"n": 0, "online": 0})
+        proc_share = 100 * cat["online"] / total if total else 0.0
+        dossier_share = 100 * rec["online"] / rec["n"] if rec["n"] else 0.0
+        late = agency_id in late_online
+        if proc_share >= 20 and dossier_share >= 30 and not late:
+            i9 = 2
+        elif dossier_share >= 15 and not late:
+            i9 = 1
+        else:
+            i9 = 0
+        out[agency_id] = {"i5": i5, "i6": i6, "i8": None, "i9": i9}
+    return out
 
 
-def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dict[str, Any]:
+def _appraised(agencies: list[Agency], period: Period) -> dict[int, dict[str, Any]]:
+    out = {}
+    for a in Appraisal.objects.filter(
+        agency__in=agencies, period_from=period.first, period_to=period.last
+    ):
+        scores = {k: a.scores[k] for k in EVALUATION_INDICES if k in a.scores}
+        total = sum(scores.values())
+        out[a.agency_id] = {
+            "scores": scores,
+            "total": total,
+            "grade": grade(total),
+            "by": a.appraised_by,
+        }
+    return out
+
+
+def evaluation(
+    period: Period,
+    *,
+    unit: AdministrativeUnit | None = None,
+    agency_ids: Iterable[int] | None = None,
+) -> dict[str, Any]:
     """Per agency and per level: the average of each index over the period's resolved dossiers
-    (indices 1–4 and 7) and the agency's own scores (5, 6, 9). Index 8 needs the feedback
-    module (phản ánh, kiến nghị), which the system does not have yet: reported as null."""
-    scope = scope_for(unit) if unit is not None else None
+    (indices 1–4 and 7) and the agency's own scores (5, 6, 9), added into a total out of 18 and
+    graded. Index 8 needs the feedback module (phản ánh, kiến nghị), which the system does not
+    have yet: reported as null, counted as 0 in the total, and listed in ``unscored``.
+
+    ``scores``/``total``/``grade`` are the self-scored column; ``appraised`` the appraising
+    body's (``Appraisal`` for exactly this period), or null. Apology breaches are not folded into
+    an index: a breach exists only on a late dossier, which already scores 0 on indices 1 and 7,
+    so they are counted beside the indices (``apology_breaches``)."""
+    ids = list(agency_ids) if agency_ids is not None else None
+    scope = scope_for(unit, ids) if unit is not None or ids is not None else None
     base = _resolved(period, scope)
+    if ids is not None:  # a leader's agencies: only the ones they lead are scored
+        base = base.filter(processing_agency__in=ids)
     rows = (
         base.values("processing_agency")
         .annotate(
@@ -149,6 +275,9 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
     agencies = {
         a.pk: a for a in Agency.objects.filter(pk__in=[r["processing_agency"] for r in rows])
     }
+    breaches = _breaches(period, scope)
+    unit_scores = _unit_scores(agencies, period, base)
+    appraised = _appraised(list(agencies.values()), period)
     out_agencies = []
     by_level: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -156,8 +285,9 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
         scores: dict[str, float | None] = {
             k: round(float(r[k]), 2) for k in ("i1", "i2", "i3", "i4", "i7")
         }
-        scores.update(_unit_scores(agency, period, r["n"], base.filter(processing_agency=agency)))
+        scores.update(unit_scores[agency.pk])
         total = round(sum(v for v in scores.values() if v is not None), 2)
+        b = breaches.get(agency.pk, {"late": 0, "missing": 0})
         entry = {
             "agency_code": agency.code,
             "agency": agency.name,
@@ -165,12 +295,21 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
             "dossiers": r["n"],
             "scores": dict(sorted(scores.items())),
             "total": total,
-            "max": 2 * sum(1 for v in scores.values() if v is not None),
+            "max": MAX_TOTAL,
+            "grade": grade(total),
+            "unscored": sorted(k for k, v in scores.items() if v is None),
+            "appraised": appraised.get(agency.pk),
+            "apology_breaches": b,
         }
         out_agencies.append(entry)
-        agg = by_level.setdefault(entry["level"], {"dossiers": 0, "agencies": 0, "sum": {}})
+        agg = by_level.setdefault(
+            entry["level"],
+            {"dossiers": 0, "agencies": 0, "sum": {}, "breaches": {"late": 0, "missing": 0}},
+        )
         agg["dossiers"] += r["n"]
         agg["agencies"] += 1
+        for k in ("late", "missing"):
+            agg["breaches"][k] += b[k]
         for k, v in scores.items():
             if v is not None:
                 agg["sum"][k] = agg["sum"].get(k, 0.0) + v
@@ -179,6 +318,7 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
             "dossiers": a["dossiers"],
             "agencies": a["agencies"],
             "scores": {k: round(v / a["agencies"], 2) for k, v in sorted(a["sum"].items())},
+            "apology_breaches": a["breaches"],
         }
         for lv, a in by_level.items()
     }
@@ -187,179 +327,48 @@ def evaluation(period: Period, *, unit: AdministrativeUnit | None = None) -> dic
         "to": period.last.isoformat(),
         "indices": INDEX_NAMES,
         "i8_note": "Chưa có phân hệ tiếp nhận phản ánh, kiến nghị",
+        "grades": "> 15 Xuất sắc; 12–15 Tốt; 9–< 12 Khá; 6–< 9 Trung bình; < 6 Yếu (trên 18 điểm)",
         "agencies": out_agencies,
         "levels": levels,
     }
 
 
-# ---- Decision 766/QĐ-TTg --------------------------------------------------------------------
-
-
-def default_criteria() -> list[dict[str, Any]]:
-    data = json.loads(
-        resources.files("motcua.reports").joinpath("data", "index766.json").read_text("utf-8")
+def _breaches(period: Period, scope: QuerySet[Dossier] | None) -> dict[int, dict[str, int]]:
+    """Apology breaches of the period's resolved dossiers, per processing agency."""
+    qs = alive(period, scope).filter(status=Status.RESOLVED, finished_at__lt=period.end)
+    rows = (
+        qs.exclude(apology_breach=ApologyBreach.NONE)
+        .values("processing_agency")
+        .annotate(
+            late=Count("id", filter=Q(apology_breach=ApologyBreach.LATE)),
+            missing=Count("id", filter=Q(apology_breach=ApologyBreach.MISSING)),
+        )
+        .order_by()
     )
-    return list(data["criteria"])
+    return {r["processing_agency"]: {"late": r["late"], "missing": r["missing"]} for r in rows}
 
 
-def criteria_load() -> int:
-    """Seed the admin-editable criteria from the shipped defaults (existing rows are kept)."""
-    created = 0
-    for i, c in enumerate(default_criteria()):
-        _, new = IndexCriterion.objects.get_or_create(
-            code=c["code"],
-            defaults={
-                "group": c["group"],
-                "group_name": c["group_name"],
-                "name": c["name"],
-                "points": Decimal(str(c["points"])),
-                "formula": c["formula"],
-                "confirmed": c["confirmed"],
-                "order": i,
-            },
-        )
-        created += new
-    return created
+# ---- Decision 766/QĐ-TTg: in decision766.py, re-exported here ------------------------------
 
+from motcua.reports.decision766 import (  # noqa: E402
+    DRILL_DOWN,
+    criteria_load,
+    default_criteria,
+    drill_down,
+    index766,
+)
 
-def _criteria() -> list[dict[str, Any]]:
-    rows = list(
-        IndexCriterion.objects.values(
-            "group", "group_name", "code", "name", "points", "formula", "confirmed"
-        )
-    )
-    return rows or default_criteria()
-
-
-def _ratios(
-    period: Period, scope: QuerySet[Dossier] | None, procedures: QuerySet[Procedure]
-) -> dict[str, tuple[int, int] | None]:
-    """(numerator, denominator) of each named formula."""
-    t = levels_table(period, scope).get("total")
-    total_procs = procedures.count()
-    complete = procedures.filter(documents__isnull=False, steps__isnull=False).distinct().count()
-    online = procedures.exclude(online_service=OnlineService.NONE).count()
-    rated = Rating.objects.filter(at__gte=period.start, at__lt=period.end)
-    if scope is not None:
-        rated = rated.filter(dossier__in=scope)
-    n_rated = rated.count()
-    score_sum = sum(rated.values_list("score", flat=True))
-    if not t:
-        t = dict.fromkeys(
-            (
-                "received_new",
-                "resolved",
-                "resolved_on_time",
-                "received_online",
-                "online_payments",
-                "digitized",
-                "electronic_results",
-            ),
-            0,
-        )
-    return {
-        "catalog_complete": (complete, total_procs),
-        "tracked": (t["received_new"], t["received_new"]),  # every received dossier has a code
-        "on_time": (t["resolved_on_time"], t["resolved"]),
-        "online_services": (online, total_procs),
-        "online_dossiers": (t["received_online"], t["received_new"]),
-        "online_payments": (t["online_payments"], t["received_new"]),
-        "digitized": (t["digitized"], t["received_new"]),
-        "electronic_results": (t["electronic_results"], t["resolved"]),
-        "satisfaction": (score_sum, 5 * n_rated) if n_rated else None,
-    }
-
-
-def index766(
-    period: Period,
-    *,
-    unit: AdministrativeUnit | None = None,
-    agency: Agency | None = None,
-    level: int | None = None,
-) -> dict[str, Any]:
-    """Score out of 100 by group; a criterion without data (no ratings yet) is left out of
-    both the score and the maximum, and says so."""
-    scope = None
-    procedures = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
-    if unit is not None:
-        scope = scope_for(unit)
-        procedures = procedures.filter(
-            Q(agency__in=Agency.objects.filter(pk__in=scope.values("processing_agency")))
-            | Q(agency__isnull=True)
-        )
-    if agency is not None:
-        scope = scope_for(agency_ids=[agency.pk])
-        procedures = procedures.filter(agency=agency)
-    if level is not None:
-        scope = (scope if scope is not None else Dossier.objects.all()).filter(level=level)
-        procedures = procedures.filter(level=level)
-    ratios = _ratios(period, scope, procedures)
-    groups: dict[str, dict[str, Any]] = {}
-    score = maximum = Decimal(0)
-    for c in _criteria():
-        pts = Decimal(str(c["points"]))
-        ratio = ratios.get(c["formula"])
-        g = groups.setdefault(
-            c["group"],
-            {"name": c["group_name"], "score": Decimal(0), "max": Decimal(0), "criteria": []},
-        )
-        item: dict[str, Any] = {
-            "code": c["code"],
-            "name": c["name"],
-            "points": float(pts),
-            "confirmed": c["confirmed"],
-        }
-        if ratio is None or ratio[1] == 0:
-            item.update({"score": None, "note": "chưa có dữ liệu"})
-        else:
-            share = min(Decimal(1), Decimal(ratio[0]) / Decimal(ratio[1]))
-            got = (pts * share).quantize(Decimal("0.01"))
-            item.update({"score": float(got), "numerator": ratio[0], "denominator": ratio[1]})
-            g["score"] += got
-            g["max"] += pts
-            score += got
-            maximum += pts
-        g["criteria"].append(item)
-    return {
-        "from": period.first.isoformat(),
-        "to": period.last.isoformat(),
-        "agency": agency.code if agency else None,
-        "unit": unit.code if unit else None,
-        "score": float(score),
-        "max": float(maximum),
-        "score_100": float((100 * score / maximum).quantize(Decimal("0.01"))) if maximum else 0.0,
-        "groups": {
-            k: {**v, "score": float(v["score"]), "max": float(v["max"])} for k, v in groups.items()
-        },
-    }
-
-
-DRILL_DOWN = {
-    "on_time": "Hồ sơ giải quyết trễ hạn",
-    "online_dossiers": "Hồ sơ không tiếp nhận trực tuyến",
-    "online_payments": "Hồ sơ không thanh toán trực tuyến",
-    "digitized": "Hồ sơ chưa được số hóa khi tiếp nhận",
-    "electronic_results": "Hồ sơ chưa có kết quả điện tử",
-}
-
-
-def drill_down(
-    period: Period, criterion: str, *, scope: QuerySet[Dossier] | None = None, limit: int = 200
-) -> QuerySet[Dossier]:
-    """The dossiers that cost points on a criterion."""
-    base = alive(period, scope)
-    new = base.filter(received_at__gte=period.start)
-    resolved = base.filter(status=Status.RESOLVED, finished_at__lt=period.end)
-    qs = {
-        "on_time": resolved.filter(finished_at__gt=F("due_at")),
-        "online_dossiers": new.exclude(channel=Channel.ONLINE),
-        "online_payments": new.filter(online_payment_vnd=0),
-        "digitized": new.filter(digitized=False),
-        "electronic_results": resolved.filter(electronic_result=False),
-    }.get(criterion)
-    if qs is None:
-        return Dossier.objects.none()
-    return qs.select_related("procedure", "processing_agency").order_by("received_at")[:limit]
+__all__ = [
+    "DRILL_DOWN",
+    "criteria_load",
+    "default_criteria",
+    "drill_down",
+    "evaluation",
+    "grade",
+    "index766",
+    "metric_value",
+    "targets_vs_actual",
+]
 
 
 # ---- targets --------------------------------------------------------------------------------
@@ -373,15 +382,14 @@ def metric_value(
         offered = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED).exclude(
             online_service=OnlineService.NONE
         )
-        used = offered.filter(
-            Exists(
-                alive(period, scope).filter(
-                    procedure__code=OuterRef("code"),
-                    channel=Channel.ONLINE,
-                    received_at__gte=period.start,
-                )
-            )
-        ).count()
+        online_ids = (
+            alive(period, scope)
+            .filter(channel=Channel.ONLINE, received_at__gte=period.start)
+            .values("procedure_id")
+            .distinct()
+        )
+        used_codes = Procedure.objects.filter(pk__in=online_ids).values("code")
+        used = offered.filter(code__in=used_codes).count()
         n = offered.count()
         return round(100 * used / n, 2) if n else None
     if not t:

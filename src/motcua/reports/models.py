@@ -57,6 +57,24 @@ class Target(models.Model):
         return f"{self.name}: {self.value}%"
 
 
+def check_steps(value: object) -> None:
+    """Steps of a criterion: [[minimum share in percent 0–100, part of the points 0–1], …]."""
+    from django.core.exceptions import ValidationError
+
+    message = "Bậc điểm phải có dạng [[tỷ lệ % từ 0 đến 100, phần điểm từ 0 đến 1], …]"
+    if not isinstance(value, list):
+        raise ValidationError(message)
+    for step in value:
+        if not (
+            isinstance(step, list)
+            and len(step) == 2
+            and all(isinstance(x, int | float) and not isinstance(x, bool) for x in step)
+            and 0 <= step[0] <= 100
+            and 0 <= step[1] <= 1
+        ):
+            raise ValidationError(message)
+
+
 class IndexCriterion(models.Model):
     """A criterion of the Decision 766/QĐ-TTg service index: group, weight (points) and the
     named formula that scores it. Weights are data because some are unconfirmed."""
@@ -68,6 +86,14 @@ class IndexCriterion(models.Model):
     points = models.DecimalField("điểm tối đa", max_digits=5, decimal_places=2)
     formula = models.CharField("công thức", max_length=40)
     confirmed = models.BooleanField("trọng số đã xác minh", default=False)
+    steps = models.JSONField(
+        "bậc điểm",
+        default=list,
+        blank=True,
+        validators=[check_steps],
+        help_text="[[tỷ lệ % tối thiểu, phần điểm], …] từ cao xuống thấp, ví dụ "
+        "[[90, 1], [50, 0.5]]: đạt ≥ 90 % được đủ điểm, ≥ 50 % được nửa, dưới đó 0.",
+    )
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
 
     class Meta:
@@ -77,3 +103,51 @@ class IndexCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_name} — {self.name} ({self.points} điểm)"
+
+
+EVALUATION_INDICES = tuple(f"i{n}" for n in range(1, 10))
+
+
+def _check_scores(value: object) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(value, dict):
+        raise ValidationError("Điểm phải là bảng chỉ số → điểm")
+    for key, score in value.items():
+        if key not in EVALUATION_INDICES:
+            raise ValidationError(f"Không có chỉ số {key} (chỉ có i1–i9)")
+        if score not in (0, 1, 2) or isinstance(score, bool):
+            raise ValidationError(f"Điểm của {key} phải là 0, 1 hoặc 2")
+
+
+class Appraisal(models.Model):
+    """The appraised column of the Circular 01/2018 evaluation: the scores the appraising body
+    (e.g. the Department of Home Affairs) gives an agency for a period, beside the scores the
+    system computes (the self-scored column)."""
+
+    agency = models.ForeignKey(
+        "units.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="cơ quan"
+    )
+    period_from = models.DateField("từ ngày")
+    period_to = models.DateField("đến ngày")
+    scores = models.JSONField(
+        "điểm thẩm định (i1–i9: 0, 1 hoặc 2)", default=dict, validators=[_check_scores]
+    )
+    appraised_by = models.CharField("cơ quan thẩm định", max_length=255, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "điểm thẩm định (TT 01/2018)"
+        verbose_name_plural = "điểm thẩm định (TT 01/2018)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "period_from", "period_to"], name="appraisal_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_to__gte=models.F("period_from")),
+                name="appraisal_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.period_from}–{self.period_to}"

@@ -11,7 +11,13 @@ after the last, 00:00, Asia/Ho_Chi_Minh):
 * ``resolved_early``: resolved on a local day before due_at's local day;
 * ``late_rate``: 100 × resolved_late / resolved, two decimals (0.0 when nothing resolved);
 * ``in_progress``: received before ``end`` and not finished before it; ``in_progress_overdue``:
-  of those, due_at before ``end``.
+  of those, due_at before ``end``;
+* ``apologies``: apologies (Mẫu 04) issued in [start, end); ``apology_breach_late``: of those,
+  issued after the latest legal moment (one working day before the due instant);
+  ``apology_breach_missing``: dossiers finished in [start, end) late with no apology. Each breach
+  is counted once, in the period it happened (the apology's issue, the dossier's end);
+* ``withdrawn_returned_online`` / ``withdrawn_returned_carried_over``: of the withdrawn and
+  returned, those received online in the period / carried over (Biểu 06 leaves them out).
 
 So received = resolved + withdrawn + returned + in_progress, per level and in total. Only
 dossiers alive in the period are read: the WHERE clause (received before end, not finished before
@@ -27,11 +33,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Sum
+from django.db.models import Count, DateTimeField, F, Func, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from motcua.catalog.models import Field, Procedure
 from motcua.catalog.selectors import catalog_counts
-from motcua.dossiers.models import Apology, Channel, Dossier, Status
+from motcua.dossiers.models import Apology, ApologyBreach, Channel, Dossier, Status
 from motcua.units.models import AdministrativeUnit, Agency, Level
 from motcua.units.selectors import agencies_under
 
@@ -63,6 +70,10 @@ EXTRA_KEYS = (
     "online_payments",
     "online_payment_vnd",
     "apologies",
+    "apology_breach_late",
+    "apology_breach_missing",
+    "withdrawn_returned_online",
+    "withdrawn_returned_carried_over",
     "working_seconds",
 )
 
@@ -105,6 +116,25 @@ def period_preset(year: int, kind: str, number: int = 1) -> Period:
     raise ValueError(kind)
 
 
+def latest_period(scope: QuerySet[Dossier] | None = None) -> tuple[Period, str]:
+    """The period a dashboard opens on: the latest closed reporting period with data. Reports
+    are made for closed periods (the half-year, the year), so the dossiers received since the
+    current half-year began do not choose it: the latest dossier received before then does — the
+    first half of its year when it came in January–June, else its whole year. With nothing before
+    the current half-year (a new installation), this year so far. Returns the period and its
+    preset kind."""
+    qs = scope if scope is not None else Dossier.objects.all()
+    today = timezone.localdate()
+    half_start = dt.date(today.year, 1 if today.month <= 6 else 7, 1)
+    cutoff = dt.datetime.combine(half_start, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    latest = qs.filter(received_at__lt=cutoff).aggregate(m=Max("received_at"))["m"]
+    if latest is None:
+        return period_preset(today.year, "year"), "year"
+    day = timezone.localtime(latest).date()
+    kind = "6" if day.month <= 6 else "year"
+    return period_preset(day.year, kind), kind
+
+
 def alive(period: Period, scope: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
     """Dossiers received before the period's end and not finished before its start."""
     qs = scope if scope is not None else Dossier.objects.all()
@@ -119,6 +149,7 @@ def _aggregates(period: Period) -> dict[str, Any]:
     fin = Q(finished_at__lt=end)
     resolved = Q(status=Status.RESOLVED) & fin
     open_at_end = Q(finished_at__isnull=True) | Q(finished_at__gte=end)
+    ended_other = Q(status__in=(Status.WITHDRAWN, Status.RETURNED)) & fin
     return {
         "carried_over": Count("id", filter=Q(received_at__lt=start)),
         "received_new": Count("id", filter=new),
@@ -135,6 +166,13 @@ def _aggregates(period: Period) -> dict[str, Any]:
         "online_payments": Count("id", filter=new & Q(online_payment_vnd__gt=0)),
         "online_payment_vnd": Sum("online_payment_vnd", filter=new, default=0),
         "working_seconds": Sum("working_seconds", filter=resolved, default=0),
+        "apology_breach_missing": Count("id", filter=fin & Q(apology_breach=ApologyBreach.MISSING)),
+        "withdrawn_returned_online": Count(
+            "id", filter=ended_other & new & Q(channel=Channel.ONLINE)
+        ),
+        "withdrawn_returned_carried_over": Count(
+            "id", filter=ended_other & Q(received_at__lt=start)
+        ),
     }
 
 
@@ -157,6 +195,10 @@ def _finish(row: dict[str, Any], day_seconds: int = 8 * 3600) -> dict[str, Any]:
             "online_payments",
             "online_payment_vnd",
             "apologies",
+            "apology_breach_late",
+            "apology_breach_missing",
+            "withdrawn_returned_online",
+            "withdrawn_returned_carried_over",
             "working_seconds",
         )
     }
@@ -219,27 +261,41 @@ def scope_for(
     return qs
 
 
+def _apologies(
+    period: Period, scope: QuerySet[Dossier] | None, keys: list[str]
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Apologies issued in the period, and the late ones, per grouping of their dossiers (a
+    separate query: apologies are few, and the period's dossiers are not joined to them)."""
+    qs = Apology.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end)
+    if scope is not None:
+        qs = qs.filter(dossier__in=scope)
+    fields = [f"dossier__{k}" for k in keys]
+    rows = (
+        qs.values(*fields)
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(dossier__apology_breach=ApologyBreach.LATE)),
+        )
+        .order_by()
+    )
+    return {
+        tuple(r[f] for f in fields): {"apologies": r["n"], "apology_breach_late": r["late"]}
+        for r in rows
+    }
+
+
 def levels_table(period: Period, scope: QuerySet[Dossier] | None = None) -> dict[str, Any]:
     """The seed's table: per level and the total."""
     base = alive(period, scope)
     rows = _grouped(base, period, ["level"])
-    apologies = dict(
-        Apology.objects.filter(
-            issued_at__gte=period.start,
-            issued_at__lt=period.end,
-            dossier__in=scope if scope is not None else Dossier.objects.all(),
-        )
-        .values_list("dossier__level")
-        .annotate(n=Count("id"))
-        .values_list("dossier__level", "n")
-    )
+    apologies = _apologies(period, scope, ["level"])
     levels: dict[str, Any] = {}
     total: dict[str, Any] = {}
     for r in rows:
         key = LEVEL_KEYS.get(Level(r["level"]))
         if key is None:
             continue
-        r["apologies"] = apologies.get(r["level"], 0)
+        r.update(apologies.get((r["level"],), {}))
         levels[key] = _finish(r)
         for k, v in r.items():
             if k != "level" and isinstance(v, int | float):
@@ -261,6 +317,9 @@ def _sum_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def by_agency(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
     """Grouped on the foreign key (no join over the period's rows); names looked up after."""
     rows = _grouped(alive(period, scope), period, ["processing_agency_id"])
+    apologies = _apologies(period, scope, ["processing_agency_id"])
+    for r in rows:
+        r.update(apologies.get((r["processing_agency_id"],), {}))
     names = {
         a.pk: a for a in Agency.objects.filter(pk__in=[r["processing_agency_id"] for r in rows])
     }
@@ -282,6 +341,9 @@ def by_field(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dic
     """Grouped on (procedure, level), then summed per field: a few hundred rows, not millions,
     go through the join."""
     rows = _grouped(alive(period, scope), period, ["procedure_id", "level"])
+    apologies = _apologies(period, scope, ["procedure_id", "level"])
+    for r in rows:
+        r.update(apologies.get((r["procedure_id"], r["level"]), {}))
     fields = dict(
         Procedure.objects.filter(pk__in={r["procedure_id"] for r in rows}).values_list(
             "pk", "field_id"
@@ -408,3 +470,27 @@ def report(
         out["by_field"] = by_field(period, scope)
         out["by_month"] = by_month(period, scope)
     return out
+
+
+GOVERNMENT_OFFICE = "Văn phòng Chính phủ"
+
+
+def report_units(
+    unit: AdministrativeUnit | None = None, agency_ids: Iterable[int] | None = None
+) -> tuple[str, str]:
+    """(reporting unit, receiving unit) named on Biểu 06: the province reports to the Government
+    Office; a lower unit or an agency to the Office of the provincial People's Committee."""
+    committee = Agency.objects.filter(level=Level.PROVINCE, kind="ubnd").order_by("code").first()
+    province_office = f"Văn phòng {committee.name}" if committee else "Văn phòng UBND cấp tỉnh"
+    if agency_ids is not None:
+        names = list(
+            Agency.objects.filter(pk__in=list(agency_ids))
+            .order_by("code")
+            .values_list("name", flat=True)
+        )
+        return "; ".join(names), province_office
+    if unit is not None:
+        if unit.level == Level.PROVINCE:
+            return f"Ủy ban nhân dân {unit.name}", GOVERNMENT_OFFICE
+        return f"Ủy ban nhân dân {unit.name}", province_office
+    return (committee.name if committee else "Ủy ban nhân dân tỉnh"), GOVERNMENT_OFFICE

@@ -10,6 +10,14 @@ class CalendarDayInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(WorkCalendar)
 class WorkCalendarAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("code", "name", "is_default", "hours", "round_to_end_of_day", "updated_at")
+    list_display = (
+        "code",
+        "name",
+        "is_default",
+        "hours",
+        "round_to_end_of_day",
+        "count_from_next_morning_after_cutoff",
+        "updated_at",
+    )
     search_fields = ("code", "name")
     inlines = [CalendarDayInline]

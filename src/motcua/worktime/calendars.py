@@ -31,6 +31,7 @@ def calendar_spec(
         first_year=calendar.first_year,
         last_year=calendar.last_year,
         use_national_holidays=calendar.use_national_holidays,
+        count_from_next_morning_after_cutoff=calendar.count_from_next_morning_after_cutoff,
     )
 
 
@@ -58,6 +59,7 @@ def _compiled_for(stored: WorkCalendar) -> Calendar:
         stored.hours,
         stored.round_to_end_of_day,
         stored.use_national_holidays,
+        stored.count_from_next_morning_after_cutoff,
         stored.first_year,
         stored.last_year,
         tuple(days),

@@ -107,6 +107,10 @@ class CalendarSpec:
     last_year: int = DEFAULT_LAST_YEAR
     round_to_end_of_day: bool = False
     weekend: frozenset[int] = frozenset({5, 6})  # Saturday, Sunday (date.weekday())
+    # Policy carried with the calendar, read by the dossier clock, not by the arithmetic here: a
+    # counter dossier received after the hand-over cut-off (15:00) has its legal time limit
+    # counted from the next working morning instead of from its receipt (REGULATIONS.md §1).
+    count_from_next_morning_after_cutoff: bool = False
 
 
 class Calendar:
@@ -349,6 +353,32 @@ def due(calendar: Calendar, start: datetime, days: float, pauses: Sequence[Pause
     return datetime.fromtimestamp(due_ts(calendar, to_ts(start), budget, pause_ts), calendar.tz)
 
 
+def before_ts(calendar: Calendar, end: int, budget: int, pauses: Sequence[PauseTs] = ()) -> int:
+    """Unix-seconds core of :func:`before`: ``budget`` working seconds back from ``end``."""
+    target = calendar.position(end) - budget
+    if pauses:
+        for p_start, p_end in reversed(normalise_pauses(pauses)):
+            if p_start >= end:
+                continue
+            p_to = calendar.position(min(p_end, end))
+            if p_to <= target:
+                break
+            target -= p_to - calendar.position(p_start)
+    return calendar.instant(target)
+
+
+def before(
+    calendar: Calendar, end: datetime, days: float, pauses: Sequence[Pause] = ()
+) -> datetime:
+    """The earliest instant from which ``days`` working days remain until ``end``, skipping
+    pauses: the inverse of :func:`due`, for rules such as "no later than one day before the
+    deadline". When that instant ends a working day (17:00) the same amount remains until the
+    next working day starts, so it reads "by 17:00 of the day before". No rounding is applied."""
+    budget = calendar.budget_seconds(days)
+    pause_ts = [(to_ts(a), to_ts(b)) for a, b in pauses] if pauses else ()
+    return datetime.fromtimestamp(before_ts(calendar, to_ts(end), budget, pause_ts), calendar.tz)
+
+
 def elapsed_ts(calendar: Calendar, start: int, end: int, pauses: Sequence[PauseTs] = ()) -> int:
     """Working seconds in [start, end] outside the pauses (0 when end precedes start)."""
     if end <= start:
@@ -482,6 +512,7 @@ def national_spec(
     first_year: int = DEFAULT_FIRST_YEAR,
     last_year: int = DEFAULT_LAST_YEAR,
     use_national_holidays: bool = True,
+    count_from_next_morning_after_cutoff: bool = False,
 ) -> CalendarSpec:
     if use_national_holidays:
         hol, make_up = national_holidays(first_year, last_year)
@@ -495,6 +526,7 @@ def national_spec(
         round_to_end_of_day=round_to_end_of_day,
         first_year=first_year,
         last_year=last_year,
+        count_from_next_morning_after_cutoff=count_from_next_morning_after_cutoff,
     )
 
 

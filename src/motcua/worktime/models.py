@@ -56,6 +56,16 @@ class WorkCalendar(models.Model):
         default=False,
         help_text="Cách tính theo Bộ luật Dân sự (Điều 147–148): hạn kết thúc vào cuối ngày.",
     )
+    # REGULATIONS.md §1: the 15:00 rule governs the hand-over to the processing agency; the legal
+    # time limit counts from receipt (the default). A province may choose to count it from the
+    # next working morning for counter dossiers received after the cut-off (ADR 0003).
+    count_from_next_morning_after_cutoff = models.BooleanField(
+        "tính thời hạn từ sáng hôm sau với hồ sơ nhận sau 15 giờ",
+        default=False,
+        help_text="Mặc định thời hạn giải quyết tính từ lúc tiếp nhận hồ sơ; hồ sơ nộp trực tiếp "
+        "hoặc qua bưu chính nhận sau 15 giờ được chuyển cơ quan giải quyết vào đầu ngày làm việc "
+        "tiếp theo. Chọn mục này để tính cả thời hạn giải quyết từ đầu ngày làm việc tiếp theo.",
+    )
     first_year = models.PositiveSmallIntegerField("từ năm", default=2000)
     last_year = models.PositiveSmallIntegerField("đến năm", default=2060)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)

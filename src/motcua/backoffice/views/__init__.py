@@ -16,7 +16,6 @@ from motcua.backoffice.views.intake import (
 from motcua.backoffice.views.pages import (
     book,
     document,
-    home,
     online,
     procedures,
     queue,
@@ -34,7 +33,6 @@ __all__ = [
     "document",
     "dossier",
     "dossier_action",
-    "home",
     "intake",
     "online",
     "print_form",

@@ -1,9 +1,17 @@
-"""The dossier page, its actions and its printed forms."""
+"""The dossier page, its actions and its printed forms.
+
+Every action posts to ``dossier_action``: its form (``motcua.backoffice.forms``) checks the input,
+then one service does the work. An invalid post re-renders the page (HTTP 400) with the typed
+data and the messages next to the fields; a domain error redirects back with its message.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,16 +19,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice.views._common import (
-    _checked,
-    _days,
-    _int,
-    _items,
-    _local_input,
-    _upload,
-    domain_errors,
-)
-from motcua.core.errors import NotFound, ValidationFailed
+from motcua.backoffice import forms as f
+from motcua.backoffice.views._common import domain_errors
+from motcua.core.text import person_name
 from motcua.dossiers import forms as legal_forms
 from motcua.dossiers import services as svc
 from motcua.dossiers.access import (
@@ -29,10 +30,11 @@ from motcua.dossiers.access import (
 )
 from motcua.dossiers.models import (
     OPEN_STATUSES,
-    Consultation,
+    Channel,
     Dossier,
     FormType,
     IssuedForm,
+    Status,
 )
 from motcua.dossiers.selectors import (
     assignable,
@@ -40,16 +42,26 @@ from motcua.dossiers.selectors import (
     step_rows,
     time_left_text,
 )
-from motcua.units.models import Agency, Role
+from motcua.units.models import Role
 
 
 @login_required
 @domain_errors
 def dossier(request: HttpRequest, code: str) -> HttpResponse:
-    d = dossier_get_for(request.user, code)
+    return _page(request, dossier_get_for(request.user, code))
+
+
+def _page(
+    request: HttpRequest, d: Dossier, bound: dict[str, forms.Form] | None = None, status: int = 200
+) -> HttpResponse:
     now = timezone.now()
     rows = step_rows(request.user, d, now)
     active_mine = [r.step for r in rows if r.mine]
+    is_counter = has_role(request.user, d.receiving_agency, Role.COUNTER)
+    bound = bound or {}
+    completed = bound.get("receive_completed")
+    if completed is None and d.status == Status.NEEDS_COMPLETION and is_counter:
+        completed = f.CompletedIntakeForm(dossier=d)
     context = {
         "d": d,
         "rows": rows,
@@ -60,13 +72,11 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
         "flags": dossier_flags(d),
         "left": time_left_text(d, now),
         "active_mine": active_mine,
-        "is_counter": has_role(request.user, d.receiving_agency, Role.COUNTER),
+        "is_counter": is_counter,
         "is_leader": has_role(request.user, d.processing_agency, Role.LEADER)
         or any(has_role(request.user, s.agency, Role.LEADER) for s in active_mine),
         "apology_open": d.is_open and not hasattr(d, "apology") and svc.apology_window_open(d, now),
-        "agencies": Agency.objects.filter(
-            kind__in=["so_nganh", "ubnd", "phong", "nganh_doc"]
-        ).order_by("level", "code")[:400],
+        "agencies": f.actions.partner_agencies()[:400],
         "open": d.status in OPEN_STATUSES,
         "now": now,
         "my_consultations": [
@@ -75,228 +85,250 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
             if c.answered_at is None and has_role(request.user, c.to_agency, Role.SPECIALIST)
         ],
         "assignable": assignable(request.user, [r.step for r in rows]),
+        "bound": bound,
+        "completed": completed,
+        "guided_at_counter": d.status == Status.NEEDS_COMPLETION and d.channel != Channel.ONLINE,
     }
-    return render(request, "backoffice/dossier.html", context)
+    return render(request, "backoffice/dossier.html", context, status=status)
 
 
-ACTIONS: dict[str, Callable[[HttpRequest, Dossier, int | None], str]] = {}
+# ---- actions: name → (form, the one service call) ----------------------------------------------
+
+Run = Callable[[HttpRequest, Dossier, Any], str]  # (request, dossier, the valid form)
 
 
-def action(
-    name: str,
-) -> Callable[
-    [Callable[[HttpRequest, Dossier, int | None], str]],
-    Callable[[HttpRequest, Dossier, int | None], str],
-]:
-    def register(
-        fn: Callable[[HttpRequest, Dossier, int | None], str],
-    ) -> Callable[[HttpRequest, Dossier, int | None], str]:
-        ACTIONS[name] = fn
+@dataclass(frozen=True)
+class Action:
+    form: type[forms.Form]
+    run: Run
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def action(name: str, form: type[forms.Form]) -> Callable[[Run], Run]:
+    def register(fn: Run) -> Run:
+        ACTIONS[name] = Action(form, fn)
         return fn
 
     return register
 
 
-@action("complete")
-def _complete(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    step = request.POST.get("step")
+@action("complete", f.CompleteForm)
+def _complete(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.step_complete(
-        actor=request.user,
-        dossier=d,
-        expected_version=v,
-        step=int(step) if step and step.isdigit() else None,
-        note=request.POST.get("note", ""),
+        actor=request.user, dossier=d, expected_version=c["version"], step=c["step"], note=c["note"]
     )
     return "Đã hoàn thành bước và chuyển tiếp."
 
 
-@action("assign")
-def _assign(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    from django.contrib.auth import get_user_model
-
-    handler = get_user_model().objects.filter(pk=_int(request.POST.get("handler"), 0)).first()
-    if handler is None:
-        raise ValidationFailed("Chọn cán bộ được phân công", code="handler_required")
+@action("assign", f.AssignForm)
+def _assign(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
+    handler = c["handler"]
     svc.step_assign(
-        actor=request.user, dossier=d, step=_int(request.POST.get("step"), 0), handler=handler
+        actor=request.user,
+        dossier=d,
+        step=c["step"],
+        handler=handler,
+        expected_version=c["version"],
     )
-    return f"Đã phân công {handler.get_full_name() or handler.get_username()}."
+    return f"Đã phân công {person_name(handler)}."
 
 
-@action("send_back")
-def _send_back(request: HttpRequest, d: Dossier, v: int | None) -> str:
+@action("send_back", f.ReasonForm)
+def _send_back(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.step_send_back(
-        actor=request.user, dossier=d, expected_version=v, reason=request.POST.get("reason", "")
+        actor=request.user, dossier=d, expected_version=c["version"], reason=c["reason"]
     )
     return "Đã trả lại bước trước."
 
 
-@action("transfer")
-def _transfer(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    target = Agency.objects.filter(pk=_int(request.POST.get("agency"), 0)).first()
-    if target is None:
-        raise ValidationFailed("Chọn cơ quan nhận", code="agency_required")
+@action("transfer", f.TransferForm)
+def _transfer(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_transfer(
         actor=request.user,
         dossier=d,
-        to_agency=target,
-        expected_version=v,
-        reason=request.POST.get("reason", ""),
+        to_agency=c["agency"],
+        expected_version=c["version"],
+        reason=c["reason"],
     )
-    return f"Đã chuyển hồ sơ đến {target.name}."
+    return f"Đã chuyển hồ sơ đến {c['agency'].name}."
 
 
-@action("parallel")
-def _parallel(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    tasks = []
-    for agency_id, task, days in zip(
-        request.POST.getlist("p_agency"),
-        request.POST.getlist("p_task"),
-        request.POST.getlist("p_days"),
-        strict=False,
-    ):
-        if not agency_id:
-            continue
-        agency = Agency.objects.filter(pk=_int(agency_id, 0)).first()
-        if agency is None:
-            raise ValidationFailed("Cơ quan phối hợp không tồn tại", code="agency_required")
-        tasks.append(svc.ParallelTask(agency, task, _days(days)))
-    svc.dossier_dispatch_parallel(actor=request.user, dossier=d, tasks=tasks, expected_version=v)
+@action("parallel", f.ParallelForm)
+def _parallel(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
+    svc.dossier_dispatch_parallel(
+        actor=request.user, dossier=d, tasks=c["tasks"], expected_version=c["version"]
+    )
     return "Đã chuyển liên thông đồng thời."
 
 
-@action("consult")
-def _consult(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    target = Agency.objects.filter(pk=_int(request.POST.get("agency"), 0)).first()
-    if target is None:
-        raise ValidationFailed("Chọn cơ quan được lấy ý kiến", code="agency_required")
+@action("consult", f.ConsultForm)
+def _consult(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.consultation_request(
         actor=request.user,
         dossier=d,
-        to_agency=target,
-        question=request.POST.get("question", ""),
-        days=float(_days(request.POST.get("days"))),
+        to_agency=c["agency"],
+        question=c["question"],
+        days=float(c["days"]),
+        expected_version=c["version"],
     )
     return "Đã gửi lấy ý kiến."
 
 
-@action("answer")
-def _answer(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    c = Consultation.objects.filter(dossier=d, pk=_int(request.POST.get("consultation"), 0)).first()
-    if c is None:
-        raise NotFound("Không có yêu cầu lấy ý kiến này", code="not_found")
+@action("answer", f.AnswerForm)
+def _answer(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.consultation_answer(
-        actor=request.user, consultation=c, answer=request.POST.get("answer", "")
+        actor=request.user,
+        consultation=c["consultation"],
+        answer=c["answer"],
+        expected_version=c["version"],
     )
     return "Đã gửi ý kiến trả lời."
 
 
-@action("supplement")
-def _supplement(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    items = _items(request)
+@action("supplement", f.SupplementForm)
+def _supplement(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.supplement_request(
         actor=request.user,
         dossier=d,
-        items=items,
-        expected_version=v,
-        reason=request.POST.get("reason", ""),
-        contact=request.POST.get("contact", ""),
+        items=c["items"],
+        expected_version=c["version"],
+        reason=c["reason"],
+        contact=c["contact"],
     )
     return "Đã lập Phiếu yêu cầu bổ sung (Mẫu 02); thời hạn tạm dừng."
 
 
-@action("supplement_received")
-def _supplement_received(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    files = [
-        (request.POST.get("document", "Hồ sơ bổ sung"), _checked(f))
-        for f in request.FILES.getlist("files")
-    ]
-    svc.supplement_receive(actor=request.user, dossier=d, files=files, expected_version=v)
+@action("supplement_received", f.SupplementReceivedForm)
+def _supplement_received(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
+    svc.supplement_receive(
+        actor=request.user, dossier=d, files=c["files"], expected_version=c["version"]
+    )
     return "Đã nhận hồ sơ bổ sung; thời hạn được tính lại."
 
 
-@action("apology")
-def _apology(request: HttpRequest, d: Dossier, v: int | None) -> str:
+@action("apology", f.ApologyForm)
+def _apology(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.apology_issue(
         actor=request.user,
         dossier=d,
-        reason=request.POST.get("reason", ""),
-        new_appointment=_local_input(request.POST.get("new_appointment")),
-        expected_version=v,
+        reason=c["reason"],
+        new_appointment=c["new_appointment"],
+        expected_version=c["version"],
     )
     return "Đã lập Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)."
 
 
-@action("withdraw")
-def _withdraw(request: HttpRequest, d: Dossier, v: int | None) -> str:
+@action("withdraw", f.ReasonForm)
+def _withdraw(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_withdraw(
-        actor=request.user, dossier=d, reason=request.POST.get("reason", ""), expected_version=v
+        actor=request.user, dossier=d, reason=c["reason"], expected_version=c["version"]
     )
     return "Đã dừng giải quyết hồ sơ (Thông báo dừng)."
 
 
-@action("return_unresolved")
-def _return_unresolved(request: HttpRequest, d: Dossier, v: int | None) -> str:
+@action("return_unresolved", f.ReasonsForm)
+def _return_unresolved(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_return_unresolved(
-        actor=request.user, dossier=d, expected_version=v, reasons=request.POST.get("reasons", "")
+        actor=request.user, dossier=d, expected_version=c["version"], reasons=c["reasons"]
     )
     return "Đã trả lại hồ sơ, không giải quyết."
 
 
-@action("return_result")
-def _return_result(request: HttpRequest, d: Dossier, v: int | None) -> str:
+@action("return_result", f.ReturnResultForm)
+def _return_result(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.result_return(
-        actor=request.user,
-        dossier=d,
-        expected_version=v,
-        method=request.POST.get("method", "Trực tiếp"),
+        actor=request.user, dossier=d, expected_version=c["version"], method=c["method"]
     )
     return "Đã trả kết quả."
 
 
-@action("attach_result")
-def _attach_result(request: HttpRequest, d: Dossier, v: int | None) -> str:
+@action("attach_result", f.AttachResultForm)
+def _attach_result(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.result_attach(
         actor=request.user,
         dossier=d,
-        signer=request.POST.get("signer", ""),
-        checked=_upload(request, "Chọn tệp kết quả"),
-        # an unticked checkbox sends nothing: only "on" means an electronic result
-        electronic=request.POST.get("electronic") == "on",
+        signer=c["signer"],
+        checked=c["file"],
+        electronic=c["electronic"],
+        expected_version=c["version"],
     )
     return "Đã đính kèm kết quả."
 
 
-@action("attach_scan")
-def _attach_scan(request: HttpRequest, d: Dossier, v: int | None) -> str:
+@action("attach_scan", f.AttachScanForm)
+def _attach_scan(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.scan_attach(
         actor=request.user,
         dossier=d,
-        required_document=request.POST.get("document", ""),
-        checked=_upload(request, "Chọn tệp bản quét"),
+        required_document=c["document"],
+        checked=c["file"],
+        expected_version=c["version"],
     )
     return "Đã số hóa thành phần hồ sơ."
 
 
-@action("accept")
-def _accept(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    svc.dossier_accept_online(actor=request.user, dossier=d, expected_version=v)
-    return f"Đã tiếp nhận hồ sơ trực tuyến, mã {d.code or ''}."
+@action("accept", f.VersionedForm)
+def _accept(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
+    received = svc.dossier_accept_online(
+        actor=request.user, dossier=d, expected_version=c["version"]
+    )
+    return f"Đã tiếp nhận hồ sơ trực tuyến, mã {received.code}."
 
 
-@action("needs_completion")
-def _needs_completion(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    items = _items(request)
+@action("needs_completion", f.ItemsForm)
+def _needs_completion(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
     svc.dossier_return_for_completion(
-        actor=request.user, dossier=d, items=items, reason=request.POST.get("reason", "")
+        actor=request.user,
+        dossier=d,
+        items=c["items"],
+        reason=c["reason"],
+        expected_version=c["version"],
     )
     return "Đã hướng dẫn hoàn thiện hồ sơ (Mẫu 02)."
 
 
-@action("refuse")
-def _refuse(request: HttpRequest, d: Dossier, v: int | None) -> str:
-    svc.dossier_refuse(actor=request.user, dossier=d, reasons=request.POST.get("reasons", ""))
+@action("refuse", f.ReasonsForm)
+def _refuse(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
+    svc.dossier_refuse(
+        actor=request.user, dossier=d, reasons=c["reasons"], expected_version=c["version"]
+    )
     return "Đã từ chối tiếp nhận (Mẫu 03)."
+
+
+@action("receive_completed", f.CompletedIntakeForm)
+def _receive_completed(request: HttpRequest, d: Dossier, form: Any) -> str:
+    c = form.cleaned_data
+    done = svc.counter_guidance_receive(
+        actor=request.user,
+        dossier=d,
+        checklist=form.checklist(),
+        scans=form.scans(),
+        expected_version=c["version"],
+    )
+    return (
+        f"Đã tiếp nhận hồ sơ {done.code} (đã hoàn thiện theo Mẫu 02). "
+        f"Hẹn trả: {legal_forms.short(done.appointment_at)}."
+    )
 
 
 @login_required
@@ -304,11 +336,15 @@ def _refuse(request: HttpRequest, d: Dossier, v: int | None) -> str:
 @domain_errors
 def dossier_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     d = dossier_get_for(request.user, pk)
-    handler = ACTIONS.get(name)
-    if handler is None:
+    act = ACTIONS.get(name)
+    if act is None:
         raise Http404("Không có thao tác này")
-    version = request.POST.get("version")
-    message = handler(request, d, int(version) if version and version.isdigit() else None)
+    form = act.form(request.POST, request.FILES, dossier=d)  # type: ignore[call-arg]
+    if not form.is_valid():
+        for line in form.messages():  # type: ignore[attr-defined]
+            messages.error(request, line)
+        return _page(request, d, bound={name: form}, status=400)
+    message = act.run(request, d, form)
     d.refresh_from_db()
     messages.success(request, message)
     return redirect("backoffice:dossier", code=d.code or d.pk)

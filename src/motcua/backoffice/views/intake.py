@@ -1,25 +1,26 @@
-"""Counter intake."""
+"""Counter intake: receive, refuse (Mẫu 03) or guide (Mẫu 02) a paper dossier.
+
+A failed intake never loses what the officer typed: the page comes back filled, with the form's
+messages next to the fields and the service's message on top (HTTP 400).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from motcua.backoffice.views._common import (
-    _checked,
-    _desks,
-    _int,
-    domain_errors,
-)
-from motcua.catalog.models import Procedure
-from motcua.core.errors import PermissionDenied
+from motcua.backoffice.forms import IntakeForm, IntakeTargetForm
+from motcua.backoffice.views._common import _desks, domain_errors
+from motcua.core.errors import DomainError, NotFound, PermissionDenied
 from motcua.dossiers import forms as legal_forms
 from motcua.dossiers import services as svc
-from motcua.dossiers.models import (
-    ApplicantKind,
-)
+from motcua.dossiers.access import dossiers_visible_to
+from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.units.models import Agency
 
 
 @login_required
@@ -28,80 +29,105 @@ def intake(request: HttpRequest) -> HttpResponse:
     desks = _desks(request)
     if not desks:
         raise PermissionDenied("Bạn không phải cán bộ một cửa", code="permission_denied")
-    desk = next(
-        (d for d in desks if str(d.pk) == request.POST.get("desk", request.GET.get("desk"))),
-        desks[0],
+    posted = request.method == "POST"
+    target = IntakeTargetForm(desks, request.POST if posted else request.GET)
+    target.is_valid()
+    desk = target.cleaned_data.get("desk") or desks[0]
+    procedure = target.cleaned_data.get("procedure")
+    if not posted:
+        return _page(request, desks, desk, IntakeForm(procedure) if procedure else None)
+    if procedure is None:
+        for line in target.messages():
+            messages.error(request, line)
+        return _page(request, desks, desk, None, status=400)
+    form = IntakeForm(procedure, request.POST, request.FILES)
+    if not form.is_valid() or target.errors:
+        for line in target.messages():
+            messages.error(request, line)
+        messages.error(request, "Thông tin nhập chưa hợp lệ, vui lòng sửa các mục được đánh dấu.")
+        return _page(request, desks, desk, form, status=400)
+    try:
+        return _decide(request, desk, form)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        guide = exc.code in ("incomplete_dossier", "supplement_items_required")
+        return _page(request, desks, desk, form, status=400, guide=guide)
+
+
+def _decide(request: HttpRequest, desk: Agency, form: IntakeForm) -> HttpResponse:
+    """The one service the officer's decision calls."""
+    action = form.cleaned_data["action"] or "receive"
+    d: Dossier
+    if action == "refuse":
+        d = svc.counter_refuse(
+            actor=request.user,
+            desk=desk,
+            intake=form.intake(),
+            reasons=form.cleaned_data["refuse_reasons"],
+        )
+        messages.warning(request, "Đã lập Phiếu từ chối tiếp nhận (Mẫu 03).")
+        return redirect("backoffice:print_form", pk=d.pk, form="03")
+    if action == "guide":
+        d = svc.counter_guidance_issue(
+            actor=request.user,
+            desk=desk,
+            intake=form.intake(),
+            missing=form.missing_items(),
+            reason=form.cleaned_data["guide_reason"],
+        )
+        messages.warning(
+            request,
+            "Đã lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02). Khi người nộp quay lại "
+            "với hồ sơ đầy đủ, tiếp nhận từ trang này.",
+        )
+        return redirect("backoffice:dossier", code=d.pk)
+    d = svc.dossier_receive(actor=request.user, desk=desk, intake=form.intake())
+    messages.success(
+        request, f"Đã tiếp nhận hồ sơ {d.code}. Hẹn trả: {legal_forms.short(d.appointment_at)}."
     )
-    proc_id = request.POST.get("procedure") or request.GET.get("procedure")
-    procedure = None
-    if proc_id and proc_id.isdigit():
-        procedure = (
-            Procedure.objects.filter(pk=int(proc_id)).prefetch_related("documents", "fees").first()
-        )
-    if request.method == "POST" and procedure is not None:
-        intake_data = _intake_from_post(request, procedure)
-        if request.POST.get("action") == "refuse":
-            d = svc.counter_refuse(
-                actor=request.user,
-                desk=desk,
-                intake=intake_data,
-                reasons=request.POST.get("refuse_reasons", ""),
-            )
-            messages.warning(request, "Đã lập Phiếu từ chối tiếp nhận (Mẫu 03).")
-            return redirect("backoffice:print_form", pk=d.pk, form="03")
-        d = svc.dossier_receive(actor=request.user, desk=desk, intake=intake_data)
-        messages.success(
-            request, f"Đã tiếp nhận hồ sơ {d.code}. Hẹn trả: {legal_forms.short(d.appointment_at)}."
-        )
-        return redirect("backoffice:dossier", code=d.code)
+    return redirect("backoffice:dossier", code=d.code)
+
+
+def _page(
+    request: HttpRequest,
+    desks: list[Agency],
+    desk: Agency,
+    form: IntakeForm | None,
+    *,
+    status: int = 200,
+    guide: bool = False,
+) -> HttpResponse:
+    missing: set[str] = set()
+    if form is not None and form.is_bound:
+        posted: Any = form.data  # a QueryDict
+        missing = set(posted.getlist("missing"))
+        if guide and not missing and hasattr(form, "cleaned_data"):
+            missing = {str(d.pk) for d in form.unticked()}
     return render(
         request,
         "backoffice/intake.html",
         {
             "desks": desks,
             "desk": desk,
-            "procedure": procedure,
-            "kinds": ApplicantKind.choices,
-            "post": request.POST,
+            "form": form,
+            "procedure": form.procedure if form is not None else None,
+            "missing": missing,
+            "guided": _guided(request, desks),
+            "guide_open": guide
+            or bool(form is not None and form.is_bound and form["guide_reason"].errors),
         },
+        status=status,
     )
 
 
-def _intake_from_post(request: HttpRequest, procedure: Procedure) -> svc.Intake:
-    p = request.POST
-    checklist = []
-    scans = []
-    for doc in procedure.documents.all():
-        key = f"doc_{doc.pk}"
-        checklist.append(
-            svc.ChecklistEntry(
-                doc.name,
-                _int(p.get(f"{key}_originals"), doc.originals),
-                _int(p.get(f"{key}_copies"), doc.copies),
-                p.get(f"{key}_submitted") == "on",
-                doc.mandatory,
-            )
-        )
-        upload = request.FILES.get(f"{key}_scan")
-        if upload is not None:
-            scans.append((doc.name, _checked(upload)))
-    return svc.Intake(
-        procedure=procedure,
-        applicant=svc.ApplicantData(
-            name=p.get("name", ""),
-            id_number=p.get("id_number", ""),
-            kind=p.get("kind", ApplicantKind.PERSON)
-            if p.get("kind") in ApplicantKind.values
-            else ApplicantKind.PERSON,
-            phone=p.get("phone", ""),
-            email=p.get("email", ""),
-            address=p.get("address", ""),
-        ),
-        request=p.get("request", ""),
-        checklist=checklist,
-        scans=scans,
-        proxy_name=p.get("proxy_name", ""),
-        proxy_id_number=p.get("proxy_id_number", ""),
-        sets=_int(p.get("sets"), 1),
-        result_place=p.get("result_place", ""),
+def _guided(request: HttpRequest, desks: list[Agency]) -> list[Dossier]:
+    """Paper dossiers guided with Mẫu 02 at these desks, waiting for the applicant's return."""
+    return list(
+        dossiers_visible_to(request.user)
+        .filter(status=Status.NEEDS_COMPLETION, receiving_agency__in=desks)
+        .exclude(channel=Channel.ONLINE)
+        .select_related("procedure")
+        .order_by("-submitted_at")[:50]
     )

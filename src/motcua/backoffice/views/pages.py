@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from motcua.backoffice.views._common import (
@@ -25,16 +25,12 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.selectors import (
+    apology_warnings,
     consultations_overdue,
     dossier_search,
     queue_for,
     tracking_book,
 )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("backoffice:queue")
 
 
 @login_required
@@ -49,6 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         .filter(status=Status.SUBMITTED, receiving_agency__in=_desks(request))
         .count(),
         "late_consultations": consultations_overdue(request.user, now=now)[:20],
+        "apology_warnings": apology_warnings(request.user, now=now)[:50],
         "now": now,
     }
     return render(request, "backoffice/queue.html", context)

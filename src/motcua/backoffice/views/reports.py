@@ -7,10 +7,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from motcua.backoffice.views._common import (
-    _date,
     _int,
     domain_errors,
 )
@@ -24,31 +22,55 @@ def _report_scope(request: HttpRequest) -> list[int] | None:
     return report_agency_ids(request.user)
 
 
-def _report_period(request: HttpRequest) -> Any:
-    from motcua.reports.selectors import Period, period_preset
+class BadPeriod(Exception):
+    """The period parameters were refused: the page answers 400 with the message."""
 
-    today = timezone.localdate()
-    first, last = _date(request.GET.get("from")), _date(request.GET.get("to"))
-    if first and last and first <= last:
-        return Period(first, last)
-    year = _int(request.GET.get("year"), today.year)
-    kind = request.GET.get("kind", "6")
-    number = _int(request.GET.get("n"), 1)
-    try:
-        return period_preset(year, kind, number)
-    except (ValueError, KeyError):
-        return period_preset(year, "6")
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _report_period(request: HttpRequest, ids: list[int] | None) -> tuple[Any, str]:
+    """The period asked for, or the latest period with data when none is asked for."""
+    from motcua.reports.forms import PeriodForm
+    from motcua.reports.selectors import latest_period, scope_for
+
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        raise BadPeriod(form.error_text())
+    if not form.given():
+        return latest_period(scope_for(agency_ids=ids) if ids is not None else None)
+    return form.period(), form.cleaned_data.get("kind") or "6"
+
+
+def _bad_period(request: HttpRequest, exc: BadPeriod) -> HttpResponse:
+    return render(
+        request,
+        "backoffice/report_error.html",
+        {"message": exc.message, "query": request.GET.urlencode()},
+        status=400,
+    )
 
 
 @login_required
 @domain_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
     from motcua.reports import charts
-    from motcua.reports.indices import index766, targets_vs_actual
+    from motcua.reports.forms import FIRST_YEAR, KINDS, last_year
+    from motcua.reports.indices import (
+        DRILL_DOWN,
+        INDEX_NAMES,
+        evaluation,
+        index766,
+        targets_vs_actual,
+    )
     from motcua.reports.selectors import LEVEL_NAMES, report
 
     ids = _report_scope(request)
-    period = _report_period(request)
+    try:
+        period, kind = _report_period(request, ids)
+    except BadPeriod as exc:
+        return _bad_period(request, exc)
     rep = report(period, agency_ids=ids)
     agencies = sorted(rep["by_agency"], key=lambda a: -a["received"])[:15]
     late_chart = charts.hbars(
@@ -80,33 +102,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         max_value=100,
         color=charts.BLUE,
     )
+    ev = evaluation(period, agency_ids=ids)
+    for a in ev["agencies"]:
+        a["score_list"] = [a["scores"].get(k) for k in INDEX_NAMES]
     context = {
         "rep": rep,
+        "evaluation": ev,
+        "index_keys": [(k.replace("i", "CS "), name) for k, name in INDEX_NAMES.items()],
         "period": period,
         "levels": levels,
         "late_chart": late_chart,
         "trend": trend,
         "online_chart": online,
-        "index": index766(period) if ids is None else None,
+        "index": index766(period, agency_ids=ids),
         "targets": targets_vs_actual(period) if ids is None else [],
-        "years": range(timezone.localdate().year, 2017, -1),
-        "kinds": [
-            ("6", "6 tháng"),
-            ("9", "9 tháng"),
-            ("year", "Cả năm"),
-            ("quarter", "Quý"),
-            ("month", "Tháng"),
-        ],
-        "kind": request.GET.get("kind", "6"),
+        "years": range(last_year(), FIRST_YEAR - 1, -1),
+        "kinds": KINDS,
+        "kind": kind,
         "n": _int(request.GET.get("n"), 1),
         "query": request.GET.urlencode(),
-        "drillable": [
-            "on_time",
-            "online_dossiers",
-            "online_payments",
-            "digitized",
-            "electronic_results",
-        ],
+        "drillable": list(DRILL_DOWN),
     }
     return render(request, "backoffice/dashboard.html", context)
 
@@ -115,15 +130,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
-    from motcua.reports.selectors import report
+    from motcua.reports.indices import evaluation
+    from motcua.reports.selectors import report, report_units
 
     ids = _report_scope(request)
-    period = _report_period(request)
+    if fmt not in ("xlsx", "docx"):
+        raise Http404("Không có định dạng này")
+    try:
+        period, _ = _report_period(request, ids)
+    except BadPeriod as exc:
+        return _bad_period(request, exc)
     rep = report(period, agency_ids=ids)
+    units = report_units(agency_ids=ids)
     name = f"bao-cao-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if fmt == "xlsx":
         resp = HttpResponse(
-            to_xlsx(rep, bieu06_rows(rep)),
+            to_xlsx(
+                rep,
+                bieu06_rows(rep),
+                reporting_unit=units[0],
+                receiving_unit=units[1],
+                evaluation=evaluation(period, agency_ids=ids),
+            ),
             content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     elif fmt == "docx":
@@ -149,7 +177,10 @@ def report_drill_down(request: HttpRequest, criterion: str) -> HttpResponse:
     if criterion not in DRILL_DOWN:
         raise Http404("Không có tiêu chí này")
     ids = _report_scope(request)
-    period = _report_period(request)
+    try:
+        period, _ = _report_period(request, ids)
+    except BadPeriod as exc:
+        return _bad_period(request, exc)
     scope = scope_for(agency_ids=ids) if ids is not None else None
     rows = list(drill_down(period, criterion, scope=scope))
     return render(

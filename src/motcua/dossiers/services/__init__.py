@@ -17,6 +17,8 @@ from motcua.dossiers.services._tx import (
 )
 from motcua.dossiers.services.apology import (
     apology_issue,
+    apology_latest_at,
+    apology_on_time,
     apology_window_open,
 )
 from motcua.dossiers.services.applicants import applicant_contact_change
@@ -28,6 +30,8 @@ from motcua.dossiers.services.intake import (
     ApplicantData,
     ChecklistEntry,
     Intake,
+    counter_guidance_issue,
+    counter_guidance_receive,
     counter_refuse,
     dossier_accept_online,
     dossier_receive,
@@ -68,11 +72,15 @@ __all__ = [
     "Intake",
     "ParallelTask",
     "apology_issue",
+    "apology_latest_at",
+    "apology_on_time",
     "apology_window_open",
     "applicant_contact_change",
     "calendar_for",
     "consultation_answer",
     "consultation_request",
+    "counter_guidance_issue",
+    "counter_guidance_receive",
     "counter_next",
     "counter_refuse",
     "dossier_accept_online",

@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from motcua.core.errors import IllegalTransition, ValidationFailed
-from motcua.core.text import nfc
+from motcua.core.text import nfc, person_name
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
     Counter,
@@ -39,7 +39,9 @@ from motcua.worktime.calendars import calendar_get
 Actor = AbstractBaseUser | AnonymousUser | None
 
 # Decree 61/2018 Art. 16: counter dossiers received after 15:00 reach the processing agency at
-# the start of the next working day. MOTCUA_HANDOVER_CUTOFF overrides it ("HH:MM").
+# the start of the next working day. MOTCUA_HANDOVER_CUTOFF overrides it ("HH:MM"). The rule
+# governs the hand-over; the legal time limit counts from receipt unless the working calendar
+# says otherwise (``count_from_next_morning_after_cutoff``, ADR 0003).
 HANDOVER_CUTOFF = getattr(settings, "MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 
@@ -68,8 +70,7 @@ def calendar_for(agency: Agency) -> wt.Calendar:
 def _label(actor: Actor) -> str:
     if actor is None or not getattr(actor, "pk", None):
         return "hệ thống"
-    full = f"{getattr(actor, 'last_name', '')} {getattr(actor, 'first_name', '')}".strip()
-    return full or actor.get_username()
+    return person_name(actor)
 
 
 def _real(actor: Actor) -> Any:

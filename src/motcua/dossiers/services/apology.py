@@ -13,15 +13,18 @@ from motcua.dossiers.access import has_role
 from motcua.dossiers.models import (
     OPEN_STATUSES,
     Apology,
+    ApologyBreach,
     Dossier,
     EventType,
     FormType,
+    StepOutcome,
 )
 from motcua.dossiers.services._tx import (
     Actor,
     _active_steps,
     _event,
     _issue_form,
+    _local,
     _lock,
     _now,
     _outbox,
@@ -36,15 +39,84 @@ from motcua.units.models import Agency, Role
 from motcua.worktime import core as wt
 
 
-def apology_window_open(d: Dossier, at: dt.datetime) -> bool:
-    """From one working day before the due instant on (and once overdue)."""
+def _clock_at(d: Dossier, at: dt.datetime) -> dt.datetime:
+    """Where the dossier's clock stands at ``at``: a dossier waiting for a supplement stopped it
+    when the supplement was requested."""
+    return min(at, d.paused_at) if d.paused_at is not None else at
+
+
+def apology_latest_at(d: Dossier, cal: wt.Calendar | None = None) -> dt.datetime | None:
+    """The latest moment for an on-time apology: one working day before the due instant on the
+    dossier's working calendar ("chậm nhất 01 ngày trước ngày hết hạn", REGULATIONS.md §2)."""
     if d.due_at is None:
-        return False
-    if at >= d.due_at:
+        return None
+    cal = cal or calendar_for(d.receiving_agency)
+    return wt.before(cal, d.due_at, 1, _pauses(d))
+
+
+def apology_on_time(d: Dossier, at: dt.datetime, cal: wt.Calendar | None = None) -> bool:
+    """Whether an apology issued at ``at`` keeps the latest moment: at least one working day of
+    the time limit is still left (the latest moment itself is on time)."""
+    if d.due_at is None:
         return True
-    cal = calendar_for(d.receiving_agency)
-    left = wt.elapsed(cal, at, d.due_at, _pauses(d))
-    return left <= cal.day_seconds
+    cal = cal or calendar_for(d.receiving_agency)
+    return wt.elapsed(cal, _clock_at(d, at), d.due_at, _pauses(d)) >= cal.day_seconds
+
+
+def apology_window_open(d: Dossier, at: dt.datetime) -> bool:
+    """The apology may be issued on any open dossier not yet apologised, as soon as lateness is
+    foreseen; whether it would be on time is :func:`apology_on_time` (a late one is recorded as a
+    breach, never refused). ``at`` is kept for callers; the answer does not depend on it."""
+    return d.status in OPEN_STATUSES and not Apology.objects.filter(dossier_id=d.pk).exists()
+
+
+def _late_agencies(d: Dossier) -> list[str]:
+    return sorted(
+        {s.agency.code for s in d.steps.filter(outcome=StepOutcome.LATE).select_related("agency")}
+    )
+
+
+def _breach_event(
+    d: Dossier, breach: str, *, actor: Actor, at: dt.datetime, note: str, **data: object
+) -> None:
+    _event(
+        d,
+        EventType.APOLOGY_BREACH,
+        actor=actor,
+        at=at,
+        agency=d.processing_agency,
+        note=note,
+        data={"breach": breach, "late_agencies": _late_agencies(d), **data},
+    )
+
+
+def apology_breach_on_end(d: Dossier, *, at: dt.datetime) -> bool:
+    """Called by the services that end a dossier (result issued, returned unresolved, withdrawn),
+    before they save it: a dossier whose clock ran past its due instant without any apology gets
+    the breach "missing" (unsaved; the caller saves ``apology_breach``). Says whether it did.
+
+    A withdrawal counts too: it is the applicant's act, but the lateness came before it, and an
+    overdue dossier withdrawn without an apology must not leave the agency's record clean."""
+    if d.due_at is None or d.apology_breach or Apology.objects.filter(dossier_id=d.pk).exists():
+        return False
+    if _clock_at(d, at) <= d.due_at:
+        return False
+    d.apology_breach = ApologyBreach.MISSING
+    return True
+
+
+def apology_breach_event_on_end(d: Dossier, *, actor: Actor, at: dt.datetime) -> None:
+    """The attributable record of the "missing" breach (after the dossier row is saved)."""
+    due = _required(d.due_at)
+    _breach_event(
+        d,
+        ApologyBreach.MISSING,
+        actor=actor,
+        at=at,
+        note=f"Hồ sơ kết thúc trễ hạn (hạn giải quyết {_local(due):%H:%M %d/%m/%Y}) mà cơ quan "
+        "giải quyết không gửi văn bản xin lỗi",
+        due_at=due.isoformat(),
+    )
 
 
 @transaction.atomic
@@ -57,8 +129,11 @@ def apology_issue(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Apology:
-    """Mẫu 04: the responsible agency apologises and sets a new return date, once per dossier.
-    Statistics still count the dossier late against its due instant."""
+    """Mẫu 04: the responsible agency apologises and sets a new return date, once per dossier,
+    as soon as it foresees lateness. The law fixes the latest moment — one working day before
+    the due instant — not the earliest: an apology after it is accepted and recorded as the
+    breach "late" (on the dossier and as an event). Statistics still count the dossier late
+    against its due instant."""
     at = _now(now)
     d = _lock(dossier, expected_version)
     _require_status(d, *OPEN_STATUSES, action="xin lỗi, hẹn lại")
@@ -73,11 +148,6 @@ def apology_issue(
             "Hồ sơ đã có văn bản xin lỗi; ngày hẹn trả chỉ được hẹn lại một lần",
             code="apology_once",
         )
-    if not apology_window_open(d, at):
-        raise IllegalTransition(
-            "Chưa đến thời điểm xin lỗi: chỉ lập từ 01 ngày làm việc trước hạn giải quyết",
-            code="apology_too_early",
-        )
     if not nfc(reason):
         raise ValidationFailed("Cần nêu lý do chậm trễ", code="reason_required")
     if timezone.is_naive(new_appointment):
@@ -87,6 +157,9 @@ def apology_issue(
         raise ValidationFailed(
             "Ngày hẹn mới phải sau ngày hẹn hiện tại", code="bad_new_appointment"
         )
+    cal = calendar_for(d.receiving_agency)
+    latest = _required(apology_latest_at(d, cal))
+    late = not apology_on_time(d, at, cal)
     agency = Agency.objects.get(pk=d.processing_agency_id)
     apology = Apology.objects.create(
         dossier=d,
@@ -110,7 +183,9 @@ def apology_issue(
         },
     )
     d.appointment_at = new_appointment
-    _save(d, "appointment_at")
+    if late:
+        d.apology_breach = ApologyBreach.LATE
+    _save(d, "appointment_at", "apology_breach")
     _event(
         d,
         EventType.APOLOGY_ISSUED,
@@ -118,8 +193,24 @@ def apology_issue(
         at=at,
         agency=agency,
         note=reason,
-        data={"form": form.number, "new_appointment": new_appointment.isoformat()},
+        data={
+            "form": form.number,
+            "new_appointment": new_appointment.isoformat(),
+            "latest_at": latest.isoformat(),
+            "on_time": not late,
+        },
     )
+    if late:
+        _breach_event(
+            d,
+            ApologyBreach.LATE,
+            actor=actor,
+            at=at,
+            note=f"Văn bản xin lỗi lập sau thời điểm chậm nhất {_local(latest):%H:%M %d/%m/%Y} "
+            f"(01 ngày làm việc trước hạn giải quyết {_local(_required(d.due_at)):%H:%M %d/%m/%Y})",
+            latest_at=latest.isoformat(),
+            issued_at=at.isoformat(),
+        )
     _outbox(
         "applicant.notify",
         d,

@@ -27,6 +27,7 @@ from motcua.dossiers.services._tx import (
     _require_status,
     _working_seconds,
 )
+from motcua.dossiers.services.apology import apology_breach_event_on_end, apology_breach_on_end
 from motcua.units.models import Agency, Role
 
 
@@ -107,6 +108,7 @@ def _end(
     for s in _active_steps(d):
         _finish(s, at, reason, StepStatus.CANCELLED)
     d.steps.filter(status=StepStatus.PENDING).update(status=StepStatus.CANCELLED)
+    missing = apology_breach_on_end(d, at=at)  # before the pause is closed: a stopped clock
     d.finished_at = at
     if d.paused_at is not None:
         d.pauses = [*d.pauses, [d.paused_at.isoformat(), at.isoformat()]]
@@ -123,6 +125,8 @@ def _end(
         note=reason,
         template=event,
         data={"reasons": nfc(reason), "stage": stage},
-        fields=("finished_at", "pauses", "paused_at", "working_seconds"),
+        fields=("finished_at", "pauses", "paused_at", "working_seconds", "apology_breach"),
     )
+    if missing:
+        apology_breach_event_on_end(d, actor=actor, at=at)
     return d

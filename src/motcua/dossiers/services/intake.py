@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from motcua.catalog.models import Procedure, ProcedureStatus
-from motcua.core.errors import ValidationFailed
+from motcua.core.errors import IllegalTransition, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers.access import require_role
 from motcua.dossiers.files import CheckedFile
@@ -197,13 +197,33 @@ def _step_agency(
     return lead
 
 
-def _handover(cal: wt.Calendar, received: dt.datetime, channel: str) -> dt.datetime:
-    cutoff = wt.parse_hhmm(HANDOVER_CUTOFF)
+def _after_cutoff(received: dt.datetime, channel: str) -> bool:
+    """A counter or postal dossier received at or after the hand-over cut-off (15:00)."""
     local = _local(received)
     seconds = local.hour * 3600 + local.minute * 60 + local.second
-    if channel != Channel.ONLINE and seconds >= cutoff:
-        return wt.next_working_day_start(cal, received)
-    return wt.next_working_instant(cal, received)
+    return channel != Channel.ONLINE and seconds >= wt.parse_hhmm(HANDOVER_CUTOFF)
+
+
+def _clock(
+    cal: wt.Calendar, received: dt.datetime, channel: str, limit_days: float
+) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """(hand-over, clock start, due instant) of a dossier received at ``received``.
+
+    REGULATIONS.md §1 and ADR 0003: the 15:00 rule governs the hand-over — a counter dossier
+    received after the cut-off reaches the processing agency at the start of the next working
+    day — while the legal time limit counts from the receipt, unless the calendar is set to
+    count it from the next morning too. A limit counted from a receipt after the cut-off never
+    ends on the day of receipt ("in the day" procedures are then resolved the next working day):
+    should it (a limit shorter than the rest of the afternoon), it counts from the hand-over."""
+    after = _after_cutoff(received, channel)
+    received_clock = wt.next_working_instant(cal, received)
+    handover = wt.next_working_day_start(cal, received) if after else received_clock
+    start = handover if cal.spec.count_from_next_morning_after_cutoff else received_clock
+    due = wt.due(cal, start, limit_days)
+    if after and _local(due).date() == _local(received).date():
+        start = handover
+        due = wt.due(cal, start, limit_days)
+    return handover, start, due
 
 
 def _create_steps(
@@ -264,9 +284,9 @@ def _receive(
         raise ValidationFailed("Đã hết số thứ tự hồ sơ trong ngày", code="code_exhausted")
     dossier.code = f"{desk.code}-{local:%y%m%d}-{seq:04d}"
     dossier.received_at = received
-    dossier.handed_over_at = _handover(cal, received, dossier.channel)
-    dossier.clock_started_at = dossier.handed_over_at
-    dossier.due_at = wt.due(cal, dossier.handed_over_at, float(procedure.time_limit_days))
+    dossier.handed_over_at, dossier.clock_started_at, dossier.due_at = _clock(
+        cal, received, dossier.channel, float(procedure.time_limit_days)
+    )
     dossier.appointment_at = dossier.due_at
     dossier.status = Status.IN_PROGRESS
     dossier.book_year = local.year
@@ -300,6 +320,7 @@ def _receive(
             "receipt": receipt.number,
             "due_at": dossier.due_at.isoformat(),
             "handed_over_at": dossier.handed_over_at.isoformat(),
+            "clock_started_at": dossier.clock_started_at.isoformat(),
         },
     )
     if dossier.handed_over_at > received:
@@ -474,11 +495,12 @@ def dossier_return_for_completion(
     dossier: Dossier,
     items: list[dict[str, Any]],
     reason: str,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Intake check of an online submission: incomplete → guide once, completely (Mẫu 02)."""
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     require_role(actor, d.receiving_agency, Role.COUNTER)
     _require_status(d, Status.SUBMITTED, action="yêu cầu hoàn thiện")
     if not items or not nfc(reason):
@@ -511,11 +533,16 @@ def dossier_return_for_completion(
 
 @transaction.atomic
 def dossier_refuse(
-    *, actor: Actor, dossier: Dossier, reasons: str, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    reasons: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Dossier:
     """Refuse at intake (Mẫu 03): the dossier is never received."""
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     require_role(actor, d.receiving_agency, Role.COUNTER)
     _require_status(d, Status.SUBMITTED, Status.NEEDS_COMPLETION, action="từ chối tiếp nhận")
     if not nfc(reasons):
@@ -545,3 +572,109 @@ def counter_refuse(
     applicant = _applicant(intake.applicant)
     d = _new_dossier(intake.procedure, applicant, desk, Channel.COUNTER, at, request=intake.request)
     return dossier_refuse(actor=actor, dossier=d, reasons=reasons, now=at)
+
+
+# ---- counter guidance: Mẫu 02 for an incomplete paper dossier ---------------------------------
+
+
+@transaction.atomic
+def counter_guidance_issue(
+    *,
+    actor: Actor,
+    desk: Agency,
+    intake: Intake,
+    missing: list[dict[str, Any]],
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """An incomplete paper dossier at the counter: guide the applicant once, completely (Mẫu 02).
+
+    The dossier is recorded the way an incomplete online submission is: a dossier row with no
+    code (it is not received), its checklist as checked, a ``SupplementRequest(at_intake=True)``
+    listing ``missing`` (rows ``{"name", "originals", "copies"}``) with the reason, the numbered
+    Mẫu 02 (printable from the dossier page) and the ``returned_for_completion`` event; status
+    ``NEEDS_COMPLETION``. Scans are not kept: the applicant takes the papers back.
+
+    When the applicant comes back with the complete dossier, the counter officer receives it
+    from that same record (``counter_guidance_receive``): it gets its code, receipt and due
+    instant then, and its supplement request stays with it, so index 3 of the per-dossier
+    evaluation (times the applicant had to come back) counts this return.
+    """
+    at = _now(now)
+    require_role(actor, desk, Role.COUNTER)
+    _check_procedure_at_desk(intake.procedure, desk, _local(at).date())
+    if not missing or not nfc(reason):
+        raise ValidationFailed(
+            "Cần nêu rõ giấy tờ phải bổ sung và lý do", code="supplement_items_required"
+        )
+    applicant = _applicant(intake.applicant)
+    d = _new_dossier(
+        intake.procedure,
+        applicant,
+        desk,
+        Channel.COUNTER,
+        at,
+        request=intake.request,
+        result_place=intake.result_place,
+        proxy_name=nfc(intake.proxy_name),
+        proxy_id_number=intake.proxy_id_number.strip(),
+        sets=max(1, intake.sets),
+    )
+    _record_checklist(d, intake.checklist)
+    return dossier_return_for_completion(
+        actor=actor, dossier=d, items=missing, reason=reason, now=at
+    )
+
+
+@transaction.atomic
+def counter_guidance_receive(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    checklist: list[ChecklistEntry],
+    scans: Sequence[tuple[str, CheckedFile]] = (),
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant guided at the counter (Mẫu 02) is back with the complete dossier: the
+    checklist is checked again and the dossier received from its record (code, Mẫu 01, due
+    instant counted from now, the receipt of the complete dossier)."""
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    require_role(actor, d.receiving_agency, Role.COUNTER)
+    _require_status(d, Status.NEEDS_COMPLETION, action="tiếp nhận hồ sơ đã hoàn thiện")
+    if d.channel == Channel.ONLINE:
+        raise IllegalTransition(
+            "Hồ sơ trực tuyến được người nộp hoàn thiện trên Cổng dịch vụ công",
+            code="bad_channel",
+        )
+    _check_procedure_at_desk(d.procedure, d.receiving_agency, _local(at).date())
+    missing = [c.name for c in checklist if c.mandatory and not c.submitted]
+    if missing:
+        raise ValidationFailed(
+            "Hồ sơ vẫn chưa đầy đủ: " + "; ".join(missing),
+            code="incomplete_dossier",
+            details=missing,
+        )
+    d.checklist.all().delete()
+    _record_checklist(d, checklist)
+    for required, checked in scans:
+        _save_file(
+            d, checked, kind=DocumentKind.INPUT_SCAN, actor=actor, at=at, required_document=required
+        )
+    d.supplement_requests.filter(at_intake=True, fulfilled_at__isnull=True).update(fulfilled_at=at)
+    return _receive(
+        d, None, actor=actor, desk=d.receiving_agency, received=at, before=Status.NEEDS_COMPLETION
+    )
+
+
+def _record_checklist(dossier: Dossier, checklist: list[ChecklistEntry]) -> None:
+    for i, c in enumerate(checklist, start=1):
+        ChecklistItem.objects.create(
+            dossier=dossier,
+            order=i,
+            name=nfc(c.name),
+            originals=c.originals,
+            copies=c.copies,
+            submitted=c.submitted,
+        )

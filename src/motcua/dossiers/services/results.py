@@ -101,11 +101,12 @@ def result_attach(
     signer: str,
     signed_at: dt.datetime | None = None,
     electronic: bool = True,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Document:
     """Attach the (signed) result; 'electronic result' is derived from such documents."""
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     _require_status(d, Status.IN_PROGRESS, Status.RESOLVED, action="đính kèm kết quả")
     if not any(
         has_role(actor, s.agency, Role.LEADER) or has_role(actor, s.agency, Role.SPECIALIST)
@@ -137,6 +138,7 @@ def scan_attach(
     dossier: Dossier,
     checked: CheckedFile,
     required_document: str,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Document:
     """Digitise a paper component of a received dossier in progress (every page, in order).
@@ -147,7 +149,7 @@ def scan_attach(
     counted by the statistics of its period and must not change afterwards.
     """
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     require_role(actor, d.receiving_agency, Role.COUNTER)
     if d.status not in OPEN_STATUSES:
         raise IllegalTransition(

@@ -38,6 +38,7 @@ from motcua.dossiers.services._tx import (
     _working_seconds,
     calendar_for,
 )
+from motcua.dossiers.services.apology import apology_breach_event_on_end, apology_breach_on_end
 from motcua.dossiers.services.results import _return_result
 from motcua.units.models import Agency, Role
 from motcua.worktime import core as wt
@@ -68,7 +69,8 @@ def _resolve(d: Dossier, *, actor: Actor, at: dt.datetime, step: DossierStep | N
     d.status = Status.RESOLVED
     d.finished_at = at
     d.working_seconds = _working_seconds(d, at)
-    _save(d, "status", "finished_at", "working_seconds")
+    missing = apology_breach_on_end(d, at=at)
+    _save(d, "status", "finished_at", "working_seconds", "apology_breach")
     late = d.due_at is not None and at > d.due_at
     _event(
         d,
@@ -81,6 +83,8 @@ def _resolve(d: Dossier, *, actor: Actor, at: dt.datetime, step: DossierStep | N
         agency=step.agency if step else None,
         data={"late": late},
     )
+    if missing:
+        apology_breach_event_on_end(d, actor=actor, at=at)
     _outbox("applicant.notify", d, at, template="result_ready")
 
 
@@ -148,11 +152,12 @@ def step_assign(
     dossier: Dossier,
     step: DossierStep | int,
     handler: Any,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> DossierStep:
     """The head of the agency assigns an officer to an active step."""
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     s = _get_step(d, step, actor)
     require_role(actor, s.agency, Role.LEADER)
     service_account = hasattr(handler, "api_client")  # a partner system's token, not a person
@@ -343,10 +348,11 @@ def consultation_request(
     to_agency: Agency,
     question: str,
     days: float,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Consultation:
     at = _now(now)
-    d = _lock(dossier, None)
+    d = _lock(dossier, expected_version)
     _require_status(d, Status.IN_PROGRESS, action="lấy ý kiến")
     s = _get_step(d, None, actor)
     require_step_role(actor, s)
@@ -377,9 +383,15 @@ def consultation_request(
 
 @transaction.atomic
 def consultation_answer(
-    *, actor: Actor, consultation: Consultation, answer: str, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    answer: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Consultation:
     at = _now(now)
+    d = _lock(consultation.dossier, expected_version)
     c = Consultation.objects.select_for_update().get(pk=consultation.pk)
     require_role(actor, c.to_agency, Role.SPECIALIST, Role.LEADER)
     if c.answered_at is not None:
@@ -388,7 +400,6 @@ def consultation_answer(
         raise ValidationFailed("Cần nội dung trả lời", code="answer_required")
     c.answer, c.answered_at, c.answered_by = nfc(answer), at, _real(actor)
     c.save(update_fields=["answer", "answered_at", "answered_by"])
-    d = _lock(c.dossier, None)
     _save(d)
     _event(
         d,

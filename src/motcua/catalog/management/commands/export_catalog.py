@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.catalog.io import write_csv, write_xlsx
 from motcua.catalog.selectors import catalog_specs
+from motcua.core.output import open_output, output_path
+from motcua.core.text import number
 
 
 class Command(BaseCommand):
@@ -23,14 +24,14 @@ class Command(BaseCommand):
         if not out:
             write_csv(catalog_specs(), sys.stdout)
             return
-        path = Path(out)
+        path = output_path(out)
         if path.suffix.lower() == ".xlsx":
-            with path.open("wb") as fh:
+            with open_output(path, binary=True) as fh:
                 n = write_xlsx(catalog_specs(), fh)
         elif path.suffix.lower() == ".csv":
-            with path.open("w", encoding="utf-8", newline="") as fh:
+            with open_output(path, binary=False) as fh:
                 n = write_csv(catalog_specs(), fh)
         else:
             sys.stderr.write("lỗi [bad_file_type]: chỉ xuất .csv hoặc .xlsx\n")
             sys.exit(2)
-        self.stderr.write(f"Đã xuất {n} thủ tục ra {path}")
+        self.stderr.write(f"Đã xuất {number(n)} thủ tục ra {path}")

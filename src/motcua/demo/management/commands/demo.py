@@ -1,14 +1,32 @@
-"""``motcua demo``: load the demo province (Bình Phước 2022) and print the admin login."""
+"""``motcua demo``: load the demo province (Bình Phước 2022) and print every demo login with
+its role and what it can do (kept in ``var/demo-credentials.txt``)."""
 
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.core.text import number
 from motcua.demo.services import demo_load
+from motcua.units.models import Role
+
+#: One line per role: what a person holding it does in the system.
+ROLE_DOES = {
+    Role.COUNTER: "tiếp nhận hồ sơ tại quầy và trực tuyến, in giấy hẹn, yêu cầu bổ sung, số hóa, "
+    "trả kết quả, sổ theo dõi hồ sơ",
+    Role.SPECIALIST: "thẩm định, xử lý các bước được giao trong hàng chờ, yêu cầu bổ sung, "
+    "lấy ý kiến, chuyển liên thông",
+    Role.LEADER: "phân công, phê duyệt, trả lại hồ sơ, xin lỗi khi trễ hạn; "
+    "xem báo cáo của cơ quan",
+    Role.AGENCY_ADMIN: "quản lý cán bộ của cơ quan; xem báo cáo của cơ quan",
+    Role.PROVINCE_ADMIN: "quản trị danh mục thủ tục, lịch làm việc, đơn vị, cán bộ (trang "
+    "Quản trị); báo cáo, chỉ số toàn tỉnh",
+}
+ADMIN_DOES = "toàn quyền quản trị hệ thống (trang Quản trị) và mọi trang cán bộ"
 
 
 class Command(BaseCommand):
@@ -29,36 +47,63 @@ class Command(BaseCommand):
             self.stderr.write("lỗi [bad_scale]: --scale từ 0 đến 10")
             raise SystemExit(2)
         result = demo_load(seed=opts["seed"], scale=opts["scale"])
-        creds = settings.VAR_DIR / "demo-credentials.txt"
         staff = result["staff"]
-        creds.write_text(
-            f"username: {result['admin']['username']}\npassword: {result['admin']['password']}\n"
-            f"staff: {', '.join(staff['usernames'])}\nstaff password: {staff['password']}\n",
-            encoding="utf-8",
-        )
+        admin = result["admin"]
+        logins = [
+            (admin["username"], "Quản trị hệ thống", "", ADMIN_DOES),
+            *(
+                (a["username"], Role(a["role"]).label, f"{a['name']}, {a['agency']}", _does(a))
+                for a in staff["accounts"]
+            ),
+        ]
+        creds = settings.VAR_DIR / "demo-credentials.txt"
+        creds.write_text(_credentials(admin, staff, logins), encoding="utf-8")
         creds.chmod(0o600)
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
+        # MOTCUA_ADDR: where ``./dev demo`` serves the site (default 127.0.0.1:8000)
+        site = f"http://{os.environ.get('MOTCUA_ADDR', '127.0.0.1:8000')}"
         u, c = result["units"], result["catalog"]
         self.stdout.write(
             f"Tỉnh trình diễn: {u['provinces']} tỉnh (danh mục 2022), Bình Phước có "
-            f"{u['districts']} huyện và {u['communes']} xã; {result['agencies']} cơ quan; "
-            f"danh mục {c['rows']} thủ tục (thêm mới {c['created']}); {result['seconds']} giây."
+            f"{number(u['districts'])} huyện và {number(u['communes'])} xã; "
+            f"{number(result['agencies'])} cơ quan; danh mục {number(c['rows'])} thủ tục "
+            f"(thêm mới {number(c['created'])}); "
+            f"{number(result['seconds'], 1)} giây."
         )
         self.stdout.write("")
-        self.stdout.write("  Đăng nhập quản trị: http://127.0.0.1:8000/admin/")
-        self.stdout.write(f"  Tên đăng nhập: {result['admin']['username']}")
-        self.stdout.write(f"  Mật khẩu:      {result['admin']['password']}")
+        self.stdout.write(f"  Đăng nhập quản trị: {site}/admin/")
+        self.stdout.write(f"  Tên đăng nhập: {admin['username']}")
+        self.stdout.write(f"  Mật khẩu:      {admin['password']}")
         self.stdout.write("")
         self.stdout.write(
-            "  Cán bộ (trang cán bộ: http://127.0.0.1:8000/can-bo/), cùng mật khẩu "
-            f"{staff['password']}:"
+            f"  Cán bộ (trang cán bộ: {site}/can-bo/), cùng mật khẩu {staff['password']}:"
         )
-        for name in staff["usernames"]:
-            self.stdout.write(f"    {name}")
+        width = max(len(a["username"]) for a in staff["accounts"])
+        for username, role, who, does in logins[1:]:
+            self.stdout.write(f"    {username:<{width}}  {role} — {who}: {does}")
         self.stdout.write(
-            f"  Hồ sơ mẫu tạo mới: {result['dossiers']['created']}; hồ sơ 6 tháng "
-            f"đầu năm 2022: {result['history_2022']['created']}"
+            f"  Hồ sơ mẫu tạo mới: {number(result['dossiers']['created'])}; hồ sơ 6 tháng "
+            f"đầu năm 2022: {number(result['history_2022']['created'])}"
         )
         self.stdout.write(f"  (lưu tại {creds})")
+
+
+def _does(account: dict[str, str]) -> str:
+    return ROLE_DOES.get(Role(account["role"]), "")
+
+
+def _credentials(
+    admin: dict[str, str], staff: dict[str, Any], logins: list[tuple[str, str, str, str]]
+) -> str:
+    lines = [
+        f"username: {admin['username']}",
+        f"password: {admin['password']}",
+        f"staff: {', '.join(staff['usernames'])}",
+        f"staff password: {staff['password']}",
+        "",
+        "# tên đăng nhập | vai trò | cán bộ, cơ quan | làm được gì",
+        *(" | ".join(x for x in row if x) for row in logins),
+    ]
+    return "\n".join(lines) + "\n"

@@ -25,6 +25,11 @@ class Command(BaseCommand):
             sys.exit(2)
         try:
             summary = import_dossiers(path)
+        except OSError as exc:
+            sys.stderr.write(
+                f"lỗi [file_unreadable]: không đọc được {path}: {exc.strerror or exc}\n"
+            )
+            sys.exit(2)
         except DomainError as exc:
             sys.stderr.write(f"lỗi [{exc.code}]: {exc.message}\n")
             for item in exc.details or []:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import NoReturn
 
+from motcua.reports.forms import period_or_error
 from motcua.reports.selectors import Period
 from motcua.units.models import AdministrativeUnit
 
@@ -16,14 +16,13 @@ def fail(code: str, message: str) -> NoReturn:
 
 
 def period(first: str | None, last: str | None) -> Period:
-    try:
-        a = dt.date.fromisoformat(first or "")
-        b = dt.date.fromisoformat(last or "")
-    except ValueError:
-        fail("bad_date", "--from và --to cần ngày dạng YYYY-MM-DD")
-    if b < a:
-        fail("bad_period", "--to trước --from")
-    return Period(a, b)
+    """--from/--to through the pages' period form: the same types, bounds and messages."""
+    found, code, message = period_or_error(
+        {"from": first or "", "to": last or ""}, {"from": "--from", "to": "--to"}
+    )
+    if found is None:
+        fail(code, message)
+    return found
 
 
 def unit(code: str | None) -> AdministrativeUnit | None:

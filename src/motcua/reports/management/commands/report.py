@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.core.output import output_path, write_output
+from motcua.core.text import number
 from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
-from motcua.reports.indices import index766, targets_vs_actual
+from motcua.reports.indices import evaluation, index766, targets_vs_actual
 from motcua.reports.management.commands._args import fail, period, unit
-from motcua.reports.selectors import report
+from motcua.reports.selectors import report, report_units
 
 
 class Command(BaseCommand):
@@ -31,16 +32,28 @@ class Command(BaseCommand):
         fmt = opts["format"]
         if fmt != "json" and not opts["output"]:
             fail("output_required", f"định dạng {fmt} cần -o TỆP")
+        out = output_path(opts["output"]) if opts["output"] else None
         rep = report(p, unit=u)
         if fmt == "json":
             rep["index766"] = index766(p, unit=u)
             rep["targets"] = targets_vs_actual(p)
             text = json.dumps(rep, ensure_ascii=False, indent=1)
-            if opts["output"]:
-                Path(opts["output"]).write_text(text + "\n", encoding="utf-8")
+            if out is not None:
+                write_output(out, text + "\n")
             else:
                 sys.stdout.write(text + "\n")
             return
-        data = to_docx(rep) if fmt == "docx" else to_xlsx(rep, bieu06_rows(rep))
-        Path(opts["output"]).write_bytes(data)
-        self.stderr.write(f"Đã ghi {opts['output']} ({len(data):,} byte)")
+        if fmt == "docx":
+            data = to_docx(rep)
+        else:
+            reporting, receiving = report_units(u)
+            data = to_xlsx(
+                rep,
+                bieu06_rows(rep),
+                reporting_unit=reporting,
+                receiving_unit=receiving,
+                evaluation=evaluation(p, unit=u),
+            )
+        assert out is not None  # noqa: S101 - output_required is checked above
+        write_output(out, data)
+        self.stderr.write(f"Đã ghi {opts['output']} ({number(len(data))} byte)")

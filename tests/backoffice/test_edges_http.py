@@ -1,0 +1,160 @@
+"""Odd input at the staff pages: never a 500, never a redirect off the site, a Vietnamese message
+where a person made a mistake."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.contrib.messages import get_messages
+
+from motcua.dossiers.services import step_complete
+from tests.backoffice.test_views import login, receive
+from tests.dossiers.conftest import World, at
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"],
+)
+def test_a_refused_action_never_redirects_off_the_site(world: World, target: str) -> None:
+    w = world
+    d = receive(w)
+    c = login(w.users["specialist"])
+    for extra in ({"next": target}, {"HTTP_REFERER": target}):
+        data = {"version": d.version, "reason": ""}
+        headers = {}
+        if "next" in extra:
+            data["next"] = target
+        else:
+            headers["HTTP_REFERER"] = target
+        r = c.post(f"/can-bo/ho-so/{d.pk}/thao-tac/withdraw/", data, **headers)
+        assert r.status_code == 403  # the specialist may not withdraw: no redirect at all
+        r = c.post(f"/can-bo/ho-so/{d.pk}/thao-tac/send_back/", data, **headers)
+        assert r.status_code == 302
+        assert r["Location"] == "/can-bo/", (extra, r["Location"])
+
+
+def test_a_refused_action_goes_back_to_the_page_it_came_from(world: World) -> None:
+    w = world
+    d = receive(w)
+    r = login(w.users["specialist"]).post(
+        f"/can-bo/ho-so/{d.pk}/thao-tac/send_back/",
+        {"version": d.version, "reason": ""},
+        HTTP_REFERER=f"http://testserver/can-bo/ho-so/{d.code}/",
+    )
+    assert r["Location"] in (
+        f"/can-bo/ho-so/{d.code}/",
+        f"http://testserver/can-bo/ho-so/{d.code}/",
+    )
+
+
+def said(r: object) -> list[str]:
+    return [str(m) for m in get_messages(r.wsgi_request)]  # type: ignore[attr-defined]
+
+
+def test_assign_without_an_officer(world: World) -> None:
+    w = world
+    d = receive(w)
+    step = d.steps.get(status="active")
+    for handler in ("", "abc", "999999"):
+        r = login(w.users["leader"]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/assign/",
+            {"step": step.pk, "handler": handler, "version": d.version},
+        )
+        assert said(r) == ["Chọn cán bộ được phân công"]
+    step.refresh_from_db()
+    assert step.handler is None
+
+
+def test_consult_without_an_agency_and_answer_to_no_consultation(world: World) -> None:
+    w = world
+    d = receive(w)
+    with time_machine.travel(at("2022-06-02 10:00"), tick=False):
+        r = login(w.users["specialist"]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/consult/",
+            {"agency": "", "question": "?", "days": "2", "version": d.version},
+        )
+        assert said(r) == ["Chọn cơ quan được lấy ý kiến"]
+        r = login(w.users["specialist"]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/answer/",
+            {"consultation": "424242", "answer": "x", "version": d.version},
+        )
+        assert r.status_code == 404
+    assert d.consultations.count() == 0
+
+
+def test_complete_a_step_that_is_no_longer_active(world: World) -> None:
+    w = world
+    d = receive(w)
+    done = d.steps.get(role="tiep_nhan")
+    with time_machine.travel(at("2022-06-02 10:00"), tick=False):
+        r = login(w.users["specialist"]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/complete/", {"step": done.pk, "version": d.version}
+        )
+    assert said(r) == ["Bước này không còn ở trạng thái đang xử lý"]
+    assert d.steps.filter(status="done").count() == 1
+
+
+def test_the_counter_completes_the_return_step(world: World) -> None:
+    """'Hoàn thành bước' on the return step returns the result; the note is the method."""
+    w = world
+    d = receive(w)
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 14:00"))
+    step_complete(actor=w.users["leader"], dossier=d, now=at("2022-06-01 15:00"))
+    d.refresh_from_db()
+    with time_machine.travel(at("2022-06-02 10:00"), tick=False):
+        r = login(w.users["counter"]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/complete/", {"note": "Bưu chính", "version": d.version}
+        )
+    assert said(r) == ["Đã hoàn thành bước và chuyển tiếp."]
+    d.refresh_from_db()
+    assert (d.returned_at, d.return_method) == (at("2022-06-02 10:00"), "Bưu chính")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "99999"},
+        {"year": "-5"},
+        {"year": "9999"},
+        {"year": "1"},
+        {"year": "abc"},
+        {"kind": "month", "n": "13"},
+        {"kind": "quarter", "n": "0"},
+        {"kind": "tuần"},
+        {"from": "2022-13-01", "to": "2022-06-30"},
+        {"from": "2022-06-30", "to": "2022-06-01"},
+    ],
+)
+def test_odd_report_periods_fall_back_never_500(world: World, query: dict[str, str]) -> None:
+    receive(world)
+    leader = login(world.users["leader"])
+    for url in (
+        "/can-bo/bao-cao/",
+        "/can-bo/bao-cao/tai-ve/xlsx/",
+        "/can-bo/bao-cao/chi-tiet/on_time/",
+    ):
+        assert leader.get(url, query).status_code == 200, url
+
+
+def test_a_month_period(world: World) -> None:
+    receive(world)
+    r = login(world.users["leader"]).get(
+        "/can-bo/bao-cao/tai-ve/xlsx/", {"year": "2022", "kind": "month", "n": "6"}
+    )
+    assert r["Content-Disposition"] == 'attachment; filename="bao-cao-20220601-20220630.xlsx"'
+
+
+@pytest.mark.parametrize("query", [{"year": "abc"}, {"from": "2022-02-30"}, {"to": "mai"}])
+def test_odd_tracking_book_input_is_ignored(world: World, query: dict[str, str]) -> None:
+    receive(world)
+    with time_machine.travel(at("2022-06-02 10:00"), tick=False):
+        r = login(world.users["counter"]).get("/can-bo/so-theo-doi/", query)
+    assert r.status_code == 200
+    assert "Nguyễn Văn An" in r.content.decode()  # this year's book, the whole year
+
+
+def test_procedure_picker_without_a_desk_lists_nothing(world: World) -> None:
+    r = login(world.users["specialist"]).get("/can-bo/tiep-nhan/thu-tuc/", {"q": "thanh lap"})
+    assert r.status_code == 200
+    assert "1.000001" not in r.content.decode()

@@ -1,0 +1,456 @@
+"""Services and error paths no other test reached: rating, transfer and return for completion
+refused, ending a dossier while it waits for a supplement, a procedure not in force at intake,
+bad apology input, supplement by the wrong role or with no items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from motcua.catalog.models import Procedure, ProcedureStatus
+from motcua.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
+from motcua.dossiers.models import Dossier, EventType, Rating, Status
+from motcua.dossiers.services import (
+    ApplicantData,
+    apology_issue,
+    dossier_accept_online,
+    dossier_rate,
+    dossier_receive,
+    dossier_return_for_completion,
+    dossier_submit_online,
+    dossier_transfer,
+    dossier_withdraw,
+    step_complete,
+    supplement_receive,
+    supplement_request,
+)
+from motcua.units.models import Role
+from tests.dossiers.conftest import VN, World, at, member
+from tests.factories import UserFactory
+
+ITEMS = [{"name": "Bản sao CCCD", "originals": 0, "copies": 1}]
+
+
+def receive(
+    w: World, when: str = "2022-06-01 09:00", procedure: Procedure | None = None
+) -> Dossier:
+    return dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(procedure), now=at(when)
+    )
+
+
+def resolved(w: World) -> Dossier:
+    d = receive(w)
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-02 09:00"))
+    step_complete(actor=w.users["leader"], dossier=d, now=at("2022-06-02 10:00"))
+    d.refresh_from_db()
+    return d
+
+
+def unchanged(d: Dossier) -> tuple[object, ...]:
+    fresh = Dossier.objects.get(pk=d.pk)
+    return (fresh.version, fresh.status, fresh.events.count(), fresh.forms.count())
+
+
+def raises(kind: type[DomainError], code: str, fn: object, **kwargs: object) -> None:
+    with pytest.raises(kind) as exc:
+        fn(**kwargs)  # type: ignore[operator]
+    assert exc.value.code == code
+
+
+# ---- rating ------------------------------------------------------------------------------------
+
+
+def test_rating_once_from_one_to_five_after_the_result(world: World) -> None:
+    w = world
+    open_one = receive(w, "2022-06-01 10:00")
+    raises(IllegalTransition, "illegal_transition", dossier_rate, dossier=open_one, score=5)
+    d = resolved(w)
+    for bad in (0, 6, -1):
+        raises(ValidationFailed, "bad_score", dossier_rate, dossier=d, score=bad)
+    assert Rating.objects.count() == 0
+    comment = "Cán bộ nhiệt tình"  # decomposed input is stored composed (NFC)
+    rating = dossier_rate(
+        dossier=d,
+        score=5,
+        comment="Cán bộ nhiê\u0323t tình",
+        now=at("2022-06-03 08:00"),
+    )
+    assert (rating.score, rating.comment, rating.at) == (5, comment, at("2022-06-03 08:00"))
+    assert d.events.get(type=EventType.RATED).data == {"score": 5}
+    raises(IllegalTransition, "already_rated", dossier_rate, dossier=d, score=1)
+    assert Rating.objects.get().score == 5
+    assert d.events.filter(type=EventType.RATED).count() == 1
+
+
+def test_a_withdrawn_dossier_can_be_rated(world: World) -> None:
+    w = world
+    d = receive(w)
+    dossier_withdraw(actor=w.users["counter"], dossier=d, reason="Rút", now=at("2022-06-02 09:00"))
+    assert dossier_rate(dossier=d, score=3, now=at("2022-06-02 10:00")).score == 3
+
+
+# ---- transfer ----------------------------------------------------------------------------------
+
+
+def test_transfer_refusals(world: World) -> None:
+    w = world
+    d = receive(w)
+    before = unchanged(d)
+    now = at("2022-06-02 09:00")
+    raises(
+        ValidationFailed,
+        "same_agency",
+        dossier_transfer,
+        actor=w.users["specialist"],
+        dossier=d,
+        to_agency=w.justice,
+        reason="x",
+        now=now,
+    )
+    raises(
+        PermissionDenied,
+        "permission_denied",
+        dossier_transfer,
+        actor=w.users["health"],
+        dossier=d,
+        to_agency=w.health,
+        reason="x",
+        now=now,
+    )
+    assert unchanged(d) == before
+    done = resolved(w)
+    raises(
+        IllegalTransition,
+        "illegal_transition",
+        dossier_transfer,
+        actor=w.users["counter"],
+        dossier=done,
+        to_agency=w.health,
+        reason="x",
+        now=now,
+    )
+
+
+def test_transfer_moves_the_step_with_its_budget_and_the_next_step_follows(world: World) -> None:
+    w = world
+    d = receive(w)
+    dossier_transfer(
+        actor=w.users["specialist"],
+        dossier=d,
+        to_agency=w.health,
+        reason="Thuộc thẩm quyền Sở Y tế",
+        now=at("2022-06-02 09:00"),
+    )
+    moved = d.steps.get(status="active")
+    # the appraisal's 3 days start again at the Sở Y tế: Thursday 09:00 → Tuesday 09:00
+    assert (moved.agency, moved.budget_days, moved.due_at) == (
+        w.health,
+        Decimal(3),
+        at("2022-06-07 09:00"),
+    )
+    assert d.steps.get(order=moved.order, agency=w.justice).status == "done"
+    assert d.outbox.filter(topic="dossier.transferred").get().payload["to_agency"] == w.health.code
+    # the Sở Y tế finishes; the leader of the Sở Tư pháp signs next
+    step_complete(actor=w.users["health"], dossier=d, now=at("2022-06-03 09:00"))
+    assert d.steps.get(status="active").role == "lanh_dao"
+
+
+# ---- return for completion (an online submission that is incomplete) ---------------------------
+
+
+def submitted(w: World, when: str = "2022-06-01 09:00") -> Dossier:
+    return dossier_submit_online(
+        applicant=ApplicantData("Lê Văn Cường", "070111222333"),
+        procedure=w.simple,
+        desk=w.center,
+        now=at(when),
+    )
+
+
+def test_return_for_completion_refusals_and_form(world: World) -> None:
+    w = world
+    d = submitted(w)
+    now = at("2022-06-01 10:00")
+    raises(
+        PermissionDenied,
+        "permission_denied",
+        dossier_return_for_completion,
+        actor=w.users["specialist"],
+        dossier=d,
+        items=ITEMS,
+        reason="Thiếu",
+        now=now,
+    )
+    for items, reason in (([], "Thiếu"), (ITEMS, "  ")):
+        raises(
+            ValidationFailed,
+            "supplement_items_required",
+            dossier_return_for_completion,
+            actor=w.users["counter"],
+            dossier=d,
+            items=items,
+            reason=reason,
+            now=now,
+        )
+    assert unchanged(d) == (0, Status.SUBMITTED, 1, 0)
+    dossier_return_for_completion(
+        actor=w.users["counter"], dossier=d, items=ITEMS, reason="Thiếu CCCD", now=now
+    )
+    d.refresh_from_db()
+    assert d.status == Status.NEEDS_COMPLETION and d.code is None
+    request = d.supplement_requests.get()
+    assert (request.at_intake, request.items, request.reason) == (True, ITEMS, "Thiếu CCCD")
+    form = d.forms.get()
+    assert (form.form, form.agency) == ("02", w.center)
+    assert d.outbox.filter(topic="applicant.notify").get().payload["template"] == (
+        "supplement_request"
+    )
+    # once guided, the dossier cannot be guided again nor accepted as it stands
+    raises(
+        IllegalTransition,
+        "illegal_transition",
+        dossier_return_for_completion,
+        actor=w.users["counter"],
+        dossier=d,
+        items=ITEMS,
+        reason="Thiếu",
+        now=now,
+    )
+    raises(
+        IllegalTransition,
+        "illegal_transition",
+        dossier_accept_online,
+        actor=w.users["counter"],
+        dossier=d,
+        now=now,
+    )
+
+
+# ---- ending while the dossier waits for a supplement -------------------------------------------
+
+
+def test_withdrawal_while_waiting_for_a_supplement_closes_the_pause(world: World) -> None:
+    """The time the applicant held the dossier is not the agency's working time."""
+    w = world
+    d = receive(w)  # Wednesday 1/6 09:00
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=ITEMS,
+        reason="Thiếu",
+        now=at("2022-06-01 14:00"),
+    )
+    dossier_withdraw(
+        actor=w.users["counter"], dossier=d, reason="Xin rút", now=at("2022-06-03 10:00")
+    )
+    d.refresh_from_db()
+    assert d.status == Status.WITHDRAWN and d.paused_at is None
+    pauses = [[dt.datetime.fromisoformat(x) for x in p] for p in d.pauses]
+    assert pauses == [[at("2022-06-01 14:00"), at("2022-06-03 10:00")]]
+    # working time 09:00–11:30 and 13:30–14:00 on Wednesday = 3 hours; the 14 working hours
+    # of the pause (Wed 14:00 → Fri 10:00) are not counted
+    assert d.working_seconds == 3 * 3600
+    raises(
+        IllegalTransition,
+        "illegal_transition",
+        supplement_receive,
+        actor=w.users["counter"],
+        dossier=d,
+        now=at("2022-06-03 11:00"),
+    )
+
+
+# ---- a procedure not in force --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "when"),
+    [
+        ({"valid_from": dt.date(2022, 7, 1)}, "not yet"),
+        ({"valid_to": dt.date(2022, 5, 31)}, "ended"),
+        ({"status": ProcedureStatus.DRAFT}, "draft"),
+    ],
+)
+def test_a_procedure_not_in_force_is_refused_at_every_intake(
+    world: World, change: dict[str, object], when: str
+) -> None:
+    w = world
+    online = submitted(w, "2022-05-31 09:00")  # submitted while still in force (for 'ended')
+    Procedure.objects.filter(pk=w.simple.pk).update(**change)
+    w.simple.refresh_from_db()
+    if when != "ended":
+        Procedure.objects.filter(pk=w.simple.pk).update(valid_to=None)
+    raises(
+        ValidationFailed,
+        "procedure_not_in_force",
+        dossier_receive,
+        actor=w.users["counter"],
+        desk=w.center,
+        intake=w.intake(),
+        now=at("2022-06-01 09:00"),
+    )
+    raises(
+        ValidationFailed,
+        "procedure_not_in_force",
+        dossier_submit_online,
+        applicant=ApplicantData("Lê Văn Cường", "070111222333"),
+        procedure=w.simple,
+        desk=w.center,
+        now=at("2022-06-01 09:00"),
+    )
+    raises(
+        ValidationFailed,
+        "procedure_not_in_force",
+        dossier_accept_online,
+        actor=w.users["counter"],
+        dossier=online,
+        now=at("2022-06-01 09:00"),
+    )
+    assert Dossier.objects.count() == 1
+    assert unchanged(online) == (0, Status.SUBMITTED, 1, 0)
+
+
+def test_the_refusal_names_the_procedure_and_the_day(world: World) -> None:
+    w = world
+    Procedure.objects.filter(pk=w.simple.pk).update(valid_to=dt.date(2022, 5, 31))
+    w.simple.refresh_from_db()
+    with pytest.raises(ValidationFailed) as exc:
+        receive(w)
+    assert exc.value.message == "Thủ tục 1.000001 không có hiệu lực vào ngày 01/06/2022"
+
+
+# ---- apology input -------------------------------------------------------------------------------
+
+
+def test_apology_input_is_checked_and_changes_nothing(world: World) -> None:
+    w = world
+    d = receive(w)  # due Wednesday 8/6 09:00
+    before = unchanged(d)
+    now = at("2022-06-07 10:00")
+    good = {"actor": w.users["leader"], "dossier": d, "reason": "Chờ xác minh", "now": now}
+    raises(
+        ValidationFailed,
+        "reason_required",
+        apology_issue,
+        **{**good, "reason": "  "},
+        new_appointment=at("2022-06-10 17:00"),
+    )
+    raises(
+        ValidationFailed,
+        "naive_datetime",
+        apology_issue,
+        **good,
+        new_appointment=dt.datetime(2022, 6, 10, 17, 0),  # noqa: DTZ001 - the bad input itself
+    )
+    for not_later in (at("2022-06-08 09:00"), at("2022-06-06 09:00")):
+        raises(
+            ValidationFailed,
+            "bad_new_appointment",
+            apology_issue,
+            **good,
+            new_appointment=not_later,
+        )
+    raises(
+        ValidationFailed,
+        "naive_datetime",
+        apology_issue,
+        **{**good, "now": dt.datetime(2022, 6, 7, 10, 0)},  # noqa: DTZ001
+        new_appointment=at("2022-06-10 17:00"),
+    )
+    assert unchanged(d) == before
+    assert not hasattr(Dossier.objects.get(pk=d.pk), "apology")
+    apology_issue(**good, new_appointment=dt.datetime(2022, 6, 10, 17, 0, tzinfo=VN))
+    d.refresh_from_db()
+    assert d.appointment_at == at("2022-06-10 17:00")
+
+
+# ---- supplement: the wrong role, no items --------------------------------------------------------
+
+
+def test_supplement_by_someone_not_handling_the_dossier(world: World) -> None:
+    w = world
+    d = receive(w)
+    admin = member(UserFactory(username="qt_tinh"), w.center, Role.PROVINCE_ADMIN)
+    before = unchanged(d)
+    for actor in (admin, w.users["health"], w.users["commune_counter"], None):
+        raises(
+            PermissionDenied,
+            "permission_denied",
+            supplement_request,
+            actor=actor,
+            dossier=d,
+            items=ITEMS,
+            reason="Thiếu",
+            now=at("2022-06-02 09:00"),
+        )
+    assert unchanged(d) == before
+    assert d.supplement_requests.count() == 0
+
+
+def test_supplement_needs_items_and_a_reason(world: World) -> None:
+    w = world
+    d = receive(w)
+    before = unchanged(d)
+    for items, reason in (([], "Thiếu"), (ITEMS, ""), (ITEMS, "\n\t ")):
+        raises(
+            ValidationFailed,
+            "supplement_items_required",
+            supplement_request,
+            actor=w.users["specialist"],
+            dossier=d,
+            items=items,
+            reason=reason,
+            now=at("2022-06-02 09:00"),
+        )
+    assert unchanged(d) == before
+
+
+def test_supplement_received_only_by_the_receiving_desk(world: World) -> None:
+    w = world
+    d = receive(w)
+    supplement_request(
+        actor=w.users["specialist"], dossier=d, items=ITEMS, reason="x", now=at("2022-06-02 09:00")
+    )
+    before = unchanged(d)
+    for actor in (w.users["specialist"], w.users["commune_counter"]):
+        raises(
+            PermissionDenied,
+            "permission_denied",
+            supplement_receive,
+            actor=actor,
+            dossier=d,
+            now=at("2022-06-03 09:00"),
+        )
+    assert unchanged(d) == before
+
+
+# ---- a calendar change after an apology ----------------------------------------------------------
+
+
+def test_recompute_after_an_apology_keeps_the_promised_date(world: World) -> None:
+    """A new day off moves the legal due instant; the date promised in the apology stays."""
+    from motcua.dossiers.services import dossiers_recompute_due
+    from motcua.worktime.models import CalendarDay, DayKind, WorkCalendar
+
+    w = world
+    cal = WorkCalendar.objects.create(code="bp", name="Lịch Bình Phước", is_default=True)
+    w.province.calendar = cal
+    w.province.save(update_fields=["calendar"])
+    d = receive(w)  # due Wednesday 8/6 09:00
+    apology_issue(
+        actor=w.users["leader"],
+        dossier=d,
+        reason="Chờ xác minh",
+        new_appointment=at("2022-06-10 17:00"),
+        now=at("2022-06-07 10:00"),
+    )
+    CalendarDay.objects.create(
+        calendar=cal, date=dt.date(2022, 6, 3), kind=DayKind.OFF, reason="Nghỉ bù"
+    )
+    assert dossiers_recompute_due(actor=None) == {"checked": 1, "moved": 1}
+    d.refresh_from_db()
+    assert d.due_at == at("2022-06-09 09:00")  # Friday 3/6 no longer counts
+    assert d.appointment_at == at("2022-06-10 17:00")
