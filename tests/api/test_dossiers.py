@@ -3,10 +3,12 @@ authentication, filters, cursor pagination, detail with steps and events."""
 
 from __future__ import annotations
 
+import pytest
 from rest_framework.test import APIClient
 
 from motcua.api.clients import api_client_create, api_client_revoke
 from motcua.api.models import ApiClient
+from motcua.core.errors import ValidationFailed
 from motcua.units.models import Role
 from tests.api.conftest import problem, receive, receive_commune, token_client
 from tests.dossiers.conftest import World
@@ -174,3 +176,31 @@ def test_detail_has_steps_and_events(world: World) -> None:
     assert by_code["events"][0]["type"] == "received"
     assert by_code["events"][0]["to_status"] == "in_progress"
     problem(justice.get("/api/v1/dossiers/KHONG-CO/"), 404, "dossier_not_found")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer",
+        "Bearer a b",
+        "Bearer mc_",
+        "Bearer mc_abc",
+        "Bearer mc_abc_",
+        "Bearer xy_abc_def",
+        b"Bearer mc_\xff\xfe_x",
+        "Bearer mc_\x00_x",
+        "Bearer mc_" + "a" * 5000 + "_x",
+    ],
+)
+def test_malformed_authorization_headers_are_401(world: World, header: str | bytes) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    problem(client.get("/api/v1/dossiers/"), 401, "bad_token")
+
+
+def test_a_client_name_is_unique(world: World) -> None:
+    api_client_create(name="he-thong-d", agency=world.justice, role=Role.SPECIALIST)
+    with pytest.raises(ValidationFailed) as exc:
+        api_client_create(name="he-thong-d", agency=world.health, role=Role.SPECIALIST)
+    assert exc.value.code == "duplicate_client"
+    assert ApiClient.objects.filter(name="he-thong-d").count() == 1

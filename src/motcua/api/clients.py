@@ -64,7 +64,8 @@ def api_client_for_token(token: str) -> ApiClient | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
     prefix, _, secret = token[len(TOKEN_PREFIX) :].partition("_")
-    if not prefix or not secret:
+    # prefixes are 12 lower-case hex digits: anything else (a NUL, a megabyte) is not looked up
+    if not secret or not 0 < len(prefix) <= 16 or not set(prefix) <= set("0123456789abcdef"):
         return None
     client = (
         ApiClient.objects.filter(prefix=prefix, active=True)
