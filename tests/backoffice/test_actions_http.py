@@ -4,6 +4,8 @@ version. Each refusal leaves the dossier exactly as it was."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -487,29 +489,104 @@ def test_stale_version_is_refused_and_changes_nothing(w: World, door: Door) -> N
 
 
 # ---- bad input at the doors: a Vietnamese message, nothing changed -----------------------------
+#
+# Input the form refuses comes back as the page (400) with the message next to the field (the
+# paragraph ``error-<action>-<field>``, or ``error-<action>`` for the repeated rows) and in the
+# message bar; input the form accepts but the service refuses redirects back with the message.
+
+
+def field_error(body: str, html_id: str) -> str:
+    found = re.search(rf'<p class="field-error" id="{re.escape(html_id)}">(.*?)</p>', body, re.S)
+    return html.unescape(found.group(1)) if found else ""
 
 
 @pytest.mark.parametrize(
-    ("door_name", "data", "message"),
+    ("door_name", "data", "status", "where", "message"),
     [
-        ("send_back", {"reason": "   "}, "Cần nêu lý do trả lại"),
-        ("transfer", {"agency": "999999", "reason": "x"}, "Chọn cơ quan nhận"),
-        ("parallel", {"p_agency": ["999999"], "p_task": ["x"], "p_days": ["1"]}, "không tồn tại"),
-        ("parallel", {"p_agency": ["HEALTH"], "p_task": ["x"], "p_days": ["0"]}, "phải lớn hơn 0"),
-        ("parallel", {"p_agency": ["HEALTH"], "p_task": [""], "p_days": ["1"]}, "nhiệm vụ"),
-        ("consult", {"agency": "HEALTH", "question": "", "days": "2"}, "Cần nội dung lấy ý kiến"),
-        ("consult", {"agency": "HEALTH", "question": "?", "days": "abc"}, "Số ngày không hợp lệ"),
-        ("answer", {"consultation": "CONSULT", "answer": " "}, "Cần nội dung trả lời"),
-        ("supplement", {"items": "", "reason": "Thiếu"}, "Cần nêu rõ giấy tờ"),
-        ("supplement", {"items": "CCCD", "reason": ""}, "Cần nêu rõ giấy tờ"),
-        ("withdraw", {"reason": ""}, "Cần nêu lý do dừng giải quyết"),
-        ("return_unresolved", {"reasons": ""}, "Phải nêu rõ lý do trả lại"),
-        ("needs_completion", {"items": "", "reason": "x"}, "Cần nêu rõ giấy tờ"),
-        ("refuse", {"reasons": " "}, "Phải nêu rõ lý do từ chối"),
+        ("send_back", {"reason": "   "}, 400, "send_back-reason", "Chưa nhập lý do."),
+        (
+            "transfer",
+            {"agency": "999999", "reason": "x"},
+            400,
+            "transfer-agency",
+            "Cơ quan nhận: lựa chọn không tồn tại.",
+        ),
+        (
+            "parallel",
+            {"p_agency": ["999999"], "p_task": ["x"], "p_days": ["1"]},
+            400,
+            "parallel",
+            "Cơ quan phối hợp không tồn tại.",
+        ),
+        (
+            "parallel",
+            {"p_agency": ["HEALTH"], "p_task": ["x"], "p_days": ["0"]},
+            400,
+            "parallel",
+            "Số ngày phải lớn hơn 0.",
+        ),
+        (  # the form takes an empty task; the service refuses it
+            "parallel",
+            {"p_agency": ["HEALTH"], "p_task": [""], "p_days": ["1"]},
+            302,
+            None,
+            "Mỗi cơ quan phối hợp cần nhiệm vụ và thời hạn dương",
+        ),
+        (
+            "consult",
+            {"agency": "HEALTH", "question": "", "days": "2"},
+            400,
+            "consult-question",
+            "Chưa nhập nội dung lấy ý kiến.",
+        ),
+        (
+            "consult",
+            {"agency": "HEALTH", "question": "?", "days": "abc"},
+            400,
+            "consult-days",
+            "Thời hạn trả lời (ngày làm việc): phải là một số.",
+        ),
+        (
+            "answer",
+            {"consultation": "CONSULT", "answer": " "},
+            400,
+            "answer-answer",
+            "Chưa nhập ý kiến trả lời.",
+        ),
+        (
+            "supplement",
+            {"items": "", "reason": "Thiếu"},
+            400,
+            "supplement-items",
+            "Chưa nhập giấy tờ cần bổ sung.",
+        ),
+        (
+            "supplement",
+            {"items": "CCCD", "reason": ""},
+            400,
+            "supplement-reason",
+            "Chưa nhập lý do.",
+        ),
+        ("withdraw", {"reason": ""}, 400, "withdraw-reason", "Chưa nhập lý do."),
+        (
+            "return_unresolved",
+            {"reasons": ""},
+            400,
+            "return_unresolved-reasons",
+            "Chưa nhập lý do.",
+        ),
+        (
+            "needs_completion",
+            {"items": "", "reason": "x"},
+            400,
+            "needs_completion-items",
+            "Chưa nhập giấy tờ cần bổ sung.",
+        ),
+        ("refuse", {"reasons": " "}, 400, "refuse-reasons", "Chưa nhập lý do."),
     ],
 )
 def test_bad_input_gets_a_message_and_changes_nothing(
-    w: World, door_name: str, data: dict[str, Any], message: str
+    w: World, door_name: str, data: dict[str, Any], status: int, where: str | None, message: str
 ) -> None:
     door = next(x for x in DOORS if x.name == door_name)
     d = begin(door, w)
@@ -522,11 +599,20 @@ def test_bad_input_gets_a_message_and_changes_nothing(
             return [placeholders.get(x, x) for x in v]
         return placeholders.get(v, v)
 
-    bad = Door(**{**door.__dict__, "data": lambda _w, _d: {k: fill(v) for k, v in data.items()}})
     before = state(d)
-    status, said = post(w.users[door.actor], d, bad, w, d.version)
-    assert status == 302
-    assert len(said) == 1 and message in said[0], said
+    page = f"/can-bo/ho-so/{d.code or d.pk}/"
+    with time_machine.travel(at(NOW), tick=False):
+        r = login(w.users[door.actor]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/{door.name}/",
+            {**{k: fill(v) for k, v in data.items()}, "version": d.version},
+            HTTP_REFERER=page,
+        )
+    assert r.status_code == status
+    assert [str(m) for m in get_messages(r.wsgi_request)] == [message]
+    if where is None:
+        assert r["Location"] == page
+    else:
+        assert field_error(r.content.decode(), f"error-{where}") == message
     assert state(d) == before
 
 
@@ -634,3 +720,35 @@ def test_return_result_without_a_return_step(w: World) -> None:
     assert d.events.filter(type=EventType.RESULT_RETURNED, step=None).count() == 1
     status, said = post(w.users["counter"], d, door, w, d.version)
     assert said == ["Kết quả đã được trả"]
+
+
+def test_a_refused_parallel_dispatch_keeps_the_typed_rows(w: World) -> None:
+    """The repeated rows come back as typed, the bad one with the message above them."""
+    d = in_progress(w)
+    d.refresh_from_db()
+    before = state(d)
+    with time_machine.travel(at(NOW), tick=False):
+        r = login(w.users["specialist"]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/parallel/",
+            {
+                "p_agency": [w.health.pk, w.district_committee.pk],
+                "p_task": ["Xác minh cơ sở", "Xác minh nhân thân"],
+                "p_days": ["2", "0"],
+                "version": d.version,
+            },
+        )
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert field_error(body, "error-parallel") == "Số ngày phải lớn hơn 0."
+    form = body[body.index("thao-tac/parallel/") :]
+    form = form[: form.index("</form>")]
+    assert re.findall(r'<option value="(\d+)" selected>', form) == [
+        str(w.health.pk),
+        str(w.district_committee.pk),
+    ]
+    assert re.findall(r'name="p_task"[^>]*value="([^"]*)"', form) == [
+        "Xác minh cơ sở",
+        "Xác minh nhân thân",
+    ]
+    assert re.findall(r'name="p_days"[^>]*value="([^"]*)"', form) == ["2", "0"]
+    assert state(d) == before

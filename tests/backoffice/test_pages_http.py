@@ -70,8 +70,14 @@ def test_counter_refusal_without_reasons_records_nothing(w: World) -> None:
         refusal_form(w, w.center.pk, "  "),
         HTTP_REFERER="/can-bo/tiep-nhan/",
     )
-    assert r.status_code == 302
-    assert [str(m) for m in get_messages(r.wsgi_request)] == ["Phải nêu rõ lý do từ chối"]
+    # the page comes back (400) with what was typed and the message next to the reasons
+    assert r.status_code == 400
+    assert [str(m) for m in get_messages(r.wsgi_request)] == [
+        "Thông tin nhập chưa hợp lệ, vui lòng sửa các mục được đánh dấu."
+    ]
+    page = r.content.decode()
+    assert '<p class="field-error" id="error-refuse_reasons">Phải nêu rõ lý do từ chối</p>' in page
+    assert 'value="Phạm Thị Dung"' in page and 'value="070555666777"' in page
     assert Dossier.objects.count() == 0 and IssuedForm.objects.count() == 0
 
 
@@ -82,13 +88,19 @@ def test_counter_refusal_wrong_role_and_other_desk(w: World) -> None:
     )
     assert r.status_code == 403
     assert Dossier.objects.count() == 0
-    # the commune counter naming the provincial desk records at its own desk, never the other's
-    login(w.users["commune_counter"]).post(
+    # the commune counter naming the provincial desk is refused with a message next to the desk,
+    # the typed data kept; nothing is recorded at either desk
+    r = login(w.users["commune_counter"]).post(
         "/can-bo/tiep-nhan/", refusal_form(w, w.center.pk, "Không thuộc thẩm quyền")
     )
-    d = Dossier.objects.get()
-    assert d.receiving_agency == w.commune_desk
-    assert d.forms.get().agency == w.commune_desk
+    assert r.status_code == 400
+    assert [str(m) for m in get_messages(r.wsgi_request)] == [
+        "Nơi tiếp nhận: lựa chọn không tồn tại.",
+        "Thông tin nhập chưa hợp lệ, vui lòng sửa các mục được đánh dấu.",
+    ]
+    page = r.content.decode()
+    assert 'value="Phạm Thị Dung"' in page
+    assert Dossier.objects.count() == 0 and IssuedForm.objects.count() == 0
 
 
 # ---- printed forms ---------------------------------------------------------------------------

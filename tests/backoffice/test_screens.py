@@ -91,7 +91,7 @@ def test_step_handler_and_assignment_list_show_family_name_first(world: World) -
     step = d.steps.get(status="active")
     r = c.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/assign/",
-        {"step": step.pk, "handler": world.users["specialist"].pk},
+        {"step": step.pk, "handler": world.users["specialist"].pk, "version": d.version},
     )
     assert r.status_code == 302
     page = c.get(r["Location"]).content.decode()

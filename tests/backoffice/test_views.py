@@ -176,6 +176,7 @@ def test_upload_scan_through_the_page_and_download_scoped(world: World) -> None:
     r = counter.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/attach_scan/",
         {
+            "version": d.version,
             "document": "Đơn đề nghị thành lập",
             "file": SimpleUploadedFile("scan.pdf", pdf_bytes(2), content_type="application/pdf"),
         },
@@ -186,9 +187,11 @@ def test_upload_scan_through_the_page_and_download_scoped(world: World) -> None:
     got = counter.get(f"/can-bo/tai-lieu/{doc.pk}/")
     assert got.status_code == 200 and got["Content-Security-Policy"] == "sandbox"
     assert login(w.users["health"]).get(f"/can-bo/tai-lieu/{doc.pk}/").status_code == 404
+    d.refresh_from_db()
     r = counter.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/attach_scan/",
         {
+            "version": d.version,
             "document": "x",
             "file": SimpleUploadedFile("evil.pdf", b"<script>", "application/pdf"),
         },
@@ -278,26 +281,30 @@ def test_leader_assigns_an_officer(world: World) -> None:
     assert "Phân công xử lý" in page
     r = leader.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/assign/",
-        {"step": step.pk, "handler": w.users["specialist2"].pk},
+        {"step": step.pk, "handler": w.users["specialist2"].pk, "version": d.version},
     )
     assert r.status_code == 302
     step.refresh_from_db()
     assert step.handler == w.users["specialist2"]
+    d.refresh_from_db()
     # a specialist cannot assign; an officer without the role cannot be assigned
     spec = login(w.users["specialist"])
     assert (
         spec.post(
             f"/can-bo/ho-so/{d.pk}/thao-tac/assign/",
-            {"step": step.pk, "handler": w.users["specialist"].pk},
+            {"step": step.pk, "handler": w.users["specialist"].pk, "version": d.version},
         ).status_code
         == 403
     )
     r = leader.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/assign/",
-        {"step": step.pk, "handler": w.users["counter"].pk},
+        {"step": step.pk, "handler": w.users["counter"].pk, "version": d.version},
         HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
     )
+    assert r.status_code == 302
     assert "không có vai trò phù hợp" in leader.get(r["Location"]).content.decode()
+    step.refresh_from_db()
+    assert step.handler == w.users["specialist2"]
     step.refresh_from_db()
     assert step.handler == w.users["specialist2"]
 
@@ -343,10 +350,12 @@ def test_result_checkbox_unticked_is_not_electronic(world: World) -> None:
     w = world
     d = receive(w)
     step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-02 09:00"))
+    d.refresh_from_db()
     leader = login(w.users["leader"])
     r = leader.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/attach_result/",
         {
+            "version": d.version,
             "signer": "Giám đốc Sở",
             "file": SimpleUploadedFile("kq.pdf", pdf_bytes(1), content_type="application/pdf"),
         },
@@ -358,16 +367,18 @@ def test_result_checkbox_unticked_is_not_electronic(world: World) -> None:
     r = leader.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/attach_result/",
         {
+            "version": d.version,
             "signer": "Giám đốc Sở",
             "electronic": "on",
             "file": SimpleUploadedFile("kq2.pdf", pdf_bytes(1), content_type="application/pdf"),
         },
     )
+    assert r.status_code == 302
     d.refresh_from_db()
     assert d.electronic_result is True
     r = leader.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/attach_result/",
-        {"signer": "x"},
+        {"signer": "x", "version": d.version},
         HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
     )
     assert r.status_code == 400

@@ -113,6 +113,22 @@ def test_every_form_builds_and_numbers_run_per_agency_and_year(world: World) -> 
 
     receipts = [forms.build(x, FormType.RECEIPT).number for x in (d, e, f)]
     assert receipts == ["Số: 1/2022", "Số: 2/2022", "Số: 3/2022"]
+    # another agency keeps its own sequence in the same year...
+    commune = dossier_receive(
+        actor=w.users["commune_counter"],
+        desk=w.commune_desk,
+        intake=w.intake(w.inter),
+        now=at("2022-06-01 09:30"),
+    )
+    assert forms.build(commune, FormType.RECEIPT).number == "Số: 1/2022"
+    # ...and the provincial desk starts again at 1 in the next year, then carries on
+    next_year = [receive(w, "2023-01-03 09:00"), receive(w, "2023-01-03 10:00")]
+    assert [forms.build(x, FormType.RECEIPT).number for x in next_year] == [
+        "Số: 1/2023",
+        "Số: 2/2023",
+    ]
+    late_2022 = receive(w, "2022-12-30 16:00")
+    assert forms.build(late_2022, FormType.RECEIPT).number == "Số: 4/2022"
     with pytest.raises(LookupError):
         forms.build(d, FormType.APOLOGY)
 

@@ -7,6 +7,7 @@ import random
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -162,26 +163,55 @@ def test_page_tree_without_pages_is_refused() -> None:
 
 
 @pytest.mark.django_db
-def test_malformed_pdf_through_the_page_is_refused_not_500(world) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_pdf_through_the_page_is_refused_or_read_never_500(world) -> None:  # type: ignore[no-untyped-def]
+    """Each malformed PDF is either refused by the form (400, the message next to the file field,
+    nothing stored) or, when pypdf repairs it into a readable page, stored like any scan (302):
+    never a 500, never a silent drop. The cut-short real PDF is always refused."""
     from tests.backoffice.test_views import login, receive
 
     d = receive(world)
     counter = login(world.users["counter"])
     bad = [malformed(s) for s in range(0, 320, 7)]
+    refused = 0
     for data in bad:
+        d.refresh_from_db()
+        version, stored = d.version, d.documents.count()
         r = counter.post(
             f"/can-bo/ho-so/{d.pk}/thao-tac/attach_scan/",
-            {"document": "Đơn", "file": SimpleUploadedFile("scan.pdf", data, "application/pdf")},
+            {
+                "version": version,
+                "document": "Đơn",
+                "file": SimpleUploadedFile("scan.pdf", data, "application/pdf"),
+            },
             HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
         )
-        assert r.status_code == 302, (r.status_code, data[:80])
-    # the cut-short real PDF (seed 0) is refused with the message, and nothing was stored
+        said = [str(m) for m in get_messages(r.wsgi_request)]
+        d.refresh_from_db()
+        if r.status_code == 400:
+            refused += 1
+            assert 'id="error-attach_scan-file">Tệp PDF' in r.content.decode(), data[:80]
+            assert len(said) == 1 and said[0].startswith("Tệp PDF"), said
+            assert (d.version, d.documents.count()) == (version, stored)
+        else:
+            assert r.status_code == 302, (r.status_code, data[:80])
+            assert said == ["Đã số hóa thành phần hồ sơ."]
+            assert "Đã số hóa thành phần hồ sơ." in counter.get(r["Location"]).content.decode()
+            assert d.documents.count() == stored + 1
+            assert d.documents.order_by("-id").first().pages == 1
+    assert refused > len(bad) // 2  # most of them are beyond repair
+    # the cut-short real PDF (seed 0) is refused with the message, and nothing is stored
+    stored = d.documents.count()
     r = counter.post(
         f"/can-bo/ho-so/{d.pk}/thao-tac/attach_scan/",
         {
+            "version": d.version,
             "document": "Đơn",
             "file": SimpleUploadedFile("scan.pdf", malformed(0), "application/pdf"),
         },
         HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
     )
-    assert "Tệp PDF" in counter.get(r["Location"]).content.decode()
+    assert r.status_code == 400
+    broken = "Tệp PDF bị hỏng hoặc không đọc được; hãy quét hoặc xuất lại tệp"
+    assert f'id="error-attach_scan-file">{broken}</p>' in r.content.decode()
+    assert [str(m) for m in get_messages(r.wsgi_request)] == [broken]
+    assert d.documents.count() == stored

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from motcua.dossiers.models import Applicant, Outbox
+from motcua.dossiers.models import Dossier, Outbox
 from motcua.dossiers.services import (
     dossier_rate,
     dossier_receive,
@@ -96,7 +96,8 @@ def test_a_row_gives_up_after_the_attempt_limit(world: World, smtp_port: int) ->
 def test_rows_without_a_message_or_an_address_are_skipped(world: World, smtp_port: int) -> None:
     w = world
     d = receive(w)
-    Applicant.objects.filter(pk=d.applicant_id).update(email="")
+    # the mail goes to the address given for this dossier (its snapshot), so that is emptied
+    Dossier.objects.filter(pk=d.pk).update(applicant_email="")
     # the transfer's row is for other systems: it stays queued, untouched
     dossier_transfer(
         actor=w.users["specialist"],
@@ -112,7 +113,7 @@ def test_rows_without_a_message_or_an_address_are_skipped(world: World, smtp_por
     other = Outbox.objects.get(dossier=d, topic="dossier.transferred")
     assert (other.delivered_at, other.attempts) == (None, 0)
     # an applicant.notify row whose template has no message for the applicant
-    Applicant.objects.filter(pk=d.applicant_id).update(email="an@example.vn")
+    Dossier.objects.filter(pk=d.pk).update(applicant_email="an@example.vn")
     Outbox.objects.create(
         topic="applicant.notify", dossier=d, created_at=at("2022-06-02 10:00"), payload={}
     )
@@ -147,7 +148,9 @@ def test_evaluate_scores_worked_out_by_hand(
     # i2 each step: early dossier's steps all early 2, the late one has a late step 0 → 1.0
     # i3 supplements: none → 2; i4 agencies to contact at the counter → 1
     # i7 attitude: early 2, late (and rated 1) 0 → 1.0
-    # i5 handled at the desk: 2 of 2 (100% ≥ 20% for a province agency) → 2
+    # i5 handled end-to-end at the desk: the procedure's appraisal and signature are done at the
+    # department (Sở Tư pháp), not at a desk, so 0 of 1 procedure (0% < 10%, half of the
+    # province's 20%) → 0
     # i6 published procedures with documents and steps: 2 of 2 → 2; i8 not measured
     # i9 online procedures 2 of 2 but no dossier received online (0% < 15%) → 0
     assert agency["scores"] == {
@@ -155,13 +158,13 @@ def test_evaluate_scores_worked_out_by_hand(
         "i2": 1.0,
         "i3": 2.0,
         "i4": 1.0,
-        "i5": 2,
+        "i5": 0,
         "i6": 2,
         "i7": 1.0,
         "i8": None,
         "i9": 0,
     }
-    assert (agency["total"], agency["max"]) == (10.0, 16)
+    assert (agency["total"], agency["max"]) == (8.0, 18)  # i8 unscored counts 0 of its 2
     assert result["levels"]["province"]["dossiers"] == 2
     # a unit with no dossier: no agency
     assert (
@@ -176,7 +179,7 @@ def test_evaluate_scores_worked_out_by_hand(
         (["--from", "2022-06-30", "--to", "2022-06-01"], "lỗi [bad_period]: --to trước --from\n"),
         (
             ["--from", "30/06/2022", "--to", "2022-07-01"],
-            "lỗi [bad_date]: --from và --to cần ngày dạng YYYY-MM-DD\n",
+            "lỗi [bad_date]: --from: Ngày phải có dạng YYYY-MM-DD (ví dụ 2022-06-30)\n",
         ),
         (
             ["--from", "2022-06-01", "--to", "2022-06-30", "--unit", "99999"],

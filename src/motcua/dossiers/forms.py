@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 # the set lookups, re-exported: callers use ``forms`` as the one entry point
+from motcua.core.text import person_name
 from motcua.dossiers.form_sets import AGENCY_REFUSAL as AGENCY_REFUSAL
 from motcua.dossiers.form_sets import (
     BOOK,
@@ -193,7 +194,7 @@ def letterhead(agency: Agency) -> tuple[str, str]:
 
 
 def _signer(issued: IssuedForm | None) -> str:
-    return issued.issued_by.get_full_name() if issued and issued.issued_by else ""
+    return person_name(issued.issued_by) if issued and issued.issued_by else ""
 
 
 def _header(
@@ -460,7 +461,7 @@ def apology(d: Dossier, issued: IssuedForm) -> FormDoc:
                 (
                     "THỦ TRƯỞNG CƠ QUAN",
                     "(Ký, ghi rõ họ tên và đóng dấu)",
-                    ap.issued_by.get_full_name() if ap.issued_by else "",
+                    person_name(ap.issued_by) if ap.issued_by else "",
                 ),
             ]
         ),

@@ -224,6 +224,16 @@ def late_steps(dossier: Dossier) -> list[DossierStep]:
     return list(dossier.steps.filter(outcome="late").select_related("agency"))
 
 
+def book_latest_year(desk_id: int) -> int | None:
+    """The latest year in which ``desk_id`` numbered a dossier in its tracking book."""
+    return (
+        Dossier.objects.filter(receiving_agency_id=desk_id, book_number__isnull=False)
+        .order_by("-book_year")
+        .values_list("book_year", flat=True)
+        .first()
+    )
+
+
 def tracking_book(
     desk_id: int, year: int, *, first: dt.date | None = None, last: dt.date | None = None
 ) -> QuerySet[Dossier]:

@@ -40,8 +40,12 @@ class PeriodForm(forms.Form):
     )
     n = forms.IntegerField(required=False)
 
-    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, names: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(data, **kwargs)
+        # how the caller names the two dates in messages (``--from``/``--to`` on the command line)
+        self.names = {"from": "'Từ ngày'", "to": "'Đến ngày'", **(names or {})}
         date_errors = {"invalid": "Ngày phải có dạng YYYY-MM-DD (ví dụ 2022-06-30)"}
         self.fields["from"] = forms.DateField(
             required=False, input_formats=["%Y-%m-%d"], error_messages=date_errors
@@ -62,7 +66,9 @@ class PeriodForm(forms.Form):
         if self.has_error("from") or self.has_error("to"):
             return data
         if (first is None) != (last is None):
-            self._bad(None, "Cần cả hai ngày 'từ ngày' và 'đến ngày'", "bad_period")
+            self._bad(
+                None, f"Cần cả hai ngày {self.names['from']} và {self.names['to']}", "bad_period"
+            )
             return data
         if first is not None and last is not None:
             for d in (first, last):
@@ -75,7 +81,7 @@ class PeriodForm(forms.Form):
                     )
                     return data
             if last < first:
-                self._bad(None, "'Đến ngày' trước 'từ ngày'", "bad_period")
+                self._bad(None, f"{self.names['to']} trước {self.names['from']}", "bad_period")
             return data
         if self.has_error("year") or self.has_error("kind") or self.has_error("n"):
             return data
@@ -142,7 +148,7 @@ def period_or_error(
     values: dict[str, Any], names: dict[str, str] | None = None
 ) -> tuple[Period | None, str, str]:
     """(period, code, message): the period, or None with the error's code and message."""
-    form = PeriodForm(values)
+    form = PeriodForm(values, names=names)
     if not form.is_valid():
         return None, form.error_code(), form.error_text(names)
     return form.period(), "", ""

@@ -112,6 +112,22 @@ class ParallelForm(VersionedForm):
         data["tasks"] = out
         return data
 
+    def rows(self, minimum: int = 2) -> list[tuple[str, str, str]]:
+        """The rows as typed (agency id, task, days), at least ``minimum`` (empty ones added),
+        for drawing the form again."""
+        posted: Any = self.data
+        if not self.is_bound:
+            return [("", "", "")] * minimum
+        agencies = posted.getlist("p_agency")[:MAX_LINES]
+        tasks = posted.getlist("p_task")
+        days = posted.getlist("p_days")
+        typed = [
+            (a, tasks[i] if i < len(tasks) else "", days[i] if i < len(days) else "")
+            for i, a in enumerate(agencies)
+        ]
+        typed = [row for row in typed if any(row)]
+        return typed + [("", "", "")] * max(0, minimum - len(typed))
+
 
 def _ints(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit() and len(v) < 10]

@@ -59,6 +59,8 @@ class VNForm(forms.Form):
                 msgs["invalid"] = f"{label}: phải là một số."
             if isinstance(f, forms.DateTimeField):
                 msgs["invalid"] = f"{label}: Ngày giờ không hợp lệ."
+            if isinstance(f, forms.ChoiceField | forms.ModelChoiceField):
+                msgs["required"] = f"Chọn {label[:1].lower()}{label[1:]}."  # a select: chosen
             if isinstance(f, forms.ModelChoiceField):
                 msgs["invalid_choice"] = f"{label}: lựa chọn không tồn tại."
             if isinstance(f, forms.FileField):

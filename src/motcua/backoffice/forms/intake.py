@@ -178,6 +178,12 @@ class IntakeForm(ChecklistMixin, ApplicantForm):
         self.clean_documents()
         if data.get("sets") is None:
             data["sets"] = 1
+        if data.get("action") == "refuse" and not data.get("refuse_reasons"):
+            # the service refuses it too; here the message goes next to the field
+            self.add_error(
+                "refuse_reasons",
+                ValidationError("Phải nêu rõ lý do từ chối", code="reasons_required"),
+            )
         return data
 
     def intake(self) -> svc.Intake:

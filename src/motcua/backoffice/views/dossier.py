@@ -77,6 +77,7 @@ def _page(
         or any(has_role(request.user, s.agency, Role.LEADER) for s in active_mine),
         "apology_open": d.is_open and not hasattr(d, "apology") and svc.apology_window_open(d, now),
         "agencies": f.actions.partner_agencies()[:400],
+        "parallel_rows": (bound.get("parallel") or f.ParallelForm(dossier=d)).rows(),  # type: ignore[attr-defined]
         "open": d.status in OPEN_STATUSES,
         "now": now,
         "my_consultations": [

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from motcua.backoffice.forms.book import BookFilterForm
 from motcua.backoffice.views._common import (
-    _date,
     _desks,
-    _int,
     domain_errors,
 )
 from motcua.catalog.models import Procedure
@@ -26,6 +26,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.selectors import (
     apology_warnings,
+    book_latest_year,
     consultations_overdue,
     dossier_search,
     queue_for,
@@ -86,9 +87,24 @@ def book(request: HttpRequest) -> HttpResponse:
     )
     if desk is None:
         raise PermissionDenied("Bạn không phải cán bộ một cửa", code="permission_denied")
-    year = _int(request.GET.get("year"), timezone.localdate().year)
-    first = _date(request.GET.get("from"))
-    last = _date(request.GET.get("to"))
+    form = BookFilterForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+        return render(
+            request,
+            "backoffice/book.html",
+            {
+                "doc": legal_forms.tracking_book(desk, timezone.localdate().year, []),
+                "desks": desks,
+                "desk": desk,
+                "year": request.GET.get("year", ""),
+                "rows": [],
+            },
+            status=400,
+        )
+    # the book opens on the latest year this desk has numbered, not on an empty current year
+    year = form.cleaned_data["year"] or book_latest_year(desk.pk) or timezone.localdate().year
+    first, last = form.cleaned_data["first"], form.cleaned_data["last"]
     rows = list(tracking_book(desk.pk, year, first=first, last=last)[:2000])
     doc = legal_forms.tracking_book(desk, year, rows)
     if request.GET.get("pdf"):
