@@ -64,9 +64,13 @@ def test_wrong_method_is_405_with_code(world: World) -> None:
     problem(client.put("/api/v1/procedures/", {}, format="json"), 405, "method_not_allowed")
 
 
-def test_unknown_api_path_is_a_problem_not_an_html_page(world: World, anon: APIClient) -> None:
-    r = anon.get("/api/v1/khong-co/")
-    problem(r, 404, "not_found")
+@pytest.mark.parametrize(
+    "path", ["/api/v1/khong-co/", "/api/v1/units/U%0Ax/", "/api/v1/units/%0A/", "/api/%0A"]
+)
+def test_unknown_api_path_is_a_problem_not_an_html_page(
+    world: World, anon: APIClient, path: str
+) -> None:
+    problem(anon.get(path), 404, "not_found")
 
 
 def test_nul_in_a_created_dossier_is_400(world: World) -> None:
