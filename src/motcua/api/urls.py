@@ -18,5 +18,5 @@ urlpatterns = [
     path("v1/dossiers/<str:ref>/", views.DossierDetail.as_view(), name="dossier"),
     path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),
     # anything else under /api/ is a 404 problem, not the site's HTML page
-    re_path(r"(?s)^.*$", views.NoSuchResource.as_view()),  # (?s): a %0A in the path too
+    re_path(r"^[\s\S]*$", views.NoSuchResource.as_view()),  # [\s\S]: a %0A in the path too
 ]
