@@ -7,8 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from motcua.backoffice.views.reports import REPORT_ROLES
 from motcua.core.text import person_name
+from motcua.dossiers.access import REPORT_ROLES
 from motcua.units.models import Agency, Membership, Role
 
 

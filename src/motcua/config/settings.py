@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "motcua.integrations",
     "motcua.reports",
     "motcua.demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "motcua.api",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +212,45 @@ except ValueError as exc:
 # MOTCUA_CALENDAR: code of the stored working calendar used when none is named; empty = the
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
 MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")
+
+# The REST API (/api/v1/, ADR 0005): tokens for systems, sessions for the site's own pages;
+# one error shape (RFC 9457 problem details with our code); schema at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "motcua.api.auth.ApiClientAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "motcua.api.errors.exception_handler",
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Một Cửa — API",
+    "DESCRIPTION": (
+        "API của hệ thống một cửa điện tử: danh mục thủ tục, cơ quan, đơn vị hành chính (công "
+        "khai); hồ sơ và báo cáo (cần khóa API hoặc phiên đăng nhập). Mỗi khóa thuộc một cơ "
+        "quan và một vai trò, thấy đúng những gì cán bộ cùng cơ quan, cùng vai trò thấy. Lỗi "
+        "trả về theo RFC 9457 (application/problem+json) với `code` ổn định và `message` "
+        "tiếng Việt."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package: served by the app, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "motcua.dossiers.models.Status",
+        "StepStatusEnum": "motcua.dossiers.models.StepStatus",
+        "ProcedureStatusEnum": "motcua.catalog.models.ProcedureStatus",
+        "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # browsers ask for /favicon.ico on pages without a <link rel="icon"> (PDFs, raw files)
     path("favicon.ico", RedirectView.as_view(url=static("backoffice/favicon.svg"))),
+    path("api/", include("motcua.api.urls")),
 ]
 
 # 400, 403 and 404 in Vietnamese inside the staff layout (used when DEBUG is off)

@@ -77,6 +77,21 @@ def require_step_role(actor: Actor | None, step: DossierStep) -> None:
     require_role(actor, step.agency, STEP_ROLE.get(step.role, Role.SPECIALIST))
 
 
+#: Who reads the period report: leaders and administrators (of their agencies, or the province).
+REPORT_ROLES = (Role.LEADER, Role.PROVINCE_ADMIN, Role.AGENCY_ADMIN)
+
+
+def report_agency_ids(actor: Actor | None) -> list[int] | None:
+    """The agencies whose figures the actor may read in reports (None = all), or
+    PermissionDenied. The dashboard and the API both ask this."""
+    ids = agency_ids_for(actor, REPORT_ROLES)
+    if ids is not None and not ids:
+        raise PermissionDenied(
+            "Trang báo cáo dành cho lãnh đạo và quản trị", code="permission_denied"
+        )
+    return None if ids is None else sorted(ids)
+
+
 def dossiers_visible_to(actor: Actor | None) -> QuerySet[Dossier]:
     """The one scoping rule of the web, the API and the CLI: a dossier is visible to staff of
     its receiving desk, its lead agency, any agency with a step in it, or consulted on it."""
@@ -100,9 +115,10 @@ def dossier_get_for(actor: Actor | None, code_or_pk: str | int) -> Dossier:
     qs = dossiers_visible_to(actor)
     text = str(code_or_pk)
     # Only plain ASCII digits that fit a primary key are an internal id; anything else is a code
-    # (int() would also accept other scripts' digits and arbitrarily long numbers).
+    # (int() would also accept other scripts' digits and arbitrarily long numbers). No code holds
+    # a NUL (legacy.code_problem; PostgreSQL refuses it in a query) or is longer than the column.
     is_pk = text.isascii() and text.isdigit() and len(text) <= 18
-    if "\x00" in text:  # no code holds one (legacy.code_problem), and PostgreSQL refuses it
+    if "\x00" in text or len(text) > 60:
         dossier = None
     else:
         dossier = qs.filter(pk=int(text)).first() if is_pk else qs.filter(code=text).first()

@@ -301,7 +301,7 @@ def assignable(actor: Actor, steps: list[DossierStep]) -> list[dict[str, Any]]:
         people = [
             m.user
             for m in Membership.objects.filter(
-                agency=s.agency, role=role, active=True
+                agency=s.agency, role=role, active=True, user__api_client__isnull=True
             ).select_related("user")
         ]
         if people:

@@ -12,25 +12,14 @@ from motcua.backoffice.views._common import (
     _int,
     domain_errors,
 )
-from motcua.core.errors import PermissionDenied
-from motcua.dossiers.access import (
-    agency_ids_for,
-)
-from motcua.units.models import Role
+from motcua.dossiers.access import report_agency_ids
 
 # ---- reports --------------------------------------------------------------------------------
-
-REPORT_ROLES = (Role.LEADER, Role.PROVINCE_ADMIN, Role.AGENCY_ADMIN)
 
 
 def _report_scope(request: HttpRequest) -> list[int] | None:
     """Leaders see their agencies; a province administrator the whole province."""
-    ids = agency_ids_for(request.user, REPORT_ROLES)
-    if ids is not None and not ids:
-        raise PermissionDenied(
-            "Trang báo cáo dành cho lãnh đạo và quản trị", code="permission_denied"
-        )
-    return None if ids is None else sorted(ids)
+    return report_agency_ids(request.user)
 
 
 class BadPeriod(Exception):

@@ -1,0 +1,22 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from motcua.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/procedures/", views.ProcedureList.as_view(), name="procedures"),
+    path("v1/procedures/<str:code>/", views.ProcedureDetail.as_view(), name="procedure"),
+    path("v1/agencies/", views.AgencyList.as_view(), name="agencies"),
+    path("v1/agencies/<str:code>/", views.AgencyDetail.as_view(), name="agency"),
+    path("v1/units/", views.UnitList.as_view(), name="units"),
+    path("v1/units/<int:pk>/", views.UnitDetail.as_view(), name="unit"),
+    path("v1/dossiers/", views.DossierList.as_view(), name="dossiers"),
+    path("v1/dossiers/<str:ref>/", views.DossierDetail.as_view(), name="dossier"),
+    path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),
+    # anything else under /api/ is a 404 problem, not the site's HTML page
+    re_path(r"^[\s\S]*$", views.NoSuchResource.as_view()),  # [\s\S]: a %0A in the path too
+]

@@ -1,0 +1,102 @@
+"""Hostile input never gets a 500: odd digits, huge ids, NUL characters, wrong methods."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from motcua.units.models import Role
+from tests.api.conftest import problem, receive, token_client
+from tests.dossiers.conftest import World
+
+
+@pytest.mark.parametrize(
+    "ref", ["²", "99999999999999999999999", "9223372036854775808", "%00", "a%00b", "0"]
+)
+def test_odd_dossier_references_are_404(world: World, ref: str) -> None:
+    receive(world, "2022-06-01 09:00")
+    justice = token_client(world.justice, Role.SPECIALIST)
+    problem(justice.get(f"/api/v1/dossiers/{ref}/"), 404, "dossier_not_found")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/procedures/%00/",
+        "/api/v1/agencies/%00/",
+        "/api/v1/units/99999999999999999999999/",
+    ],
+)
+def test_odd_catalog_references_are_404(world: World, anon: APIClient, url: str) -> None:
+    r = anon.get(url)
+    assert r.status_code == 404
+    assert r["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/procedures/", {"q": "a\x00b"}),
+        ("/api/v1/procedures/", {"agency": "\x00"}),
+        ("/api/v1/agencies/", {"unit": "\x00"}),
+        ("/api/v1/units/", {"parent": "\x00"}),
+        ("/api/v1/dossiers/", {"agency": "\x00"}),
+    ],
+)
+def test_nul_characters_in_parameters_are_400(
+    world: World, url: str, params: dict[str, str]
+) -> None:
+    client = token_client(world.center, Role.COUNTER)
+    problem(client.get(url, params), 400, "bad_parameter")
+
+
+def test_nul_in_report_unit_is_400(world: World) -> None:
+    admin = token_client(world.center, Role.PROVINCE_ADMIN)
+    r = admin.get(
+        "/api/v1/reports/period/", {"from": "2022-01-01", "to": "2022-01-31", "unit": "\x00"}
+    )
+    problem(r, 400, "unknown_unit")
+
+
+def test_wrong_method_is_405_with_code(world: World) -> None:
+    client = token_client(world.center, Role.COUNTER)
+    problem(client.delete("/api/v1/dossiers/"), 405, "method_not_allowed")
+    problem(client.put("/api/v1/procedures/", {}, format="json"), 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/khong-co/", "/api/v1/units/U%0Ax/", "/api/v1/units/%0A/", "/api/%0A"]
+)
+def test_unknown_api_path_is_a_problem_not_an_html_page(
+    world: World, anon: APIClient, path: str
+) -> None:
+    problem(anon.get(path), 404, "not_found")
+
+
+def test_nul_in_a_created_dossier_is_400(world: World) -> None:
+    desk = token_client(world.center, Role.COUNTER)
+    data = {
+        "procedure": "1.000001\x00",
+        "desk": world.center.code,
+        "applicant": {"name": "A\x00", "id_number": "079123456789"},
+    }
+    r = desk.post("/api/v1/dossiers/", data, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    problem(r, 400, "validation_failed")
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/procedures/", {"offset": str(10**20), "limit": "5"}),
+        ("/api/v1/procedures/", {"offset": "-3", "limit": "-5"}),
+        ("/api/v1/units/", {"offset": "9223372036854775807"}),
+        ("/api/v1/dossiers/", {"page_size": str(10**30)}),
+        ("/api/v1/dossiers/", {"page_size": "-1"}),
+    ],
+)
+def test_absurd_paging_values_never_fail(world: World, url: str, params: dict[str, str]) -> None:
+    receive(world, "2022-06-01 09:00")
+    client = token_client(world.center, Role.COUNTER)
+    r = client.get(url, params)
+    assert r.status_code == 200, r.content
+    assert isinstance(r.json()["results"], list)
