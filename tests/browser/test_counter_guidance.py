@@ -95,6 +95,9 @@ def test_incomplete_intake_guidance_complete_intake_and_early_apology(
         login(page, base, "ld_tuphap")
         page.goto(f"{base}/can-bo/ho-so/{d.code}/")
         assert page.locator("#apology").count() == 1, "chưa có mẫu xin lỗi hai ngày trước hạn"
+        # two days before due the form is folded (nothing is late yet): the leader opens it
+        assert page.locator("#apology").get_attribute("open") is None
+        page.click("#apology summary")
         page.fill("#apology-reason", "Cần xác minh thêm hồ sơ công chứng viên")
         page.fill("#apology-new_appointment", "2027-03-15T16:00")
         shot("10-xin-loi-truoc-han")
