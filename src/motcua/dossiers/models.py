@@ -162,7 +162,6 @@ class Dossier(SearchableModel):
         blank=True,
         default=ApologyBreach.NONE,
         db_default=ApologyBreach.NONE,
-        db_index=True,
     )
     imported = models.BooleanField("nhập từ hệ thống cũ", default=False)
     version = models.PositiveIntegerField("phiên bản", default=0)

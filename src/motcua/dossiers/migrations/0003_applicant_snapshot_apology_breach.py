@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dossier',
             name='apology_breach',
-            field=models.CharField(blank=True, choices=[('', 'Không'), ('late', 'Xin lỗi muộn (sau thời điểm chậm nhất 01 ngày trước hạn)'), ('missing', 'Trễ hạn nhưng không có văn bản xin lỗi')], db_default='', db_index=True, default='', max_length=8, verbose_name='vi phạm về xin lỗi'),
+            field=models.CharField(blank=True, choices=[('', 'Không'), ('late', 'Xin lỗi muộn (sau thời điểm chậm nhất 01 ngày trước hạn)'), ('missing', 'Trễ hạn nhưng không có văn bản xin lỗi')], db_default='', default='', max_length=8, verbose_name='vi phạm về xin lỗi'),
         ),
         migrations.AddField(
             model_name='dossier',
