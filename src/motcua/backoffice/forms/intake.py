@@ -18,7 +18,7 @@ from motcua.backoffice.forms.base import (
 from motcua.catalog.models import Procedure, RequiredDocument
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import ApplicantKind, Dossier
-from motcua.dossiers.services.applicants import phone_ok
+from motcua.dossiers.services.applicants import person_id_ok, phone_ok
 from motcua.units.models import Agency
 
 ACTIONS = [
@@ -174,7 +174,7 @@ class IntakeForm(ChecklistMixin, ApplicantForm):
 
     def clean_proxy_id_number(self) -> str:
         idn = "".join(self.cleaned_data["proxy_id_number"].split())
-        if idn and not (idn.isascii() and idn.isdigit() and len(idn) in (9, 12)):
+        if idn and not person_id_ok(idn):
             raise ValidationError(
                 "Số CCCD người được ủy quyền: 12 chữ số (CCCD) hoặc 9 chữ số (CMND)."
             )

@@ -42,6 +42,12 @@ def phone_ok(phone: str) -> bool:
     return bool(_PHONE.fullmatch(phone)) and 8 <= sum(ch.isdigit() for ch in phone) <= 15
 
 
+def person_id_ok(idn: str) -> bool:
+    """A person's ID number: 12 digits (CCCD) or 9 (old CMND), 0–9 only — ``isdigit()`` alone
+    would take "²" and other scripts' digits ("١٢", "１２")."""
+    return idn.isascii() and idn.isdigit() and len(idn) in (9, 12)
+
+
 def contact_errors(*, name: str, phone: str, email: str, address: str) -> list[str]:
     """What is wrong with an applicant's name and contact (already normalised), in Vietnamese."""
     errors = []

@@ -48,7 +48,7 @@ from motcua.dossiers.services._tx import (
     calendar_for,
     counter_next,
 )
-from motcua.dossiers.services.applicants import contact_errors
+from motcua.dossiers.services.applicants import contact_errors, person_id_ok
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level, Role
 from motcua.worktime import core as wt
 
@@ -102,9 +102,7 @@ def _check_proxy(intake: Intake) -> None:
     name, idn = nfc(intake.proxy_name).strip(), "".join(intake.proxy_id_number.split())
     if not name and not idn:
         return
-    if not any(ch.isalpha() for ch in name) or not (
-        idn.isascii() and idn.isdigit() and len(idn) in (9, 12)
-    ):
+    if not any(ch.isalpha() for ch in name) or not person_id_ok(idn):
         raise ValidationFailed(
             "Thông tin người được ủy quyền nộp không hợp lệ: cần họ tên và số định danh gồm 12 "
             "chữ số (CCCD) hoặc 9 chữ số (CMND)",
@@ -131,10 +129,7 @@ def _applicant(data: ApplicantData) -> GivenApplicant:
     )
     if given.kind not in ApplicantKind.values:
         errors.append("Loại người nộp không hợp lệ")
-    # 0-9 only: isdigit() alone takes "²" and the digits of other scripts ("١٢", "１２")
-    if given.kind == ApplicantKind.PERSON and not (
-        idn.isascii() and idn.isdigit() and len(idn) in (9, 12)
-    ):
+    if given.kind == ApplicantKind.PERSON and not person_id_ok(idn):
         errors.append("Số định danh cá nhân phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND)")
     if given.kind == ApplicantKind.ORGANISATION and not (idn and len(idn) <= 20):
         errors.append("Thiếu mã số của tổ chức")
