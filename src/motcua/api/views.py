@@ -25,7 +25,7 @@ from motcua.api.pagination import CatalogPagination, DossierCursor
 from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.catalog.selectors import procedure_search
 from motcua.core.errors import NotFound, ValidationFailed
-from motcua.core.text import fold
+from motcua.core.models import search_matching
 from motcua.dossiers.access import dossier_get_for, dossiers_visible_to, report_agency_ids
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.units.models import AdministrativeUnit, Agency
@@ -72,12 +72,6 @@ class NoSuchResource(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         raise NotFound("Không có tài nguyên này trong API", code="not_found")
-
-
-def _words(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
-    for word in fold(text).split():
-        qs = qs.filter(search_text__contains=word)
-    return qs
 
 
 # ---- catalog (public) ------------------------------------------------------------------------
@@ -161,7 +155,7 @@ class AgencyList(generics.ListAPIView[Agency]):
 
     def get_queryset(self) -> QuerySet[Agency]:
         params = query(s.AgencyQuerySerializer, self.request)
-        qs = _words(Agency.objects.all(), params.get("q") or "")
+        qs = search_matching(Agency.objects.all(), params.get("q") or "")
         if "level" in params:
             qs = qs.filter(level=int(params["level"]))
         if params.get("unit"):
@@ -207,7 +201,7 @@ class UnitList(generics.ListAPIView[AdministrativeUnit]):
 
     def get_queryset(self) -> QuerySet[AdministrativeUnit]:
         params = query(s.UnitQuerySerializer, self.request)
-        qs = _words(AdministrativeUnit.objects.all(), params.get("q") or "")
+        qs = search_matching(AdministrativeUnit.objects.all(), params.get("q") or "")
         if "level" in params:
             qs = qs.filter(level=int(params["level"]))
         if params.get("parent"):

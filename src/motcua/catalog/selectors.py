@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from motcua.catalog.models import OnlineService, Procedure, ProcedureStatus
 from motcua.catalog.services import DocumentSpec, FeeSpec, ProcedureSpec, StepSpec
-from motcua.core.text import fold
+from motcua.core.models import search_matching
 from motcua.units.models import Level
 
 
@@ -29,9 +29,7 @@ def procedure_search(query: str, *, on: dt.date | None = None) -> QuerySet[Proce
         if on
         else Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
     )
-    for word in fold(query).split():
-        qs = qs.filter(search_text__contains=word)
-    return qs.select_related("field")
+    return search_matching(qs, query).select_related("field")
 
 
 def procedure_to_spec(p: Procedure) -> ProcedureSpec:

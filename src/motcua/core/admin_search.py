@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from motcua.core.text import fold
+from motcua.core.models import search_matching
 
 
 class FoldedSearchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -20,10 +20,4 @@ class FoldedSearchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        words = fold(search_term).split()
-        if not words:
-            return queryset, False
-        q = Q()
-        for word in words:
-            q &= Q(search_text__contains=word)
-        return queryset.filter(q), False
+        return search_matching(queryset, search_term), False

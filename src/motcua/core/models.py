@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import models
+from django.db.models import QuerySet
 
 from motcua.core.text import fold, nfc
+
+M = TypeVar("M", bound=models.Model)
+
+
+def search_matching(queryset: QuerySet[M], text: str) -> QuerySet[M]:
+    """Rows of a ``SearchableModel`` queryset whose ``search_text`` holds every word of ``text``,
+    folded (without diacritics, any order): 'thanh lap' finds 'Thành lập'. Empty text: all rows."""
+    for word in fold(text).split():
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
 
 
 class SearchableModel(models.Model):

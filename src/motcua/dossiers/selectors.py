@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from motcua.core.text import fold
+from motcua.core.models import search_matching
 from motcua.dossiers.access import STEP_ROLE, Actor, agency_ids_for, dossiers_visible_to
 from motcua.dossiers.models import (
     OPEN_STATUSES,
@@ -147,9 +147,7 @@ def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200)
 
 def dossier_search(actor: Actor, query: str, *, limit: int = 100) -> QuerySet[Dossier]:
     """By code, applicant name or ID number, without diacritics, within the actor's scope."""
-    qs = dossiers_visible_to(actor)
-    for word in fold(query).split():
-        qs = qs.filter(search_text__contains=word)
+    qs = search_matching(dossiers_visible_to(actor), query)
     return qs.select_related("procedure", "receiving_agency").order_by("-id")[:limit]
 
 
