@@ -9,7 +9,6 @@ admin.site.site_title = "Một Cửa"
 admin.site.index_title = "Quản trị danh mục, đơn vị và lịch làm việc"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/can-bo/", permanent=False)),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="backoffice/login.html"),
@@ -21,6 +20,13 @@ urlpatterns = [
     # browsers ask for /favicon.ico on pages without a <link rel="icon"> (PDFs, raw files)
     path("favicon.ico", RedirectView.as_view(url=static("backoffice/favicon.svg"))),
     path("api/", include("motcua.api.urls")),
+    # the citizens' side (issue 8); each app owns its pages under its own prefix
+    path("cong-dan/", include("motcua.citizens.urls")),
+    path("dich-vu-cong/", include("motcua.eservices.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
+    path("xac-thuc-ket-qua/", include("motcua.esign.urls")),
+    path("phan-anh/", include("motcua.feedback.urls")),
+    path("", include("motcua.portal.urls")),
 ]
 
 # 400, 403 and 404 in Vietnamese inside the staff layout (used when DEBUG is off)

@@ -111,6 +111,16 @@ class Dossier(SearchableModel):
     proxy_id_number = models.CharField(
         "số định danh người được ủy quyền", max_length=20, blank=True
     )
+    # the citizen / organisation account that filed it online (portal or national portal), or to
+    # which the applicant linked it; "my dossiers" and the portal's actions are scoped by it
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citizen_dossiers",
+        verbose_name="tài khoản công dân",
+    )
     request = models.TextField("nội dung yêu cầu", blank=True)
     channel = models.CharField("hình thức nộp", max_length=10, choices=Channel.choices)
     receiving_agency = models.ForeignKey(

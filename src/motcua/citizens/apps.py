@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CitizensConfig(AppConfig):
+    name = "motcua.citizens"
+    verbose_name = "Tài khoản công dân, tổ chức"
