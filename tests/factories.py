@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from django.contrib.auth import get_user_model
 
 from motcua.catalog.services import DocumentSpec, FeeSpec, ProcedureSpec, StepSpec
@@ -73,3 +74,18 @@ def procedure_spec(code: str = "1.000001", **overrides: object) -> ProcedureSpec
     }
     values.update(overrides)
     return ProcedureSpec(**values)  # type: ignore[arg-type]
+
+
+class CitizenFactory(factory.django.DjangoModelFactory):
+    """A portal account: a non-staff user with a verified citizen profile."""
+
+    class Meta:
+        model = "citizens.CitizenProfile"
+
+    user = factory.SubFactory(UserFactory, is_staff=False)
+    kind = "person"
+    name = factory.Sequence(lambda n: f"Nguyễn Văn Dân {n}")
+    id_number = factory.Sequence(lambda n: f"0792{n:08d}")
+    phone = factory.Sequence(lambda n: f"09{n:08d}")
+    email = factory.Sequence(lambda n: f"dan{n}@example.vn")
+    email_verified_at = factory.LazyFunction(timezone.now)
