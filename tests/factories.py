@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from motcua.catalog.services import DocumentSpec, FeeSpec, ProcedureSpec, StepSpec
 from motcua.units.models import AdministrativeUnit, Agency, Level, UnitKind
