@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from motcua.api import views
+from motcua.portal.api import DossierLookup
 
 app_name = "api"
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("v1/dossiers/", views.DossierList.as_view(), name="dossiers"),
     path("v1/dossiers/<str:ref>/", views.DossierDetail.as_view(), name="dossier"),
     path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),
+    path("v1/lookup/", DossierLookup.as_view(), name="lookup"),  # the portal's look-up
     # anything else under /api/ is a 404 problem, not the site's HTML page
     re_path(r"^[\s\S]*$", views.NoSuchResource.as_view()),  # [\s\S]: a %0A in the path too
 ]

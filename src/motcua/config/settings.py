@@ -219,6 +219,23 @@ except ValueError as exc:
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
 MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")
 
+# The public portal (docs/portal.md). MOTCUA_PUBLIC_URL: the address citizens reach the site at,
+# printed in the QR code of the receipt (Mẫu 01) as <url>/tra-cuu/q/<token>/. MOTCUA_LOOKUP_RATE:
+# dossier look-ups allowed per client address and window, "<tries>/<seconds>" (default 10/600),
+# counted in the default cache (a shared cache such as Redis when several processes serve).
+# MOTCUA_PROXY_HOPS: reverse proxies in front of the site that append to X-Forwarded-For (0: the
+# client address is REMOTE_ADDR).
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+try:
+    _tries, _window = os.environ.get("MOTCUA_LOOKUP_RATE", "10/600").split("/")
+    MOTCUA_LOOKUP_RATE = (int(_tries), int(_window))
+    MOTCUA_PROXY_HOPS = int(os.environ.get("MOTCUA_PROXY_HOPS", "0"))
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "MOTCUA_LOOKUP_RATE phải có dạng <số lần>/<số giây> (ví dụ 10/600); "
+        "MOTCUA_PROXY_HOPS phải là số nguyên"
+    ) from exc
+
 # The REST API (/api/v1/, ADR 0005): tokens for systems, sessions for the site's own pages;
 # one error shape (RFC 9457 problem details with our code); schema at /api/schema/.
 REST_FRAMEWORK = {

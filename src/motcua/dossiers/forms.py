@@ -50,6 +50,7 @@ from motcua.dossiers.models import (
     StepOutcome,
     StepStatus,
 )
+from motcua.dossiers.qr import lookup_url
 from motcua.units.models import Agency, AgencyKind
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -126,6 +127,8 @@ class FormDoc:
     blocks: list[Block] = field(default_factory=list)
     #: one label per printed copy (the receipt is made in two); one unlabelled copy by default
     copies: list[str] = field(default_factory=lambda: [""])
+    #: a URL printed as a QR code at the foot of each copy (the receipt's look-up link)
+    qr: str = ""
 
 
 # ---- formatting ---------------------------------------------------------------------------
@@ -263,6 +266,8 @@ def receipt(d: Dossier, issued: IssuedForm | None = None) -> FormDoc:
         f"Mã hồ sơ: {d.code}",
     )
     doc.copies = list(RECEIPT_COPIES)
+    if d.code:  # the applicant scans it to follow the dossier on the portal (docs/portal.md)
+        doc.qr = lookup_url(d.pk)
     doc.blocks += [Para(f"{d.receiving_agency.name} tiếp nhận hồ sơ của:")]
     doc.blocks += _applicant_fields(d)
     doc.blocks += [

@@ -41,7 +41,49 @@ def render(doc: FormDoc) -> bytes:
     for copy in doc.copies:
         pdf.add_page()
         _page(pdf, doc, copy)
+        if doc.qr:
+            _qr(pdf, doc.qr)
     return bytes(pdf.output())
+
+
+QR_MM = 18  # printed side of the look-up QR code, quiet zone included
+
+
+def _qr(pdf: FPDF, url: str) -> None:
+    """The look-up QR code (segno) at the foot of the page, right, with its caption; dark
+    modules drawn as filled rectangles, one per horizontal run."""
+    import segno
+
+    matrix = segno.make(url, error="m", micro=False).matrix
+    border = 2
+    n = len(matrix) + 2 * border
+    unit = QR_MM / n
+    x0 = pdf.w - pdf.r_margin - QR_MM
+    y0 = max(pdf.get_y() + 1, pdf.h - pdf.b_margin - QR_MM - 1)
+    if y0 + QR_MM > pdf.h - 2:  # no room left on this page: not worth a page of its own
+        return
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                pdf.rect(
+                    x0 + (border + start) * unit,
+                    y0 + (border + r) * unit,
+                    (c - start) * unit,
+                    unit,
+                    style="F",
+                )
+            else:
+                c += 1
+    pdf.set_font("Serif", "I", 8)
+    pdf.set_auto_page_break(False)  # the caption stays beside the code, never on a new page
+    pdf.set_xy(x0 - 32, y0 + QR_MM / 2 - 4)
+    pdf.multi_cell(31, 3.2, "Quét mã để tra cứu hồ sơ trên Cổng dịch vụ công", align="R")
+    pdf.set_auto_page_break(True, 10)
 
 
 def _page(pdf: FPDF, doc: FormDoc, copy: str) -> None:

@@ -180,8 +180,16 @@ def scan_attach(
 
 @transaction.atomic
 def dossier_rate(
-    *, dossier: Dossier, score: int, comment: str = "", now: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    score: int,
+    comment: str = "",
+    now: dt.datetime | None = None,
+    actor: Actor | None = None,
+    via: str = "",
 ) -> Rating:
+    """Record the applicant's rating (1–5) once; ``actor`` (the citizen's account or the officer
+    holding the counter tablet) and ``via`` ("portal", "counter") go into the event."""
     at = _now(now)
     d = _lock(dossier, None)
     _require_status(d, Status.RESOLVED, Status.RETURNED, Status.WITHDRAWN, action="đánh giá")
@@ -192,5 +200,8 @@ def dossier_rate(
             rating = Rating.objects.create(dossier=d, score=score, comment=nfc(comment), at=at)
     except IntegrityError:
         raise IllegalTransition("Hồ sơ đã được đánh giá", code="already_rated") from None
-    _event(d, EventType.RATED, actor=None, at=at, data={"score": score})
+    data: dict[str, object] = {"score": score}
+    if via:
+        data["via"] = via
+    _event(d, EventType.RATED, actor=actor, at=at, data=data)
     return rating

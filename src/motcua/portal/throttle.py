@@ -1,0 +1,46 @@
+"""A per-client counter for the dossier look-up (web and API alike): a fixed window in the
+default cache, ``settings.MOTCUA_LOOKUP_RATE`` = (tries, seconds). Every attempt counts, found or
+not, so the counter itself tells nothing about which codes exist."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR, or with ``MOTCUA_PROXY_HOPS`` = n trusted proxies the n-th address from the
+    right of X-Forwarded-For (the one the nearest trusted proxy saw)."""
+    hops = int(getattr(settings, "MOTCUA_PROXY_HOPS", 0))
+    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    if hops <= 0:
+        return remote
+    chain = [p.strip() for p in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+    chain = [p for p in chain if p]
+    return chain[-hops] if len(chain) >= hops else remote
+
+
+def _key(scope: str, ip: str) -> str:
+    window = settings.MOTCUA_LOOKUP_RATE[1]
+    bucket = int(time.time()) // max(1, window)
+    digest = hashlib.sha256(ip.encode("utf-8", "replace")).hexdigest()[:32]
+    return f"portal:throttle:{scope}:{bucket}:{digest}"
+
+
+def attempt(request: HttpRequest, scope: str = "lookup") -> int | None:
+    """Count one attempt; None when allowed, else the seconds to wait before the next one."""
+    tries, window = settings.MOTCUA_LOOKUP_RATE
+    key = _key(scope, client_ip(request))
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        n = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        n = 1
+    if n <= tries:
+        return None
+    return max(1, window - int(time.time()) % max(1, window))

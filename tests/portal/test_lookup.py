@@ -1,0 +1,323 @@
+"""The dossier look-up: code + second factor, the QR token, the same answer for a wrong code and
+a wrong factor, the per-client counter, hostile input; the page and the API alike."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import apology_issue
+from motcua.portal.selectors import dossier_by_qr, dossier_lookup, qr_token, qr_url
+from tests.dossiers.conftest import World, at
+from tests.portal.conftest import receive
+
+pytestmark = pytest.mark.django_db
+
+ID = "070123456789"
+PHONE = "0912345678"
+
+
+def post(client: Client, code: str, factor: str, ip: str = "10.0.0.1") -> Any:
+    return client.post("/tra-cuu/", {"code": code, "factor": factor}, REMOTE_ADDR=ip)
+
+
+# ---- the selector ------------------------------------------------------------------------
+
+
+def test_code_with_id_number_or_phone_finds_the_dossier(received: Dossier) -> None:
+    d = received
+    assert dossier_lookup(d.code, ID) == d
+    assert dossier_lookup(d.code, PHONE) == d
+    # as people type them: spaces, dots, +84, lower case code
+    assert dossier_lookup(f" {d.code.lower()} ", "0912 345 678") == d
+    assert dossier_lookup(d.code, "+84 912.345.678") == d
+    assert dossier_lookup(d.code, "0701 2345 6789") == d
+
+
+def test_wrong_code_or_wrong_factor_find_nothing(world: World, received: Dossier) -> None:
+    d = received
+    other = receive(world, applicant=None) if False else None  # noqa: SIM108 - readability
+    assert other is None
+    assert dossier_lookup(d.code, "070123456788") is None
+    assert dossier_lookup(d.code, "0912345679") is None
+    assert dossier_lookup(d.code + "9", ID) is None
+    assert dossier_lookup("", ID) is None
+    assert dossier_lookup(d.code, "") is None
+    # a partial factor is not the factor
+    assert dossier_lookup(d.code, ID[:-1]) is None
+
+
+def test_an_empty_phone_on_the_dossier_matches_nothing(world: World) -> None:
+    from motcua.dossiers.services import ApplicantData
+
+    d = receive(world, applicant=ApplicantData("Trần Thị Bình", "070123000111"))
+    assert d.applicant_phone == ""
+    assert dossier_lookup(d.code, "070123000111") == d
+    for factor in ("", "0", "+84", "  "):
+        assert dossier_lookup(d.code, factor) is None
+
+
+def test_qr_token_shows_the_dossier_and_cannot_be_forged(
+    world: World, received: Dossier, settings: Any
+) -> None:
+    d = received
+    token = qr_token(d.pk)
+    assert dossier_by_qr(token) == d
+    assert qr_url(d.pk) == f"{settings.MOTCUA_PUBLIC_URL}/tra-cuu/q/{token}/"
+    other = receive(world, "2026-06-01 10:00")
+    pk, sig = token.split(".", 1)
+    forged = f"{other.pk}.{sig}"
+    assert dossier_by_qr(forged) is None
+    assert dossier_by_qr(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    for bad in ("", ".", "1", "abc", "x" * 5000, "1.\x00", token + "\x00", "١.abc", pk):
+        assert dossier_by_qr(bad) is None
+    # another secret key signs differently: a token does not survive a key it was not made with
+    settings.SECRET_KEY = "another-key-for-the-test-" + "x" * 30
+    assert dossier_by_qr(token) is None
+
+
+# ---- the page ----------------------------------------------------------------------------
+
+
+def test_lookup_page_shows_status_steps_and_appointment(client: Client, received: Dossier) -> None:
+    r = client.get("/tra-cuu/")
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert '<label for="id_code">Mã hồ sơ</label>' in body
+    assert 'for="id_factor"' in body
+    r = post(client, received.code, ID)
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert received.code in body
+    assert "Hồ sơ đã được tiếp nhận và đang được giải quyết." in body
+    assert 'id="appointment"' in body
+    assert "Nguyễn Văn An" not in body  # no personal data on the public answer
+    assert ID not in body and PHONE not in body
+
+
+def test_late_dossier_shows_the_apology_and_new_date(client: Client, world: World) -> None:
+    d = receive(world)
+    apology_issue(
+        actor=world.users["leader"],
+        dossier=d,
+        reason="Cần xác minh thêm tại địa phương",
+        new_appointment=at("2026-06-20 16:00"),
+        now=at("2026-06-05 09:00"),
+    )
+    r = post(client, d.code, PHONE)
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert 'id="apology"' in body
+    assert "Cần xác minh thêm tại địa phương" in body
+    assert "16:00 20/06/2026" in body
+
+
+def test_wrong_code_and_wrong_factor_give_byte_identical_answers(
+    client: Client, world: World, received: Dossier
+) -> None:
+    """Enumeration: nothing in the answer (status, headers that matter, body) tells whether the
+    code exists."""
+    wrong_factor = post(client, received.code, "070999999999")
+    wrong_code = post(client, "000.00.03.H10-260601-9999", ID)
+    wrong_both = post(client, "KHONG-CO", "0900000000")
+    assert wrong_factor.status_code == wrong_code.status_code == wrong_both.status_code == 404
+    assert wrong_factor.content == wrong_code.content == wrong_both.content
+    assert "Set-Cookie" not in wrong_factor and "Set-Cookie" not in wrong_code
+    assert received.code not in wrong_factor.content.decode()  # the typed code is not echoed
+    assert "Không tìm thấy hồ sơ khớp" in wrong_code.content.decode()
+
+
+def test_wrong_code_and_wrong_factor_take_similar_time(received: Dossier) -> None:
+    """Same work in both cases: one query by code and two constant-time comparisons."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as miss_code:
+        assert dossier_lookup("KHONG-CO-HO-SO", ID) is None
+    with CaptureQueriesContext(connection) as miss_factor:
+        assert dossier_lookup(received.code, "070999999999") is None
+    assert len(miss_code) == len(miss_factor) == 1
+
+    def timing(code: str, factor: str) -> float:
+        best = float("inf")
+        for _ in range(30):
+            t = time.perf_counter()
+            dossier_lookup(code, factor)
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    a = timing("KHONG-CO-HO-SO", ID)
+    b = timing(received.code, "070999999999")
+    # generous bounds on a shared machine; a second query or an early return would be ~2x
+    assert 0.4 < a / b < 2.5, (a, b)
+
+
+def test_rate_limit_per_client_address(client: Client, received: Dossier, settings: Any) -> None:
+    settings.MOTCUA_LOOKUP_RATE = (10, 600)
+    for _ in range(10):
+        assert post(client, "KHONG-CO", ID).status_code == 404
+    r = post(client, received.code, ID)  # even the right answer waits now
+    assert r.status_code == 429
+    assert "Quá nhiều lần tra cứu" in r.content.decode()
+    assert 1 <= int(r["Retry-After"]) <= 600
+    assert received.code not in r.content.decode()
+    # the QR door and the API share the counter
+    assert client.get(f"/tra-cuu/q/{qr_token(received.pk)}/", REMOTE_ADDR="10.0.0.1").status_code == 429
+    api = client.post(
+        "/api/v1/lookup/",
+        data=json.dumps({"code": received.code, "factor": ID}),
+        content_type="application/json",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert api.status_code == 429
+    assert api["Content-Type"] == "application/problem+json"
+    assert api.json()["code"] == "throttled"
+    # another address is not affected; the window's end frees the first
+    assert post(client, received.code, ID, ip="10.0.0.2").status_code == 200
+    cache.clear()
+    assert post(client, received.code, ID).status_code == 200
+
+
+def test_rate_limit_behind_a_proxy_uses_the_forwarded_address(
+    client: Client, received: Dossier, settings: Any
+) -> None:
+    settings.MOTCUA_LOOKUP_RATE = (2, 600)
+    settings.MOTCUA_PROXY_HOPS = 1
+    for _ in range(2):
+        r = client.post(
+            "/tra-cuu/",
+            {"code": "X-1", "factor": ID},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="1.2.3.4",
+        )
+        assert r.status_code == 404
+    r = client.post(
+        "/tra-cuu/", {"code": "X-1", "factor": ID}, REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="1.2.3.4",
+    )
+    assert r.status_code == 429
+    # a client cannot escape by forging a left-most address: the proxy appends the real one
+    r = client.post(
+        "/tra-cuu/", {"code": "X-1", "factor": ID}, REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4",
+    )
+    assert r.status_code == 429
+    r = client.post(
+        "/tra-cuu/", {"code": "X-1", "factor": ID}, REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="5.6.7.8",
+    )
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("code", "factor", "message"),
+    [
+        ("x" * 100_000, ID, "Mã hồ sơ: tối đa 60 ký tự"),
+        ("ABC\x00DEF", ID, "Mã hồ sơ: có ký tự điều khiển không hợp lệ."),
+        ("ABC\x07", ID, "Mã hồ sơ: có ký tự điều khiển không hợp lệ."),
+        ("ABC-1", "0912\x00345678", "có ký tự điều khiển không hợp lệ."),
+        ("ABC-1", "1" * 5000, "tối đa 30 ký tự"),
+        ("", ID, "Chưa nhập mã hồ sơ."),
+        ("ABC-1", "123", "ít nhất 6 ký tự"),
+        ("ABC-1", "", "Chưa nhập"),
+    ],
+)
+def test_hostile_input_is_a_vietnamese_400(
+    client: Client, received: Dossier, code: str, factor: str, message: str
+) -> None:
+    before = Dossier.objects.get(pk=received.pk).version
+    r = post(client, code, factor)
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert message in body
+    assert "x" * 100 not in body and "1" * 100 not in body  # huge input not echoed back
+    assert Dossier.objects.get(pk=received.pk).version == before
+
+
+def test_hostile_qr_tokens_are_a_vietnamese_404(client: Client, received: Dossier) -> None:
+    assert client.get("/tra-cuu/q/..%2F..%2F/").status_code == 404  # not even our view
+    for token in ("abc", "1.abc", "%00", "x" * 3000, f"{received.pk}", "%E2%80%AE1.x"):
+        r = client.get(f"/tra-cuu/q/{token}/")
+        assert r.status_code == 404, token
+        assert "Mã QR không hợp lệ" in r.content.decode()
+    r = client.get(f"/tra-cuu/q/{qr_token(received.pk)}/")
+    assert r.status_code == 200
+    assert received.code in r.content.decode()
+
+
+def test_lookup_needs_no_csrf_and_refuses_other_methods(received: Dossier) -> None:
+    c = Client(enforce_csrf_checks=True)
+    assert c.post("/tra-cuu/", {"code": received.code, "factor": ID}).status_code == 200
+    assert c.put("/tra-cuu/").status_code == 405
+
+
+# ---- the API -----------------------------------------------------------------------------
+
+
+def api(client: Client, body: Any, ip: str = "10.1.0.1") -> Any:
+    return client.post(
+        "/api/v1/lookup/",
+        data=json.dumps(body),
+        content_type="application/json",
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_api_lookup_answers_with_the_public_view(client: Client, received: Dossier) -> None:
+    r = api(client, {"code": received.code, "factor": PHONE})
+    assert r.status_code == 200, r.content
+    data = r.json()
+    assert data["code"] == received.code
+    assert data["status"] == "in_progress"
+    assert data["status_text"] == "Hồ sơ đã được tiếp nhận và đang được giải quyết."
+    assert data["appointment_at"].endswith("+07:00")
+    assert data["apology"] is None
+    assert "applicant" not in json.dumps(data)
+
+
+def test_api_wrong_code_and_wrong_factor_are_the_same_problem(
+    client: Client, received: Dossier
+) -> None:
+    a = api(client, {"code": received.code, "factor": "070999999999"})
+    b = api(client, {"code": "KHONG-CO", "factor": ID})
+    assert a.status_code == b.status_code == 404
+    assert a.content == b.content
+    assert a["Content-Type"] == "application/problem+json"
+    assert a.json()["code"] == "dossier_not_found"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"code": "A\x00B", "factor": ID},
+        {"code": "x" * 10_000, "factor": ID},
+        {"code": ["A"], "factor": ID},
+        {"code": "ABC", "factor": {"a": 1}},
+        {"factor": ID},
+        ["code", "factor"],
+        "chuoi",
+    ],
+)
+def test_api_hostile_input_is_a_400_problem(client: Client, body: Any) -> None:
+    r = api(client, body)
+    assert r.status_code == 400, r.content
+    assert r["Content-Type"] == "application/problem+json"
+    problem = r.json()
+    assert problem["status"] == 400
+    assert not problem["message"].isascii()  # Vietnamese
+
+
+def test_api_lookup_is_documented(client: Client) -> None:
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    doc = json.loads(schema.content)
+    op = doc["paths"]["/api/v1/lookup/"]["post"]
+    assert op["summary"] == "Tra cứu tình trạng hồ sơ (công khai)"
+    assert {"200", "400", "404", "429"} <= set(op["responses"])
+    assert op.get("security") in (None, [], [{}]) or {} in op["security"]
