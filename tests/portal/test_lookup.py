@@ -42,8 +42,6 @@ def test_code_with_id_number_or_phone_finds_the_dossier(received: Dossier) -> No
 
 def test_wrong_code_or_wrong_factor_find_nothing(world: World, received: Dossier) -> None:
     d = received
-    other = receive(world, applicant=None) if False else None  # noqa: SIM108 - readability
-    assert other is None
     assert dossier_lookup(d.code, "070123456788") is None
     assert dossier_lookup(d.code, "0912345679") is None
     assert dossier_lookup(d.code + "9", ID) is None
@@ -168,7 +166,10 @@ def test_rate_limit_per_client_address(client: Client, received: Dossier, settin
     assert 1 <= int(r["Retry-After"]) <= 600
     assert received.code not in r.content.decode()
     # the QR door and the API share the counter
-    assert client.get(f"/tra-cuu/q/{qr_token(received.pk)}/", REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert (
+        client.get(f"/tra-cuu/q/{qr_token(received.pk)}/", REMOTE_ADDR="10.0.0.1").status_code
+        == 429
+    )
     api = client.post(
         "/api/v1/lookup/",
         data=json.dumps({"code": received.code, "factor": ID}),
@@ -198,18 +199,24 @@ def test_rate_limit_behind_a_proxy_uses_the_forwarded_address(
         )
         assert r.status_code == 404
     r = client.post(
-        "/tra-cuu/", {"code": "X-1", "factor": ID}, REMOTE_ADDR="127.0.0.1",
+        "/tra-cuu/",
+        {"code": "X-1", "factor": ID},
+        REMOTE_ADDR="127.0.0.1",
         HTTP_X_FORWARDED_FOR="1.2.3.4",
     )
     assert r.status_code == 429
     # a client cannot escape by forging a left-most address: the proxy appends the real one
     r = client.post(
-        "/tra-cuu/", {"code": "X-1", "factor": ID}, REMOTE_ADDR="127.0.0.1",
+        "/tra-cuu/",
+        {"code": "X-1", "factor": ID},
+        REMOTE_ADDR="127.0.0.1",
         HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4",
     )
     assert r.status_code == 429
     r = client.post(
-        "/tra-cuu/", {"code": "X-1", "factor": ID}, REMOTE_ADDR="127.0.0.1",
+        "/tra-cuu/",
+        {"code": "X-1", "factor": ID},
+        REMOTE_ADDR="127.0.0.1",
         HTTP_X_FORWARDED_FOR="5.6.7.8",
     )
     assert r.status_code == 404

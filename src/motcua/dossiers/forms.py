@@ -130,6 +130,15 @@ class FormDoc:
     #: a URL printed as a QR code at the foot of each copy (the receipt's look-up link)
     qr: str = ""
 
+    @property
+    def qr_svg(self) -> str:
+        """The QR code as inline SVG for the HTML print view ('' without one)."""
+        if not self.qr:
+            return ""
+        import segno
+
+        return str(segno.make(self.qr, error="m", micro=False).svg_inline(scale=2))
+
 
 # ---- formatting ---------------------------------------------------------------------------
 
