@@ -46,7 +46,10 @@ def demo_ratings(seed: int = 2022) -> dict[str, int]:
         if rng.random() >= RATED_SHARE:
             continue
         level = rng.choices(levels, weights)[0]
-        when = (returned_at or finished_at) + dt.timedelta(minutes=rng.randint(1, 30))
+        done = returned_at or finished_at
+        if done is None:  # a resolved dossier always has finished_at; never rated otherwise
+            continue
+        when = done + dt.timedelta(minutes=rng.randint(1, 30))
         rows.append(
             Rating(
                 dossier_id=pk,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django import forms
 
@@ -32,15 +33,16 @@ class PortalForm(VNForm):
             label = str(f.label or name)
             f.error_messages["null_characters_not_allowed"] = CONTROL_MESSAGE.format(label=label)
 
-    def _clean_fields(self) -> None:
-        super()._clean_fields()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         for name, f in self.fields.items():
-            value = self.cleaned_data.get(name)
+            value = data.get(name)
             if isinstance(value, str) and isinstance(f, forms.CharField):
                 try:
                     _no_controls(value, str(f.label or name), keep_lines=name == "comment")
                 except forms.ValidationError as e:
                     self.add_error(name, e)
+        return data
 
 
 class CatalogForm(PortalForm):

@@ -132,7 +132,7 @@ def agency_figures(agency_ids: list[int] | None = None) -> dict[str, AgencyFigur
     month and this year so far, from ``reports.selectors.by_agency``; cached a few minutes."""
     today = timezone.localdate()
     key = f"portal:figures:{today.isoformat()}:{','.join(map(str, agency_ids or [])) or 'all'}"
-    cached = cache.get(key)
+    cached: dict[str, AgencyFigures] | None = cache.get(key)
     if cached is not None:
         return cached
     month, year = _periods(today)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from motcua.citizens.access import citizen_dossiers, citizen_of
 from motcua.core.errors import IllegalTransition, NotFound, PermissionDenied
@@ -55,6 +55,7 @@ def _require_returned(d: Dossier) -> None:
         )
 
 
+@transaction.atomic
 def rating_by_citizen(
     *,
     user: Any,
@@ -83,6 +84,7 @@ def rating_by_citizen(
     )
 
 
+@transaction.atomic
 def rating_at_counter(
     *,
     actor: Any,

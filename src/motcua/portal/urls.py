@@ -4,7 +4,7 @@ from motcua.portal import views
 
 app_name = "portal"
 
-urlpatterns: list = [
+urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.catalog, name="catalog"),
     path("thu-tuc/<str:ref>/", views.procedure, name="procedure"),

@@ -1,0 +1,91 @@
+"""The citizen's walk on a phone (390×844): the home page, a procedure found by typing without
+diacritics, its page, then the look-up of a dossier by code and phone; keyboard focus visible,
+every input labelled. Screenshots in test-artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from motcua.dossiers.services import dossier_receive
+from tests.dossiers.conftest import World, at
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+  .map(el => el.name || el.id)"""
+
+
+def test_citizen_finds_a_procedure_and_looks_up_a_dossier_on_a_phone(
+    world: World, live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    d = dossier_receive(
+        actor=world.users["counter"],
+        desk=world.center,
+        intake=world.intake(),
+        now=at("2026-06-01 09:00"),
+    )
+    base = live_server.url
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="vi-VN", device_scale_factor=1
+    )
+    page = context.new_page()
+    try:
+
+        def shot(name: str) -> None:
+            page.screenshot(path=str(artifacts / f"portal-{name}.png"), full_page=True)
+
+        page.goto(f"{base}/")
+        assert page.evaluate(UNLABELLED) == []
+        # no horizontal scrolling on a phone
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # keyboard: the skip link comes first and shows focus
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip"
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline == "solid"
+        shot("01-trang-chu")
+
+        page.fill("#id_q", "thanh lap van phong cong chung")  # typed without diacritics
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#procedure-results")
+        assert page.evaluate(UNLABELLED) == []
+        link = page.locator("#procedure-results a.title").first
+        assert "Thành lập Văn phòng công chứng" in link.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot("02-ket-qua-tim-kiem")
+
+        link.focus()
+        page.keyboard.press("Enter")  # opened by keyboard
+        page.wait_for_selector("#procedure-name")
+        assert "5 ngày làm việc" in page.inner_text("#time-limit")
+        assert "1.000.000 đồng" in page.inner_text("#fees")
+        submit = page.locator("#submit-online")
+        assert submit.get_attribute("href") == f"/dich-vu-cong/nop/{world.simple.pk}/"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot("03-thu-tuc")
+
+        page.click("header.site a[href='/tra-cuu/']")
+        page.wait_for_selector("#lookup-form")
+        assert page.evaluate(UNLABELLED) == []
+        page.fill("#id_code", d.code)
+        page.fill("#id_factor", "0912 345 678")
+        page.click("#lookup-form button[type=submit]")
+        page.wait_for_selector("#dossier-status")
+        assert "đang được giải quyết" in page.inner_text("#status-text")
+        assert d.code in page.inner_text("#dossier-status")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot("04-tra-cuu")
+
+        # a wrong factor: the same message a wrong code gets, the form empty again
+        page.goto(f"{base}/tra-cuu/")
+        page.fill("#id_code", d.code)
+        page.fill("#id_factor", "0999999999")
+        page.click("#lookup-form button[type=submit]")
+        page.wait_for_selector("#lookup-miss")
+        assert page.input_value("#id_code") == ""
+        shot("05-tra-cuu-khong-khop")
+    finally:
+        context.close()
