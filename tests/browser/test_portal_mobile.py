@@ -89,3 +89,34 @@ def test_citizen_finds_a_procedure_and_looks_up_a_dossier_on_a_phone(
         shot("05-tra-cuu-khong-khop")
     finally:
         context.close()
+
+
+def test_counter_tablet_rating_by_touch(
+    world: World, live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    from motcua.dossiers.models import Rating
+    from tests.browser.test_counter_intake import login
+    from tests.portal.conftest import returned
+
+    d = returned(world)
+    base = live_server.url
+    context = browser.new_context(
+        viewport={"width": 800, "height": 1280}, locale="vi-VN", has_touch=True
+    )
+    page = context.new_page()
+    try:
+        login(page, base, "motcua_tinh")
+        page.goto(f"{base}/danh-gia/quay/")
+        page.fill("#id_ma", d.code)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#counter-rating")
+        assert page.evaluate(UNLABELLED) == []
+        box = page.locator("button.level-hai_long").bounding_box()
+        assert box is not None and box["height"] >= 80  # a big target for a finger
+        page.screenshot(path=str(artifacts / "portal-06-danh-gia-tai-quay.png"))
+        page.locator("button.level-hai_long").tap()
+        page.wait_for_selector("#counter-thanks")
+        page.screenshot(path=str(artifacts / "portal-07-cam-on.png"))
+        assert Rating.objects.get(dossier=d).score == 5
+    finally:
+        context.close()
