@@ -85,7 +85,8 @@ class Command(BaseCommand):
             self.stdout.write(f"    {username:<{width}}  {role} — {who}: {does}")
         self.stdout.write(
             f"  Hồ sơ mẫu tạo mới: {number(result['dossiers']['created'])}; hồ sơ 6 tháng "
-            f"đầu năm 2022: {number(result['history_2022']['created'])}"
+            f"đầu năm 2022: {number(result['history_2022']['created'])}; đánh giá mức độ hài "
+            f"lòng: {number(result['ratings']['created'])}"
         )
         self.stdout.write(f"  (lưu tại {creds})")
 
