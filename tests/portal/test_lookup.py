@@ -179,6 +179,7 @@ def test_rate_limit_per_client_address(client: Client, received: Dossier, settin
     assert api.status_code == 429
     assert api["Content-Type"] == "application/problem+json"
     assert api.json()["code"] == "throttled"
+    assert 1 <= int(api["Retry-After"]) <= 600
     # another address is not affected; the window's end frees the first
     assert post(client, received.code, ID, ip="10.0.0.2").status_code == 200
     cache.clear()
