@@ -17,6 +17,32 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
   .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
   .map(el => el.name || el.id)"""
 
+# WCAG 2 contrast of every element that holds text, against the nearest opaque background
+LOW_CONTRAST = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const bg = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!own || box.width === 0 || box.left < -100) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) bad.push(el.tagName + ' ' + el.textContent.trim().slice(0, 30) + ' ' + ratio.toFixed(2));
+  }
+  return bad;
+}"""
+
 
 def test_citizen_finds_a_procedure_and_looks_up_a_dossier_on_a_phone(
     world: World, live_server: Any, browser: Any, artifacts: Any
@@ -36,6 +62,7 @@ def test_citizen_finds_a_procedure_and_looks_up_a_dossier_on_a_phone(
 
         def shot(name: str) -> None:
             page.screenshot(path=str(artifacts / f"portal-{name}.png"), full_page=True)
+            assert page.evaluate(LOW_CONTRAST) == [], name
 
         page.goto(f"{base}/")
         assert page.evaluate(UNLABELLED) == []
