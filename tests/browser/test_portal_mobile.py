@@ -21,7 +21,10 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
 LOW_CONTRAST = """() => {
   const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
   const lum = ([r, g, b]) => {
-    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    const f = c => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    };
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
   };
   const bg = el => {
@@ -38,7 +41,8 @@ LOW_CONTRAST = """() => {
     if (!own || box.width === 0 || box.left < -100) continue;
     const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-    if (ratio < 4.5) bad.push(el.tagName + ' ' + el.textContent.trim().slice(0, 30) + ' ' + ratio.toFixed(2));
+    const what = el.tagName + ' ' + el.textContent.trim().slice(0, 30);
+    if (ratio < 4.5) bad.push(what + ' ' + ratio.toFixed(2));
   }
   return bad;
 }"""
