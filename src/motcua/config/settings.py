@@ -220,16 +220,23 @@ except ValueError as exc:
 MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")
 
 # The public portal (docs/portal.md). MOTCUA_PUBLIC_URL: the address citizens reach the site at,
-# printed in the QR code of the receipt (Mẫu 01) as <url>/tra-cuu/q/<token>/. MOTCUA_LOOKUP_RATE:
+# printed in the QR code of the receipt (Mẫu 01) as <url>/tra-cuu/q/<token>/; required in
+# production, http://127.0.0.1:8000 for the demo. MOTCUA_LOOKUP_RATE:
 # dossier look-ups allowed per client address and window, "<tries>/<seconds>" (default 10/600),
 # counted in the default cache (a shared cache such as Redis when several processes serve).
 # MOTCUA_PROXY_HOPS: reverse proxies in front of the site that append to X-Forwarded-For (0: the
 # client address is REMOTE_ADDR).
-MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").strip().rstrip("/")
+if not MOTCUA_PUBLIC_URL:
+    if PRODUCTION:  # a receipt printed with the demo's address would lead nowhere
+        raise ImproperlyConfigured("MOTCUA_PUBLIC_URL must be set when MOTCUA_ENV=production")
+    MOTCUA_PUBLIC_URL = "http://127.0.0.1:8000"
 try:
     _tries, _window = os.environ.get("MOTCUA_LOOKUP_RATE", "10/600").split("/")
     MOTCUA_LOOKUP_RATE = (int(_tries), int(_window))
     MOTCUA_PROXY_HOPS = int(os.environ.get("MOTCUA_PROXY_HOPS", "0"))
+    if min(MOTCUA_LOOKUP_RATE) < 1 or MOTCUA_PROXY_HOPS < 0:
+        raise ValueError("out of range")
 except ValueError as exc:
     raise ImproperlyConfigured(
         "MOTCUA_LOOKUP_RATE phải có dạng <số lần>/<số giây> (ví dụ 10/600); "
