@@ -15,7 +15,7 @@ LOAD = "import django; django.setup(); from django.conf import settings; print(s
 def load(name: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     clean.update(DJANGO_SETTINGS_MODULE="motcua.config.settings", **env)
-    return subprocess.run(  # noqa: S603 - the test's own interpreter
+    return subprocess.run(
         [sys.executable, "-c", LOAD.format(name=name)],
         env=clean,
         capture_output=True,
