@@ -32,12 +32,16 @@ def test_week_generated_from_template_on_working_days(world: World) -> None:
             desk=world.center, weekday=weekday, start=dt.time(7, 30), capacity=4
         )
     out = StringIO()
-    call_command("booking_slots", "--desk", world.center.code, "--week-of", "2026-12-02", stdout=out)
+    call_command(
+        "booking_slots", "--desk", world.center.code, "--week-of", "2026-12-02", stdout=out
+    )
     days = sorted(Slot.objects.values_list("date", flat=True))
     assert days == [dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(5)]  # Mon–Fri
     assert "Đã tạo 5 khung giờ" in out.getvalue()
     # again: nothing doubled
-    call_command("booking_slots", "--desk", world.center.code, "--week-of", "2026-12-02", stdout=out)
+    call_command(
+        "booking_slots", "--desk", world.center.code, "--week-of", "2026-12-02", stdout=out
+    )
     assert Slot.objects.count() == 5
     with pytest.raises(Exception, match="not_a_desk"):
         call_command("booking_slots", "--desk", "khong-co", stdout=out)
@@ -87,9 +91,7 @@ def test_booking_refusals(world: World, citizen: Any) -> None:
     with pytest.raises(DomainError) as exc:
         svc.booking_create(account=citizen.user, slot=commune, procedure=w.simple)
     assert exc.value.code == "wrong_desk"
-    past = Slot.objects.create(
-        desk=w.center, date=future(-1), start=dt.time(9, 0), capacity=3
-    )
+    past = Slot.objects.create(desk=w.center, date=future(-1), start=dt.time(9, 0), capacity=3)
     with pytest.raises(DomainError) as exc:
         svc.booking_create(account=citizen.user, slot=past, procedure=w.simple)
     assert exc.value.code == "slot_past"
@@ -98,11 +100,17 @@ def test_booking_refusals(world: World, citizen: Any) -> None:
 
 
 def test_bad_booking_input(world: World, client_of: Client) -> None:
-    for data in ({"procedure": "x", "slot": "1"}, {"procedure": world.simple.pk, "slot": "99999"}, {}):
+    for data in (
+        {"procedure": "x", "slot": "1"},
+        {"procedure": world.simple.pk, "slot": "99999"},
+        {},
+    ):
         r = client_of.post(reverse("eservices:booking"), data)
         assert r.status_code == 400
     assert Booking.objects.count() == 0
-    assert client_of.get(reverse("eservices:booking") + "?procedure=%00&desk=abc").status_code == 200
+    assert (
+        client_of.get(reverse("eservices:booking") + "?procedure=%00&desk=abc").status_code == 200
+    )
 
 
 def test_intake_page_opens_prefilled_from_code(world: World, citizen: Any) -> None:

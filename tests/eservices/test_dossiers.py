@@ -110,7 +110,9 @@ def test_complete_submission_sent_back(world: World, client_of: Client, citizen:
     assert "Cần bổ sung, hoàn thiện hồ sơ" in page and "Thiếu đề án" in page
     assert "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ" in page
     # nothing chosen: refused, nothing changed
-    r = client_of.post(reverse("eservices:dossier_send", args=[d.pk]), {"what_1": "Đề án thành lập"})
+    r = client_of.post(
+        reverse("eservices:dossier_send", args=[d.pk]), {"what_1": "Đề án thành lập"}
+    )
     assert r.status_code == 400 and "Chưa chọn tệp nào" in r.content.decode()
     r = client_of.post(
         reverse("eservices:dossier_send", args=[d.pk]),

@@ -46,7 +46,9 @@ def test_page_prefilled_from_account(world: World, client_of: Client) -> None:
     assert "Đơn đề nghị thành lập" in page
 
 
-def test_save_resume_submit_reaches_online_queue(world: World, client_of: Client, citizen: Any) -> None:
+def test_save_resume_submit_reaches_online_queue(
+    world: World, client_of: Client, citizen: Any
+) -> None:
     w = world
     url = reverse("eservices:submit", args=[w.simple.pk])
     r = client_of.post(url, _post(w, "save", doc0=upload("don.pdf")))
@@ -156,7 +158,9 @@ def test_other_citizens_draft_is_not_found(
     draft = Draft.objects.get(account=citizen.user)
     f = draft.files.get()
     assert other_client.get(reverse("eservices:draft", args=[draft.pk])).status_code == 404
-    assert other_client.get(reverse("eservices:draft_file", args=[draft.pk, f.pk])).status_code == 404
+    assert (
+        other_client.get(reverse("eservices:draft_file", args=[draft.pk, f.pk])).status_code == 404
+    )
     r = other_client.post(reverse("eservices:draft", args=[draft.pk]), _post(world, "submit"))
     assert r.status_code == 404
     assert other_client.post(reverse("eservices:draft_delete", args=[draft.pk])).status_code == 404

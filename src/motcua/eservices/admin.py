@@ -10,7 +10,7 @@ from motcua.eservices.models import Booking, Slot, SlotTemplate, StoredDocument,
 
 
 @admin.register(SlotTemplate)
-class SlotTemplateAdmin(admin.ModelAdmin):
+class SlotTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("desk", "weekday", "start", "capacity")
     list_filter = ("weekday",)
     list_select_related = ("desk",)
@@ -27,7 +27,7 @@ class SlotTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("desk", "date", "start", "capacity", "booked")
     list_filter = ("date",)
     list_select_related = ("desk",)
@@ -35,7 +35,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "slot", "procedure", "state", "created_at")
     list_filter = ("state",)
     search_fields = ("code",)
@@ -48,7 +48,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(WithdrawalRequest)
-class WithdrawalRequestAdmin(admin.ModelAdmin):
+class WithdrawalRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("dossier", "state", "requested_at", "decided_at")
     list_filter = ("state",)
 
@@ -60,7 +60,7 @@ class WithdrawalRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(admin.ModelAdmin):
+class StoredDocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("title", "source", "reuse_count", "last_reused_at", "created_at")
     list_filter = ("source",)
 

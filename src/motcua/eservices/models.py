@@ -225,12 +225,22 @@ class SlotTemplate(models.Model):
     week of ``Slot`` rows is generated (admin action, ``motcua booking-slots``)."""
 
     desk = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, related_name="slot_templates", verbose_name="nơi tiếp nhận"
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="slot_templates",
+        verbose_name="nơi tiếp nhận",
     )
     weekday = models.PositiveSmallIntegerField(
         "thứ",
-        choices=[(0, "Thứ Hai"), (1, "Thứ Ba"), (2, "Thứ Tư"), (3, "Thứ Năm"), (4, "Thứ Sáu"),
-                 (5, "Thứ Bảy"), (6, "Chủ nhật")],
+        choices=[
+            (0, "Thứ Hai"),
+            (1, "Thứ Ba"),
+            (2, "Thứ Tư"),
+            (3, "Thứ Năm"),
+            (4, "Thứ Sáu"),
+            (5, "Thứ Bảy"),
+            (6, "Chủ nhật"),
+        ],
     )
     start = models.TimeField("giờ bắt đầu")
     capacity = models.PositiveSmallIntegerField("số lượt tối đa", default=5)

@@ -56,7 +56,7 @@ CITIZEN_FORMS = {
 
 
 def plain_status(dossier: Dossier) -> str:
-    return PLAIN_STATUS.get(dossier.status, dossier.get_status_display())  # type: ignore[call-overload]
+    return str(PLAIN_STATUS.get(dossier.status, dossier.get_status_display()))  # type: ignore[call-overload]
 
 
 # ---- procedures and desks -----------------------------------------------------------------------
@@ -133,11 +133,11 @@ def store_prefill(account: Any, procedure: Procedure) -> dict[str, StoredDocumen
     by_name: dict[str, StoredDocument] = {}
     for s in store_of(account).order_by("-created_at", "-id"):
         by_name.setdefault(_key(s.title), s)
-    out = {}
+    out: dict[str, StoredDocument] = {}
     for r in procedure.documents.all():
-        s = by_name.get(_key(r.name))
-        if s is not None:
-            out[r.name] = s
+        found = by_name.get(_key(r.name))
+        if found is not None:
+            out[r.name] = found
     return out
 
 
@@ -145,14 +145,16 @@ def store_prefill(account: Any, procedure: Procedure) -> dict[str, StoredDocumen
 
 
 def my_dossiers(account: Any, status: str = "") -> QuerySet[Dossier]:
-    qs = citizen_dossiers(account).select_related("procedure", "receiving_agency")
+    qs: QuerySet[Dossier] = citizen_dossiers(account).select_related(
+        "procedure", "receiving_agency"
+    )
     if status in STATUS_FILTERS:
         qs = qs.filter(status__in=STATUS_FILTERS[status][1])
     return qs.order_by("-submitted_at", "-id")
 
 
 def my_dossier(account: Any, pk: int) -> Dossier:
-    d = (
+    d: Dossier | None = (
         citizen_dossiers(account)
         .select_related("procedure", "receiving_agency", "processing_agency")
         .filter(pk=pk)

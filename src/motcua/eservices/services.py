@@ -182,7 +182,9 @@ def draft_delete(*, account: Account, draft: Draft) -> None:
     if d is None:
         raise NotFound("Không tìm thấy bản nháp", code="not_found")
     names = [f.file.name for f in d.files.all() if f.file]
-    audit_record(actor=account, action="eservices.draft_delete", object_type="Draft", object_id=d.pk)
+    audit_record(
+        actor=account, action="eservices.draft_delete", object_type="Draft", object_id=d.pk
+    )
     d.delete()
     _delete_files_after_commit(names)
 
@@ -216,9 +218,7 @@ def draft_submit(*, account: Account, draft: Draft, now: dt.datetime | None = No
     procedure = d.procedure
     _check_offered(procedure, d.desk)
     slots = {f.required_document: f for f in d.files.select_related("stored__origin")}
-    missing = [
-        r.name for r in procedure.documents.all() if r.mandatory and r.name not in slots
-    ]
+    missing = [r.name for r in procedure.documents.all() if r.mandatory and r.name not in slots]
     if missing:
         raise ValidationFailed(
             "Chưa có tệp cho giấy tờ bắt buộc: " + "; ".join(missing),
@@ -239,13 +239,22 @@ def draft_submit(*, account: Account, draft: Draft, now: dt.datetime | None = No
         reused: list[tuple[str, CheckedFile, Document | None]] = []
         picked: list[StoredDocument] = []
         for name, f in slots.items():
+            if f.stored is not None and f.stored.hidden:
+                raise ValidationFailed(
+                    f"Giấy tờ đã chọn trong kho cho «{name}» đã bị xóa; hãy chọn lại",
+                    code="stored_removed",
+                )
             if f.stored is not None:
                 s = f.stored
-                meta = {k: getattr(s, k) for k in ("name", "content_type", "sha256", "pages", "size")}
+                meta = {
+                    k: getattr(s, k) for k in ("name", "content_type", "sha256", "pages", "size")
+                }
                 reused.append((name, _file_of(s.file, opened, **meta), s.origin))
                 picked.append(s)
             else:
-                meta = {k: getattr(f, k) for k in ("name", "content_type", "sha256", "pages", "size")}
+                meta = {
+                    k: getattr(f, k) for k in ("name", "content_type", "sha256", "pages", "size")
+                }
                 files.append((name, _file_of(f.file, opened, **meta)))
         dossier = dsvc.dossier_submit_online(
             applicant=applicant,
@@ -350,9 +359,7 @@ def store_collect(*, account: Account, now: dt.datetime | None = None) -> int:
     if citizen_of(account) is None:
         return 0
     docs = (
-        Document.objects.filter(
-            dossier__in=citizen_dossiers(account), kind__in=list(OFFERED_KINDS)
-        )
+        Document.objects.filter(dossier__in=citizen_dossiers(account), kind__in=list(OFFERED_KINDS))
         .exclude(stored_copies__account=account)
         .exclude(reused_from__isnull=False)
         .exclude(store_reuse__isnull=False)
@@ -417,13 +424,9 @@ def dossier_send_documents(
     supplement during processing gets it received (``supplement_submit_online``)."""
     _own(account, dossier)
     if dossier.status == Status.NEEDS_COMPLETION:
-        return dsvc.dossier_complete_online(
-            account=account, dossier=dossier, files=files, now=now
-        )
+        return dsvc.dossier_complete_online(account=account, dossier=dossier, files=files, now=now)
     if dossier.status == Status.AWAITING_SUPPLEMENT:
-        return dsvc.supplement_submit_online(
-            account=account, dossier=dossier, files=files, now=now
-        )
+        return dsvc.supplement_submit_online(account=account, dossier=dossier, files=files, now=now)
     raise IllegalTransition(
         "Hồ sơ không ở trạng thái chờ bổ sung, hoàn thiện", code="illegal_transition"
     )
@@ -582,9 +585,7 @@ def booking_create(
                 )
             break
         except IntegrityError as exc:
-            if Booking.objects.filter(
-                slot=s, account=account, state=Booking.State.ACTIVE
-            ).exists():
+            if Booking.objects.filter(slot=s, account=account, state=Booking.State.ACTIVE).exists():
                 raise IllegalTransition("Bạn đã đặt khung giờ này", code="already_booked") from exc
     else:  # pragma: no cover - 32^8 codes
         raise IllegalTransition("Không tạo được mã đặt lịch, thử lại", code="code_exhausted")
@@ -599,7 +600,9 @@ def booking_create(
 
 
 @transaction.atomic
-def booking_cancel(*, account: Account, booking: Booking, now: dt.datetime | None = None) -> Booking:
+def booking_cancel(
+    *, account: Account, booking: Booking, now: dt.datetime | None = None
+) -> Booking:
     at = _now(now)
     b = Booking.objects.select_for_update().filter(pk=booking.pk, account=account).first()
     if b is None:

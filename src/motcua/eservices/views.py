@@ -56,7 +56,7 @@ def citizen_page(view: View) -> View:
     return citizen_required(not_found_as_404(view))
 
 
-def _file_response(f: Any, content_type: str, name: str) -> FileResponse:
+def _file_response(f: Any, content_type: str, name: str) -> Any:  # a FileResponse
     resp = FileResponse(f.open("rb"), content_type=content_type, filename=name)
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Content-Security-Policy"] = "sandbox"
@@ -182,7 +182,7 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
-        saved = Draft.objects.filter(pk=getattr(draft, "pk", None)).first()
+        saved = Draft.objects.filter(pk=draft.pk).first() if draft is not None else None
         return _submit_page(request, procedure, saved, form, status=400)
     messages.success(request, "Đã lưu bản nháp.")
     return redirect("eservices:draft", pk=draft.pk)
@@ -297,7 +297,9 @@ def _dossier_page(
     status: int = 200,
 ) -> HttpResponse:
     view = sel.dossier_view(d)
-    items = [str(i.get("name", "")) for i in (view["open_request"].items if view["open_request"] else [])]
+    items = [
+        str(i.get("name", "")) for i in (view["open_request"].items if view["open_request"] else [])
+    ]
     return render(
         request,
         "eservices/dossier.html",
@@ -329,7 +331,9 @@ def dossier_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Chưa gửi được: " + " ".join(form.messages()))
         return _dossier_page(request, d, send=form, status=400)
     try:
-        svc.dossier_send_documents(account=request.user, dossier=d, files=form.cleaned_data["files"])
+        svc.dossier_send_documents(
+            account=request.user, dossier=d, files=form.cleaned_data["files"]
+        )
     except (NotFound, PermissionDenied):
         raise
     except DomainError as exc:
@@ -372,7 +376,9 @@ def dossier_document(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse
 @citizen_page
 def dossier_form(request: HttpRequest, pk: int, form_id: int) -> HttpResponse:
     d = sel.my_dossier(request.user, pk)
-    issued = IssuedForm.objects.filter(pk=form_id, dossier=d, form__in=list(sel.CITIZEN_FORMS)).first()
+    issued = IssuedForm.objects.filter(
+        pk=form_id, dossier=d, form__in=list(sel.CITIZEN_FORMS)
+    ).first()
     if issued is None:
         raise Http404("Không có phiếu này")
     try:
@@ -510,4 +516,3 @@ def staff_withdrawals(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
-

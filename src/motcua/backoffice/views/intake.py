@@ -63,7 +63,9 @@ def _booked(request: HttpRequest, desks: list[Agency], code: str) -> HttpRespons
 
     b = booking_for_desks(code[:40], [d.pk for d in desks])
     if b is None:
-        messages.error(request, "Không tìm thấy lịch hẹn còn hiệu lực với mã này tại nơi tiếp nhận.")
+        messages.error(
+            request, "Không tìm thấy lịch hẹn còn hiệu lực với mã này tại nơi tiếp nhận."
+        )
         return _page(request, desks, desks[0], None, status=404)
     messages.info(
         request,

@@ -531,7 +531,12 @@ def dossier_complete_online(
         raise ValidationFailed("Chưa chọn tệp giấy tờ bổ sung", code="files_required")
     for required, checked in files:
         _save_file(
-            d, checked, kind=DocumentKind.SUPPLEMENT, actor=account, at=at, required_document=required
+            d,
+            checked,
+            kind=DocumentKind.SUPPLEMENT,
+            actor=account,
+            at=at,
+            required_document=required,
         )
     d.supplement_requests.filter(at_intake=True, fulfilled_at__isnull=True).update(fulfilled_at=at)
     before = d.status
