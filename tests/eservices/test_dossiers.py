@@ -244,3 +244,35 @@ def test_apology_visible(world: World, client_of: Client, citizen: Any) -> None:
     )
     page = client_of.get(reverse("eservices:dossier", args=[d.pk])).content.decode()
     assert "Cần xác minh thêm" in page and "Ngày hẹn mới" in page
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["Không còn nhu cầu\x00", "x" * 2001, ""],
+)
+def test_withdraw_reason_hostile(
+    world: World, client_of: Client, citizen: Any, reason: str
+) -> None:
+    d = dossier_accept_online(actor=world.users["counter"], dossier=_online(world, citizen.user))
+    r = client_of.post(reverse("eservices:dossier_withdraw", args=[d.pk]), {"reason": reason})
+    assert r.status_code == 400
+    assert WithdrawalRequest.objects.count() == 0
+    page = r.content.decode()
+    assert "Lý do rút hồ sơ" in page
+
+
+def test_send_documents_hostile(world: World, client_of: Client, citizen: Any) -> None:
+    d = dossier_return_for_completion(
+        actor=world.users["counter"],
+        dossier=_online(world, citizen.user),
+        items=[{"name": "Đề án thành lập", "originals": 1, "copies": 0}],
+        reason="Thiếu đề án",
+    )
+    url = reverse("eservices:dossier_send", args=[d.pk])
+    r = client_of.post(url, {"what_1": "không có trong danh sách", "file_1": upload()})
+    assert r.status_code == 400
+    r = client_of.post(url, {"what_1": "Đề án thành lập", "file_1": upload("a.pdf", b"MZ\x90")})
+    assert r.status_code == 400 and "không phải PDF, JPEG hoặc PNG" in r.content.decode()
+    assert client_of.get(url).status_code == 405
+    d.refresh_from_db()
+    assert d.status == Status.NEEDS_COMPLETION and not d.documents.filter(kind="supplement")

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -36,12 +36,12 @@ from motcua.eservices.models import Draft
 from motcua.eservices.uploads import streamed_uploads, too_large
 from motcua.units.models import Role
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def not_found_as_404(view: View) -> View:
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:
@@ -53,10 +53,10 @@ def not_found_as_404(view: View) -> View:
 
 
 def citizen_page(view: View) -> View:
-    return citizen_required(not_found_as_404(view))
+    return citizen_required(not_found_as_404(view))  # type: ignore[arg-type]
 
 
-def _file_response(f: Any, content_type: str, name: str) -> Any:  # a FileResponse
+def _file_response(f: Any, content_type: str, name: str) -> FileResponse:
     resp = FileResponse(f.open("rb"), content_type=content_type, filename=name)
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Content-Security-Policy"] = "sandbox"
@@ -213,7 +213,7 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @citizen_page
-def draft_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+def draft_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     d = sel.draft_get(request.user, pk)
     f = d.files.filter(pk=file_id).exclude(file="").first()
     if f is None:
@@ -260,7 +260,7 @@ def store(request: HttpRequest) -> HttpResponse:
 
 
 @citizen_page
-def stored_file(request: HttpRequest, pk: int) -> HttpResponse:
+def stored_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     s = sel.stored_get(request.user, pk)
     return _file_response(s.file, s.content_type, s.name)
 
@@ -365,7 +365,7 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @citizen_page
-def dossier_document(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
+def dossier_document(request: HttpRequest, pk: int, doc_id: int) -> HttpResponseBase:
     d = sel.my_dossier(request.user, pk)
     doc = Document.objects.filter(pk=doc_id, dossier=d).first()
     if doc is None:
