@@ -653,3 +653,22 @@ def slots_generate(*, actor: Any, desk: Agency, week_of: dt.date) -> int:
         after={"week_of": monday.isoformat(), "created": created},
     )
     return created
+
+
+def demo_booking_slots(*, today: dt.date | None = None, desks: int = 5) -> int:
+    """The demo: the first desks get a weekly pattern (Monday–Friday, four morning and two
+    afternoon slots of 5 places) and the slots of this week and the next. Idempotent."""
+    today = today or timezone.localdate()
+    made = 0
+    for desk in Agency.objects.filter(receives_dossiers=True).order_by("level", "code")[:desks]:
+        for weekday in range(5):
+            for hhmm in ("07:30", "08:30", "09:30", "10:30", "13:30", "14:30"):
+                SlotTemplate.objects.get_or_create(
+                    desk=desk,
+                    weekday=weekday,
+                    start=dt.time.fromisoformat(hhmm),
+                    defaults={"capacity": 5},
+                )
+        for week in (today, today + dt.timedelta(days=7)):
+            made += slots_generate(actor=None, desk=desk, week_of=week)
+    return made
