@@ -124,7 +124,11 @@ def test_complete_submission_sent_back(world: World, client_of: Client, citizen:
     assert d.supplement_requests.get().fulfilled_at is not None
     assert d.documents.filter(kind=DocumentKind.SUPPLEMENT, required_document="Đề án thành lập")
     assert d.events.filter(type=EventType.SUBMITTED).count() == 2
-    # back in the desk's queue: the officer accepts it
+    # back in the desk's online queue: the officer sees it there and accepts it
+    officer = Client()
+    officer.force_login(w.users["counter"])
+    queue = officer.get(reverse("backoffice:online")).content.decode()
+    assert "Trần Thị Bình" in queue
     d = dossier_accept_online(actor=w.users["counter"], dossier=d)
     assert d.status == Status.IN_PROGRESS
 

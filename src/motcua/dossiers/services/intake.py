@@ -540,9 +540,8 @@ def dossier_complete_online(
         )
     d.supplement_requests.filter(at_intake=True, fulfilled_at__isnull=True).update(fulfilled_at=at)
     before = d.status
-    d.status = Status.SUBMITTED
-    d.submitted_at = at
-    _save(d, "status", "submitted_at")
+    d.status = Status.SUBMITTED  # submitted_at stays the first submission's; the event says when
+    _save(d, "status")
     _event(
         d,
         EventType.SUBMITTED,
