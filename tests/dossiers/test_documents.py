@@ -21,6 +21,7 @@ from motcua.dossiers.services import (
 )
 from motcua.worktime.models import CalendarDay, DayKind, WorkCalendar
 from tests.dossiers.conftest import World, at
+from tests.images import png_bytes
 
 
 def pdf_bytes(pages: int = 2) -> bytes:
@@ -99,8 +100,7 @@ def test_unsafe_uploads_refused(name: str, data: bytes, code: str) -> None:
 
 
 def test_upload_name_is_cleaned_and_type_from_bytes() -> None:
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-    checked = check_upload("../../etc/passwd.pdf", png)
+    checked = check_upload("../../etc/passwd.pdf", png_bytes())
     assert checked.name == "passwd.png"
     assert checked.content_type == "image/png"
 

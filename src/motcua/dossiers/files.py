@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
+import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from motcua.core.errors import ValidationFailed
 
@@ -17,17 +19,34 @@ ALLOWED = {
 }
 
 
+CHUNK = 64 * 1024
+
+
 @dataclass(frozen=True)
 class CheckedFile:
+    """A checked upload: its bytes (``data``), or, for a large upload streamed to a temporary
+    file, the open file (``source``, read in chunks by the storage, never whole) and its size."""
+
     name: str
     data: bytes
     content_type: str
     sha256: str
     pages: int
+    source: IO[bytes] | None = None
+    length: int | None = None
 
     @property
     def size(self) -> int:
-        return len(self.data)
+        return self.length if self.length is not None else len(self.data)
+
+    def content(self) -> Any:
+        """What the storage saves: a Django File over the source, or the bytes."""
+        from django.core.files.base import ContentFile, File
+
+        if self.source is not None:
+            self.source.seek(0)
+            return File(self.source)
+        return ContentFile(self.data)
 
 
 def sniff(data: bytes) -> str | None:
@@ -81,7 +100,7 @@ def _runs_code(reader: Any) -> bool:
     return False
 
 
-def pdf_pages(data: bytes) -> int:
+def pdf_pages(data: bytes | IO[bytes]) -> int:
     """The number of pages, or ValidationFailed(code="bad_pdf") for any file pypdf cannot read.
 
     A PDF whose only password is the empty user password (owner restrictions only, common on
@@ -91,7 +110,7 @@ def pdf_pages(data: bytes) -> int:
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(io.BytesIO(data))
+        reader = PdfReader(io.BytesIO(data) if isinstance(data, bytes) else data)
         if reader.is_encrypted and not reader.decrypt(""):
             raise ValidationFailed(
                 "Tệp PDF có mật khẩu; hãy nộp bản không đặt mật khẩu", code="bad_pdf"
@@ -117,23 +136,150 @@ def pdf_pages(data: bytes) -> int:
     return pages
 
 
-def check_upload(name: str, data: bytes) -> CheckedFile:
-    """Refuse empty, oversized, and non PDF/JPEG/PNG files; count PDF pages."""
-    clean = (name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:200] or "tep"
-    if not data:
-        raise ValidationFailed(f"Tệp {clean} rỗng", code="empty_file")
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(
-            f"Tệp {clean} vượt quá {MAX_BYTES // (1024 * 1024)} MB", code="file_too_large"
-        )
-    kind = sniff(data)
-    if kind is None:
-        raise ValidationFailed(
-            f"Tệp {clean} không phải PDF, JPEG hoặc PNG", code="file_type_not_allowed"
-        )
-    pages = pdf_pages(data) if kind == "application/pdf" else 1
+class _Bad(Exception):
+    pass
+
+
+def _read(f: IO[bytes], n: int) -> bytes:
+    data = f.read(n)
+    if len(data) != n:
+        raise _Bad
+    return data
+
+
+def _png_ok(f: IO[bytes]) -> bool:
+    """The PNG's chunk structure: IHDR first, every chunk's CRC right, IEND last, nothing after
+    it (an HTML page or a script glued behind an image is refused)."""
+    try:
+        f.seek(8)
+        first = True
+        while True:
+            length, ctype = struct.unpack(">I4s", _read(f, 8))
+            if first and (ctype != b"IHDR" or length != 13):
+                return False
+            first = False
+            if length > 2**31 - 1 or not ctype.isalpha():
+                return False
+            crc = zlib.crc32(ctype)
+            left = length
+            while left:
+                part = _read(f, min(CHUNK, left))
+                crc = zlib.crc32(part, crc)
+                left -= len(part)
+            if struct.unpack(">I", _read(f, 4))[0] != crc & 0xFFFFFFFF:
+                return False
+            if ctype == b"IEND":
+                return f.read(1) == b""
+    except (_Bad, struct.error):
+        return False
+
+
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def _jpeg_ok(f: IO[bytes], size: int) -> bool:
+    """The JPEG's segments up to the start of scan (a frame header among them), and the end
+    marker at the end of the file (trailing padding of zero bytes allowed, nothing else)."""
+    try:
+        f.seek(2)
+        frame = False
+        while True:
+            marker = _read(f, 2)
+            if marker[0] != 0xFF:
+                return False
+            kind = marker[1]
+            if kind == 0xFF:  # fill byte
+                f.seek(-1, io.SEEK_CUR)
+                continue
+            if kind == 0xD9:
+                return False  # an image that ends before any scan
+            (length,) = struct.unpack(">H", _read(f, 2))
+            if length < 2:
+                return False
+            if kind in _SOF:
+                frame = True
+            if kind == 0xDA:
+                break
+            f.seek(length - 2, io.SEEK_CUR)
+            if f.tell() > size:
+                return False
+        if not frame:
+            return False
+        tail_at = max(0, size - CHUNK)
+        f.seek(tail_at)
+        tail = f.read().rstrip(b"\x00")
+        return tail.endswith(b"\xff\xd9")
+    except (_Bad, struct.error, OSError):
+        return False
+
+
+def _image_ok(kind: str, f: IO[bytes], size: int) -> bool:
+    return _png_ok(f) if kind == "image/png" else _jpeg_ok(f, size)
+
+
+def _clean_name(name: str) -> str:
+    return (name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:200] or "tep"
+
+
+def _named(clean: str, kind: str) -> str:
     if not clean.lower().endswith(ALLOWED[kind]) and not (
         kind == "image/jpeg" and clean.lower().endswith(".jpeg")
     ):
         clean = f"{clean.rsplit('.', 1)[0]}{ALLOWED[kind]}"
-    return CheckedFile(clean, data, kind, hashlib.sha256(data).hexdigest(), pages)
+    return clean
+
+
+def _check_content(clean: str, f: IO[bytes], size: int) -> tuple[str, int]:
+    """(type, pages) of the file, read from its bytes; a ValidationFailed if it is none of the
+    allowed types or its structure is broken."""
+    if size <= 0:
+        raise ValidationFailed(f"Tệp {clean} rỗng", code="empty_file")
+    if size > MAX_BYTES:
+        raise ValidationFailed(
+            f"Tệp {clean} vượt quá {MAX_BYTES // (1024 * 1024)} MB", code="file_too_large"
+        )
+    f.seek(0)
+    kind = sniff(f.read(16))
+    if kind is None:
+        raise ValidationFailed(
+            f"Tệp {clean} không phải PDF, JPEG hoặc PNG", code="file_type_not_allowed"
+        )
+    if kind == "application/pdf":
+        f.seek(0)
+        return kind, pdf_pages(f)
+    if not _image_ok(kind, f, size):
+        raise ValidationFailed(
+            f"Tệp {clean} không phải ảnh {ALLOWED[kind][1:].upper()} hợp lệ (hỏng, hoặc có nội "
+            "dung khác ghép vào)",
+            code="bad_image",
+        )
+    return kind, 1
+
+
+def check_upload_file(name: str, f: IO[bytes], size: int) -> CheckedFile:
+    """``check_upload`` for a file on disk (an upload streamed to a temporary file): the same
+    checks, the SHA-256 computed in chunks; the result keeps the open file, not its bytes."""
+    clean = _clean_name(name)
+    kind, pages = _check_content(clean, f, size)
+    digest = hashlib.sha256()
+    f.seek(0)
+    read = 0
+    while part := f.read(CHUNK):
+        digest.update(part)
+        read += len(part)
+        if read > MAX_BYTES:
+            raise ValidationFailed(
+                f"Tệp {clean} vượt quá {MAX_BYTES // (1024 * 1024)} MB", code="file_too_large"
+            )
+    f.seek(0)
+    return CheckedFile(
+        _named(clean, kind), b"", kind, digest.hexdigest(), pages, source=f, length=read
+    )
+
+
+def check_upload(name: str, data: bytes) -> CheckedFile:
+    """Refuse empty, oversized, and non PDF/JPEG/PNG files (type and structure read from the
+    bytes); count PDF pages."""
+    clean = _clean_name(name)
+    kind, pages = _check_content(clean, io.BytesIO(data), len(data))
+    return CheckedFile(_named(clean, kind), data, kind, hashlib.sha256(data).hexdigest(), pages)

@@ -134,7 +134,9 @@ def _has_doc(*kinds: str, reused: bool = False) -> Exists:
     if kinds:
         qs = qs.filter(kind__in=kinds)
     if reused:
-        qs = qs.filter(reused_from__isnull=False)
+        # taken from the personal data store (eservices.DocumentReuse) or from an earlier
+        # dossier's document (reused_from)
+        qs = qs.filter(Q(reused_from__isnull=False) | Q(store_reuse__isnull=False))
     return Exists(qs)
 
 

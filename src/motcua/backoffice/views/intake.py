@@ -35,6 +35,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     desk = target.cleaned_data.get("desk") or desks[0]
     procedure = target.cleaned_data.get("procedure")
     if not posted:
+        if request.GET.get("lich"):  # a counter visit booked on the portal: prefilled from it
+            return _booked(request, desks, request.GET["lich"])
         return _page(request, desks, desk, IntakeForm(procedure) if procedure else None)
     if procedure is None:
         for line in target.messages():
@@ -54,6 +56,24 @@ def intake(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         guide = exc.code in ("incomplete_dossier", "supplement_items_required")
         return _page(request, desks, desk, form, status=400, guide=guide)
+
+
+def _booked(request: HttpRequest, desks: list[Agency], code: str) -> HttpResponse:
+    from motcua.eservices.selectors import booking_applicant, booking_for_desks
+
+    b = booking_for_desks(code[:40], [d.pk for d in desks])
+    if b is None:
+        messages.error(
+            request, "Không tìm thấy lịch hẹn còn hiệu lực với mã này tại nơi tiếp nhận."
+        )
+        return _page(request, desks, desks[0], None, status=404)
+    messages.info(
+        request,
+        f"Lịch hẹn {b.code}: {b.slot.date:%d/%m/%Y} {b.slot.start:%H:%M}, thông tin người nộp "
+        "lấy từ tài khoản đã đặt lịch.",
+    )
+    form = IntakeForm(b.procedure, initial=booking_applicant(b))
+    return _page(request, desks, b.slot.desk, form)
 
 
 def _decide(request: HttpRequest, desk: Agency, form: IntakeForm) -> HttpResponse:

@@ -34,6 +34,7 @@ from motcua.dossiers.services.intake import (
     counter_guidance_receive,
     counter_refuse,
     dossier_accept_online,
+    dossier_complete_online,
     dossier_receive,
     dossier_refuse,
     dossier_return_for_completion,
@@ -62,6 +63,7 @@ from motcua.dossiers.services.steps import (
 from motcua.dossiers.services.supplement import (
     supplement_receive,
     supplement_request,
+    supplement_submit_online,
 )
 
 __all__ = [
@@ -84,6 +86,7 @@ __all__ = [
     "counter_next",
     "counter_refuse",
     "dossier_accept_online",
+    "dossier_complete_online",
     "dossier_dispatch_parallel",
     "dossier_rate",
     "dossier_receive",
@@ -103,4 +106,5 @@ __all__ = [
     "step_send_back",
     "supplement_receive",
     "supplement_request",
+    "supplement_submit_online",
 ]

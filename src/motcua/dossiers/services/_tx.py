@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
@@ -225,8 +224,10 @@ def _save_file(
     required_document: str = "",
     signer: str = "",
     signed_at: dt.datetime | None = None,
+    reused_from: Document | None = None,
 ) -> Document:
     doc = Document(
+        reused_from=reused_from,
         dossier=dossier,
         kind=kind,
         required_document=nfc(required_document),
@@ -240,7 +241,8 @@ def _save_file(
         signer=nfc(signer),
         signed_at=signed_at,
     )
-    doc.file.save(f"{checked.sha256[:16]}-{checked.name}", ContentFile(checked.data), save=False)
+    # a large upload is copied from its temporary file in chunks, never read whole
+    doc.file.save(f"{checked.sha256[:16]}-{checked.name}", checked.content(), save=False)
     doc.save()
     # the statistics flags follow from what is attached
     if kind in (DocumentKind.INPUT_SCAN, DocumentKind.INPUT_ELECTRONIC) and not dossier.digitized:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from motcua.catalog.models import Procedure, ProcedureStatus
-from motcua.core.errors import IllegalTransition, ValidationFailed
+from motcua.core.errors import IllegalTransition, NotFound, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers.access import require_role
 from motcua.dossiers.files import CheckedFile
@@ -19,6 +19,7 @@ from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
     ChecklistItem,
+    Document,
     DocumentKind,
     Dossier,
     DossierStep,
@@ -456,9 +457,16 @@ def dossier_submit_online(
     desk: Agency,
     request: str = "",
     files: Sequence[tuple[str, CheckedFile]] = (),
+    reused: Sequence[tuple[str, CheckedFile, Document | None]] = (),
+    account: Actor = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """An online submission: waits for the counter officer's check; not received yet."""
+    """An online submission: waits for the counter officer's check; not received yet.
+
+    ``account``: the portal account that files it ("my dossiers" is scoped by it). ``reused``:
+    documents taken from the applicant's personal data store, each with the dossier document it
+    was first filed or issued as (``Document.reused_from``; None for one the applicant uploaded
+    to the store); they are saved after ``files``, in order."""
     at = _now(now)
     _check_procedure_at_desk(procedure, desk, _local(at).date())
     person = _applicant(applicant)
@@ -470,19 +478,83 @@ def dossier_submit_online(
         at,
         request=request,
         result_place="Trả kết quả trực tuyến",
+        account=_real(account),
     )
     for required, checked in files:
         _save_file(
             dossier,
             checked,
             kind=DocumentKind.INPUT_ELECTRONIC,
-            actor=None,
+            actor=account,
             at=at,
             required_document=required,
         )
-    _event(dossier, EventType.SUBMITTED, actor=None, at=at, after=Status.SUBMITTED, agency=desk)
+    for required, checked, origin in reused:
+        _save_file(
+            dossier,
+            checked,
+            kind=DocumentKind.INPUT_ELECTRONIC,
+            actor=account,
+            at=at,
+            required_document=required,
+            reused_from=origin,
+        )
+    _event(dossier, EventType.SUBMITTED, actor=account, at=at, after=Status.SUBMITTED, agency=desk)
     _outbox("dossier.submitted", dossier, at)
     return dossier
+
+
+@transaction.atomic
+def dossier_complete_online(
+    *,
+    account: Actor,
+    dossier: Dossier,
+    files: Sequence[tuple[str, CheckedFile]],
+    note: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant completes online a submission the desk sent back (Mẫu 02 at intake): the
+    documents asked for are added and the dossier goes back to the desk's online queue
+    (``submitted``), where the officer checks it again (``dossier_accept_online``). The time
+    limit counts from that acceptance, as for any online dossier."""
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    if _real(account) is None or d.account_id != account.pk:  # type: ignore[union-attr]
+        raise NotFound("Không tìm thấy hồ sơ", code="not_found")
+    _require_status(d, Status.NEEDS_COMPLETION, action="nộp bổ sung, hoàn thiện")
+    if d.channel != Channel.ONLINE:
+        raise IllegalTransition(
+            "Hồ sơ nộp trực tiếp được hoàn thiện tại Bộ phận Một cửa", code="bad_channel"
+        )
+    if not files:
+        raise ValidationFailed("Chưa chọn tệp giấy tờ bổ sung", code="files_required")
+    for required, checked in files:
+        _save_file(
+            d,
+            checked,
+            kind=DocumentKind.SUPPLEMENT,
+            actor=account,
+            at=at,
+            required_document=required,
+        )
+    d.supplement_requests.filter(at_intake=True, fulfilled_at__isnull=True).update(fulfilled_at=at)
+    before = d.status
+    d.status = Status.SUBMITTED  # submitted_at stays the first submission's; the event says when
+    _save(d, "status")
+    _event(
+        d,
+        EventType.SUBMITTED,
+        actor=account,
+        at=at,
+        before=before,
+        after=d.status,
+        agency=d.receiving_agency,
+        note=nfc(note) or "Nộp lại hồ sơ đã hoàn thiện theo Phiếu yêu cầu bổ sung (Mẫu 02)",
+        data={"completion": True, "files": len(files)},
+    )
+    _outbox("dossier.submitted", d, at, completion=True)
+    return d
 
 
 @transaction.atomic

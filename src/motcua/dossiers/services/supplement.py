@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from motcua.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers.access import STEP_ROLE, has_role, require_role
 from motcua.dossiers.files import CheckedFile
@@ -138,6 +138,34 @@ def supplement_receive(
     d = _lock(dossier, expected_version)
     _require_status(d, Status.AWAITING_SUPPLEMENT, action="nhận hồ sơ bổ sung")
     require_role(actor, d.receiving_agency, Role.COUNTER)
+    return _supplement_arrived(d, files, actor=actor, at=at)
+
+
+@transaction.atomic
+def supplement_submit_online(
+    *,
+    account: Actor,
+    dossier: Dossier,
+    files: Sequence[tuple[str, CheckedFile]],
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant sends the supplement online, from the portal account that filed the
+    dossier: received at once, exactly as at the counter (``supplement_receive``): the clock
+    restarts or resumes as the procedure says. Another account's dossier is not found."""
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    if _real(account) is None or d.account_id != account.pk:  # type: ignore[union-attr]
+        raise NotFound("Không tìm thấy hồ sơ", code="not_found")
+    _require_status(d, Status.AWAITING_SUPPLEMENT, action="nộp hồ sơ bổ sung")
+    if not files:
+        raise ValidationFailed("Chưa chọn tệp giấy tờ bổ sung", code="files_required")
+    return _supplement_arrived(d, files, actor=account, at=at)
+
+
+def _supplement_arrived(
+    d: Dossier, files: Sequence[tuple[str, CheckedFile]], *, actor: Actor, at: dt.datetime
+) -> Dossier:
     request = _required(
         d.supplement_requests.filter(fulfilled_at__isnull=True).order_by("-id").first()
     )
