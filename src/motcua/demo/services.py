@@ -16,6 +16,7 @@ from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
 from motcua.demo.history import history_load
+from motcua.payments.demo import payments_demo_load
 from motcua.reports.indices import criteria_load
 from motcua.units.models import AdministrativeUnit, Agency, Level
 from motcua.units.services import divisions_2022_load
@@ -124,6 +125,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         users = load_staff(staff_password)
         dossiers = load_dossiers(users, seed)
         history = history_load(scale, seed)
+        history["payments"] = payments_demo_load()  # the history's online payments, receipts
         audit_record(
             actor=None,
             action="demo.load",

@@ -96,7 +96,7 @@ def sign(params: Mapping[str, str], key: str | None = None) -> dict[str, str]:
 
 def verify(params: Mapping[str, str], key: str | None = None) -> bool:
     given = str(params.get("vnp_SecureHash", ""))
-    if not given:
+    if not given or not given.isascii():
         return False
     expected = hmac512(key or secret(), hash_data(params))
     return hmac.compare_digest(expected, given.lower())
@@ -210,7 +210,7 @@ def sign_json(body: dict[str, object], fields: Iterable[str], key: str | None = 
 
 def verify_json(body: Mapping[str, object], fields: Iterable[str], key: str | None = None) -> bool:
     given = body.get("vnp_SecureHash")
-    if not isinstance(given, str) or not given:
+    if not isinstance(given, str) or not given or not given.isascii():
         return False
     return hmac.compare_digest(hmac512(key or secret(), _pipe(body, fields)), given.lower())
 

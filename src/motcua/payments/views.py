@@ -27,7 +27,7 @@ from motcua.payments import gateway as gw
 from motcua.payments import selectors as sel
 from motcua.payments import services as svc
 from motcua.payments.forms import CancelForm, CounterPaymentForm, ReconcileForm
-from motcua.payments.models import NotificationKind, PaymentAttempt
+from motcua.payments.models import NotificationKind, PaymentAttempt, PaymentRequest, PaymentStatus
 from motcua.payments.receipts import receipt_pdf
 from motcua.payments.reconcile import reconcile
 
@@ -105,12 +105,17 @@ def gateway_return(request: HttpRequest) -> HttpResponse:
         and request.user.is_authenticated
         and attempt.payment.dossier.account_id == request.user.pk
     )
+    payment, state = None, ""
+    if owner and attempt is not None:
+        payment = PaymentRequest.objects.select_related("dossier").get(pk=attempt.payment_id)
+        state = attempt.status
+        if state == PaymentStatus.PAID and payment.gateway_txn_ref != attempt.txn_ref:
+            state = "double"
     context = {
         "trusted": trusted,
-        "attempt": attempt if owner else None,
-        "payment": attempt.payment if owner and attempt else None,
-        "verdict": outcome.verdict,
-        "back": _citizen_page(request, attempt.payment.dossier_id) if owner and attempt else "/",
+        "payment": payment,
+        "state": state,
+        "back": _citizen_page(request, payment.dossier_id) if payment else "/",
     }
     return render(request, "payments/return.html", context, status=200 if trusted else 400)
 
