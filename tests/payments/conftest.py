@@ -19,7 +19,7 @@ from motcua.payments.models import PaymentRequest
 from tests.dossiers.conftest import World, world  # noqa: F401 - the fixture, reused
 from tests.factories import CitizenFactory
 
-SECRET = "khoa-bi-mat-thu-nghiem-0123456789abcdef"  # noqa: S105 - a test value
+SECRET = "khoa-bi-mat-thu-nghiem-0123456789abcdef"
 TMN = "MOTCUA01"
 
 
