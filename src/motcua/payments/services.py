@@ -66,8 +66,9 @@ def _outbox(topic: str, p: PaymentRequest, at: dt.datetime, **payload: Any) -> N
 
 
 def _lock(payment: PaymentRequest) -> PaymentRequest:
+    # of=("self",): lock the payment row only, never the dossier or the agency joined to it
     return (
-        PaymentRequest.objects.select_for_update()
+        PaymentRequest.objects.select_for_update(of=("self",))
         .select_related("dossier", "agency")
         .get(pk=payment.pk)
     )
@@ -297,7 +298,7 @@ def gateway_notification_process(
         return _log(kind, params, remote_addr, at, Verdict.WRONG_MERCHANT, gw.RSP_OTHER)
     amount = _amount(params.get("vnp_Amount", ""))
     attempt = (
-        PaymentAttempt.objects.select_for_update()
+        PaymentAttempt.objects.select_for_update(of=("self",))
         .select_related("payment__dossier", "payment__agency")
         .filter(txn_ref=params.get("vnp_TxnRef", ""))
         .first()
