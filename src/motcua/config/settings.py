@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "motcua.citizens",
     "motcua.eservices",
     "motcua.payments",
+    "motcua.paysandbox",
     "motcua.esign",
     "motcua.feedback",
     "rest_framework",
@@ -281,6 +282,35 @@ SPECTACULAR_SETTINGS = {
         "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
     },
 }
+
+# ---- online payment (motcua.payments; docs/payments.md) ------------------------------------------
+_SITE = f"http://{os.environ.get('MOTCUA_ADDR', '127.0.0.1:8000')}"
+# PAYMENT_GATEWAY_URL: the gateway's payment page the citizen is redirected to (VNPay:
+# https://sandbox.vnpayment.vn/paymentv2/vpcpay.html); default: this site's sandbox gateway.
+PAYMENT_GATEWAY_URL = os.environ.get(
+    "PAYMENT_GATEWAY_URL", "/cong-thanh-toan-thu-nghiem/paymentv2/vpcpay.html"
+)
+# PAYMENT_GATEWAY_API_URL: the gateway's server-to-server query API (VNPay's querydr endpoint),
+# used by the daily reconciliation; default: the sandbox on MOTCUA_ADDR.
+PAYMENT_GATEWAY_API_URL = os.environ.get(
+    "PAYMENT_GATEWAY_API_URL",
+    f"{_SITE}/cong-thanh-toan-thu-nghiem/merchant_webapi/api/transaction",
+)
+# PAYMENT_GATEWAY_TMN_CODE: the merchant (terminal) code the gateway gave this system.
+PAYMENT_GATEWAY_TMN_CODE = os.environ.get("PAYMENT_GATEWAY_TMN_CODE", "MOTCUA01")
+# PAYMENT_GATEWAY_SECRET: the shared HMAC-SHA512 secret. Required in production; elsewhere a
+# random one is generated once into VAR_DIR/payment-gateway-secret (never committed).
+PAYMENT_GATEWAY_SECRET = os.environ.get("PAYMENT_GATEWAY_SECRET", "")
+if PRODUCTION and not PAYMENT_GATEWAY_SECRET:
+    raise ImproperlyConfigured("PAYMENT_GATEWAY_SECRET must be set when MOTCUA_ENV=production")
+# PAYMENT_SANDBOX_ENABLED: serve the sandbox gateway under /cong-thanh-toan-thu-nghiem/ (on by
+# default outside production, off in production unless set).
+PAYMENT_SANDBOX_ENABLED = _bool("PAYMENT_SANDBOX_ENABLED", not PRODUCTION)
+# PAYMENT_SANDBOX_IPN_URL: where the sandbox gateway sends its server-to-server notification
+# (a real gateway is told this URL in its merchant portal).
+PAYMENT_SANDBOX_IPN_URL = os.environ.get(
+    "PAYMENT_SANDBOX_IPN_URL", f"{_SITE}/thanh-toan/vnpay/ipn/"
+)
 
 LOGGING = {
     "version": 1,

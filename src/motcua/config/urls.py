@@ -26,6 +26,7 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("xac-thuc-ket-qua/", include("motcua.esign.urls")),
     path("phan-anh/", include("motcua.feedback.urls")),
+    path("cong-thanh-toan-thu-nghiem/", include("motcua.paysandbox.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -183,7 +183,15 @@ def history_load(scale: float, seed: int = 2022) -> dict[str, int]:
     n_pay = min(len(payers), round(PAYMENTS * scale))
     if n_pay:
         average = PAYMENT_TOTAL_VND // PAYMENTS
-        for r in rng.sample(payers, n_pay):
+        # the seed's payments are land obligations: the land procedures' dossiers pay first
+        land = set(
+            Procedure.objects.filter(field__name__icontains="Đất đai").values_list(
+                "code", flat=True
+            )
+        )
+        first = [r for r in payers if r.procedure in land][:n_pay]
+        rest = [r for r in payers if r.procedure not in land]
+        for r in first + rng.sample(rest, n_pay - len(first)):
             r.paid = int(average * rng.uniform(0.2, 1.8)) // 1000 * 1000
     if not rows:
         return {"created": 0}

@@ -16,8 +16,9 @@ from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
 from motcua.demo.history import history_load
-from motcua.portal.demo import demo_ratings
 from motcua.eservices.services import demo_booking_slots
+from motcua.payments.demo import payments_demo_load
+from motcua.portal.demo import demo_ratings
 from motcua.reports.indices import criteria_load
 from motcua.units.models import AdministrativeUnit, Agency, Level
 from motcua.units.services import divisions_2022_load
@@ -128,6 +129,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         history = history_load(scale, seed)
         ratings = demo_ratings(seed)
         demo_booking_slots()  # counter-visit slots for the portal's booking page
+        history["payments"] = payments_demo_load()  # the history's online payments, receipts
         audit_record(
             actor=None,
             action="demo.load",

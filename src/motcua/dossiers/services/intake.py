@@ -350,6 +350,10 @@ def _receive(
             data={"handed_over_at": dossier.handed_over_at.isoformat()},
         )
     _outbox("dossier.received", dossier, received, due_at=dossier.due_at.isoformat())
+    # the fees due (payments app), in this same transaction; nothing for a procedure without fees
+    from motcua.payments.services import payment_request_for_received
+
+    payment_request_for_received(dossier=dossier, actor=actor, at=received)
     return dossier
 
 
