@@ -1,0 +1,212 @@
+"""Writes of the e-sign app: the demo CA, agency certificates, signing a result or a form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.audit.services import audit_record
+from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.core.text import nfc, person_name
+from motcua.esign import pki
+from motcua.esign.models import AgencyCertificate
+from motcua.units.models import Agency, Role
+
+#: What the signature dictionary says, beside the signer's name (PAdES /Reason, /Location).
+RESULT_REASON = "Ký số kết quả giải quyết thủ tục hành chính"
+FORM_REASON = "Ký số phiếu do hệ thống một cửa điện tử phát hành"
+
+
+def esign_init(*, actor: Any = None) -> dict[str, Any]:
+    """Create the demo CA under ``MOTCUA_ESIGN_DIR`` if there is none (idempotent)."""
+    ca, created = pki.ca_ensure()
+    return {
+        "created": created,
+        "ca": ca.cert.subject.rfc4514_string(),
+        "fingerprint": pki.fingerprint(ca.cert),
+        "dir": str(pki.esign_dir()),
+    }
+
+
+def _register(
+    *, actor: Any, agency: Agency, cert: Any, key_ref: str, now: dt.datetime
+) -> AgencyCertificate:
+    fp = pki.fingerprint(cert)
+    if AgencyCertificate.objects.filter(fingerprint=fp).exists():
+        raise ValidationFailed("Chứng thư số này đã được đăng ký", code="certificate_exists")
+    row = AgencyCertificate(
+        agency=agency,
+        fingerprint=fp,
+        subject=cert.subject.rfc4514_string()[:500],
+        issuer=cert.issuer.rfc4514_string()[:500],
+        serial=format(cert.serial_number, "x")[:80],
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        pem=pki.cert_pem(cert),
+        key_ref=key_ref,
+        created_at=now,
+    )
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="esign.certificate_register",
+        object_type="AgencyCertificate",
+        object_id=row.pk,
+        after={"agency": agency.code, "fingerprint": fp, "subject": row.subject},
+    )
+    return row
+
+
+@transaction.atomic
+def agency_certificate_issue(
+    *, actor: Any, agency: Agency, now: dt.datetime | None = None
+) -> AgencyCertificate:
+    """A new signing certificate from the demo CA for ``agency``, its key in the e-sign folder."""
+    at = now or timezone.now()
+    ca, _ = pki.ca_ensure()
+    cert, key_ref = pki.leaf_issue(ca, organisation=agency.name, agency_code=agency.code)
+    return _register(actor=actor, agency=agency, cert=cert, key_ref=key_ref, now=at)
+
+
+@transaction.atomic
+def agency_certificate_register(
+    *, actor: Any, agency: Agency, pem: bytes, key_ref: str = "", now: dt.datetime | None = None
+) -> AgencyCertificate:
+    """Bind a certificate issued elsewhere (the province's CA, a token) to ``agency``."""
+    from cryptography import x509
+
+    try:
+        cert = x509.load_pem_x509_certificate(pem)
+    except ValueError:
+        raise ValidationFailed(
+            "Tệp không phải chứng thư số dạng PEM", code="bad_certificate"
+        ) from None
+    return _register(actor=actor, agency=agency, cert=cert, key_ref=nfc(key_ref), now=now or timezone.now())
+
+
+def signing_certificate(agency: Agency, *, now: dt.datetime | None = None) -> AgencyCertificate:
+    """The agency's newest certificate in force that the server can sign with."""
+    at = now or timezone.now()
+    row = (
+        AgencyCertificate.objects.filter(
+            agency=agency, revoked_at__isnull=True, not_before__lte=at, not_after__gt=at
+        )
+        .exclude(key_ref="")
+        .order_by("-not_after", "-pk")
+        .first()
+    )
+    if row is None:
+        raise NotFound(
+            f"{agency.name} chưa có chứng thư số còn hiệu lực để ký trên hệ thống",
+            code="no_signing_certificate",
+        )
+    return row
+
+
+def sign_pdf_bytes(
+    data: bytes,
+    *,
+    certificate: AgencyCertificate,
+    signer_name: str,
+    reason: str = RESULT_REASON,
+    location: str = "",
+) -> bytes:
+    """PAdES baseline B-B signature (ETSI.CAdES.detached) over ``data`` by ``certificate``'s key,
+    with the person who signs as the signature's /Name."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from motcua.esign.backends import backend
+
+    signer = backend().signer_for(certificate)
+    meta = signers.PdfSignatureMetadata(
+        field_name="KyKetQua",
+        name=nfc(signer_name)[:255] or None,
+        reason=reason,
+        location=location or None,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+    )
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except Exception:
+        raise ValidationFailed(
+            "Tệp PDF không đọc được để ký; hãy xuất lại tệp PDF", code="bad_pdf"
+        ) from None
+    if any(True for _ in fields.enumerate_sig_fields(writer, filled_status=True)):
+        raise ValidationFailed("Tệp PDF đã có chữ ký số", code="already_signed")
+    out = signers.sign_pdf(writer, meta, signer=signer)
+    return out.getvalue()
+
+
+def issuing_agencies(dossier: Any) -> list[Agency]:
+    """Who may issue the dossier's result: the lead agency and the agencies of its leaders'
+    steps (an inter-level dossier's decision may come from the higher level)."""
+    agencies = {dossier.processing_agency_id: dossier.processing_agency}
+    for step in dossier.steps.filter(role__in=["lanh_dao", "lanh_dao_phong"]).select_related(
+        "agency"
+    ):
+        agencies.setdefault(step.agency_id, step.agency)
+    return [a for a in agencies.values() if a is not None]
+
+
+def signing_agency_for(actor: Any, dossier: Any) -> Agency:
+    """The issuing agency in which ``actor`` is a leader (the lead agency first)."""
+    from motcua.dossiers.access import has_role
+
+    for agency in issuing_agencies(dossier):
+        if has_role(actor, agency, Role.LEADER):
+            return agency
+    raise PermissionDenied(
+        "Chỉ lãnh đạo cơ quan giải quyết hồ sơ được ký số kết quả", code="permission_denied"
+    )
+
+
+def result_sign(
+    *,
+    actor: Any,
+    dossier: Any,
+    checked: Any,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Any:
+    """The leader signs the result draft with the agency's certificate; it is attached as the
+    electronic result (``dossiers.services.result_attach`` checks the signature again)."""
+    from motcua.dossiers import services as svc
+    from motcua.dossiers.files import check_upload
+
+    agency = signing_agency_for(actor, dossier)
+    if checked.content_type != "application/pdf":
+        raise ValidationFailed("Kết quả điện tử phải là tệp PDF", code="result_not_pdf")
+    name = person_name(actor)
+    signed = sign_pdf_bytes(
+        checked.data,
+        certificate=signing_certificate(agency),
+        signer_name=name,
+        location=agency.name,
+    )
+    return svc.result_attach(
+        actor=actor,
+        dossier=dossier,
+        checked=check_upload(checked.name, signed),
+        signer=name,
+        electronic=True,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def form_pdf_signed(data: bytes, *, agency: Agency, signer_name: str) -> bytes:
+    """A form the system issues (Mẫu 01 receipt, Mẫu 04 apology…) signed by ``agency``."""
+    return sign_pdf_bytes(
+        data,
+        certificate=signing_certificate(agency),
+        signer_name=signer_name,
+        reason=FORM_REASON,
+        location=agency.name,
+    )
