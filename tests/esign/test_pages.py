@@ -116,9 +116,9 @@ def test_a_leader_whose_agency_has_no_certificate_is_told(world: World) -> None:
     d = dossier_receive(
         actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
     )
-    r = sign_post(login(w.users["leader"]), d)
-    assert r.status_code == 404
-    assert "chưa có chứng thư số" in r.content.decode()
+    leader = login(w.users["leader"])
+    assert sign_post(leader, d).status_code == 302
+    assert "chưa có chứng thư số" in leader.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert not Document.objects.filter(dossier=d).exists()
 
 

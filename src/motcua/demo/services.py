@@ -16,8 +16,9 @@ from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
 from motcua.demo.history import history_load
+from motcua.esign.services import esign_demo_setup
 from motcua.reports.indices import criteria_load
-from motcua.units.models import AdministrativeUnit, Agency, Level
+from motcua.units.models import AdministrativeUnit, Agency, Level, Role
 from motcua.units.services import divisions_2022_load
 from motcua.worktime.models import WorkCalendar
 
@@ -122,6 +123,10 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         _targets()
         staff_password = secrets.token_urlsafe(9)
         users = load_staff(staff_password)
+        # the demo CA and the signing certificates of the agencies whose leaders sign (esign)
+        esign = esign_demo_setup(
+            agencies=sorted({s.agency for s in staff_plan() if s.role == Role.LEADER}, key=str)
+        )
         dossiers = load_dossiers(users, seed)
         history = history_load(scale, seed)
         audit_record(
@@ -157,6 +162,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
             ],
         },
         "dossiers": dossiers,
+        "esign": esign,
         "history_2022": history,
         "seconds": round(time.monotonic() - started, 1),
     }

@@ -51,6 +51,11 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
+def _utf8_cut(text: str, limit: int) -> str:
+    """At most ``limit`` UTF-8 bytes (X.509's upper bound for a common name), whole letters."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore").strip() or "?"
+
+
 def cert_pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
@@ -149,9 +154,9 @@ def leaf_issue(
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:255]),
             x509.NameAttribute(NameOID.USER_ID, f"MCD:{agency_code}"[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, organisation[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, _utf8_cut(organisation, 64)),
         ]
     )
     cert = (

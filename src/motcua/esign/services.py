@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.audit.services import audit_record
-from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.core.text import nfc, person_name
 from motcua.esign import pki
 from motcua.esign.models import AgencyCertificate
@@ -101,7 +101,7 @@ def signing_certificate(agency: Agency, *, now: dt.datetime | None = None) -> Ag
         .first()
     )
     if row is None:
-        raise NotFound(
+        raise ValidationFailed(
             f"{agency.name} chưa có chứng thư số còn hiệu lực để ký trên hệ thống",
             code="no_signing_certificate",
         )
@@ -210,3 +210,15 @@ def form_pdf_signed(data: bytes, *, agency: Agency, signer_name: str) -> bytes:
         reason=FORM_REASON,
         location=agency.name,
     )
+
+
+def esign_demo_setup(*, agencies: list[Agency]) -> dict[str, Any]:
+    """The demo CA and a signing certificate for each of ``agencies`` that has none (idempotent);
+    ``motcua demo`` calls it for the agencies whose leaders sign demo results."""
+    init = esign_init()
+    issued = 0
+    for agency in agencies:
+        if not AgencyCertificate.objects.filter(agency=agency).exclude(key_ref="").exists():
+            agency_certificate_issue(actor=None, agency=agency)
+            issued += 1
+    return {"ca_created": init["created"], "certificates_issued": issued}
