@@ -26,7 +26,6 @@ from motcua.reports.indices import (
 from motcua.reports.models import IndexCriterion, Metric, Target
 from motcua.reports.selectors import Period, period_preset, report
 from tests.dossiers.conftest import World, at
-from tests.dossiers.test_documents import pdf_bytes
 from tests.esign_tools import signed_pdf
 from tests.tools import tool_missing
 

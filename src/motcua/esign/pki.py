@@ -166,9 +166,7 @@ def leaf_issue(
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(
-            min(now + dt.timedelta(days=365 * years), ca.cert.not_valid_after_utc)
-        )
+        .not_valid_after(min(now + dt.timedelta(days=365 * years), ca.cert.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(

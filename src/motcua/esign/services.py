@@ -86,7 +86,9 @@ def agency_certificate_register(
         raise ValidationFailed(
             "Tệp không phải chứng thư số dạng PEM", code="bad_certificate"
         ) from None
-    return _register(actor=actor, agency=agency, cert=cert, key_ref=nfc(key_ref), now=now or timezone.now())
+    return _register(
+        actor=actor, agency=agency, cert=cert, key_ref=nfc(key_ref), now=now or timezone.now()
+    )
 
 
 def signing_certificate(agency: Agency, *, now: dt.datetime | None = None) -> AgencyCertificate:
@@ -222,3 +224,23 @@ def esign_demo_setup(*, agencies: list[Agency]) -> dict[str, Any]:
             agency_certificate_issue(actor=None, agency=agency)
             issued += 1
     return {"ca_created": init["created"], "certificates_issued": issued}
+
+
+#: Forms the system signs: which agency of the dossier issues it, and who there may sign it.
+FORM_SIGNERS = {
+    "01": ("receiving_agency", Role.COUNTER),  # Mẫu 01, giấy tiếp nhận và hẹn trả kết quả
+    "04": ("processing_agency", Role.LEADER),  # Mẫu 04, phiếu xin lỗi và hẹn lại
+}
+
+
+def form_sign(*, actor: Any, dossier: Any, form: str, data: bytes) -> bytes:
+    """Sign a printed form (``?pdf=1&ky=1``) with its issuing agency's certificate, the acting
+    officer named as the signer. Nothing is stored: the form is rendered from the dossier."""
+    from motcua.dossiers.access import require_role
+
+    if form not in FORM_SIGNERS:
+        raise ValidationFailed("Mẫu này chưa được ký số trên hệ thống", code="form_not_signable")
+    attr, role = FORM_SIGNERS[form]
+    agency = getattr(dossier, attr)
+    require_role(actor, agency, role)
+    return form_pdf_signed(data, agency=agency, signer_name=person_name(actor))

@@ -35,8 +35,7 @@ MESSAGES = {
     "modified": "Tài liệu đã bị thêm, sửa nội dung sau khi ký (phần nối thêm không được ký)",
     "untrusted": "Chứng thư số của người ký không do tổ chức cung cấp dịch vụ chứng thực được "
     "hệ thống tin cậy cấp, hoặc đã hết hạn",
-    "unknown_agency": "Chứng thư số hợp lệ nhưng chưa được đăng ký cho cơ quan nào trong hệ "
-    "thống",
+    "unknown_agency": "Chứng thư số hợp lệ nhưng chưa được đăng ký cho cơ quan nào trong hệ thống",
     "wrong_agency": "Chứng thư số thuộc cơ quan khác, không phải cơ quan giải quyết hồ sơ",
 }
 
@@ -105,8 +104,8 @@ def verify_pdf(data: bytes, *, agencies: Iterable[Any] | None = None) -> Verdict
     if not data.startswith(b"%PDF-"):
         return Verdict("not_pdf", sha)
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -120,9 +119,7 @@ def verify_pdf(data: bytes, *, agencies: Iterable[Any] | None = None) -> Verdict
     try:
         status = validate_pdf_signature(sig, _validation_context(trust_roots()))
         cert = status.signing_cert
-        name = _text(sig.sig_object.get("/Name")) or _text(
-            cert.subject.native.get("common_name")
-        )
+        name = _text(sig.sig_object.get("/Name")) or _text(cert.subject.native.get("common_name"))
         signed_at = sig.self_reported_timestamp or status.signer_reported_dt
     except Exception:
         log.info("chữ ký không kiểm tra được", exc_info=True)
