@@ -236,3 +236,13 @@ def test_a_citizen_downloads_their_own_result_and_no_one_elses(world: World) -> 
     assert url in panel and verification_code(doc.sha256) in panel
     stranger = render_to_string("esign/_citizen_results.html", {"dossier": d, "user": other})
     assert url not in stranger and "chưa có kết quả điện tử" in stranger
+
+
+def test_a_code_whose_file_is_gone_is_not_found(world: World) -> None:
+    w = world
+    d = ready(w)
+    sign_post(login(w.users["leader"]), d)
+    doc = Document.objects.get(dossier=d)
+    doc.file.delete(save=False)
+    body = post_verify(Client(), code=verification_code(doc.sha256)).content.decode()
+    assert "Không tìm thấy" in body and 'data-code="' not in body

@@ -168,3 +168,31 @@ def test_issue_refuses_a_second_registration_of_one_certificate(world: World) ->
         agency_certificate_register(actor=None, agency=world.health, pem=b"not a cert")
     assert getattr(bad.value, "code", "") == "bad_certificate"
     assert Agency.objects.get(pk=world.health.pk).certificates.count() == 0
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(world: World) -> None:
+    """pyHanko's sync wrappers call asyncio.run; under an event loop (ASGI, Playwright's sync
+    API) they run in a worker thread instead of failing."""
+    import asyncio
+
+    certificate_row = AgencyCertificate.objects.filter(agency=world.justice).first()
+    assert certificate_row is None
+    from tests.esign_tools import certificate_for
+
+    cert = certificate_for(world.justice)  # DB work outside the loop
+
+    async def inside() -> str:
+        from motcua.esign.services import sign_pdf_bytes
+        from motcua.esign.verify import _validation_context, trust_roots
+
+        data = sign_pdf_bytes(plain_pdf(), certificate=cert, signer_name="Lê Quốc Hùng")
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+
+        from motcua.esign.pki import off_loop
+
+        sig = PdfFileReader(io.BytesIO(data)).embedded_signatures[-1]
+        status = off_loop(validate_pdf_signature, sig, _validation_context(trust_roots()))
+        return "ok" if status.bottom_line else "bad"
+
+    assert asyncio.run(inside()) == "ok"

@@ -16,6 +16,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -192,3 +193,18 @@ def leaf_issue(
     key_ref = f"agencies/{fingerprint(cert)}.key.pem"
     _write_private((base or esign_dir()) / key_ref, _key_pem(key))
     return cert, key_ref
+
+
+def off_loop(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+    """Call one of pyHanko's synchronous wrappers (they use ``asyncio.run``) from any thread:
+    directly, or in a worker thread when this thread already runs an event loop (an ASGI
+    server, Playwright's sync API in the browser tests). ``fn`` must not touch the database."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()

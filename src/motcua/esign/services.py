@@ -142,7 +142,7 @@ def sign_pdf_bytes(
         ) from None
     if any(True for _ in fields.enumerate_sig_fields(writer, filled_status=True)):
         raise ValidationFailed("Tệp PDF đã có chữ ký số", code="already_signed")
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = pki.off_loop(signers.sign_pdf, writer, meta, signer=signer)
     return out.getvalue()
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
-from motcua.esign.pki import ca_paths
+from motcua.esign.pki import ca_paths, off_loop
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def verify_pdf(data: bytes, *, agencies: Iterable[Any] | None = None) -> Verdict
         return Verdict("unsigned", sha)
     sig = signatures[-1]
     try:
-        status = validate_pdf_signature(sig, _validation_context(trust_roots()))
+        status = off_loop(validate_pdf_signature, sig, _validation_context(trust_roots()))
         cert = status.signing_cert
         name = _text(sig.sig_object.get("/Name")) or _text(cert.subject.native.get("common_name"))
         signed_at = sig.self_reported_timestamp or status.signer_reported_dt

@@ -46,7 +46,10 @@ def _check(form: VerifyForm) -> dict[str, Any]:
         issued = selectors.issued_result(prefix=c["code"])
         if issued is None:
             return {"not_found": True}
-        data = selectors.document_bytes(issued)
+        try:
+            data = selectors.document_bytes(issued)
+        except OSError:  # the stored file is gone: say not found rather than fail
+            return {"not_found": True}
     agencies = issuing_agencies(issued.dossier) if issued else None
     verdict = verify_pdf(data, agencies=agencies)
     return {
