@@ -100,3 +100,28 @@ def test_commands(world: World, capsys, tmp_path: Path) -> None:  # type: ignore
         with pytest.raises(SystemExit) as exc:
             call_command("esign_issue_cert", **bad)
         assert exc.value.code == 2
+
+
+def test_admin_lists_certificates_and_revokes_them(world: World) -> None:
+    from motcua.audit.models import AuditEntry
+    from tests.factories import UserFactory
+
+    row = certificate_for(world.justice)
+    admin = Client()
+    admin.force_login(UserFactory(username="root", superuser=True))
+    page = admin.get("/admin/esign/agencycertificate/")
+    assert page.status_code == 200 and world.justice.name in page.content.decode()
+    assert admin.get("/admin/esign/agencycertificate/add/").status_code == 403
+    detail = admin.get(f"/admin/esign/agencycertificate/{row.pk}/change/").content.decode()
+    assert "PRIVATE KEY" not in detail
+    admin.post(
+        "/admin/esign/agencycertificate/",
+        {"action": "revoke", "_selected_action": [row.pk]},
+    )
+    row.refresh_from_db()
+    assert row.revoked_at is not None
+    assert AuditEntry.objects.filter(action="esign.certificate_revoke").count() == 1
+    # a non-superuser officer does not reach it
+    officer = Client()
+    officer.force_login(world.users["leader"])
+    assert officer.get("/admin/esign/agencycertificate/").status_code in (302, 403)

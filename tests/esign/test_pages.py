@@ -79,6 +79,9 @@ def test_the_leader_signs_the_result_on_the_dossier_page(world: World) -> None:
     assert v.valid and v.agency == w.justice and v.signer == doc.signer
     follow = leader.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert verification_code(doc.sha256) in follow
+    # every officer who sees the dossier sees the code to print beside the result
+    other = login(w.users["specialist"]).get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert 'id="signed-results"' in other and verification_code(doc.sha256) in other
 
 
 def test_only_the_issuing_agencys_leader_may_sign(world: World) -> None:

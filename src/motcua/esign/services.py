@@ -244,3 +244,25 @@ def form_sign(*, actor: Any, dossier: Any, form: str, data: bytes) -> bytes:
     agency = getattr(dossier, attr)
     require_role(actor, agency, role)
     return form_pdf_signed(data, agency=agency, signer_name=person_name(actor))
+
+
+@transaction.atomic
+def agency_certificate_revoke(
+    *, actor: Any, certificate: AgencyCertificate, now: dt.datetime | None = None
+) -> AgencyCertificate:
+    """Withdraw the binding: from now on the certificate signs no result of any agency (already
+    attached results keep their record; verification then reports them ``unknown_agency``)."""
+    row = AgencyCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if row.revoked_at is not None:
+        return row
+    row.revoked_at = now or timezone.now()
+    row.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="esign.certificate_revoke",
+        object_type="AgencyCertificate",
+        object_id=row.pk,
+        before={"revoked_at": None},
+        after={"revoked_at": row.revoked_at.isoformat(), "fingerprint": row.fingerprint},
+    )
+    return row

@@ -129,7 +129,11 @@ def verify_pdf(data: bytes, *, agencies: Iterable[Any] | None = None) -> Verdict
         "sha256": sha,
         "signer": name,
         "subject": _text(cert.subject.human_friendly),
-        "issuer": _text(cert.issuer.human_friendly),
+        "issuer": _text(
+            cert.issuer.native.get("organization_name")
+            or cert.issuer.native.get("common_name")
+            or cert.issuer.human_friendly
+        ),
         "fingerprint": fp,
         "signed_at": signed_at.astimezone(dt.UTC) if signed_at else None,
         "intact": bool(status.intact and status.valid),

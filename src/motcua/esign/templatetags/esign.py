@@ -33,3 +33,11 @@ def can_sign_result(dossier: Any, user: Any) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+@register.simple_tag
+def staff_results(dossier: Any) -> list[dict[str, Any]]:
+    """The electronic results of a dossier the page already let this officer see."""
+    from motcua.esign.selectors import electronic_results
+
+    return [{"doc": d, "code": verification_code(d.sha256)} for d in electronic_results(dossier)]
