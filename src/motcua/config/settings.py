@@ -228,6 +228,10 @@ MOTCUA_ESIGN_TRUST_ROOTS = [
     if p.strip()
 ]
 MOTCUA_ESIGN_TRUST_DEMO_CA = _bool("MOTCUA_ESIGN_TRUST_DEMO_CA", not PRODUCTION)
+# MOTCUA_ESIGN_TSA: the RFC 3161 time-stamping authority that makes signatures PAdES B-T: an
+# http(s) URL (the province's or a CA's TSA), "demo" (an in-process TSA whose certificate the
+# demo CA issued; default outside production) or empty (B-B, the time is the signer's own).
+MOTCUA_ESIGN_TSA = os.environ.get("MOTCUA_ESIGN_TSA", "" if PRODUCTION else "demo").strip()
 # MOTCUA_ESIGN_BACKEND: dotted path of the class that signs with an agency's key (interface in
 # motcua.esign.backends); default the local key files under MOTCUA_ESIGN_DIR.
 MOTCUA_ESIGN_BACKEND = os.environ.get(

@@ -20,7 +20,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
@@ -44,7 +44,7 @@ def _write_private(path: Path, data: bytes) -> None:
         out.write(data)
 
 
-def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+def _key_pem(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -67,7 +67,7 @@ def fingerprint(cert: x509.Certificate) -> str:
 
 @dataclass(frozen=True)
 class Authority:
-    key: ec.EllipticCurvePrivateKey
+    key: Any  # ec.EllipticCurvePrivateKey (CA, agencies) or rsa.RSAPrivateKey (demo TSA)
     cert: x509.Certificate
 
 
@@ -114,6 +114,55 @@ def ca_create(
     _write_private(key_path, _key_pem(key))
     cert_path.write_text(cert_pem(cert), encoding="ascii")
     return Authority(key, cert)
+
+
+def tsa_paths(base: Path | None = None) -> tuple[Path, Path]:
+    root = (base or esign_dir()) / "tsa"
+    return root / "tsa.key.pem", root / "tsa.cert.pem"
+
+
+def tsa_ensure(base: Path | None = None) -> tuple[Authority, bool]:
+    """The demo time-stamping authority's key and certificate (issued by the demo CA, extended
+    key usage timeStamping), created when absent; (TSA, created?)."""
+    base = base or esign_dir()
+    key_path, cert_path = tsa_paths(base)
+    if key_path.is_file() and cert_path.is_file():
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        return Authority(key, x509.load_pem_x509_certificate(cert_path.read_bytes())), False  # type: ignore[arg-type]
+    ca, _ = ca_ensure(base)
+    now = dt.datetime.now(dt.UTC)
+    # RSA: pyHanko's in-process timestamper signs with RSA only
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = "Một Cửa — dấu thời gian trình diễn"
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, CA_NAME),
+                    x509.NameAttribute(NameOID.COMMON_NAME, name),
+                ]
+            )
+        )
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(min(now + dt.timedelta(days=365 * 5), ca.cert.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
+            critical=False,
+        )
+        .sign(ca.key, hashes.SHA256())
+    )
+    _write_private(key_path, _key_pem(key))
+    cert_path.write_text(cert_pem(cert), encoding="ascii")
+    return Authority(key, cert), True
 
 
 def ca_load(base: Path | None = None) -> Authority | None:

@@ -24,6 +24,7 @@ FORM_REASON = "Ký số phiếu do hệ thống một cửa điện tử phát h
 def esign_init(*, actor: Any = None) -> dict[str, Any]:
     """Create the demo CA under ``MOTCUA_ESIGN_DIR`` if there is none (idempotent)."""
     ca, created = pki.ca_ensure()
+    pki.tsa_ensure()
     return {
         "created": created,
         "ca": ca.cert.subject.rfc4514_string(),
@@ -110,6 +111,28 @@ def signing_certificate(agency: Agency, *, now: dt.datetime | None = None) -> Ag
     return row
 
 
+def timestamper() -> Any:
+    """The RFC 3161 client for ``MOTCUA_ESIGN_TSA`` (None: PAdES B-B, no timestamp)."""
+    from django.conf import settings
+
+    tsa = settings.MOTCUA_ESIGN_TSA
+    if not tsa:
+        return None
+    if tsa == "demo":
+        from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        pki.tsa_ensure()
+        key_path, cert_path = pki.tsa_paths()
+        return DummyTimeStamper(
+            tsa_cert=load_cert_from_pemder(str(cert_path)),
+            tsa_key=load_private_key_from_pemder(str(key_path), passphrase=None),
+        )
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(tsa, timeout=10)
+
+
 def sign_pdf_bytes(
     data: bytes,
     *,
@@ -118,8 +141,9 @@ def sign_pdf_bytes(
     reason: str = RESULT_REASON,
     location: str = "",
 ) -> bytes:
-    """PAdES baseline B-B signature (ETSI.CAdES.detached) over ``data`` by ``certificate``'s key,
-    with the person who signs as the signature's /Name."""
+    """PAdES signature (ETSI.CAdES.detached) over ``data`` by ``certificate``'s key, with the
+    person who signs as the signature's /Name: baseline B-T when a TSA is configured
+    (``MOTCUA_ESIGN_TSA``), else B-B."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -142,7 +166,15 @@ def sign_pdf_bytes(
         ) from None
     if any(True for _ in fields.enumerate_sig_fields(writer, filled_status=True)):
         raise ValidationFailed("Tệp PDF đã có chữ ký số", code="already_signed")
-    out = pki.off_loop(signers.sign_pdf, writer, meta, signer=signer)
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+    try:
+        out = pki.off_loop(signers.sign_pdf, writer, meta, signer=signer, timestamper=timestamper())
+    except TimestampRequestError:
+        raise ValidationFailed(
+            "Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian; chưa ký, hãy thử lại sau",
+            code="tsa_unavailable",
+        ) from None
     return out.getvalue()
 
 

@@ -51,7 +51,8 @@ class Verdict:
     signed_at: dt.datetime | None = None
     intact: bool = False  # the signed bytes are exactly those the signer signed
     whole_file: bool = False  # nothing was added after the signature
-    trusted: bool = False  # the certificate chains to a configured root
+    trusted: bool = False  # the certificate (and the timestamp's) chains to a configured root
+    timestamped: bool = False  # signed_at is an RFC 3161 timestamp's, not the signer's claim
     agency: Any = None  # units.Agency whose registered certificate signed, if any
     details: list[str] = field(default_factory=list)
 
@@ -120,7 +121,10 @@ def verify_pdf(data: bytes, *, agencies: Iterable[Any] | None = None) -> Verdict
         status = off_loop(validate_pdf_signature, sig, _validation_context(trust_roots()))
         cert = status.signing_cert
         name = _text(sig.sig_object.get("/Name")) or _text(cert.subject.native.get("common_name"))
-        signed_at = sig.self_reported_timestamp or status.signer_reported_dt
+        ts = status.timestamp_validity
+        signed_at = (ts.timestamp if ts is not None else None) or (
+            sig.self_reported_timestamp or status.signer_reported_dt
+        )
     except Exception:
         log.info("chữ ký không kiểm tra được", exc_info=True)
         return Verdict("broken", sha)
@@ -138,7 +142,10 @@ def verify_pdf(data: bytes, *, agencies: Iterable[Any] | None = None) -> Verdict
         "signed_at": signed_at.astimezone(dt.UTC) if signed_at else None,
         "intact": bool(status.intact and status.valid),
         "whole_file": status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        "trusted": bool(status.trusted),
+        # a timestamp, when there is one, must verify and chain to a root like the signature
+        "trusted": bool(status.trusted)
+        and (ts is None or bool(ts.intact and ts.valid and ts.trusted)),
+        "timestamped": ts is not None,
         "details": [str(status.summary())],
     }
     if not common["intact"]:
