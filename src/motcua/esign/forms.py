@@ -27,7 +27,7 @@ class VerifyForm(VNForm):
             raise ValidationError(
                 f"Tệp vượt quá {VERIFY_MAX_BYTES // (1024 * 1024)} MB.", code="file_too_large"
             )
-        data = upload.read(VERIFY_MAX_BYTES + 1)
+        data: bytes = upload.read(VERIFY_MAX_BYTES + 1)
         if len(data) > VERIFY_MAX_BYTES:  # pragma: no cover - size said otherwise
             raise ValidationError("Tệp quá lớn.", code="file_too_large")
         if not data.startswith(b"%PDF-"):
@@ -47,7 +47,7 @@ class VerifyForm(VNForm):
         return prefix
 
     def clean(self) -> dict[str, Any]:
-        c = super().clean()
+        c = super().clean() or {}
         if not self.errors and not c.get("file") and not c.get("code"):
             raise ValidationError(
                 "Chọn tệp kết quả hoặc nhập mã xác thực in trên kết quả.", code="nothing"

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -87,7 +88,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return redirect(back)
     c = form.cleaned_data
     doc = result_sign(
@@ -101,7 +102,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @citizen_required
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A citizen downloads an electronic result of one of their own dossiers (else 404)."""
     from django.http import Http404
 
