@@ -12,6 +12,7 @@ from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import dossier_receive
 from tests.dossiers.conftest import World, at
 from tests.dossiers.test_documents import pdf_bytes
+from tests.esign_tools import signed_pdf
 
 
 def login(user: object) -> Client:
@@ -370,7 +371,9 @@ def test_result_checkbox_unticked_is_not_electronic(world: World) -> None:
             "version": d.version,
             "signer": "Giám đốc Sở",
             "electronic": "on",
-            "file": SimpleUploadedFile("kq2.pdf", pdf_bytes(1), content_type="application/pdf"),
+            "file": SimpleUploadedFile(
+                "kq2.pdf", signed_pdf(w.justice), content_type="application/pdf"
+            ),
         },
     )
     assert r.status_code == 302

@@ -21,6 +21,7 @@ from motcua.dossiers.services import (
 )
 from motcua.worktime.models import CalendarDay, DayKind, WorkCalendar
 from tests.dossiers.conftest import World, at
+from tests.esign_tools import signed_pdf
 from tests.images import png_bytes
 
 
@@ -58,14 +59,37 @@ def test_electronic_result_is_derived(world: World) -> None:
     )
     assert not dossier_flags(d).digitized
     step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-02 09:00"))
+    # an unsigned PDF is refused as an electronic result (nothing stored) ...
+    with pytest.raises(ValidationFailed) as unsigned:
+        result_attach(
+            actor=w.users["leader"],
+            dossier=d,
+            checked=check_upload("qd.pdf", pdf_bytes()),
+            signer="Giám đốc Sở Tư pháp",
+            now=at("2022-06-02 10:00"),
+        )
+    assert unsigned.value.code == "esign_unsigned"
+    assert d.documents.count() == 0 and not dossier_flags(d).electronic_result
+    # ... but may be attached as the scan of a paper result
     result_attach(
         actor=w.users["leader"],
         dossier=d,
         checked=check_upload("qd.pdf", pdf_bytes()),
         signer="Giám đốc Sở Tư pháp",
+        electronic=False,
+        now=at("2022-06-02 10:00"),
+    )
+    assert not dossier_flags(d).electronic_result
+    doc = result_attach(
+        actor=w.users["leader"],
+        dossier=d,
+        checked=check_upload("qd-ky-so.pdf", signed_pdf(w.justice, signer="Trần Văn Bình")),
+        signer="Giám đốc Sở Tư pháp",
         now=at("2022-06-02 10:00"),
     )
     assert dossier_flags(d).electronic_result
+    # the signer and the time recorded are the signature's own
+    assert doc.signer == "Trần Văn Bình" and doc.signed_at is not None
     # a broken scan is refused by the upload check, before scan_attach is ever called
     with pytest.raises(ValidationFailed) as exc:
         check_upload("x.pdf", b"%PDF-1.4 broken")
@@ -80,7 +104,7 @@ def test_electronic_result_is_derived(world: World) -> None:
             now=at("2022-06-02 11:00"),
         )
     assert denied.value.code == "permission_denied"
-    assert d.documents.count() == 1
+    assert d.documents.count() == 2  # the paper result's scan and the signed result
     assert not dossier_flags(d).digitized
 
 

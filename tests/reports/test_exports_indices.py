@@ -26,7 +26,7 @@ from motcua.reports.indices import (
 from motcua.reports.models import IndexCriterion, Metric, Target
 from motcua.reports.selectors import Period, period_preset, report
 from tests.dossiers.conftest import World, at
-from tests.dossiers.test_documents import pdf_bytes
+from tests.esign_tools import signed_pdf
 from tests.tools import tool_missing
 
 P = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
@@ -43,7 +43,7 @@ def lifecycle(w: World) -> None:
         actor=w.users["leader"],
         dossier=a,
         signer="Giám đốc",
-        checked=check_upload("kq.pdf", pdf_bytes()),
+        checked=check_upload("kq.pdf", signed_pdf(w.justice)),
         now=at("2022-06-02 10:00"),
     )
     step_complete(actor=w.users["leader"], dossier=a, now=at("2022-06-03 10:00"))

@@ -216,6 +216,29 @@ except ValueError as exc:
         "MOTCUA_FORMS_2025_FROM phải là ngày dạng YYYY-MM-DD (ví dụ 2025-07-01)"
     ) from exc
 
+# Signed electronic results (motcua.esign, docs/esign.md).
+# MOTCUA_ESIGN_DIR: folder of the demo CA and of locally held agency keys (mode 0700/0600);
+# default VAR_DIR/esign, which git ignores. Never inside the repository.
+MOTCUA_ESIGN_DIR = Path(os.environ.get("MOTCUA_ESIGN_DIR") or VAR_DIR / "esign")
+# MOTCUA_ESIGN_TRUST_ROOTS: PEM files (separated by ":" or ","), each holding one or more root
+# certificates a signed result may chain to: the province's CA, the national root. The demo CA in
+# MOTCUA_ESIGN_DIR is trusted too unless MOTCUA_ESIGN_TRUST_DEMO_CA=0 (set it so in production).
+MOTCUA_ESIGN_TRUST_ROOTS = [
+    p.strip()
+    for p in os.environ.get("MOTCUA_ESIGN_TRUST_ROOTS", "").replace(",", ":").split(":")
+    if p.strip()
+]
+MOTCUA_ESIGN_TRUST_DEMO_CA = _bool("MOTCUA_ESIGN_TRUST_DEMO_CA", not PRODUCTION)
+# MOTCUA_ESIGN_TSA: the RFC 3161 time-stamping authority that makes signatures PAdES B-T: an
+# http(s) URL (the province's or a CA's TSA), "demo" (an in-process TSA whose certificate the
+# demo CA issued; default outside production) or empty (B-B, the time is the signer's own).
+MOTCUA_ESIGN_TSA = os.environ.get("MOTCUA_ESIGN_TSA", "" if PRODUCTION else "demo").strip()
+# MOTCUA_ESIGN_BACKEND: dotted path of the class that signs with an agency's key (interface in
+# motcua.esign.backends); default the local key files under MOTCUA_ESIGN_DIR.
+MOTCUA_ESIGN_BACKEND = os.environ.get(
+    "MOTCUA_ESIGN_BACKEND", "motcua.esign.backends.LocalKeyBackend"
+)
+
 # MOTCUA_CALENDAR: code of the stored working calendar used when none is named; empty = the
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
 MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")

@@ -17,10 +17,11 @@ from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
 from motcua.demo.history import history_load
 from motcua.eservices.services import demo_booking_slots
+from motcua.esign.services import esign_demo_setup
 from motcua.payments.demo import payments_demo_load
 from motcua.portal.demo import demo_ratings
 from motcua.reports.indices import criteria_load
-from motcua.units.models import AdministrativeUnit, Agency, Level
+from motcua.units.models import AdministrativeUnit, Agency, Level, Role
 from motcua.units.services import divisions_2022_load
 from motcua.worktime.models import WorkCalendar
 
@@ -125,6 +126,10 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         _targets()
         staff_password = secrets.token_urlsafe(9)
         users = load_staff(staff_password)
+        # the demo CA and the signing certificates of the agencies whose leaders sign (esign)
+        esign = esign_demo_setup(
+            agencies=sorted({s.agency for s in staff_plan() if s.role == Role.LEADER}, key=str)
+        )
         dossiers = load_dossiers(users, seed)
         history = history_load(scale, seed)
         ratings = demo_ratings(seed)
@@ -163,6 +168,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
             ],
         },
         "dossiers": dossiers,
+        "esign": esign,
         "history_2022": history,
         "ratings": ratings,
         "seconds": round(time.monotonic() - started, 1),

@@ -367,7 +367,12 @@ def print_form(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     except LookupError:
         raise Http404("Hồ sơ chưa có mẫu này") from None
     if request.GET.get("pdf"):
-        resp = HttpResponse(legal_forms.render_pdf(doc), content_type="application/pdf")
+        data = legal_forms.render_pdf(doc)
+        if request.GET.get("ky") == "1":  # signed by the issuing agency (motcua.esign)
+            from motcua.esign.services import form_sign
+
+            data = form_sign(actor=request.user, dossier=d, form=form, data=data)
+        resp = HttpResponse(data, content_type="application/pdf")
         resp["Content-Disposition"] = f'inline; filename="mau-{form}-{d.code or d.pk}.pdf"'
         return resp
     return render(request, "backoffice/print.html", {"doc": doc, "d": d, "form": form})

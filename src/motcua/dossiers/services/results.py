@@ -115,6 +115,20 @@ def result_attach(
         raise PermissionDenied("Bạn không xử lý hồ sơ này", code="permission_denied")
     if not nfc(signer):
         raise ValidationFailed("Cần tên người ký kết quả", code="signer_required")
+    if electronic:
+        # only a PDF validly signed by an issuing agency's certificate is an electronic result;
+        # the signer and time recorded are the signature's own (motcua.esign, docs/esign.md)
+        from motcua.esign.services import issuing_agencies
+        from motcua.esign.verify import verify_pdf
+
+        verdict = verify_pdf(checked.data, agencies=issuing_agencies(d))
+        if not verdict.valid:
+            raise ValidationFailed(
+                f"Không nhận tệp là kết quả điện tử: {verdict.message}. Tệp chưa ký số hợp lệ "
+                "chỉ có thể đính kèm như bản quét kết quả giấy.",
+                code=f"esign_{verdict.code}",
+            )
+        signer, signed_at = verdict.signer or signer, verdict.signed_at or signed_at
     kind = DocumentKind.RESULT_ELECTRONIC if electronic else DocumentKind.RESULT_PAPER_SCAN
     doc = _save_file(
         d, checked, kind=kind, actor=actor, at=at, signer=signer, signed_at=signed_at or at
