@@ -123,3 +123,61 @@ def totp_reset(*, actor: Any, user: AbstractBaseUser) -> int:
             after={"devices_removed": count, "still_required": otp_required_for(user)},
         )
     return count
+
+
+def totp_demo_devices() -> list[dict[str, str]]:
+    """For the demo only: a confirmed TOTP device for every user who needs one and has none.
+    Returns each such user's secret (base32) and otpauth URL, to be written under the var dir
+    (never the repository). Existing devices are kept, so an app already set up goes on working.
+    Refused in production."""
+    from base64 import b32encode
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    if settings.PRODUCTION:
+        raise IllegalTransition("Không tạo thiết bị xác thực mẫu khi chạy thật.", code="production")
+    users = (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True)
+            | Q(memberships__active=True, memberships__role__in=settings.MOTCUA_OTP_ROLES),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+    out = []
+    with transaction.atomic():
+        for user in users:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+                audit_record(
+                    actor=None, action="otp.demo_device", object_type="TOTPDevice", object_id=device.pk
+                )
+            out.append(
+                {
+                    "username": user.get_username(),
+                    "secret": b32encode(device.bin_key).decode().rstrip("="),
+                    "url": device.config_url,
+                }
+            )
+    return out
+
+
+def totp_current_code(*, username: str) -> str:
+    """The code a demo user's app would show now (``motcua otp-code``); refused in production."""
+    from django.conf import settings
+    from django_otp.oath import totp
+
+    from motcua.core.errors import NotFound
+
+    if settings.PRODUCTION:
+        raise IllegalTransition("Lệnh này chỉ dùng cho bản trình diễn.", code="production")
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        raise NotFound(f"Tài khoản {username} chưa có thiết bị xác thực.", code="no_device")
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.core.text import number
 from motcua.demo.services import demo_load
+from motcua.security.services import totp_demo_devices
 from motcua.units.models import Role
 
 #: One line per role: what a person holding it does in the system.
@@ -59,6 +60,16 @@ class Command(BaseCommand):
         creds = settings.VAR_DIR / "demo-credentials.txt"
         creds.write_text(_credentials(admin, staff, logins), encoding="utf-8")
         creds.chmod(0o600)
+        # leaders and administrators log in with a TOTP code (issue 9): their demo secrets go to
+        # the var dir, never the repository; `motcua otp-code USERNAME` prints the current code
+        otp = totp_demo_devices()
+        otp_file = settings.VAR_DIR / "demo-otp.txt"
+        otp_file.write_text(
+            "# tên đăng nhập | khóa bí mật TOTP (base32) | otpauth URL (quét bằng ứng dụng)\n"
+            + "".join(f"{d['username']} | {d['secret']} | {d['url']}\n" for d in otp),
+            encoding="utf-8",
+        )
+        otp_file.chmod(0o600)
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
@@ -88,6 +99,10 @@ class Command(BaseCommand):
             f"đầu năm 2022: {number(result['history_2022']['created'])}"
         )
         self.stdout.write(f"  (lưu tại {creds})")
+        self.stdout.write(
+            f"  Lãnh đạo và quản trị đăng nhập thêm mã xác thực hai bước: khóa TOTP trong "
+            f"{otp_file}; mã hiện tại: motcua otp-code <tên đăng nhập>"
+        )
 
 
 def _does(account: dict[str, str]) -> str:
