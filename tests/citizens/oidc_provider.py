@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 CLIENT_ID = "motcua-test"
-CLIENT_SECRET = "bi-mat-cua-ung-dung-thu"  # noqa: S105 - a test provider's client secret
+CLIENT_SECRET = "bi-mat-cua-ung-dung-thu"
 
 
 class Provider:
@@ -93,7 +93,7 @@ class Provider:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 url = urlparse(self.path)
                 q = {k: v[0] for k, v in parse_qs(url.query).items()}
                 if url.path == "/.well-known/openid-configuration":
@@ -119,7 +119,9 @@ class Provider:
                         return
                     code = secrets.token_urlsafe(16)
                     provider.codes[code] = q
-                    target = q["redirect_uri"] + "?" + urlencode({"code": code, "state": q["state"]})
+                    target = (
+                        q["redirect_uri"] + "?" + urlencode({"code": code, "state": q["state"]})
+                    )
                     self.send_response(302)
                     self.send_header("Location", target)
                     self.end_headers()
@@ -134,7 +136,7 @@ class Provider:
                 else:
                     self._json({"error": "not_found"}, 404)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 if urlparse(self.path).path != "/token":

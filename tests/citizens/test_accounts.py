@@ -85,7 +85,10 @@ def test_register_verify_login_end_to_end() -> None:
 def test_organisation_by_tax_code() -> None:
     c = Client()
     r = register(
-        c, kind="organisation", id_number="3800100123-001", name="Công ty TNHH Sao Mai",
+        c,
+        kind="organisation",
+        id_number="3800100123-001",
+        name="Công ty TNHH Sao Mai",
         email="saomai@example.vn",
     )
     assert r.status_code == 200
@@ -204,7 +207,11 @@ def test_staff_never_log_in_as_citizens_nor_citizens_as_staff() -> None:
     Membership.objects.create(user=officer, agency=AgencyFactory(), role=Role.COUNTER)
     # even a staff user somehow given a citizen profile
     CitizenProfile.objects.create(
-        user=officer, kind="person", id_number="079201000001", name="Cán bộ", email="cb@x.vn",
+        user=officer,
+        kind="person",
+        id_number="079201000001",
+        name="Cán bộ",
+        email="cb@x.vn",
         email_verified_at=timezone.now(),
     )
     r = login(Client(), "079201000001", "mat-khau-thu-nghiem-1")

@@ -51,7 +51,9 @@ def logged_in(client: Client) -> bool:
 @pytest.mark.django_db
 def test_button_only_when_configured(settings: Any) -> None:
     settings.OIDC_RP_CLIENT_ID = ""
-    assert "tài khoản định danh điện tử" not in Client().get("/cong-dan/dang-nhap/").content.decode()
+    assert (
+        "tài khoản định danh điện tử" not in Client().get("/cong-dan/dang-nhap/").content.decode()
+    )
     r = Client().get("/cong-dan/dinh-danh/")
     assert r.status_code == 302 and r["Location"] == "/cong-dan/dang-nhap/"
 
@@ -59,7 +61,10 @@ def test_button_only_when_configured(settings: Any) -> None:
 @pytest.mark.django_db
 def test_first_login_creates_the_account_then_finds_it(provider: Provider) -> None:
     c = Client()
-    assert "Đăng nhập bằng tài khoản định danh điện tử" in c.get("/cong-dan/dang-nhap/").content.decode()
+    assert (
+        "Đăng nhập bằng tài khoản định danh điện tử"
+        in c.get("/cong-dan/dang-nhap/").content.decode()
+    )
     r = c.get(start(c))
     assert r.status_code == 302 and r["Location"] == "/cong-dan/"
     assert logged_in(c)

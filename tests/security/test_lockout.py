@@ -63,7 +63,13 @@ def test_citizen_locked_out_and_cool_off_passes() -> None:
 def test_lockout_counts_the_name_however_it_is_typed() -> None:
     CitizenFactory(email="lan@example.vn", user__password=RIGHT)
     c = Client()
-    for variant in ("lan@example.vn", "LAN@example.vn", " Lan@Example.VN ", "lan@EXAMPLE.vn", "lan@example.VN"):
+    for variant in (
+        "lan@example.vn",
+        "LAN@example.vn",
+        " Lan@Example.VN ",
+        "lan@EXAMPLE.vn",
+        "lan@example.VN",
+    ):
         c.post("/cong-dan/dang-nhap/", {"identifier": variant, "password": "sai"})
     r = c.post("/cong-dan/dang-nhap/", {"identifier": "lan@example.vn", "password": RIGHT})
     assert r.status_code == 429

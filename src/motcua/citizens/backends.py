@@ -14,7 +14,10 @@ from motcua.citizens.selectors import is_staff_account, profile_for_login
 
 class CitizenBackend(ModelBackend):
     def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, identifier: str | None = None, password: str | None = None
+        self,
+        request: HttpRequest | None,
+        identifier: str | None = None,
+        password: str | None = None,
     ) -> Any:
         if identifier is None or password is None:
             return None

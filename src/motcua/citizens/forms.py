@@ -63,9 +63,7 @@ class RegisterForm(VNForm):
 
 
 class LoginForm(VNForm):
-    identifier = forms.CharField(
-        label="Số định danh, mã số thuế hoặc thư điện tử", max_length=254
-    )
+    identifier = forms.CharField(label="Số định danh, mã số thuế hoặc thư điện tử", max_length=254)
     password = forms.CharField(label="Mật khẩu", max_length=128, widget=forms.PasswordInput)
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
@@ -117,7 +115,9 @@ class ProfileForm(VNForm):
         label="Thư điện tử",
         max_length=254,
         required=False,
-        help_text="Đổi địa chỉ: thư xác thực gửi tới địa chỉ mới; địa chỉ cũ dùng đến khi xác thực.",
+        help_text=(
+            "Đổi địa chỉ: thư xác thực gửi tới địa chỉ mới; địa chỉ cũ dùng đến khi xác thực."
+        ),
     )
     phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
     address = forms.CharField(label="Địa chỉ liên hệ", max_length=500, required=False)

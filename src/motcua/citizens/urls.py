@@ -12,9 +12,7 @@ urlpatterns = [
     path("dang-nhap/", views.login_view, name="login"),
     path("dang-xuat/", views.logout_view, name="logout"),
     path("quen-mat-khau/", views.reset_request, name="reset_request"),
-    path(
-        "dat-lai-mat-khau/<str:uidb64>/<str:token>/", views.reset_confirm, name="reset_confirm"
-    ),
+    path("dat-lai-mat-khau/<str:uidb64>/<str:token>/", views.reset_confirm, name="reset_confirm"),
     path("dinh-danh/", oidc.CitizenOIDCStart.as_view(), name="oidc_start"),
     path("dinh-danh/callback/", oidc.CitizenOIDCCallback.as_view(), name="oidc_callback"),
 ]

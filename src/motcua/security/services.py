@@ -156,7 +156,10 @@ def totp_demo_devices() -> list[dict[str, str]]:
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
                 device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
                 audit_record(
-                    actor=None, action="otp.demo_device", object_type="TOTPDevice", object_id=device.pk
+                    actor=None,
+                    action="otp.demo_device",
+                    object_type="TOTPDevice",
+                    object_id=device.pk,
                 )
             out.append(
                 {

@@ -12,7 +12,9 @@ from motcua.security.services import totp_current_code
 
 
 class Command(BaseCommand):
-    help = "In mã xác thực hai bước hiện tại của một tài khoản trình diễn (không dùng khi chạy thật)."
+    help = (
+        "In mã xác thực hai bước hiện tại của một tài khoản trình diễn (không dùng khi chạy thật)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
