@@ -302,3 +302,16 @@ def test_logout_is_post_only_and_csrf_checked() -> None:
     assert c.get("/cong-dan/dang-xuat/").status_code == 405
     assert c.post("/cong-dan/dang-xuat/").status_code == 403  # no CSRF token
     assert "_auth_user_id" in c.session
+
+
+@pytest.mark.django_db
+def test_login_refuses_huge_control_and_csrf_less_input() -> None:
+    CitizenFactory(id_number="079201001234", user__password=PASSWORD)
+    for identifier in ("0" * 10_000, "0792010\x001234", ["079201001234", "x"]):
+        r = Client().post("/cong-dan/dang-nhap/", {"identifier": identifier, "password": PASSWORD})
+        assert r.status_code == 400
+    c = Client(enforce_csrf_checks=True)
+    r = c.post("/cong-dan/dang-nhap/", {"identifier": "079201001234", "password": PASSWORD})
+    assert r.status_code == 403 and "_auth_user_id" not in c.session
+    r = Client(enforce_csrf_checks=True).post("/cong-dan/dang-ky/", {"kind": "person"})
+    assert r.status_code == 403 and not Outbox.objects.exists()
