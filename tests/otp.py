@@ -39,13 +39,12 @@ def verify_session(client: Any, user: Any) -> None:
 
 
 def browser_second_factor(page: Any) -> None:
-    """In a Playwright page just past the password: enrol (reading the secret the page shows and
-    typing the app's code) or, if already enrolled elsewhere, nothing to do here."""
-    import re
-
-    page.wait_for_load_state()
+    """In a Playwright page whose password form was just submitted: wait until the login page
+    is left; if it led to the enrolment page (leaders, administrators), read the secret the page
+    shows, type the code an app would show, and wait until the enrolment page is left too."""
+    page.wait_for_url(lambda url: not url.rstrip("/").endswith(("/dang-nhap", "/admin/login")))
     if "/dang-nhap/thiet-lap-xac-thuc/" in page.url:
         secret = page.inner_text("#otp-secret").strip()
         page.fill("#token", code_from_secret(secret))
         page.click("text=Xác nhận và hoàn tất")
-        page.wait_for_url(re.compile(r"^(?!.*thiet-lap-xac-thuc).*$"))
+        page.wait_for_url(lambda url: "/dang-nhap/thiet-lap-xac-thuc/" not in url)
