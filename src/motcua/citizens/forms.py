@@ -50,7 +50,7 @@ class RegisterForm(VNForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in ("id_number", "name", "phone"):
             if data.get(name):
                 try:
@@ -73,7 +73,7 @@ class LoginForm(VNForm):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         identifier, password = data.get("identifier"), data.get("password")
         if identifier is None or password is None:
             return data
@@ -104,7 +104,7 @@ class SetPasswordForm(VNForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password1") and data.get("password2") != data.get("password1"):
             self.add_error("password2", "Hai lần nhập mật khẩu không khớp.")
         return data
@@ -123,7 +123,7 @@ class ProfileForm(VNForm):
     address = forms.CharField(label="Địa chỉ liên hệ", max_length=500, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in ("phone", "address"):
             if data.get(name):
                 try:

@@ -22,6 +22,4 @@ def profile_for_login(identifier: str) -> CitizenProfile | None:
 
 def is_staff_account(user: Any) -> bool:
     """Staff in any sense: the staff flag, superuser, or a back-office membership."""
-    return bool(
-        user.is_staff or user.is_superuser or user.memberships.exists()  # type: ignore[attr-defined]
-    )
+    return bool(user.is_staff or user.is_superuser or user.memberships.exists())

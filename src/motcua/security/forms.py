@@ -20,6 +20,6 @@ class OTPCodeForm(VNForm):
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["token"].error_messages["min_length"] = "Mã xác thực gồm đúng 6 chữ số 0–9."
         self.fields["token"].error_messages["max_length"] = "Mã xác thực gồm đúng 6 chữ số 0–9."
