@@ -315,3 +315,35 @@ def test_login_refuses_huge_control_and_csrf_less_input() -> None:
     assert r.status_code == 403 and "_auth_user_id" not in c.session
     r = Client(enforce_csrf_checks=True).post("/cong-dan/dang-ky/", {"kind": "person"})
     assert r.status_code == 403 and not Outbox.objects.exists()
+
+
+@pytest.mark.django_db
+def test_resend_after_expiry_gives_a_new_link_but_not_a_mail_cannon() -> None:
+    c = Client()
+    register(c)
+    old = path_of(last_link())
+    for _ in range(5):  # within two minutes: no new mail
+        c.post("/cong-dan/gui-lai-xac-thuc/", {"email": "lan@example.vn"})
+    assert Outbox.objects.filter(topic="citizen.verify_email").count() == 1
+    later = timezone.now() + timezone.timedelta(hours=49)
+    with time_machine.travel(later):
+        assert c.post(old).status_code == 400
+        c.post("/cong-dan/gui-lai-xac-thuc/", {"email": "LAN@example.vn"})
+        assert Outbox.objects.filter(topic="citizen.verify_email").count() == 2
+        assert c.post(path_of(last_link())).status_code == 302
+    assert CitizenProfile.objects.get().user.is_active
+
+
+@pytest.mark.django_db
+def test_an_old_link_never_reactivates_a_disabled_account() -> None:
+    c = Client()
+    register(c)
+    link = path_of(last_link())
+    c.post(link)
+    p = CitizenProfile.objects.get()
+    p.user.is_active = False  # an administrator disabled it
+    p.user.save(update_fields=["is_active"])
+    c.post(link)
+    p.user.refresh_from_db()
+    assert not p.user.is_active
+    assert login(Client(), "079201001234").status_code == 400
