@@ -12,6 +12,7 @@ import requests
 from django.test import Client
 
 from motcua.citizens.models import CitizenProfile
+from motcua.dossiers.models import Outbox
 from motcua.units.models import Membership, Role
 from tests.citizens.oidc_provider import Provider
 from tests.factories import AgencyFactory, CitizenFactory, UserFactory
@@ -79,12 +80,42 @@ def test_first_login_creates_the_account_then_finds_it(provider: Provider) -> No
 
 @pytest.mark.django_db
 def test_links_an_existing_password_account_by_id_number(provider: Provider) -> None:
-    existing = CitizenFactory(id_number="079201001234")
+    existing = CitizenFactory(id_number="079201001234", email="ai-do@example.vn")
+    other = Client()
+    other.force_login(existing.user)  # whoever registered it by password, logged in elsewhere
     c = Client()
     c.get(start(c))
     existing.refresh_from_db()
+    existing.user.refresh_from_db()
     assert existing.oidc_subject == "vneid-0001"
     assert int(c.session["_auth_user_id"]) == existing.user.pk
+    # the proven person takes the account over: the old password, e-mail and sessions end
+    assert not existing.user.has_usable_password() and existing.email == ""
+    assert "gắn với định danh điện tử" in c.get("/cong-dan/").content.decode()
+    assert other.get("/cong-dan/").status_code == 302  # sent to the login page
+    assert (
+        Client()
+        .post(
+            "/cong-dan/dang-nhap/",
+            {"identifier": "079201001234", "password": "mat-khau-thu-nghiem-1"},
+        )
+        .status_code
+        == 400
+    )
+    Client().post("/cong-dan/quen-mat-khau/", {"email": "ai-do@example.vn"})
+    assert not Outbox.objects.filter(topic="citizen.password_reset").exists()
+
+
+@pytest.mark.django_db
+def test_a_disabled_account_stays_disabled(provider: Provider) -> None:
+    existing = CitizenFactory(id_number="079201001234")
+    existing.user.is_active = False
+    existing.user.save(update_fields=["is_active"])
+    c = Client()
+    c.get(start(c))
+    assert not logged_in(c)
+    existing.refresh_from_db()
+    assert existing.oidc_subject == "" and existing.user.has_usable_password()
 
 
 @pytest.mark.django_db

@@ -39,6 +39,11 @@ REQUIRED = (
     "OIDC_OP_JWKS_ENDPOINT",
     "OIDC_OP_ISSUER",
 )
+LINKED = (
+    "Tài khoản đã được gắn với định danh điện tử của bạn. Để bảo vệ tài khoản, mật khẩu và thư "
+    "điện tử đăng ký trước đây đã được gỡ: hãy nhập lại thư điện tử dưới đây (sẽ được xác thực) "
+    "nếu muốn đăng nhập bằng mật khẩu."
+)
 FAILED = (
     "Không đăng nhập được bằng tài khoản định danh điện tử. Vui lòng thử lại, hoặc đăng nhập "
     "bằng số định danh và mật khẩu."
@@ -96,10 +101,13 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # un
             name=str(claims.get(settings.MOTCUA_OIDC_NAME_CLAIM) or ""),
         )
         try:
-            return citizen_from_oidc(identity=identity)
+            user = citizen_from_oidc(identity=identity)
         except DomainError as exc:
             self.request.oidc_error = exc.message
             return None
+        if getattr(user, "oidc_taken_over", False):
+            self.request.oidc_notice = LINKED
+        return user
 
     def get_user(self, user_id: int) -> Any:
         from motcua.citizens.backends import CitizenBackend
@@ -130,6 +138,12 @@ class CitizenOIDCCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
         if nxt.startswith("/") and not nxt.startswith(("//", "/can-bo/", "/admin/", "/api/")):
             return nxt
         return "/cong-dan/"
+
+    def login_success(self) -> HttpResponse:
+        notice = getattr(self.request, "oidc_notice", None)
+        if notice:
+            messages.info(self.request, notice)
+        return super().login_success()
 
     def login_failure(self) -> HttpResponse:
         message = getattr(self.request, "oidc_error", None) or FAILED

@@ -376,10 +376,28 @@ class OIDCIdentity:
     email: str = ""
 
 
+def _take_over(profile: CitizenProfile, subject: str) -> None:
+    """Link a password account to the person the provider proved. A password registration only
+    proved an e-mail, not the ID number: whoever registered it may not be this person. So the
+    proven person takes the account over — the old password and e-mail stop working (their
+    sessions end with the password hash); the person may add an e-mail again on the profile page
+    (verified anew) and then set a password by the reset link."""
+    user = profile.user
+    profile.oidc_subject = subject
+    profile.email = ""
+    profile.pending_email = ""
+    profile.email_verified_at = None
+    profile.save(update_fields=["oidc_subject", "email", "pending_email", "email_verified_at"])
+    user.set_unusable_password()
+    user.email = ""
+    user.save(update_fields=["password", "email"])
+
+
 def citizen_from_oidc(*, identity: OIDCIdentity) -> Any:
     """The account of a person the identity provider vouched for: found by the provider's
-    subject, else linked by the personal ID number, else created (active: the provider verified
-    who it is). Never a staff account; never one already linked to another subject."""
+    subject, else linked by the personal ID number (taken over: ``_take_over``), else created
+    (active: the provider verified who it is). Never a staff account; never one already linked
+    to another subject."""
     subject = identity.subject.strip()
     id_number = nfc(identity.id_number)
     if not subject or len(subject) > 255:
@@ -403,6 +421,7 @@ def citizen_from_oidc(*, identity: OIDCIdentity) -> Any:
                 "Định danh điện tử không khớp số định danh của tài khoản.", code="oidc_mismatch"
             )
         action = "citizen.oidc_login"
+        before: dict[str, Any] | None = None
         if profile is None:
             profile = (
                 CitizenProfile.objects.select_for_update()
@@ -411,13 +430,16 @@ def citizen_from_oidc(*, identity: OIDCIdentity) -> Any:
                 .first()
             )
             if profile is not None:
+                before = {"email": profile.email, "password": profile.user.has_usable_password()}
                 if profile.oidc_subject:
                     raise PermissionDenied(
                         "Số định danh này đã gắn với một định danh điện tử khác.",
                         code="oidc_mismatch",
                     )
-                profile.oidc_subject = subject
-                profile.save(update_fields=["oidc_subject"])
+                if not profile.user.is_active and profile.email_verified_at is not None:
+                    # verified once, then disabled by an administrator: stays disabled
+                    raise PermissionDenied("Tài khoản đang bị khóa.", code="account_disabled")
+                _take_over(profile, subject)
                 action = "citizen.oidc_link"
         if profile is None:
             user_model = get_user_model()
@@ -440,7 +462,7 @@ def citizen_from_oidc(*, identity: OIDCIdentity) -> Any:
         if is_staff_account(user):
             raise PermissionDenied("Tài khoản cán bộ không đăng nhập qua cổng công dân.")
         if not user.is_active:
-            if profile.email_verified_at is not None or action != "citizen.oidc_link":
+            if action != "citizen.oidc_link":
                 raise PermissionDenied("Tài khoản đang bị khóa.", code="account_disabled")
             # a registration never verified by e-mail: the provider has now verified the person
             user.is_active = True
@@ -450,9 +472,11 @@ def citizen_from_oidc(*, identity: OIDCIdentity) -> Any:
             action=action,
             object_type="CitizenProfile",
             object_id=profile.pk,
-            after={"subject": subject},
+            before=before,
+            after={"subject": subject, "email": profile.email},
             label=str(profile),
         )
+    user.oidc_taken_over = action == "citizen.oidc_link"  # for the page's notice
     return user
 
 
