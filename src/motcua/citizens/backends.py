@@ -27,8 +27,14 @@ class CitizenBackend(ModelBackend):
             get_user_model()().set_password(password)
             return None
         user = profile.user
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if not user.check_password(password):
+            return None
+        if self.user_can_authenticate(user):
             return user
+        if request is not None and not user.is_active and profile.email_verified_at is None:
+            # the right password for an account waiting for its e-mail link: the login page
+            # says so (no second hash there, so the timing stays that of any refusal)
+            request.citizen_not_activated = True  # type: ignore[attr-defined]
         return None
 
     def user_can_authenticate(self, user: Any) -> bool:

@@ -11,7 +11,6 @@ from django.http import HttpRequest
 
 from motcua.backoffice.forms.base import VNForm
 from motcua.citizens.models import AccountKind
-from motcua.citizens.selectors import profile_for_login
 
 LOGIN_FAILED = (
     "Số định danh, mã số thuế hoặc thư điện tử, hoặc mật khẩu không đúng. Lưu ý: đăng nhập sai "
@@ -81,13 +80,7 @@ class LoginForm(VNForm):
         if self.user is None:
             if getattr(self.request, "axes_locked_out", False):
                 raise ValidationError("Tạm khóa đăng nhập.", code="locked_out")
-            profile = profile_for_login(identifier)
-            if (
-                profile is not None
-                and profile.email_verified_at is None
-                and not profile.user.is_active
-                and profile.user.check_password(password)
-            ):
+            if getattr(self.request, "citizen_not_activated", False):
                 raise ValidationError(NOT_ACTIVATED, code="inactive")
             raise ValidationError(LOGIN_FAILED, code="invalid_login")
         return data
