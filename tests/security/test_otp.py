@@ -153,3 +153,38 @@ def test_open_redirect_after_code_is_refused() -> None:
         "/dang-nhap/ma-xac-thuc/", {"token": code_for(device), "next": "https://evil.example/"}
     )
     assert r.status_code == 302 and r["Location"] == "/can-bo/"
+
+
+@pytest.mark.django_db
+def test_otp_reset_and_code_commands() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    user = leader()
+    device = device_for(user)
+    out = StringIO()
+    call_command("otp_code", "ld_so", stdout=out)
+    assert out.getvalue().strip() == code_for(device)
+    out = StringIO()
+    call_command("otp_reset", "ld_so", stdout=out)
+    assert "Đã gỡ 1 thiết bị" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert AuditEntry.objects.filter(action="otp.reset").count() == 1
+    with pytest.raises(SystemExit):
+        call_command("otp_reset", "khong_co", stderr=StringIO())
+    with pytest.raises(SystemExit):
+        call_command("otp_code", "ld_so", stderr=StringIO())  # no device any more
+
+
+@pytest.mark.django_db
+def test_otp_code_refused_in_production(settings: object) -> None:
+    from motcua.core.errors import IllegalTransition
+    from motcua.security.services import totp_current_code, totp_demo_devices
+
+    device_for(leader())
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    with pytest.raises(IllegalTransition):
+        totp_current_code(username="ld_so")
+    with pytest.raises(IllegalTransition):
+        totp_demo_devices()

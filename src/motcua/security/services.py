@@ -103,12 +103,13 @@ def totp_verify(*, actor: AbstractBaseUser, request: HttpRequest, token: str) ->
 def totp_reset(*, actor: Any, user: AbstractBaseUser) -> int:
     """An administrator removes ``user``'s devices (lost phone); the next login enrols anew.
     Only a superuser may reset, and never their own devices (that would be the stolen-password
-    swap again)."""
-    if not getattr(actor, "is_superuser", False):
+    swap again); ``actor=None`` is the server's operator (``motcua otp-reset``), who already
+    holds the database."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
         raise IllegalTransition(
             "Chỉ quản trị hệ thống được đặt lại xác thực hai bước.", code="otp_reset_forbidden"
         )
-    if actor.pk == user.pk:
+    if actor is not None and actor.pk == user.pk:
         raise IllegalTransition(
             "Không tự đặt lại xác thực hai bước của chính mình; đề nghị quản trị viên khác.",
             code="otp_reset_self",
