@@ -68,6 +68,14 @@ def test_demo_command_prints_login(capsys: pytest.CaptureFixture[str], settings,
     code = StringIO()
     call_command("otp_code", "ld.tuphap", stdout=code)
     assert re.fullmatch(r"[0-9]{6}\n", code.getvalue())
+    # the demo citizen logs in at the portal with the printed password
+    from django.test import Client
+
+    creds = (tmp_path / "demo-credentials.txt").read_text()
+    password = re.search(r"^citizen password: (\S+)$", creds, re.M).group(1)  # type: ignore[union-attr]
+    assert f"mật khẩu {password}" in out
+    r = Client().post("/cong-dan/dang-nhap/", {"identifier": "079201001234", "password": password})
+    assert r.status_code == 302 and r["Location"] == "/cong-dan/"
 
 
 def test_history_has_the_seeds_shape() -> None:

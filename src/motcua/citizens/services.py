@@ -491,3 +491,49 @@ __all__ = [
     "citizen_resend_verification",
     "citizen_verify_email",
 ]
+
+
+#: The demo's citizen account (``motcua demo``): a verified person account to try the portal.
+DEMO_CITIZEN = {"id_number": "079201001234", "name": "Nguyễn Thị Lan", "email": "lan@motcua.local"}
+
+
+def citizen_demo_account(*, password: str) -> CitizenProfile:
+    """For the demo only: the demo citizen, active and verified, with ``password`` (set anew on
+    every run, like the staff passwords). Refused in production."""
+    if settings.PRODUCTION:
+        raise PermissionDenied("Không tạo tài khoản mẫu khi chạy thật.", code="production")
+    with transaction.atomic():
+        profile = (
+            CitizenProfile.objects.select_related("user")
+            .filter(kind=AccountKind.PERSON, id_number=DEMO_CITIZEN["id_number"])
+            .first()
+        )
+        if profile is None:
+            user = get_user_model()(
+                username=_username(AccountKind.PERSON, DEMO_CITIZEN["id_number"]),
+                first_name=DEMO_CITIZEN["name"],
+                email=DEMO_CITIZEN["email"],
+            )
+            user.save()
+            profile = CitizenProfile.objects.create(
+                user=user,
+                kind=AccountKind.PERSON,
+                id_number=DEMO_CITIZEN["id_number"],
+                name=DEMO_CITIZEN["name"],
+                email=DEMO_CITIZEN["email"],
+                phone="0912345678",
+                address="Phường Tân Phú, thành phố Đồng Xoài, tỉnh Bình Phước",
+                email_verified_at=timezone.now(),
+            )
+        user = profile.user
+        user.is_active = True
+        user.set_password(password)
+        user.save(update_fields=["is_active", "password"])
+        audit_record(
+            actor=None,
+            action="citizen.demo_account",
+            object_type="CitizenProfile",
+            object_id=profile.pk,
+            label=str(profile),
+        )
+    return profile

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.citizens.services import citizen_demo_account
 from motcua.core.text import number
 from motcua.demo.services import demo_load
 from motcua.security.services import totp_demo_devices
@@ -70,6 +72,11 @@ class Command(BaseCommand):
             encoding="utf-8",
         )
         otp_file.chmod(0o600)
+        # a verified citizen account to try the portal (issue 8), its password with the others
+        citizen_password = secrets.token_urlsafe(9)
+        citizen = citizen_demo_account(password=citizen_password)
+        with creds.open("a", encoding="utf-8") as f:
+            f.write(f"citizen: {citizen.id_number}\ncitizen password: {citizen_password}\n")
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
@@ -99,6 +106,10 @@ class Command(BaseCommand):
             f"đầu năm 2022: {number(result['history_2022']['created'])}"
         )
         self.stdout.write(f"  (lưu tại {creds})")
+        self.stdout.write(
+            f"  Công dân (cổng: {site}/cong-dan/dang-nhap/): số định danh {citizen.id_number}, "
+            f"mật khẩu {citizen_password}"
+        )
         self.stdout.write(
             f"  Lãnh đạo và quản trị đăng nhập thêm mã xác thực hai bước: khóa TOTP trong "
             f"{otp_file}; mã hiện tại: motcua otp-code <tên đăng nhập>"
