@@ -9,6 +9,7 @@ import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from motcua.backoffice.views._common import safe_back
@@ -30,7 +31,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if otp_verified(user) or not otp_required_for(user):
         return redirect(_next(request))
     if not has_confirmed_device(user):
-        return redirect(f"/dang-nhap/thiet-lap-xac-thuc/?next={_next(request)}")
+        return redirect("/dang-nhap/thiet-lap-xac-thuc/?" + urlencode({"next": _next(request)}))
     form = OTPCodeForm(request.POST or None, initial={"next": _next(request)})
     status = 200
     if request.method == "POST":
@@ -56,7 +57,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if otp_verified(user) or not otp_required_for(user):
         return redirect(_next(request))
     if has_confirmed_device(user):
-        return redirect(f"/dang-nhap/ma-xac-thuc/?next={_next(request)}")
+        return redirect("/dang-nhap/ma-xac-thuc/?" + urlencode({"next": _next(request)}))
     form = OTPCodeForm(request.POST or None, initial={"next": _next(request)})
     status = 200
     device = pending_device(user)
