@@ -74,7 +74,10 @@ def test_enrolment_then_code_at_every_login(role: str) -> None:
     for bad in ("123", "abcdef", "1234567", "12345\x00"):
         r = c2.post("/dang-nhap/ma-xac-thuc/", {"token": bad})
         assert r.status_code == 400
-    r = c2.post("/dang-nhap/ma-xac-thuc/", {"token": code_for(device, drift=1), "next": "/can-bo/"})
+    # half a minute on: the app shows a code the device has not accepted yet (a device takes
+    # each code once, and the enrolment above may have used the next step's code)
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(seconds=35)):
+        r = c2.post("/dang-nhap/ma-xac-thuc/", {"token": code_for(device), "next": "/can-bo/"})
     assert r.status_code == 302
     assert c2.get("/can-bo/").status_code == 200
 
@@ -165,7 +168,8 @@ def test_otp_reset_and_code_commands() -> None:
     device = device_for(user)
     out = StringIO()
     call_command("otp_code", "ld_so", stdout=out)
-    assert out.getvalue().strip() == code_for(device)
+    # the clock may pass a 30-second step between the command and this line
+    assert out.getvalue().strip() in {code_for(device), code_for(device, drift=-1)}
     out = StringIO()
     call_command("otp_reset", "ld_so", stdout=out)
     assert "Đã gỡ 1 thiết bị" in out.getvalue()
