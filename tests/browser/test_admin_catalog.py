@@ -9,6 +9,7 @@ import pytest
 
 from motcua.catalog.services import catalog_import_specs
 from tests.factories import UserFactory, procedure_spec
+from tests.otp import browser_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +29,7 @@ def test_admin_login_and_search(live_server: Any, page: Any, shot: Any) -> None:
     page.fill("#id_username", "quantri")
     page.fill("#id_password", "mat-khau-thu-nghiem-1")
     page.click("input[type=submit]")
+    browser_second_factor(page)  # a superuser enrols a TOTP app before the first admin page
     page.wait_for_url(f"{live_server.url}/admin/")
     assert "quantri" in page.inner_text("#user-tools").lower()  # logged in as the administrator
     page.goto(f"{live_server.url}/admin/catalog/procedure/?q=thanh+lap")

@@ -10,6 +10,7 @@ import pytest
 from motcua.dossiers.models import Dossier, Status
 from tests.dossiers.conftest import World
 from tests.dossiers.test_documents import pdf_bytes
+from tests.otp import browser_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +20,7 @@ def login(page: Any, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", "mat-khau-thu-nghiem-1")
     page.click("button[type=submit]")
+    browser_second_factor(page)  # leaders and administrators enrol their TOTP app
     page.wait_for_url(f"{base}/can-bo/")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -59,6 +61,21 @@ def test_demo_command_prints_login(capsys: pytest.CaptureFixture[str], settings,
     assert "Mật khẩu:" in out
     assert "1.784 thủ tục" in out  # Vietnamese thousands separator
     assert (tmp_path / "demo-credentials.txt").read_text().startswith("username: admin")
+    # leaders and administrators have a TOTP device; its secret is in the var dir only
+    otp = (tmp_path / "demo-otp.txt").read_text()
+    assert "admin | " in otp and "ld.tuphap | " in otp and "motcua.tinh" not in otp
+    assert "motcua otp-code" in out
+    code = StringIO()
+    call_command("otp_code", "ld.tuphap", stdout=code)
+    assert re.fullmatch(r"[0-9]{6}\n", code.getvalue())
+    # the demo citizen logs in at the portal with the printed password
+    from django.test import Client
+
+    creds = (tmp_path / "demo-credentials.txt").read_text()
+    password = re.search(r"^citizen password: (\S+)$", creds, re.M).group(1)  # type: ignore[union-attr]
+    assert f"mật khẩu {password}" in out
+    r = Client().post("/cong-dan/dang-nhap/", {"identifier": "079201001234", "password": password})
+    assert r.status_code == 302 and r["Location"] == "/cong-dan/"
 
 
 def test_history_has_the_seeds_shape() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class AccountKind(models.TextChoices):
@@ -33,6 +34,8 @@ class CitizenProfile(models.Model):
     email = models.EmailField("thư điện tử", blank=True)
     address = models.CharField("địa chỉ", max_length=500, blank=True)
     email_verified_at = models.DateTimeField("xác thực thư điện tử lúc", null=True, blank=True)
+    # a new address asked for on the profile page: it replaces ``email`` once its link is opened
+    pending_email = models.EmailField("thư điện tử mới chờ xác thực", blank=True)
     # the identity provider's subject when the account came through OpenID Connect (VNeID, …)
     oidc_subject = models.CharField("định danh tại nhà cung cấp OIDC", max_length=255, blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
@@ -42,6 +45,18 @@ class CitizenProfile(models.Model):
         verbose_name_plural = "tài khoản công dân, tổ chức"
         constraints = [
             models.UniqueConstraint(fields=["kind", "id_number"], name="citizen_identity_unique"),
+            # one account per e-mail address (it is a login name), whatever its case
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="citizen_email_unique",
+            ),
+            # one account per identity at the OIDC provider
+            models.UniqueConstraint(
+                fields=["oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="citizen_oidc_subject_unique",
+            ),
         ]
 
     def __str__(self) -> str:

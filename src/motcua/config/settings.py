@@ -80,6 +80,11 @@ INSTALLED_APPS = [
     "motcua.demo",
     "motcua.portal",
     "motcua.citizens",
+    "motcua.security",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "mozilla_django_oidc",
     "motcua.eservices",
     "motcua.payments",
     "motcua.paysandbox",
@@ -98,8 +103,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # OTP: marks the session's verified device, then sends leaders and administrators whose
+    # session is not verified to the code (or enrolment) page before any other page
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.security.middleware.OTPRequiredMiddleware",
+    "motcua.security.middleware.CitizenDoorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes last (its documentation): turns a refused, locked-out login into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.config.urls"
@@ -144,9 +156,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password policy (docs/citizens.md): at least 10 characters, not like the name, ID number or
+# e-mail, not a common password, not only digits. Messages are Django's, in Vietnamese.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -195,6 +215,70 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Một Cửa <khong-tr
 LOGIN_URL = "/dang-nhap/"
 LOGIN_REDIRECT_URL = "/can-bo/"
 LOGOUT_REDIRECT_URL = "/dang-nhap/"
+
+# Who may log in where (docs/citizens.md). Axes first: it refuses a locked-out username + address
+# before any password is checked (and, being a ModelBackend, answers permission checks); staff
+# log in by username at /dang-nhap/ and /admin/ (never a citizen account); citizens by ID number,
+# tax code or e-mail at /cong-dan/dang-nhap/ (never a staff account); the OIDC backend only
+# answers the identity provider's callback when OIDC_* is configured.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "motcua.security.backends.StaffBackend",
+    "motcua.citizens.backends.CitizenBackend",
+    "motcua.citizens.oidc.CitizenOIDCBackend",
+]
+
+# Login throttling (django-axes), staff and citizens alike: after AXES_FAILURE_LIMIT failed
+# attempts for one username (or ID number / e-mail) from one address, that pair is refused for
+# AXES_COOLOFF_MINUTES, even with the right password; a success clears the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "motcua.security.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "motcua.security.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# behind a reverse proxy set AXES_IPWARE_PROXY_COUNT (and install django-ipware), else every
+# client shares the proxy's address
+AXES_VERBOSE = False
+
+# Two-factor login (django-otp, TOTP): required for superusers and for the roles listed in
+# MOTCUA_OTP_ROLES (comma-separated role codes of units.Role; default leaders and province
+# administrators). OTP_TOTP_ISSUER names the site in the authenticator app.
+MOTCUA_OTP_ROLES = [
+    r.strip()
+    for r in os.environ.get("MOTCUA_OTP_ROLES", "lanh_dao,quan_tri_tinh").split(",")
+    if r.strip()
+]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Một Cửa")
+
+# Citizen accounts (docs/citizens.md). MOTCUA_PUBLIC_URL: the site's address as citizens reach
+# it (e.g. https://dichvucong.example.gov.vn), used in the links the verification and reset mails
+# carry; empty = the address of the request. MOTCUA_CITIZEN_LINK_HOURS: how long a verification
+# link stays valid. Password reset links follow PASSWORD_RESET_TIMEOUT (seconds, default 2 h).
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").rstrip("/")
+MOTCUA_CITIZEN_LINK_HOURS = int(os.environ.get("MOTCUA_CITIZEN_LINK_HOURS", "48"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
+
+# OpenID Connect login for citizens (VNeID, the national portal's SSO, …): on when
+# OIDC_RP_CLIENT_ID and the provider's endpoints are set. OIDC_OP_ISSUER is checked against the
+# ID token's ``iss``; the ID token's ``aud`` must contain OIDC_RP_CLIENT_ID. Claim names differ
+# between providers: MOTCUA_OIDC_ID_CLAIM (the 12-digit personal ID number, default
+# "citizen_id"), MOTCUA_OIDC_NAME_CLAIM (default "name").
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "citizens:oidc_callback"
+MOTCUA_OIDC_ID_CLAIM = os.environ.get("MOTCUA_OIDC_ID_CLAIM", "citizen_id")
+MOTCUA_OIDC_NAME_CLAIM = os.environ.get("MOTCUA_OIDC_NAME_CLAIM", "name")
 
 # MOTCUA_HANDOVER_CUTOFF: counter dossiers received at or after this local time reach the
 # processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00). Their

@@ -14,6 +14,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="backoffice/login.html"),
         name="login",
     ),
+    # the second factor of leaders and administrators (issue 9)
+    path("dang-nhap/", include("motcua.security.urls")),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("admin/", admin.site.urls),

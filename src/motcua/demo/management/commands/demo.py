@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.citizens.services import citizen_demo_account
 from motcua.core.text import number
 from motcua.demo.services import demo_load
+from motcua.security.services import totp_demo_devices
 from motcua.units.models import Role
 
 #: One line per role: what a person holding it does in the system.
@@ -59,6 +62,21 @@ class Command(BaseCommand):
         creds = settings.VAR_DIR / "demo-credentials.txt"
         creds.write_text(_credentials(admin, staff, logins), encoding="utf-8")
         creds.chmod(0o600)
+        # leaders and administrators log in with a TOTP code (issue 9): their demo secrets go to
+        # the var dir, never the repository; `motcua otp-code USERNAME` prints the current code
+        otp = totp_demo_devices()
+        otp_file = settings.VAR_DIR / "demo-otp.txt"
+        otp_file.write_text(
+            "# tên đăng nhập | khóa bí mật TOTP (base32) | otpauth URL (quét bằng ứng dụng)\n"
+            + "".join(f"{d['username']} | {d['secret']} | {d['url']}\n" for d in otp),
+            encoding="utf-8",
+        )
+        otp_file.chmod(0o600)
+        # a verified citizen account to try the portal (issue 8), its password with the others
+        citizen_password = secrets.token_urlsafe(9)
+        citizen = citizen_demo_account(password=citizen_password)
+        with creds.open("a", encoding="utf-8") as f:
+            f.write(f"citizen: {citizen.id_number}\ncitizen password: {citizen_password}\n")
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
@@ -89,6 +107,14 @@ class Command(BaseCommand):
             f"lòng: {number(result['ratings']['created'])}"
         )
         self.stdout.write(f"  (lưu tại {creds})")
+        self.stdout.write(
+            f"  Công dân (cổng: {site}/cong-dan/dang-nhap/): số định danh {citizen.id_number}, "
+            f"mật khẩu {citizen_password}"
+        )
+        self.stdout.write(
+            f"  Lãnh đạo và quản trị đăng nhập thêm mã xác thực hai bước: khóa TOTP trong "
+            f"{otp_file}; mã hiện tại: motcua otp-code <tên đăng nhập>"
+        )
 
 
 def _does(account: dict[str, str]) -> str:
