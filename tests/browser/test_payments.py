@@ -30,15 +30,17 @@ def test_pay_online_then_cash_at_the_counter(
     w = world
     d = dossier_receive(actor=w.users["counter"], desk=w.center, intake=w.intake())
     d2 = dossier_receive(actor=w.users["counter"], desk=w.center, intake=w.intake())
-    citizen = CitizenFactory(user__username="dan_an").user
+    profile = CitizenFactory(user__username="dan_an")
+    citizen = profile.user
     Dossier.objects.filter(pk=d.pk).update(account=citizen)
 
-    # the citizen presses "Thanh toán trực tuyến" (the panel's form posts to the start view)
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "dan_an")
+    # the citizen logs in on the portal, presses "Thanh toán trực tuyến" (the panel's form posts
+    # to the start view)
+    page.goto(f"{base}/cong-dan/dang-nhap/")
+    page.fill("#id_identifier", profile.id_number)
     page.fill("#id_password", "mat-khau-thu-nghiem-1")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"{base}/cong-dan/")
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     resp = page.request.post(
         f"{base}/thanh-toan/ho-so/{d.pk}/truc-tuyen/",

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.qr import DEMO_URL
 from motcua.dossiers.services import apology_issue
 from motcua.portal.selectors import dossier_by_qr, dossier_lookup, qr_token, qr_url
 from tests.dossiers.conftest import World, at
@@ -67,7 +68,7 @@ def test_qr_token_shows_the_dossier_and_cannot_be_forged(
     d = received
     token = qr_token(d.pk)
     assert dossier_by_qr(token) == d
-    assert qr_url(d.pk) == f"{settings.MOTCUA_PUBLIC_URL}/tra-cuu/q/{token}/"
+    assert qr_url(d.pk) == f"{settings.MOTCUA_PUBLIC_URL or DEMO_URL}/tra-cuu/q/{token}/"
     other = receive(world, "2026-06-01 10:00")
     pk, sig = token.split(".", 1)
     forged = f"{other.pk}.{sig}"

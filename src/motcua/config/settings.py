@@ -256,7 +256,6 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Một Cửa")
 # it (e.g. https://dichvucong.example.gov.vn), used in the links the verification and reset mails
 # carry; empty = the address of the request. MOTCUA_CITIZEN_LINK_HOURS: how long a verification
 # link stays valid. Password reset links follow PASSWORD_RESET_TIMEOUT (seconds, default 2 h).
-MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").rstrip("/")
 MOTCUA_CITIZEN_LINK_HOURS = int(os.environ.get("MOTCUA_CITIZEN_LINK_HOURS", "48"))
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 
@@ -329,16 +328,15 @@ MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")
 
 # The public portal (docs/portal.md). MOTCUA_PUBLIC_URL: the address citizens reach the site at,
 # printed in the QR code of the receipt (Mẫu 01) as <url>/tra-cuu/q/<token>/; required in
-# production, http://127.0.0.1:8000 for the demo. MOTCUA_LOOKUP_RATE:
+# production; empty elsewhere: mails link to the address of the request, the receipt's QR code to
+# the demo's http://127.0.0.1:8000 (dossiers/qr.py). MOTCUA_LOOKUP_RATE:
 # dossier look-ups allowed per client address and window, "<tries>/<seconds>" (default 10/600),
 # counted in the default cache (a shared cache such as Redis when several processes serve).
 # MOTCUA_PROXY_HOPS: reverse proxies in front of the site that append to X-Forwarded-For (0: the
 # client address is REMOTE_ADDR).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").strip().rstrip("/")
-if not MOTCUA_PUBLIC_URL:
-    if PRODUCTION:  # a receipt printed with the demo's address would lead nowhere
-        raise ImproperlyConfigured("MOTCUA_PUBLIC_URL must be set when MOTCUA_ENV=production")
-    MOTCUA_PUBLIC_URL = "http://127.0.0.1:8000"
+if not MOTCUA_PUBLIC_URL and PRODUCTION:  # a receipt with the demo's address leads nowhere
+    raise ImproperlyConfigured("MOTCUA_PUBLIC_URL must be set when MOTCUA_ENV=production")
 try:
     _tries, _window = os.environ.get("MOTCUA_LOOKUP_RATE", "10/600").split("/")
     MOTCUA_LOOKUP_RATE = (int(_tries), int(_window))

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core import signing
 
 SALT = "motcua.portal.lookup-qr"
+# where the QR leads when MOTCUA_PUBLIC_URL is not set (the demo, `./dev demo`)
+DEMO_URL = "http://127.0.0.1:8000"
 SEP = "."
 
 
@@ -24,7 +26,7 @@ def lookup_token(dossier_id: int) -> str:
 
 
 def lookup_url(dossier_id: int) -> str:
-    return f"{settings.MOTCUA_PUBLIC_URL}/tra-cuu/q/{lookup_token(dossier_id)}/"
+    return f"{settings.MOTCUA_PUBLIC_URL or DEMO_URL}/tra-cuu/q/{lookup_token(dossier_id)}/"
 
 
 def lookup_id(token: str) -> int | None:
