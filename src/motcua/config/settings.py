@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the acting user of admin and page changes, for the audit entries the signals write
+    "motcua.audit.signals.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -214,6 +216,33 @@ except ValueError as exc:
     raise ImproperlyConfigured(
         "MOTCUA_FORMS_2025_FROM phải là ngày dạng YYYY-MM-DD (ví dụ 2025-07-01)"
     ) from exc
+
+# MOTCUA_AUDIT_KEY: the secret (at least 32 characters) that seals the audit trail (an HMAC over
+# every entry and the head, docs/audit.md). Required in production; keep it outside the database
+# (whoever holds the key and write access to the tables could forge a trail). In development an
+# empty value means a random key generated once into VAR_DIR/audit.key (never committed).
+MOTCUA_AUDIT_KEY = os.environ.get("MOTCUA_AUDIT_KEY", "")
+if PRODUCTION and len(MOTCUA_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "MOTCUA_AUDIT_KEY (ít nhất 32 ký tự) phải được đặt khi MOTCUA_ENV=production"
+    )
+
+# MOTCUA_SMS_BACKEND: dotted path of the class that sends SMS (motcua deliver-outbox). Default
+# the logging backend (writes each text to the integrations.SmsMessage table and the log);
+# "motcua.integrations.sms.HttpSmsBackend" posts to the province's SMS gateway at
+# MOTCUA_SMS_URL with the bearer token MOTCUA_SMS_TOKEN (docs/notifications.md).
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.integrations.sms.LogSmsBackend")
+MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
+# MOTCUA_SMS_ASCII: "1" (default) sends texts without diacritics (one 160-character GSM segment;
+# most brand-name gateways require it); "0" keeps Vietnamese diacritics (UCS-2, 70 per segment).
+MOTCUA_SMS_ASCII = _bool("MOTCUA_SMS_ASCII", True)
+# MOTCUA_PUBLIC_URL: the site's address as citizens reach it, for links in e-mails and SMS.
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# MOTCUA_FEEDBACK_DAYS: working days an agency has to answer a citizen's feedback (phản ánh,
+# kiến nghị); default 10 (docs/feedback.md: Decree 20/2008/NĐ-CP practice, [verify]).
+MOTCUA_FEEDBACK_DAYS = float(os.environ.get("MOTCUA_FEEDBACK_DAYS", "10"))
 
 # MOTCUA_CALENDAR: code of the stored working calendar used when none is named; empty = the
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
