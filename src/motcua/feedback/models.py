@@ -56,7 +56,9 @@ class Feedback(models.Model):
         "trạng thái", max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
     received_at = models.DateTimeField("tiếp nhận lúc", db_index=True)
-    time_limit_days = models.DecimalField("thời hạn (ngày làm việc)", max_digits=5, decimal_places=2)
+    time_limit_days = models.DecimalField(
+        "thời hạn (ngày làm việc)", max_digits=5, decimal_places=2
+    )
     due_at = models.DateTimeField("hạn trả lời", db_index=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -33,11 +33,10 @@ def feedback_visible_to(actor: Any) -> QuerySet[Feedback]:
 
 def feedback_queue(actor: Any, *, status: str = "") -> QuerySet[Feedback]:
     qs = feedback_visible_to(actor)
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    else:
-        qs = qs.exclude(status=Status.ANSWERED)
-    return qs.order_by("due_at", "id")
+    chosen = qs.filter(status=status) if status in Status.values else None
+    return (chosen if chosen is not None else qs.exclude(status=Status.ANSWERED)).order_by(
+        "due_at", "id"
+    )
 
 
 def feedback_get_for(actor: Any, code: str) -> Feedback:

@@ -111,7 +111,9 @@ def feedback_submit(
     at = _now(now)
     if kind not in Kind.values:
         raise ValidationFailed("Loại phản ánh không hợp lệ", code="bad_kind")
-    subject = clean_text(subject, label="Tiêu đề", limit=MAX_SUBJECT, multiline=False, required=True)
+    subject = clean_text(
+        subject, label="Tiêu đề", limit=MAX_SUBJECT, multiline=False, required=True
+    )
     content = clean_text(
         content, label="Nội dung", limit=MAX_CONTENT, multiline=True, required=True
     )
@@ -187,9 +189,7 @@ def _lock(feedback: Feedback, expected_version: int | None) -> Feedback:
 def _require_member(actor: Any, agency: Agency) -> None:
     ids = agency_ids_for(actor)
     if ids is not None and agency.pk not in ids:
-        raise PermissionDenied(
-            f"Bạn không có vai trò tại {agency.name}", code="permission_denied"
-        )
+        raise PermissionDenied(f"Bạn không có vai trò tại {agency.name}", code="permission_denied")
 
 
 @transaction.atomic
@@ -245,7 +245,9 @@ def feedback_answer(
     _require_member(actor, f.agency)
     if f.status == Status.ANSWERED:
         raise IllegalTransition("Phản ánh đã được trả lời", code="already_answered")
-    answer = clean_text(answer, label="Nội dung trả lời", limit=MAX_ANSWER, multiline=True, required=True)
+    answer = clean_text(
+        answer, label="Nội dung trả lời", limit=MAX_ANSWER, multiline=True, required=True
+    )
     before = f.status
     f.answer = answer
     f.answered_at = at
