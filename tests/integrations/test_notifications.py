@@ -218,10 +218,10 @@ def test_phone_numbers_and_plain_text() -> None:
 
 
 class Gateway(BaseHTTPRequestHandler):
-    received: list[dict[str, Any]] = []  # noqa: RUF012 - per-test, reset by the fixture
-    answers: list[int] = []  # noqa: RUF012
+    received: list[dict[str, Any]] = []
+    answers: list[int] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
         data = json.loads(self.rfile.read(length))
         Gateway.received.append(
