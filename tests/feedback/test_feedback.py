@@ -370,3 +370,18 @@ def test_index_8_in_the_evaluation(world: World) -> None:
     c = submit(w, agency=w.health)
     feedback_answer(actor=w.users["health"], feedback=c, answer="muộn", now=at("2022-06-30 09:00"))
     assert i8() == 2
+
+
+def test_the_dossier_page_link_preselects_only_the_citizens_own_dossier(
+    world: World, client: Client
+) -> None:
+    user, mine = citizen_with_dossier(world)
+    _, theirs = citizen_with_dossier(world)
+    client.force_login(user)
+    page = client.get(f"/phan-anh/gui/?ho_so={mine.pk}").content.decode()
+    assert f'value="{mine.pk}" selected' in page
+    other = client.get(f"/phan-anh/gui/?ho_so={theirs.pk}").content.decode()
+    choices = other.split('name="dossier"')[1].split("</select>")[0]
+    assert theirs.code not in choices and '<option value="" selected>' in choices
+    for hostile in ("abc", "9" * 40, "%00", "-1"):
+        assert client.get(f"/phan-anh/gui/?ho_so={hostile}").status_code == 200

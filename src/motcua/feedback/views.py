@@ -51,7 +51,14 @@ def submit(request: HttpRequest) -> HttpResponse:
     dossiers = citizen_dossiers(request.user) if profile is not None else None
     if request.user.is_authenticated and profile is None and agency_ids_for(request.user) != set():
         raise DjangoPermissionDenied("Cán bộ không gửi phản ánh bằng tài khoản công vụ.")
-    form = SubmitForm(request.POST or None, dossiers=dossiers, citizen=profile is not None)
+    initial = {}
+    wanted = request.GET.get("ho_so", "")
+    if dossiers is not None and wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
+        if dossiers.filter(pk=int(wanted)).exists():  # only the citizen's own dossier
+            initial["dossier"] = int(wanted)
+    form = SubmitForm(
+        request.POST or None, dossiers=dossiers, citizen=profile is not None, initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
