@@ -53,9 +53,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied("Cán bộ không gửi phản ánh bằng tài khoản công vụ.")
     initial = {}
     wanted = request.GET.get("ho_so", "")
-    if dossiers is not None and wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
-        if dossiers.filter(pk=int(wanted)).exists():  # only the citizen's own dossier
-            initial["dossier"] = int(wanted)
+    well_formed = wanted.isascii() and wanted.isdigit() and len(wanted) < 19
+    # only the citizen's own dossier is preselected
+    if dossiers is not None and well_formed and dossiers.filter(pk=int(wanted)).exists():
+        initial["dossier"] = int(wanted)
     form = SubmitForm(
         request.POST or None, dossiers=dossiers, citizen=profile is not None, initial=initial
     )
