@@ -385,3 +385,26 @@ def test_the_dossier_page_link_preselects_only_the_citizens_own_dossier(
     assert theirs.code not in choices and '<option value="" selected>' in choices
     for hostile in ("abc", "9" * 40, "%00", "-1"):
         assert client.get(f"/phan-anh/gui/?ho_so={hostile}").status_code == 200
+
+
+def test_the_decision_766_feedback_criterion(world: World) -> None:
+    from motcua.reports.indices import index766
+
+    w = world
+    period = Period(dt.date(2022, 6, 1), dt.date(2022, 6, 30))
+
+    def criterion(**scope: Any) -> dict[str, Any]:
+        groups = index766(period, **scope)["groups"]
+        return next(c for c in groups["hai_long"]["criteria"] if c["code"] == "feedback_on_time")
+
+    assert criterion()["score"] is None  # nothing due: no data
+    fs = [submit(w) for _ in range(3)]
+    for f in fs[:2]:
+        feedback_answer(
+            actor=w.users["leader"], feedback=f, answer="ok", now=at("2022-06-02 09:00")
+        )
+    c = criterion()
+    assert (c["numerator"], c["denominator"]) == (2, 3)  # the third is overdue, unanswered
+    assert c["score"] == 3.0  # 66.7 %: half of 6 from 50 %
+    assert criterion(agency=w.health)["score"] is None  # another agency's feedback
+    assert criterion(agency=w.justice)["denominator"] == 3
