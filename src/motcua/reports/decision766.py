@@ -31,8 +31,8 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
-from motcua.reports.models import IndexCriterion
 from motcua.feedback.selectors import on_time_by_agency
+from motcua.reports.models import IndexCriterion
 from motcua.reports.selectors import Period, alive, levels_table, scope_for
 from motcua.units.models import AdministrativeUnit, Agency
 from motcua.units.selectors import unit_subtree_ids
