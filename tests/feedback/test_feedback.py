@@ -408,3 +408,11 @@ def test_the_decision_766_feedback_criterion(world: World) -> None:
     assert c["score"] == 3.0  # 66.7 %: half of 6 from 50 %
     assert criterion(agency=w.health)["score"] is None  # another agency's feedback
     assert criterion(agency=w.justice)["denominator"] == 3
+
+
+def test_the_queue_marks_overdue_feedback(world: World, client: Client) -> None:
+    late = submit(world, now=at("2022-06-01 09:00"))  # long past due
+    client.force_login(world.users["leader"])
+    page = client.get("/phan-anh/can-bo/").content.decode()
+    assert late.code in page and "(quá hạn)" in page
+    assert client.get("/phan-anh/can-bo/?trang=abc&trang_thai=<x>").status_code == 200

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from motcua.backoffice.views._common import domain_errors
@@ -120,7 +121,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/staff_queue.html",
-        {"page": _page(request, qs), "status": status, "statuses": Status.choices},
+        {
+            "page": _page(request, qs),
+            "status": status,
+            "statuses": Status.choices,
+            "now": timezone.now(),
+        },
     )
 
 
