@@ -115,3 +115,50 @@ def test_admin_changes_carry_the_administrator(world: World, client: Client) -> 
     assert entry.actor_id == admin.pk
     assert entry.after.get("is_superuser") is True and entry.before.get("is_superuser") is False
     assert audit_verify().ok
+
+
+def _raw(sql: str, params: list[Any]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def test_the_event_log_is_checked_against_the_chain(world: World) -> None:
+    from motcua.audit.events import events_verify
+
+    w = world
+    d = dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
+    )
+    events = list(DossierEvent.objects.filter(dossier=d).order_by("pk"))
+    v = events_verify()
+    assert v.ok and v.checked == len(events) and v.unsealed == 0
+    # an event edited behind the services' back
+    _raw("UPDATE dossiers_dossierevent SET actor_id = NULL WHERE id = %s", [events[0].pk])
+    v = events_verify()
+    assert (v.ok, v.event_id, v.code) == (False, events[0].pk, "edited_event")
+    assert "actor_id" in v.message
+    _raw(
+        "UPDATE dossiers_dossierevent SET actor_id = %s WHERE id = %s",
+        [events[0].actor_id, events[0].pk],
+    )
+    _raw(
+        "UPDATE dossiers_dossierevent SET at = %s WHERE id = %s",
+        [at("2020-01-01 08:00"), events[0].pk],
+    )
+    assert events_verify().code == "edited_event"
+    _raw("UPDATE dossiers_dossierevent SET at = %s WHERE id = %s", [events[0].at, events[0].pk])
+    assert events_verify().ok
+    # an event inserted without the services
+    forged = DossierEvent.objects.create(
+        dossier=d, type=events[0].type, at=events[0].at, actor_label="x"
+    )
+    v = events_verify()
+    assert (v.ok, v.event_id, v.code) == (False, forged.pk, "unsealed_event")
+    _raw("DELETE FROM dossiers_dossierevent WHERE id = %s", [forged.pk])
+    # an event deleted
+    _raw("DELETE FROM dossiers_dossierevent WHERE id = %s", [events[-1].pk])
+    v = events_verify()
+    assert (v.ok, v.event_id, v.code) == (False, events[-1].pk, "deleted_event")
+    assert audit_verify().ok  # the chain itself is intact: only the event log was touched

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.audit.events import events_verify
 from motcua.audit.services import audit_verify
 
 
@@ -19,13 +20,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
+        parser.add_argument(
+            "--no-events",
+            action="store_true",
+            help="Không đối chiếu nhật ký sự kiện hồ sơ với chuỗi (chỉ kiểm tra chuỗi)",
+        )
 
     def handle(self, *args: object, **opts: Any) -> None:
         verdict = audit_verify()
+        events = None
+        if verdict.ok and not opts["no_events"]:
+            events = events_verify()
         if opts["json"]:
-            self.stdout.write(json.dumps(asdict(verdict), ensure_ascii=False))
-        elif verdict.ok:
-            self.stdout.write(verdict.line())
-        if not verdict.ok:
-            sys.stderr.write(verdict.line() + "\n")
-            sys.exit(1)
+            out = asdict(verdict)
+            out["events"] = asdict(events) if events is not None else None
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
+        else:
+            if verdict.ok:
+                self.stdout.write(verdict.line())
+            if events is not None and events.ok:
+                self.stdout.write(events.line())
+        for bad in (verdict, events):
+            if bad is not None and not bad.ok:
+                sys.stderr.write(bad.line() + "\n")
+                sys.exit(1)
