@@ -162,3 +162,27 @@ def test_the_event_log_is_checked_against_the_chain(world: World) -> None:
     v = events_verify()
     assert (v.ok, v.event_id, v.code) == (False, events[-1].pk, "deleted_event")
     assert audit_verify().ok  # the chain itself is intact: only the event log was touched
+
+
+@pytest.mark.django_db
+def test_a_legacy_import_is_one_entry_bound_to_the_files_content(tmp_path: Any) -> None:
+    import hashlib
+    import io
+
+    from django.core.management import call_command
+
+    from tests.factories import AgencyFactory
+    from tests.reports.test_import_dossiers import csv_text, row
+
+    AgencyFactory(code="000.00.03.H10")
+    path = tmp_path / "cu.csv"
+    path.write_text(csv_text([row(f"A-{i}") for i in range(300)]), encoding="utf-8")
+    before = AuditEntry.objects.count()
+    call_command("import_dossiers", str(path), stdout=io.StringIO())
+    entry = AuditEntry.objects.get(action="dossiers.import")
+    assert entry.after["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert entry.after["rows"] == 300
+    # the 300 rows write no entry each (bulk insert): one for the batch, a few for the
+    # procedure and field it created
+    assert AuditEntry.objects.count() - before < 10
+    assert audit_verify().ok
