@@ -416,3 +416,21 @@ def test_the_queue_marks_overdue_feedback(world: World, client: Client) -> None:
     page = client.get("/phan-anh/can-bo/").content.decode()
     assert late.code in page and "(quá hạn)" in page
     assert client.get("/phan-anh/can-bo/?trang=abc&trang_thai=<x>").status_code == 200
+
+
+def test_the_doors_refuse_a_post_without_the_csrf_token(world: World) -> None:
+    f = submit(world)
+    anonymous = Client(enforce_csrf_checks=True)
+    data = {"kind": "phan_anh", "agency": world.justice.pk, "subject": "x", "content": "y"}
+    assert (
+        anonymous.post("/phan-anh/gui/", {**data, "name": "A", "email": "a@b.vn"}).status_code
+        == 403
+    )
+    staff = Client(enforce_csrf_checks=True)
+    staff.force_login(world.users["leader"])
+    answer = {"answer": "ok", "version": 0}
+    assert staff.post(f"/phan-anh/can-bo/{f.code}/tra-loi/", answer).status_code == 403
+    assign = {"assignee": world.users["specialist"].pk, "version": 0}
+    assert staff.post(f"/phan-anh/can-bo/{f.code}/phan-cong/", assign).status_code == 403
+    f.refresh_from_db()
+    assert f.status == Status.RECEIVED and Feedback.objects.count() == 1
