@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import signing
 from django.test import Client
 from django.utils import timezone
@@ -57,7 +58,7 @@ def test_register_verify_login_end_to_end() -> None:
     assert not p.user.is_active and p.email_verified_at is None and not p.user.is_staff
     row = Outbox.objects.get(topic="citizen.verify_email")
     assert row.payload["to_email"] == "lan@example.vn" and row.payload["name"] == "Nguyễn Thị Lan"
-    assert row.payload["link"].startswith("http://testserver/cong-dan/xac-thuc/")
+    assert row.payload["link"].startswith(f"{settings.MOTCUA_PUBLIC_URL}/cong-dan/xac-thuc/")
     # not active yet: a clear message, no session
     r = login(c, "079201001234")
     assert r.status_code == 400 and "chưa được kích hoạt" in r.content.decode()

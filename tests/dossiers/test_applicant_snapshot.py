@@ -28,6 +28,7 @@ from motcua.dossiers.services import (
     dossier_receive,
     dossier_submit_online,
 )
+from motcua.integrations.models import SmsMessage
 from motcua.integrations.services import outbox_deliver
 from motcua.units.models import AdministrativeUnit, Agency, Level, Role, UnitKind
 from tests.dossiers.conftest import World, at, member
@@ -147,7 +148,13 @@ def test_other_agency_intake_changes_neither_the_dossier_nor_where_its_mail_goes
         new_appointment=at("2022-06-10 17:00"),
         now=at("2022-06-07 10:00"),
     )
-    assert outbox_deliver() == {"sent": 3, "skipped": 0, "failed": 0}
+    assert outbox_deliver() == {"sent": 6, "skipped": 0, "failed": 0}  # 3 e-mails, 3 SMS
+    # the text messages, too, go to the phone given for each dossier
+    assert list(SmsMessage.objects.order_by("id").values_list("to", flat=True)) == [
+        "84912345678",
+        "84987000111",
+        "84912345678",
+    ]
     sent = [(subject(m), m["To"]) for m in smtp.messages]
     assert sent == [
         (f"Hồ sơ {a.code} đã được tiếp nhận", "a@example.vn"),
@@ -276,8 +283,9 @@ def test_contact_change_is_audited_and_never_rewrites_past_dossiers(
         new_appointment=at("2022-06-10 17:00"),
         now=at("2022-06-07 10:00"),
     )
-    assert outbox_deliver() == {"sent": 1, "skipped": 0, "failed": 0}
+    assert outbox_deliver() == {"sent": 2, "skipped": 0, "failed": 0}  # e-mail and SMS
     assert [m["To"] for m in smtp.messages] == ["a@example.vn", "a@example.vn"]
+    assert SmsMessage.objects.latest("id").to == "84912345678"  # not the new register phone
     # a dossier received after the change takes what is given at its own intake
     later = receive_at_b(w, "2022-06-08 09:00")
     assert snapshot(later)["email"] == "evil@example.vn"

@@ -90,7 +90,7 @@ def test_simple_procedure_on_time(world: World) -> None:
         EventType.RESOLVED,
         EventType.RESULT_RETURNED,
     ]
-    assert Outbox.objects.filter(dossier=d, topic="applicant.notify").exists()
+    assert Outbox.objects.filter(dossier=d, topic="dossier.result_ready").exists()
     assert not late_steps(d)
 
 

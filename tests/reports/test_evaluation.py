@@ -125,13 +125,13 @@ def test_indices_total_out_of_18_grade_and_breaches(world: World, tmp_path: Path
         "i5": 2,
         "i6": 2,  # its three published procedures list documents and a process
         "i7": 0.75,  # 2 + 0 (late) + 1 + 0 (a "not satisfied" rating), / 4
-        "i8": None,
+        "i8": 2,  # no feedback due in the period: none handled late (tests/feedback)
         # all its procedures are online, 1 of 4 dossiers online: 25 % is under 30, over 15
         "i9": 1,
     }
-    assert justice["total"] == 10.75 and justice["max"] == 18
-    assert justice["grade"] == "Khá"  # 9 ≤ 10.75 < 12
-    assert justice["unscored"] == ["i8"]
+    assert justice["total"] == 12.75 and justice["max"] == 18
+    assert justice["grade"] == "Tốt"  # 12 ≤ 12.75 ≤ 15
+    assert justice["unscored"] == []
     assert justice["apology_breaches"] == {"late": 0, "missing": 1}
     assert justice["appraised"] is None
     assert ev["levels"]["province"]["apology_breaches"] == {"late": 0, "missing": 1}
@@ -156,7 +156,7 @@ def test_appraised_column_beside_the_self_scored_one(world: World, tmp_path: Pat
     )
     ev = evaluation(P)
     (justice,) = ev["agencies"]
-    assert justice["total"] == 10.75  # the self-scored column is unchanged
+    assert justice["total"] == 12.75  # the self-scored column is unchanged
     assert justice["appraised"] == {
         "scores": scores,
         "total": 14,
@@ -186,10 +186,10 @@ def test_appraised_column_beside_the_self_scored_one(world: World, tmp_path: Pat
         2,
         2,
         0.75,
-        None,
+        2,
         1,
-        10.75,
-        "Khá",
+        12.75,
+        "Tốt",
         14,
         "Tốt",
         0,

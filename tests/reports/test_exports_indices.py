@@ -207,7 +207,7 @@ def test_evaluation_scores(world: World) -> None:
     s = justice["scores"]
     assert s["i1"] == 1.0  # one early (2), one late (0)
     assert s["i3"] == 2.0 and s["i4"] == 1.0
-    assert s["i8"] is None and justice["unscored"] == ["i8"]
+    assert s["i8"] == 2 and justice["unscored"] == []  # no feedback due: none late
     assert justice["max"] == 18
     assert ev["levels"]["province"]["agencies"] == 1
 

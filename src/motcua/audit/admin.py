@@ -7,7 +7,7 @@ from motcua.audit.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Read-only: the trail can be read by administrators and changed by no one."""
 
-    list_display = ("at", "actor_label", "action", "object_type", "object_id")
+    list_display = ("seq", "at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label")
 

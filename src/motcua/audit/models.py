@@ -1,16 +1,28 @@
-"""The append-only, hash-chained audit trail: who changed what, when, before → after."""
+"""The append-only, hash-chained audit trail: who changed what, when, before → after.
+
+Each entry carries its position (``seq``, 1, 2, 3 … without gaps) and an HMAC-SHA256 over every
+one of its fields and the previous entry's hash, keyed by ``MOTCUA_AUDIT_KEY`` (docs/audit.md).
+The head row holds the last position and hash, itself sealed with the key, so that removing the
+last entries is detected as well as editing, inserting or reordering them. On PostgreSQL a
+trigger refuses UPDATE and DELETE of entries and any head change that does not move it forward.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
+GENESIS = "0" * 64
+
 
 class AuditHead(models.Model):
-    """One row holding the chain's last hash; locking it serialises appends."""
+    """One row holding the chain's last position and hash; locking it serialises appends."""
 
-    last_hash = models.CharField("mã băm cuối", max_length=64, default="0" * 64)
+    last_hash = models.CharField("mã băm cuối", max_length=64, default=GENESIS)
+    # the position (seq) of the last entry, i.e. how many entries the chain has
     count = models.BigIntegerField("số mục", default=0)
+    # HMAC of (count, last_hash): an edited or rolled-back head is detected
+    mac = models.CharField("mã xác thực đầu chuỗi", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "đầu chuỗi kiểm toán"
@@ -21,6 +33,7 @@ class AuditHead(models.Model):
 
 
 class AuditEntry(models.Model):
+    seq = models.BigIntegerField("số thứ tự trong chuỗi", unique=True)
     at = models.DateTimeField("thời điểm", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,7 +54,7 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = "mục nhật ký kiểm toán"
         verbose_name_plural = "nhật ký kiểm toán"
-        ordering = ["id"]
+        ordering = ["seq"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"

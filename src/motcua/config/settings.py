@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "motcua.security.middleware.OTPRequiredMiddleware",
     "motcua.security.middleware.CitizenDoorsMiddleware",
+    # the acting user of admin and page changes, for the audit entries the signals write
+    "motcua.audit.signals.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes last (its documentation): turns a refused, locked-out login into the lockout page
@@ -252,10 +254,10 @@ MOTCUA_OTP_ROLES = [
 ]
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Một Cửa")
 
-# Citizen accounts (docs/citizens.md). MOTCUA_PUBLIC_URL: the site's address as citizens reach
-# it (e.g. https://dichvucong.example.gov.vn), used in the links the verification and reset mails
-# carry; empty = the address of the request. MOTCUA_CITIZEN_LINK_HOURS: how long a verification
-# link stays valid. Password reset links follow PASSWORD_RESET_TIMEOUT (seconds, default 2 h).
+# Citizen accounts (docs/citizens.md). The links the verification and reset mails carry start
+# with MOTCUA_PUBLIC_URL (below, with the portal's settings). MOTCUA_CITIZEN_LINK_HOURS: how long
+# a verification link stays valid. Password reset links follow PASSWORD_RESET_TIMEOUT (seconds,
+# default 2 h).
 MOTCUA_CITIZEN_LINK_HOURS = int(os.environ.get("MOTCUA_CITIZEN_LINK_HOURS", "48"))
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 
@@ -321,6 +323,30 @@ MOTCUA_ESIGN_TSA = os.environ.get("MOTCUA_ESIGN_TSA", "" if PRODUCTION else "dem
 MOTCUA_ESIGN_BACKEND = os.environ.get(
     "MOTCUA_ESIGN_BACKEND", "motcua.esign.backends.LocalKeyBackend"
 )
+# MOTCUA_AUDIT_KEY: the secret (at least 32 characters) that seals the audit trail (an HMAC over
+# every entry and the head, docs/audit.md). Required in production; keep it outside the database
+# (whoever holds the key and write access to the tables could forge a trail). In development an
+# empty value means a random key generated once into VAR_DIR/audit.key (never committed).
+MOTCUA_AUDIT_KEY = os.environ.get("MOTCUA_AUDIT_KEY", "")
+if PRODUCTION and len(MOTCUA_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "MOTCUA_AUDIT_KEY (ít nhất 32 ký tự) phải được đặt khi MOTCUA_ENV=production"
+    )
+
+# MOTCUA_SMS_BACKEND: dotted path of the class that sends SMS (motcua deliver-outbox). Default
+# the logging backend (writes each text to the integrations.SmsMessage table and the log);
+# "motcua.integrations.sms.HttpSmsBackend" posts to the province's SMS gateway at
+# MOTCUA_SMS_URL with the bearer token MOTCUA_SMS_TOKEN (docs/notifications.md).
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.integrations.sms.LogSmsBackend")
+MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
+# MOTCUA_SMS_ASCII: "1" (default) sends texts without diacritics (one 160-character GSM segment;
+# most brand-name gateways require it); "0" keeps Vietnamese diacritics (UCS-2, 70 per segment).
+MOTCUA_SMS_ASCII = _bool("MOTCUA_SMS_ASCII", True)
+
+# MOTCUA_FEEDBACK_DAYS: working days an agency has to answer a citizen's feedback (phản ánh,
+# kiến nghị); default 10 (docs/feedback.md: Decree 20/2008/NĐ-CP practice, [verify]).
+MOTCUA_FEEDBACK_DAYS = float(os.environ.get("MOTCUA_FEEDBACK_DAYS", "10"))
 
 # MOTCUA_CALENDAR: code of the stored working calendar used when none is named; empty = the
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
@@ -328,15 +354,17 @@ MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")
 
 # The public portal (docs/portal.md). MOTCUA_PUBLIC_URL: the address citizens reach the site at,
 # printed in the QR code of the receipt (Mẫu 01) as <url>/tra-cuu/q/<token>/; required in
-# production; empty elsewhere: mails link to the address of the request, the receipt's QR code to
-# the demo's http://127.0.0.1:8000 (dossiers/qr.py). MOTCUA_LOOKUP_RATE:
+# production; the demo's http://127.0.0.1:8000 elsewhere. Every link the system sends out (mails,
+# SMS, the QR code) starts with it, never with a request's Host. MOTCUA_LOOKUP_RATE:
 # dossier look-ups allowed per client address and window, "<tries>/<seconds>" (default 10/600),
 # counted in the default cache (a shared cache such as Redis when several processes serve).
 # MOTCUA_PROXY_HOPS: reverse proxies in front of the site that append to X-Forwarded-For (0: the
 # client address is REMOTE_ADDR).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").strip().rstrip("/")
-if not MOTCUA_PUBLIC_URL and PRODUCTION:  # a receipt with the demo's address leads nowhere
-    raise ImproperlyConfigured("MOTCUA_PUBLIC_URL must be set when MOTCUA_ENV=production")
+if not MOTCUA_PUBLIC_URL:
+    if PRODUCTION:  # a receipt or a mail with the demo's address would lead nowhere
+        raise ImproperlyConfigured("MOTCUA_PUBLIC_URL must be set when MOTCUA_ENV=production")
+    MOTCUA_PUBLIC_URL = "http://127.0.0.1:8000"  # where ./dev demo serves
 try:
     _tries, _window = os.environ.get("MOTCUA_LOOKUP_RATE", "10/600").split("/")
     MOTCUA_LOOKUP_RATE = (int(_tries), int(_window))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -503,10 +504,14 @@ def import_dossiers(path: Path | str, *, actor: Any = None) -> dict[str, Any]:
         )
     if not rows:
         raise ImportFailed("Tệp không có dòng dữ liệu nào", code="empty_file")
-    return write_rows(rows, actor=actor, source=Path(path).name)
+    return write_rows(
+        rows, actor=actor, source=Path(path).name, digest=hashlib.sha256(data).hexdigest()
+    )
 
 
-def write_rows(rows: list[Row], *, actor: Any = None, source: str = "") -> dict[str, Any]:
+def write_rows(
+    rows: list[Row], *, actor: Any = None, source: str = "", digest: str = ""
+) -> dict[str, Any]:
     """Write checked rows in one transaction (also used by the demo's history generator)."""
     with transaction.atomic():
         agencies, new_agencies = _agencies(rows)
@@ -523,7 +528,8 @@ def write_rows(rows: list[Row], *, actor: Any = None, source: str = "") -> dict[
             action="dossiers.import",
             object_type="Dossier",
             object_id=source or "-",
-            after=summary,
+            # one entry per import batch (issue 9): the file's SHA-256 binds its content
+            after={**summary, "sha256": digest} if digest else summary,
         )
     return summary
 

@@ -371,11 +371,32 @@ class Outbox(models.Model):
     delivered_at = models.DateTimeField("đã gửi lúc", null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
     last_error = models.TextField("lỗi gần nhất", blank=True)
+    # delivery (integrations.services, docs/notifications.md): not before this instant — the
+    # back-off after a failure, or the lease of a worker sending it right now
+    next_attempt_at = models.DateTimeField("gửi lại từ", null=True, blank=True, db_index=True)
+    # "" = the row as the services wrote it (it carries the e-mail); "sms" = the text message
+    # the deliverer derived from it (``parent``), delivered and retried on its own
+    channel = models.CharField("kênh", max_length=10, blank=True, default="")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name="thông điệp gốc",
+    )
 
     class Meta:
         verbose_name = "thông điệp chờ gửi"
         verbose_name_plural = "thông điệp chờ gửi"
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "channel"],
+                condition=models.Q(parent__isnull=False),
+                name="outbox_one_child_per_channel",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.pk}"

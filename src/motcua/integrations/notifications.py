@@ -1,74 +1,142 @@
-"""Messages to applicants, in Vietnamese, from outbox rows (never inside a request)."""
+"""Messages to people, in Vietnamese, from outbox rows (never inside a request).
+
+Each kind of message is a folder of Django templates under
+``templates/notifications/<key>/``: ``subject.txt``, ``body.txt`` (plain text), ``body.html``
+(simple HTML, the same words) and, where a text message makes sense, ``sms.txt``. ``KEYS`` maps
+an outbox row (topic, and for ``applicant.notify`` its ``template``) to its key.
+
+Where it goes: the address and phone in the row's payload (``to_email``/``to_phone``: mail not
+about a dossier, or an answer to the feedback's sender), else those given for the dossier (its
+snapshot, ``Dossier.applicant_email``/``applicant_phone``) — never the shared register row.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+from motcua.core.text import vnd
 from motcua.dossiers.forms import hm_date
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Outbox
+
+#: outbox topic → template key; ``applicant.notify`` rows name theirs in ``payload.template``
+TOPIC_KEYS = {
+    "dossier.received": "received",
+    "dossier.result_ready": "result_ready",
+    "dossier.supplement_requested": "supplement_request",
+    "dossier.apology_issued": "apology",
+    "payment.requested": "payment_requested",
+    "payment.confirmed": "payment_confirmed",
+    "feedback.answered": "feedback_answered",
+    "citizen.verify_email": "verify_email",
+    "citizen.password_reset": "password_reset",
+}
+NOTIFY_TEMPLATES = {
+    "supplement_request",
+    "refusal",
+    "apology",
+    "new_appointment",
+    "result_ready",
+    "withdrawn",
+    "returned_unresolved",
+}
+#: every topic the deliverer handles (others — national-portal sync — wait for their adapter)
+TOPICS = ("applicant.notify", *TOPIC_KEYS)
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    subject: str
+    text: str
+    html: str
+    sms: str  # "" when the kind has no text message
+    to_email: str
+    to_phone: str
+
+
+def key_for(row: Outbox) -> str | None:
+    if row.topic == "applicant.notify":
+        template = (row.payload or {}).get("template")
+        return template if template in NOTIFY_TEMPLATES else None
+    return TOPIC_KEYS.get(row.topic)
 
 
 def _when(value: Any) -> str:
-    import datetime as dt
-
     if not value:
         return ""
-    return hm_date(dt.datetime.fromisoformat(value))
+    try:
+        return hm_date(dt.datetime.fromisoformat(str(value)))
+    except ValueError:
+        return ""
 
 
-def compose(topic: str, payload: dict[str, Any], dossier: Dossier) -> tuple[str, str] | None:
-    """(subject, body) for the applicant, or None when the row is not for them."""
-    code = dossier.code or "(chưa cấp mã)"
-    name = dossier.applicant_name
-    proc = dossier.procedure.name
-    if topic == "dossier.received":
-        return (
-            f"Hồ sơ {code} đã được tiếp nhận",
-            f"Kính gửi {name},\n\n{dossier.receiving_agency.name} đã tiếp nhận hồ sơ {code} "
-            f"về thủ tục {proc}.\nThời gian hẹn trả kết quả: {_when(payload.get('due_at'))}.",
-        )
-    if topic != "applicant.notify":
-        return None
-    template = payload.get("template", "")
-    texts = {
-        "supplement_request": (
-            "cần bổ sung",
-            "Hồ sơ cần được bổ sung, hoàn thiện. Vui lòng xem "
-            "Phiếu yêu cầu bổ sung (Mẫu 02) và nộp bổ sung một lần, đầy đủ.",
-        ),
-        "refusal": (
-            "bị từ chối tiếp nhận",
-            "Hồ sơ không được tiếp nhận; lý do ghi trong Phiếu từ chối (Mẫu 03).",
-        ),
-        "apology": (
-            "chậm trả kết quả — thư xin lỗi",
-            "Cơ quan giải quyết xin lỗi vì chưa trả kết quả đúng hẹn. Ngày hẹn trả mới: "
-            f"{_when(payload.get('appointment'))}.",
-        ),
-        "new_appointment": (
-            "có ngày hẹn mới",
-            f"Đã nhận đủ hồ sơ bổ sung. Ngày hẹn trả kết quả: {_when(payload.get('appointment'))}.",
-        ),
-        "result_ready": (
-            "đã có kết quả",
-            "Hồ sơ đã có kết quả giải quyết. Vui lòng nhận kết quả "
-            f"tại {dossier.result_place or dossier.receiving_agency.name}.",
-        ),
-        "withdrawn": (
-            "đã dừng giải quyết",
-            "Theo đề nghị của ông/bà, hồ sơ đã được dừng giải "
-            "quyết (Thông báo dừng giải quyết hồ sơ).",
-        ),
-        "returned_unresolved": (
-            "không được giải quyết",
-            "Hồ sơ được trả lại, không giải quyết; lý do ghi trong văn bản trả lời.",
-        ),
+def _line(text: str) -> str:
+    """One line, no control characters (a subject header)."""
+    cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return " ".join(cleaned.split())[:250]
+
+
+def _items(raw: Any) -> list[dict[str, str]]:
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict):
+            label = str(item.get("name") or item.get("label") or item.get("description") or "")
+            amount = item.get("amount_vnd", item.get("amount"))
+            out.append({"label": label, "amount": vnd(int(amount)) if amount is not None else ""})
+        else:
+            out.append({"label": str(item), "amount": ""})
+    return out[:50]
+
+
+def context(row: Outbox, dossier: Dossier | None) -> dict[str, Any]:
+    p: dict[str, Any] = dict(row.payload or {})
+    base = settings.MOTCUA_PUBLIC_URL
+    code = (dossier.code if dossier else None) or p.get("code") or ""
+    amount = p.get("amount_vnd")
+    return {
+        "p": p,
+        "name": p.get("name") or (dossier.applicant_name if dossier else "") or "ông/bà",
+        "code": code or "(chưa cấp mã)",
+        "procedure": dossier.procedure.name if dossier else "",
+        "agency": (dossier.receiving_agency.name if dossier else p.get("agency", "")),
+        "place": (dossier.result_place or dossier.receiving_agency.name) if dossier else "",
+        "due": _when(p.get("due_at")),
+        "appointment": _when(p.get("appointment")),
+        "amount": vnd(int(amount))
+        if isinstance(amount, int | float | str) and str(amount).isdigit()
+        else "",
+        "items": _items(p.get("items")),
+        "link": p.get("link") or (f"{base}/tra-cuu/?ma={code}" if code else base),
+        "site": base,
     }
-    if template not in texts:
+
+
+def compose(row: Outbox) -> Message | None:
+    """The message for the row's person, or None when the row is not for a person."""
+    key = key_for(row)
+    if key is None:
         return None
-    short, body = texts[template]
-    return (
-        f"Hồ sơ {code} {short}",
-        f"Kính gửi {name},\n\nVề hồ sơ {code} (thủ tục {proc}): {body}\n\n"
-        f"Tra cứu tình trạng hồ sơ bằng mã {code}.",
+    d = row.dossier
+    ctx = context(row, d)
+    folder = f"notifications/{key}"
+    try:
+        sms = render_to_string(f"{folder}/sms.txt", ctx).strip()
+    except TemplateDoesNotExist:
+        sms = ""
+    p = row.payload or {}
+    return Message(
+        key=key,
+        subject=_line(render_to_string(f"{folder}/subject.txt", ctx)),
+        text=render_to_string(f"{folder}/body.txt", ctx).strip() + "\n",
+        html=render_to_string(f"{folder}/body.html", ctx),
+        sms=sms,
+        to_email=str(p.get("to_email", d.applicant_email if d else "") or ""),
+        to_phone=str(p.get("to_phone", d.applicant_phone if d else "") or ""),
     )

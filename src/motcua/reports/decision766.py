@@ -31,15 +31,17 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
+from motcua.feedback.selectors import on_time_by_agency
 from motcua.reports.models import IndexCriterion
 from motcua.reports.selectors import Period, alive, levels_table, scope_for
 from motcua.units.models import AdministrativeUnit, Agency
+from motcua.units.selectors import unit_subtree_ids
 
 NO_DATA = "chưa có dữ liệu"
 NO_SOURCE = {
     "national_sync": "chưa kết nối Cổng Dịch vụ công quốc gia",
     "reused_national": "chưa kết nối Cổng Dịch vụ công quốc gia, kho dữ liệu dùng chung",
-    "feedback_on_time": "chưa có phân hệ tiếp nhận phản ánh, kiến nghị",
+    "feedback_on_time": "không có phản ánh, kiến nghị đến hạn trả lời trong kỳ",
 }
 # with nothing to count, these are met (no late dossier: no apology was owed)
 FULL_WHEN_EMPTY = {"apology_kept"}
@@ -140,8 +142,19 @@ def _has_doc(*kinds: str, reused: bool = False) -> Exists:
     return Exists(qs)
 
 
+def _feedback_ratio(period: Period, agency_ids: list[int] | None) -> tuple[int, int] | None:
+    """Feedback due in the period answered on time (feedback.selectors; late or overdue
+    unanswered counts against), over the agencies in scope; None when none was due."""
+    stats = on_time_by_agency(period.start, period.end, agency_ids).values()
+    due = sum(s["due"] for s in stats)
+    return (sum(s["on_time"] for s in stats), due) if due else None
+
+
 def _ratios(
-    period: Period, scope: QuerySet[Dossier] | None, procedures: QuerySet[Procedure]
+    period: Period,
+    scope: QuerySet[Dossier] | None,
+    procedures: QuerySet[Procedure],
+    feedback_agencies: list[int] | None = None,
 ) -> dict[str, tuple[int, int] | None]:
     """(numerator, denominator) of each named formula; None: no data for it."""
     t = levels_table(period, scope).get("total") or dict.fromkeys(
@@ -211,7 +224,7 @@ def _ratios(
         if n_rated
         else None,
         "satisfaction_dossiers": satisfaction,
-        "feedback_on_time": None,
+        "feedback_on_time": _feedback_ratio(period, feedback_agencies),
     }
 
 
@@ -243,7 +256,18 @@ def index766(
     if level is not None:
         scope = (scope if scope is not None else Dossier.objects.all()).filter(level=level)
         procedures = procedures.filter(level=level)
-    ratios = _ratios(period, scope, procedures)
+    # the agencies whose feedback counts: those in scope (None: the whole province)
+    fb: QuerySet[Agency] | None = None
+    if unit is not None:
+        fb = Agency.objects.filter(unit_id__in=unit_subtree_ids(unit))
+    if agency is not None:
+        fb = Agency.objects.filter(pk=agency.pk)
+    if agency_ids is not None:
+        fb = Agency.objects.filter(pk__in=ids)
+    if level is not None:
+        fb = (fb if fb is not None else Agency.objects.all()).filter(level=level)
+    fb_ids = None if fb is None else list(fb.values_list("pk", flat=True))
+    ratios = _ratios(period, scope, procedures, fb_ids)
     groups: dict[str, dict[str, Any]] = {}
     score = maximum = no_data = Decimal(0)
     for c in _criteria():

@@ -44,6 +44,7 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
+from motcua.feedback.selectors import index8_score, on_time_by_agency
 from motcua.reports.models import EVALUATION_INDICES, Appraisal, Metric, Target
 from motcua.reports.selectors import LEVEL_KEYS, Period, alive, levels_table, scope_for
 from motcua.units.models import AdministrativeUnit, Agency, Level
@@ -199,6 +200,8 @@ def _unit_scores(
         .distinct()
         .order_by()
     )
+    # index 8: the agency's feedback (phản ánh, kiến nghị) due in the period, answered on time
+    feedback = on_time_by_agency(period.start, period.end, ids)
     out: dict[int, dict[str, float | None]] = {}
     for agency_id, agency in agencies.items():
         procs = handled.get(agency_id, set())
@@ -220,7 +223,8 @@ def _unit_scores(
             i9 = 1
         else:
             i9 = 0
-        out[agency_id] = {"i5": i5, "i6": i6, "i8": None, "i9": i9}
+        i8 = index8_score(feedback.get(agency_id))
+        out[agency_id] = {"i5": i5, "i6": i6, "i8": i8, "i9": i9}
     return out
 
 
@@ -247,9 +251,10 @@ def evaluation(
     agency_ids: Iterable[int] | None = None,
 ) -> dict[str, Any]:
     """Per agency and per level: the average of each index over the period's resolved dossiers
-    (indices 1–4 and 7) and the agency's own scores (5, 6, 9), added into a total out of 18 and
-    graded. Index 8 needs the feedback module (phản ánh, kiến nghị), which the system does not
-    have yet: reported as null, counted as 0 in the total, and listed in ``unscored``.
+    (indices 1–4 and 7) and the agency's own scores (5, 6, 8, 9), added into a total out of 18
+    and graded. Index 8 is the share of the agency's feedback (phản ánh, kiến nghị) due in the
+    period that was answered on time (``feedback.selectors.on_time_by_agency``: answered late or
+    still unanswered past due counts against it); 100 % → 2, ≥ 90 % → 1, less → 0, none due → 2.
 
     ``scores``/``total``/``grade`` are the self-scored column; ``appraised`` the appraising
     body's (``Appraisal`` for exactly this period), or null. Apology breaches are not folded into
@@ -326,7 +331,10 @@ def evaluation(
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
         "indices": INDEX_NAMES,
-        "i8_note": "Chưa có phân hệ tiếp nhận phản ánh, kiến nghị",
+        "i8_note": (
+            "Tỷ lệ phản ánh, kiến nghị đến hạn trong kỳ được trả lời đúng hạn: 100% → 2; "
+            "từ 90% → 1; dưới 90% → 0; không có phản ánh đến hạn → 2"
+        ),
         "grades": "> 15 Xuất sắc; 12–15 Tốt; 9–< 12 Khá; 6–< 9 Trung bình; < 6 Yếu (trên 18 điểm)",
         "agencies": out_agencies,
         "levels": levels,

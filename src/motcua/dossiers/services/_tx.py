@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
+from motcua.audit.services import audit_record
 from motcua.core.errors import IllegalTransition, ValidationFailed
 from motcua.core.text import nfc, person_name
 from motcua.dossiers.files import CheckedFile
@@ -118,7 +119,7 @@ def _event(
     agency: Agency | None = None,
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         type=kind,
         at=at,
@@ -131,6 +132,28 @@ def _event(
         note=nfc(note),
         data=data or {},
     )
+    # the same change in the one audit chain, every field of the event (issue 9, docs/audit.md)
+    audit_record(
+        actor=actor,
+        action=f"dossier.{kind}",
+        object_type="DossierEvent",
+        object_id=event.pk,
+        label=event.actor_label,
+        after={
+            "dossier_id": dossier.pk,
+            "code": dossier.code,
+            "type": kind,
+            "at": at,
+            "actor_id": event.actor_id,
+            "agency_id": event.agency_id,
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "step_id": event.step_id,
+            "note": event.note,
+            "data": event.data,
+        },
+    )
+    return event
 
 
 def _outbox(topic: str, dossier: Dossier, at: dt.datetime, **payload: Any) -> None:

@@ -85,7 +85,8 @@ def _resolve(d: Dossier, *, actor: Actor, at: dt.datetime, step: DossierStep | N
     )
     if missing:
         apology_breach_event_on_end(d, actor=actor, at=at)
-    _outbox("applicant.notify", d, at, template="result_ready")
+    # the named topic (issue 8) the notifications and other systems listen to
+    _outbox("dossier.result_ready", d, at, result_place=d.result_place)
 
 
 def _advance(d: Dossier, done: DossierStep, *, actor: Actor, at: dt.datetime) -> None:

@@ -12,7 +12,7 @@ from motcua.integrations.services import outbox_deliver
 
 
 class Command(BaseCommand):
-    help = "Gửi các thông báo đang chờ trong hộp thư đi (e-mail cho người nộp hồ sơ)."
+    help = "Gửi các thông báo đang chờ trong hộp thư đi (e-mail, SMS), gửi lại khi lỗi."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
