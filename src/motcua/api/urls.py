@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from motcua.api import views
+from motcua.api import actions, views
 
 app_name = "api"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("v1/units/<int:pk>/", views.UnitDetail.as_view(), name="unit"),
     path("v1/dossiers/", views.DossierList.as_view(), name="dossiers"),
     path("v1/dossiers/<str:ref>/", views.DossierDetail.as_view(), name="dossier"),
+    *(
+        path(f"v1/dossiers/<str:ref>/{slug}/", view.as_view(), name=f"dossier-{slug}")
+        for slug, view in actions.VIEWS.items()
+    ),
     path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),
     # anything else under /api/ is a 404 problem, not the site's HTML page
     re_path(r"^[\s\S]*$", views.NoSuchResource.as_view()),  # [\s\S]: a %0A in the path too

@@ -219,6 +219,16 @@ except ValueError as exc:
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
 MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")
 
+# The national public-service portal (integrations.portal, docs/national-portal.md):
+# MOTCUA_PORTAL_URL: where status changes are POSTed (empty: the link is off, messages queue);
+# MOTCUA_PORTAL_TOKEN: the bearer token the portal issued to the province (a secret: env only);
+# MOTCUA_PORTAL_TIMEOUT: seconds per request (default 10);
+# MOTCUA_PORTAL_BACKOFF: seconds before the first retry, doubled per failure up to 6 hours.
+MOTCUA_PORTAL_URL = os.environ.get("MOTCUA_PORTAL_URL", "").strip()
+MOTCUA_PORTAL_TOKEN = os.environ.get("MOTCUA_PORTAL_TOKEN", "")
+MOTCUA_PORTAL_TIMEOUT = float(os.environ.get("MOTCUA_PORTAL_TIMEOUT", "10"))
+MOTCUA_PORTAL_BACKOFF = float(os.environ.get("MOTCUA_PORTAL_BACKOFF", "30"))
+
 # The REST API (/api/v1/, ADR 0005): tokens for systems, sessions for the site's own pages;
 # one error shape (RFC 9457 problem details with our code); schema at /api/schema/.
 REST_FRAMEWORK = {
