@@ -16,7 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -53,7 +58,77 @@ def _text(label: str, *, required: bool = True, max_length: int = MAX_TEXT) -> A
     )
 
 
-class VersionIn(serializers.Serializer[Any]):
+def _vn(label: str, f: serializers.Field) -> dict[str, str]:  # type: ignore[type-arg]
+    """Vietnamese messages naming the field (DRF's Vietnamese catalogue is incomplete)."""
+    msgs = {
+        "required": f"Chưa nhập {label}.",
+        "null": f"{label}: không được để trống.",
+        "blank": f"{label}: không được để trống.",
+        "invalid": f"{label}: giá trị không hợp lệ.",
+        "max_length": f"{label}: tối đa {{max_length}} ký tự.",
+        "min_length": f"{label}: tối thiểu {{min_length}} ký tự.",
+        "max_value": f"{label}: không được lớn hơn {{max_value}}.",
+        "min_value": f"{label}: không được nhỏ hơn {{min_value}}.",
+        "max_string_length": f"{label}: số quá lớn.",
+        "max_digits": f"{label}: số quá lớn.",
+        "max_decimal_places": f"{label}: tối đa {{max_decimal_places}} chữ số thập phân.",
+        "max_whole_digits": f"{label}: số quá lớn.",
+        "not_a_list": f"{label}: phải là một danh sách.",
+        "empty": f"{label}: danh sách không được rỗng.",
+        "no_name": f"{label}: tệp không có tên.",
+        "not_a_dict": f"{label}: phải là một đối tượng.",
+    }
+    if isinstance(f, serializers.IntegerField | serializers.DecimalField):
+        msgs["invalid"] = f"{label}: phải là một số."
+    if isinstance(f, serializers.DateTimeField):
+        msgs["invalid"] = f"{label}: ngày giờ không hợp lệ (ISO 8601, ví dụ 2026-12-15T16:00)."
+    if isinstance(f, serializers.FileField):
+        msgs["invalid"] = f"{label}: không phải là tệp."
+        msgs["required"] = f"Chọn tệp {label}."
+        msgs["empty"] = f"{label}: tệp rỗng."
+    if isinstance(f, serializers.ListField | serializers.ListSerializer):
+        msgs["max_length"] = f"{label}: tối đa {{max_length}} phần tử."
+        msgs["min_length"] = f"{label}: cần ít nhất {{min_length}} phần tử."
+    if isinstance(f, serializers.BooleanField):
+        msgs["invalid"] = f"{label}: phải là true hoặc false."
+    return msgs
+
+
+#: Django's bound validators that DRF attaches, and the message key of each.
+_LIMITS = {
+    "MaxLengthValidator": "max_length",
+    "MinLengthValidator": "min_length",
+    "MaxValueValidator": "max_value",
+    "MinValueValidator": "min_value",
+}
+
+
+def _localise(f: serializers.Field, label: str) -> None:  # type: ignore[type-arg]
+    msgs = _vn(label, f)
+    f.error_messages = {**f.error_messages, **msgs}
+    for v in f.validators:
+        key = _LIMITS.get(type(v).__name__)
+        if key:
+            text = msgs[key].replace("{" + key + "}", str(v.limit_value))
+            v.message = text.replace("%", "%%")
+
+
+class VNSerializer(serializers.Serializer[Any]):
+    """Every field's messages in Vietnamese, naming the field (as ``VNForm`` for forms)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, f in self.fields.items():
+            label = str(f.help_text or name).split(" (")[0].split(";")[0]
+            _localise(f, label)
+            child = getattr(f, "child", None)
+            if isinstance(child, serializers.Field) and not isinstance(
+                child, serializers.Serializer
+            ):
+                _localise(child, label)
+
+
+class VersionIn(VNSerializer):
     version = serializers.IntegerField(
         min_value=0,
         max_value=MAX_VERSION,
@@ -62,17 +137,21 @@ class VersionIn(serializers.Serializer[Any]):
     )
 
 
-class _AgencyCode(serializers.CharField):
+@extend_schema_field({"type": "string", "maxLength": 40, "example": "000.00.16.H10"})
+class _AgencyCode(serializers.Field):  # type: ignore[type-arg]
     """An agency by its code; unknown → a field error (whether it may receive is the service's)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=40, **kwargs)
+    default_error_messages = {
+        "invalid": "Mã cơ quan phải là chuỗi, tối đa 40 ký tự",
+        "unknown_agency": "Không có cơ quan mã {code}",
+    }
 
-    def to_internal_value(self, data: Any) -> Agency:  # type: ignore[override]
-        code = super().to_internal_value(data)
-        found = Agency.objects.filter(code=code).first()
+    def to_internal_value(self, data: Any) -> Agency:
+        if not isinstance(data, str) or not data.strip() or len(data) > 40 or "\x00" in data:
+            self.fail("invalid")
+        found = Agency.objects.filter(code=data.strip()).first()
         if found is None:
-            raise serializers.ValidationError(f"Không có cơ quan mã {code}", code="unknown_agency")
+            self.fail("unknown_agency", code=data.strip())
         return found
 
     def to_representation(self, value: Any) -> str:
@@ -143,7 +222,7 @@ class TransferIn(ReasonIn):
     agency = _AgencyCode(help_text="Mã cơ quan nhận")
 
 
-class TaskIn(serializers.Serializer[Any]):
+class TaskIn(VNSerializer):
     agency = _AgencyCode(help_text="Mã cơ quan phối hợp")
     task = serializers.CharField(max_length=500, help_text="Nhiệm vụ")
     days = serializers.DecimalField(
@@ -234,7 +313,7 @@ class ResultReturnIn(VersionIn):
     )
 
 
-class RateIn(serializers.Serializer[Any]):
+class RateIn(VNSerializer):
     score = serializers.IntegerField(min_value=1, max_value=5, help_text="Mức hài lòng (1–5)")
     comment = _text("Góp ý", required=False)
 
