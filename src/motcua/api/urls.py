@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from motcua.api import actions, views
+from motcua.api.portal import PortalDossierCreate
 
 app_name = "api"
 
@@ -20,6 +21,7 @@ urlpatterns = [
         path(f"v1/dossiers/<str:ref>/{slug}/", view.as_view(), name=f"dossier-{slug}")
         for slug, view in actions.VIEWS.items()
     ),
+    path("v1/portal/dossiers/", PortalDossierCreate.as_view(), name="portal-dossiers"),
     path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),
     # anything else under /api/ is a 404 problem, not the site's HTML page
     re_path(r"^[\s\S]*$", views.NoSuchResource.as_view()),  # [\s\S]: a %0A in the path too

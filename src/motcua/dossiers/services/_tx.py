@@ -171,6 +171,7 @@ def _portal_sync(d: Dossier, event: DossierEvent) -> None:
             "event": event.type,
             "event_row": event.pk,
             "at": event.at.isoformat(),
+            "dossier_id": d.pk,
             "code": d.code,
             "status": d.status,
             "procedure": d.procedure.code,
