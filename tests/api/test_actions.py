@@ -15,7 +15,9 @@ from tests.api.conftest import problem, token_client
 from tests.dossiers.conftest import World
 
 
-def post(client: APIClient, d: Dossier, action: str, body: dict[str, Any], multipart: bool = False) -> Any:
+def post(
+    client: APIClient, d: Dossier, action: str, body: dict[str, Any], multipart: bool = False
+) -> Any:
     url = f"/api/v1/dossiers/{d.pk}/{action}/"
     if multipart:
         return client.post(url, body, format="multipart")
@@ -55,9 +57,7 @@ def test_every_action_runs_its_service_and_answers_the_dossier(world: World, cas
         assert after.status == expected and body["status"] == expected
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in sc.CASES if c.api != "rate"], ids=lambda c: c.api
-)
+@pytest.mark.parametrize("case", [c for c in sc.CASES if c.api != "rate"], ids=lambda c: c.api)
 def test_a_stale_version_is_409_and_changes_nothing(world: World, case: sc.Case) -> None:
     d = case.state(world)
     before = sc.fresh(d)
@@ -70,9 +70,7 @@ def test_a_stale_version_is_409_and_changes_nothing(world: World, case: sc.Case)
     assert Outbox.objects.count() == outbox
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in sc.CASES if c.api != "rate"], ids=lambda c: c.api
-)
+@pytest.mark.parametrize("case", [c for c in sc.CASES if c.api != "rate"], ids=lambda c: c.api)
 def test_without_a_version_the_field_is_named(world: World, case: sc.Case) -> None:
     d = case.state(world)
     body = case.body(world, d)
@@ -95,8 +93,16 @@ HOSTILE = [
     ("transfer", {"agency": "999.99.99.X00", "reason": "x"}, "agency"),
     ("transfer", {"agency": {"code": 1}, "reason": "x"}, "agency"),
     ("dispatch-parallel", {"tasks": []}, "tasks"),
-    ("dispatch-parallel", {"tasks": [{"agency": "000.00.16.H10", "task": "x", "days": "0"}]}, "tasks.0.days"),
-    ("dispatch-parallel", {"tasks": [{"agency": "000.00.16.H10", "task": "x", "days": "NaN"}]}, "tasks.0.days"),
+    (
+        "dispatch-parallel",
+        {"tasks": [{"agency": "000.00.16.H10", "task": "x", "days": "0"}]},
+        "tasks.0.days",
+    ),
+    (
+        "dispatch-parallel",
+        {"tasks": [{"agency": "000.00.16.H10", "task": "x", "days": "NaN"}]},
+        "tasks.0.days",
+    ),
     ("consultation-request", {"agency": "000.00.16.H10", "question": "q", "days": "1e9"}, "days"),
     ("return-for-completion", {"items": ["x"] * 51, "reason": "r"}, "items"),
     ("return-for-completion", {"items": "một chuỗi", "reason": "r"}, "items"),
@@ -131,7 +137,11 @@ def test_a_consultation_of_another_dossier_cannot_be_answered(world: World) -> N
     mine = sc.consulted(world)
     other = sc.consulted(world)
     client = token_client(world.health, Role.SPECIALIST)
-    body = {"version": sc.fresh(mine).version, "consultation": sc.consultation(other), "answer": "x"}
+    body = {
+        "version": sc.fresh(mine).version,
+        "consultation": sc.consultation(other),
+        "answer": "x",
+    }
     r = post(client, mine, "consultation-answer", body)
     errors = problem(r, 400, "consultation_not_found")["errors"]
     assert errors[0]["field"] == "consultation"
@@ -143,7 +153,9 @@ def test_result_attach_refuses_a_file_that_is_not_a_pdf_or_image(world: World) -
 
     d = sc.in_progress(world)
     client = token_client(world.justice, Role.SPECIALIST)
-    fake = SimpleUploadedFile("ket-qua.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "ket-qua.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
     body = {"version": d.version, "signer": "B", "file": fake}
     r = post(client, d, "result-attach", body, multipart=True)
     errors = problem(r, 400, "validation_failed")["errors"]
@@ -172,7 +184,11 @@ def test_an_action_on_a_dossier_outside_the_scope_is_404(world: World) -> None:
 
 def test_actions_by_code_and_anonymous(world: World, anon: APIClient) -> None:
     d = sc.in_progress(world)
-    problem(anon.post(f"/api/v1/dossiers/{d.code}/withdraw/", {}, format="json"), 401, "not_authenticated")
+    problem(
+        anon.post(f"/api/v1/dossiers/{d.code}/withdraw/", {}, format="json"),
+        401,
+        "not_authenticated",
+    )
     client = token_client(world.center, Role.COUNTER)
     r = client.post(
         f"/api/v1/dossiers/{d.code}/withdraw/",

@@ -87,9 +87,10 @@ def _attempt(call: Any, d: Dossier) -> tuple[int, bool]:
     try:
         before = Dossier.objects.get(pk=d.pk).version
         response = call()
-        changed = Dossier.objects.get(pk=d.pk).version != before or d.__class__.objects.filter(
-            pk=d.pk, rating__isnull=False
-        ).exists()
+        changed = (
+            Dossier.objects.get(pk=d.pk).version != before
+            or d.__class__.objects.filter(pk=d.pk, rating__isnull=False).exists()
+        )
         return response.status_code, changed
     finally:
         transaction.savepoint_rollback(sid)
@@ -142,7 +143,8 @@ def test_back_office_answers_as_the_table_says(world: World, case: sc.Case) -> N
 
             def call(browser: Client = browser) -> Any:
                 return browser.post(
-                    f"/can-bo/ho-so/{d.pk}/thao-tac/{case.office}/", case.form(world, d)  # type: ignore[misc]
+                    f"/can-bo/ho-so/{d.pk}/thao-tac/{case.office}/",
+                    case.form(world, d),  # type: ignore[misc]
                 )
 
             got[(case.api, role, place)] = _verdict(*_attempt(call, d), success=302)

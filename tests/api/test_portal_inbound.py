@@ -38,7 +38,11 @@ def body(w: World, **over: Any) -> dict[str, Any]:
         "national_id": "G22.99-241129-000123",
         "procedure": w.simple.code,
         "desk": w.center.code,
-        "applicant": {"name": "Trần Thị Bình", "id_number": "070123456780", "email": "b@example.vn"},
+        "applicant": {
+            "name": "Trần Thị Bình",
+            "id_number": "070123456780",
+            "email": "b@example.vn",
+        },
         "request": "Đề nghị cấp bản sao",
         "files": [
             {
@@ -60,7 +64,11 @@ def test_a_national_dossier_lands_in_the_online_queue_once(world: World) -> None
     out = r.json()
     d = Dossier.objects.get(pk=out["dossier"]["id"])
     assert out["national_id"] == "G22.99-241129-000123"
-    assert (d.status, d.channel, d.receiving_agency) == (Status.SUBMITTED, Channel.ONLINE, world.center)
+    assert (d.status, d.channel, d.receiving_agency) == (
+        Status.SUBMITTED,
+        Channel.ONLINE,
+        world.center,
+    )
     assert d.applicant_name == "Trần Thị Bình" and d.code is None
     assert Document.objects.get(dossier=d).name == "don.pdf"
     assert PortalInbound.objects.get(national_id="G22.99-241129-000123").dossier == d
@@ -74,8 +82,8 @@ def test_a_national_dossier_lands_in_the_online_queue_once(world: World) -> None
     problem(client.post(URL, other, format="json"), 409, "national_id_reused")
     assert Dossier.objects.count() == 1
     # the outbound sync message names the portal's id (read at delivery time)
-    from motcua.integrations.portal import message
     from motcua.integrations.models import PortalDelivery
+    from motcua.integrations.portal import message
 
     row = Outbox.objects.get(topic="portal.sync", dossier=d)
     sent = message(row, PortalDelivery.objects.create(outbox=row, dossier=d))
@@ -86,7 +94,9 @@ def test_the_desk_then_accepts_it_as_any_online_dossier(world: World) -> None:
     r = portal_client(world).post(URL, body(world), format="json")
     d = Dossier.objects.get(pk=r.json()["dossier"]["id"])
     desk = token_client(world.center, Role.COUNTER)
-    accepted = desk.post(f"/api/v1/dossiers/{d.pk}/accept-online/", {"version": d.version}, format="json")
+    accepted = desk.post(
+        f"/api/v1/dossiers/{d.pk}/accept-online/", {"version": d.version}, format="json"
+    )
     assert accepted.status_code == 200 and accepted.json()["status"] == Status.IN_PROGRESS
 
 
@@ -109,17 +119,36 @@ BAD = [
     ({"desk": "000.99.99.H10"}, "desk"),
     ({"applicant": {"name": "A", "id_number": "12"}}, "applicant"),
     ({"applicant": "Nguyễn Văn A"}, "applicant"),
-    ({"files": [{"document": "x", "name": "a.pdf", "content_base64": "***"}]}, "files.0.content_base64"),
     (
-        {"files": [{"document": "x", "name": "a.exe", "content_base64": base64.b64encode(b"MZ").decode()}]},
+        {"files": [{"document": "x", "name": "a.pdf", "content_base64": "***"}]},
         "files.0.content_base64",
     ),
-    ({"files": [copy.deepcopy({"document": "x", "name": "a.pdf", "content_base64": "QQ=="})] * 11}, "files"),
+    (
+        {
+            "files": [
+                {
+                    "document": "x",
+                    "name": "a.exe",
+                    "content_base64": base64.b64encode(b"MZ").decode(),
+                }
+            ]
+        },
+        "files.0.content_base64",
+    ),
+    (
+        {
+            "files": [copy.deepcopy({"document": "x", "name": "a.pdf", "content_base64": "QQ=="})]
+            * 11
+        },
+        "files",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("over", "field"), BAD)
-def test_hostile_bodies_are_400_naming_the_field(world: World, over: dict[str, Any], field: str) -> None:
+def test_hostile_bodies_are_400_naming_the_field(
+    world: World, over: dict[str, Any], field: str
+) -> None:
     r = portal_client(world).post(URL, body(world, **over), format="json")
     assert r.status_code == 400, r.content
     errors = r.json()["errors"]

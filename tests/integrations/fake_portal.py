@@ -6,7 +6,9 @@ closes the port (connection refused) and ``up()`` opens it again on the same por
 
 from __future__ import annotations
 
+import contextlib
 import json
+import secrets
 import socket
 import threading
 import time
@@ -17,8 +19,8 @@ PORTS = range(8170, 8180)  # this helper's ports
 
 
 class FakePortal:
-    def __init__(self, token: str = "cong-quoc-gia-test") -> None:
-        self.token = token
+    def __init__(self) -> None:
+        self.token = secrets.token_urlsafe(16)  # made per test run, never in the repo
         self.mode = "ok"
         self.slow_seconds = 1.0
         self.requests: list[dict[str, Any]] = []  # every request that reached the server
@@ -67,7 +69,7 @@ class FakePortal:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 body = json.loads(raw)
@@ -93,10 +95,8 @@ class FakePortal:
                     return
                 if mode == "slow":
                     time.sleep(portal.slow_seconds)
-                try:
+                with contextlib.suppress(OSError):  # the sender gave up (slow mode)
                     self._answer(200, {"ok": True, "duplicate": not kept})
-                except OSError:  # the sender gave up (slow mode)
-                    pass
 
         return Handler
 

@@ -39,10 +39,7 @@ def portal(settings: Any) -> Iterator[FakePortal]:
 
 def synced_criterion(result: dict[str, Any]) -> dict[str, Any]:
     return next(
-        c
-        for g in result["groups"].values()
-        for c in g["criteria"]
-        if c["code"] == "synced"
+        c for g in result["groups"].values() for c in g["criteria"] if c["code"] == "synced"
     )
 
 
@@ -67,7 +64,9 @@ def test_page_shows_backlog_failures_and_share(world: World, portal: FakePortal)
     later = received(world, "2022-06-08 08:00")
     portal.mode = "error"
     portal_sync(now=at("2022-06-08 09:00"))
-    assert not Outbox.objects.filter(topic=TOPIC, dossier__in=[a, b], delivered_at__isnull=True).exists()
+    assert not Outbox.objects.filter(
+        topic=TOPIC, dossier__in=[a, b], delivered_at__isnull=True
+    ).exists()
 
     page = browser(world, "leader").get(URL)
     assert page.status_code == 200

@@ -71,7 +71,9 @@ def full_life(w: World, day: str) -> Dossier:
 
 
 def sync_events(d: Dossier) -> list[str]:
-    return [r.payload["event"] for r in Outbox.objects.filter(topic=TOPIC, dossier=d).order_by("id")]
+    return [
+        r.payload["event"] for r in Outbox.objects.filter(topic=TOPIC, dossier=d).order_by("id")
+    ]
 
 
 def test_every_change_the_portal_must_know_is_in_the_outbox(world: World) -> None:
@@ -96,28 +98,47 @@ def test_every_change_the_portal_must_know_is_in_the_outbox(world: World) -> Non
 
     t = received(w, "2022-06-07 08:00")
     svc.dossier_transfer(
-        actor=w.users["specialist"], dossier=t, to_agency=w.health, reason="Sở Y tế", now=at("2022-06-07 09:00")
+        actor=w.users["specialist"],
+        dossier=t,
+        to_agency=w.health,
+        reason="Sở Y tế",
+        now=at("2022-06-07 09:00"),
     )
-    svc.dossier_withdraw(actor=w.users["counter"], dossier=t, reason="Rút", now=at("2022-06-07 10:00"))
+    svc.dossier_withdraw(
+        actor=w.users["counter"], dossier=t, reason="Rút", now=at("2022-06-07 10:00")
+    )
     assert sync_events(t) == ["received", "transferred", "withdrawn"]
     assert Outbox.objects.filter(topic=TOPIC, dossier=t).order_by("id")[1].payload["data"] == {
         "to_agency": w.health.code
     }
 
     r = received(w, "2022-06-08 08:00")
-    svc.dossier_return_unresolved(actor=w.users["leader"], dossier=r, reasons="Không đủ", now=at("2022-06-08 09:00"))
+    svc.dossier_return_unresolved(
+        actor=w.users["leader"], dossier=r, reasons="Không đủ", now=at("2022-06-08 09:00")
+    )
     assert sync_events(r) == ["received", "returned_unresolved"]
 
     online = svc.dossier_submit_online(
-        applicant=w.intake().applicant, procedure=w.simple, desk=w.center, now=at("2022-06-08 10:00")
+        applicant=w.intake().applicant,
+        procedure=w.simple,
+        desk=w.center,
+        now=at("2022-06-08 10:00"),
     )
-    svc.dossier_refuse(actor=w.users["counter"], dossier=online, reasons="Sai thủ tục", now=at("2022-06-08 11:00"))
+    svc.dossier_refuse(
+        actor=w.users["counter"], dossier=online, reasons="Sai thủ tục", now=at("2022-06-08 11:00")
+    )
     assert sync_events(online) == ["submitted", "refused"]
 
     # internal moves the portal does not need (assignment, step done mid-way) write nothing
     a = received(w, "2022-06-09 08:00")
     step = a.steps.get(status="active")
-    svc.step_assign(actor=w.users["leader"], dossier=a, step=step, handler=w.users["specialist2"], now=at("2022-06-09 09:00"))
+    svc.step_assign(
+        actor=w.users["leader"],
+        dossier=a,
+        step=step,
+        handler=w.users["specialist2"],
+        now=at("2022-06-09 09:00"),
+    )
     assert sync_events(a) == ["received"]
 
 
@@ -136,7 +157,9 @@ def test_back_off_doubles_and_is_capped() -> None:
     assert backoff(40, 10) == dt.timedelta(hours=6)
 
 
-def test_delivery_carries_token_event_id_and_idempotency_key(world: World, portal: FakePortal) -> None:
+def test_delivery_carries_token_event_id_and_idempotency_key(
+    world: World, portal: FakePortal
+) -> None:
     d = received(world, "2022-06-06 08:00")
     assert portal_sync(now=T0) == {"sent": 1, "failed": 0, "waiting": 0}
     req = portal.requests[0]
@@ -173,7 +196,11 @@ def test_a_failing_head_holds_back_its_dossier_only(world: World, portal: FakePo
     assert portal_sync(now=T0 + dt.timedelta(seconds=5)) == {"sent": 0, "failed": 0, "waiting": 2}
     assert portal_sync(now=T0 + dt.timedelta(seconds=10))["sent"] == 7
     assert portal.by_dossier() == {
-        a.pk: list(Outbox.objects.filter(topic=TOPIC, dossier=a).order_by("id").values_list("id", flat=True)),
+        a.pk: list(
+            Outbox.objects.filter(topic=TOPIC, dossier=a)
+            .order_by("id")
+            .values_list("id", flat=True)
+        ),
         b.pk: list(Outbox.objects.filter(topic=TOPIC, dossier=b).values_list("id", flat=True)),
     }
 
@@ -184,13 +211,18 @@ def test_after_an_outage_nothing_is_lost_duplicated_or_reordered(
     w = world
     dossiers = [full_life(w, day) for day in ("2022-06-06", "2022-06-07", "2022-06-08")]
     online = svc.dossier_submit_online(
-        applicant=w.intake().applicant, procedure=w.simple, desk=w.center, now=at("2022-06-09 08:00")
+        applicant=w.intake().applicant,
+        procedure=w.simple,
+        desk=w.center,
+        now=at("2022-06-09 08:00"),
     )
     svc.dossier_accept_online(actor=w.users["counter"], dossier=online, now=at("2022-06-09 09:00"))
     dossiers.append(online)
     expected = {
         d.pk: list(
-            Outbox.objects.filter(topic=TOPIC, dossier=d).order_by("id").values_list("id", flat=True)
+            Outbox.objects.filter(topic=TOPIC, dossier=d)
+            .order_by("id")
+            .values_list("id", flat=True)
         )
         for d in dossiers
     }
@@ -208,7 +240,9 @@ def test_after_an_outage_nothing_is_lost_duplicated_or_reordered(
     now += dt.timedelta(seconds=10)
     assert portal_sync(now=now)["failed"] == 4
     assert {d.attempts for d in PortalDelivery.objects.all()} == {2}
-    assert {d.next_attempt_at for d in PortalDelivery.objects.all()} == {now + dt.timedelta(seconds=20)}
+    assert {d.next_attempt_at for d in PortalDelivery.objects.all()} == {
+        now + dt.timedelta(seconds=20)
+    }
     # 3. up again but the answers get lost (kept by the portal, 500 to us), then it is slow
     portal.up()
     portal.mode = "lost"
@@ -227,7 +261,9 @@ def test_after_an_outage_nothing_is_lost_duplicated_or_reordered(
     assert not Outbox.objects.filter(topic=TOPIC, delivered_at__isnull=True).exists()
     kept_ids = [m["event_id"] for m in portal.accepted]
     assert len(kept_ids) == len(set(kept_ids)) == total
-    assert set(kept_ids) == {str(x) for x in PortalDelivery.objects.values_list("event_id", flat=True)}
+    assert set(kept_ids) == {
+        str(x) for x in PortalDelivery.objects.values_list("event_id", flat=True)
+    }
     # nothing duplicated: the heads arrived 3 times (lost, slow, ok) with ONE event id each
     heads = [v[0] for v in expected.values()]
     for head in heads:

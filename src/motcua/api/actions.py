@@ -432,7 +432,11 @@ ACTIONS: list[Action] = [
         "transfer",
         TransferIn,
         lambda a, d, c: svc.dossier_transfer(
-            actor=a, dossier=d, to_agency=c["agency"], reason=c["reason"], expected_version=c["version"]
+            actor=a,
+            dossier=d,
+            to_agency=c["agency"],
+            reason=c["reason"],
+            expected_version=c["version"],
         ),
         "Chuyển hồ sơ đến cơ quan khác",
         "Bước đang xử lý chuyển sang cơ quan nhận, với thời hạn của bước.",
@@ -604,7 +608,9 @@ def _named(exc: ValidationFailed) -> ValidationFailed:
         return exc
     name = FIELD_OF_CODE.get(exc.code, "")
     return ValidationFailed(
-        exc.message, code=exc.code, details=[{"field": name, "code": exc.code, "message": exc.message}]
+        exc.message,
+        code=exc.code,
+        details=[{"field": name, "code": exc.code, "message": exc.message}],
     )
 
 

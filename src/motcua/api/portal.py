@@ -52,7 +52,9 @@ class PortalFileIn(VNSerializer):
         try:
             attrs["checked"] = check_upload(attrs["name"], data)
         except DomainError as exc:
-            raise serializers.ValidationError({"content_base64": exc.message}, code=exc.code) from None
+            raise serializers.ValidationError(
+                {"content_base64": exc.message}, code=exc.code
+            ) from None
         return attrs
 
 
@@ -89,7 +91,9 @@ EXAMPLE = {
 
 
 def _bad(field: str, code: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, code=code, details=[{"field": field, "code": code, "message": message}])
+    return ValidationFailed(
+        message, code=code, details=[{"field": field, "code": code, "message": message}]
+    )
 
 
 class PortalDossierCreate(APIView):
@@ -129,7 +133,11 @@ class PortalDossierCreate(APIView):
             .first()
         )
         if procedure is None:
-            raise _bad("procedure", "unknown_procedure", f"Không có thủ tục mã {c['procedure']} đang có hiệu lực")
+            raise _bad(
+                "procedure",
+                "unknown_procedure",
+                f"Không có thủ tục mã {c['procedure']} đang có hiệu lực",
+            )
         desk = Agency.objects.filter(code=c["desk"]).first()
         if desk is None:
             raise _bad("desk", "unknown_agency", f"Không có cơ quan mã {c['desk']}")

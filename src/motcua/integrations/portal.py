@@ -173,7 +173,9 @@ def portal_sync(*, limit: int = 1000, now: dt.datetime | None = None) -> dict[st
 # ---- reads: the staff page and the Decision 766 criterion ------------------------------------
 
 
-def backlog(dossiers: QuerySet[Dossier] | None = None, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def backlog(
+    dossiers: QuerySet[Dossier] | None = None, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """What waits for the portal (within ``dossiers``, default all)."""
     moment = now or timezone.now()
     rows = Outbox.objects.filter(topic=TOPIC)
@@ -195,11 +197,7 @@ def backlog(dossiers: QuerySet[Dossier] | None = None, *, now: dt.datetime | Non
         "failures": list(failing[:100]),
         "delivered": rows.filter(delivered_at__isnull=False).count(),
         "due_now": waiting.exclude(
-            Exists(
-                PortalDelivery.objects.filter(
-                    outbox=OuterRef("pk"), next_attempt_at__gt=moment
-                )
-            )
+            Exists(PortalDelivery.objects.filter(outbox=OuterRef("pk"), next_attempt_at__gt=moment))
         ).count(),
     }
 
@@ -213,9 +211,10 @@ def synced(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
 def synced_ratio(dossiers: QuerySet[Dossier]) -> tuple[int, int] | None:
     """(synchronised, all) for the Decision 766 publicity criterion; None while the link has
     never delivered anything and is not configured (no connection: no data)."""
-    connected = bool(settings.MOTCUA_PORTAL_URL) or PortalDelivery.objects.filter(
-        delivered_at__isnull=False
-    ).exists()
+    connected = (
+        bool(settings.MOTCUA_PORTAL_URL)
+        or PortalDelivery.objects.filter(delivered_at__isnull=False).exists()
+    )
     if not connected:
         return None
     return synced(dossiers).count(), dossiers.count()
