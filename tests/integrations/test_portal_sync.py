@@ -295,3 +295,49 @@ def test_limit_bounds_the_requests_of_one_run(world: World, portal: FakePortal) 
     assert portal_sync(limit=2, now=T0)["sent"] == 2
     assert portal_sync(limit=100, now=T0)["sent"] == 4
     assert [m["event"] for m in portal.accepted][:2] == ["received", "supplement_requested"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_message_once_in_order(
+    world: World, portal: FakePortal, settings: Any
+) -> None:
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between workers need PostgreSQL (SKIP LOCKED)")
+    settings.MOTCUA_PORTAL_TIMEOUT = 5
+    dossiers = [full_life(world, day) for day in ("2022-06-06", "2022-06-07", "2022-06-08")]
+    portal.mode = "slow"
+    portal.slow_seconds = 0.05
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        from django.db import connection as conn
+
+        try:
+            portal_sync(now=T0)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    total = Outbox.objects.filter(topic=TOPIC).count()
+    assert total == 18
+    assert len(portal.requests) == total  # no message sent twice
+    assert not Outbox.objects.filter(topic=TOPIC, delivered_at__isnull=True).exists()
+    assert portal.by_dossier() == {
+        d.pk: list(
+            Outbox.objects.filter(topic=TOPIC, dossier=d)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        for d in dossiers
+    }

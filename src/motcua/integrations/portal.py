@@ -147,15 +147,15 @@ def portal_sync(*, limit: int = 1000, now: dt.datetime | None = None) -> dict[st
     moment = now or timezone.now()
     counts = {"sent": 0, "failed": 0, "waiting": 0}
     # dossiers whose head is due: never attempted, or its retry time has come
-    pending = (
+    pending = list(
         Outbox.objects.filter(topic=TOPIC, delivered_at__isnull=True)
         .values("dossier_id")
         .annotate(first=Min("id"))
         .order_by("first")
+        .values_list("dossier_id", flat=True)[:limit]
     )
     requests = 0
-    for item in pending.iterator():
-        dossier_id = item["dossier_id"]
+    for dossier_id in pending:
         while requests < limit:
             outcome = _deliver_head(dossier_id, moment)
             if outcome == "empty":  # all delivered, or another worker holds the head
