@@ -318,7 +318,7 @@ def test_two_workers_at_once_send_each_message_once_in_order(
 
         try:
             portal_sync(now=T0)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             errors.append(exc)
         finally:
             conn.close()
