@@ -209,3 +209,24 @@ def test_session_writes_need_csrf(world: World) -> None:
     )
     problem(r, 403, "csrf_failed")
     assert sc.fresh(d).status == Status.IN_PROGRESS
+
+
+def test_the_schema_links_a_dossier_to_its_actions(anon: APIClient) -> None:
+    schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    detail = schema["paths"]["/api/v1/dossiers/{ref}/"]["get"]["responses"]["200"]["links"]
+    assert detail["dossier_withdraw"] == {
+        "operationId": "dossier_withdraw",
+        "parameters": {"path.ref": "$response.body#/id"},
+        "description": detail["dossier_withdraw"]["description"],
+        "requestBody": {"version": "$response.body#/version"},
+    }
+    assert "requestBody" not in detail["dossier_rate"]  # rating takes no version
+    assert "dossier_result_attach" not in detail  # an upload: no JSON body to fill
+    actions = [
+        p for p in schema["paths"] if p.startswith("/api/v1/dossiers/{ref}/") and p.count("/") == 6
+    ]
+    assert len(actions) == 18
+    for path in actions:
+        op = schema["paths"][path]["post"]
+        assert op["tags"] == ["Thao tác trên hồ sơ"] and op["summary"]
+        assert {"200", "400", "401", "403", "404", "409"} <= set(op["responses"])

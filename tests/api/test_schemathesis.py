@@ -26,6 +26,7 @@ from schemathesis.checks import (
 )
 
 from motcua.api.clients import api_client_create
+from motcua.dossiers import services as svc
 from motcua.units.models import Role
 from tests.api.conftest import receive, receive_commune
 from tests.dossiers.conftest import World
@@ -46,14 +47,22 @@ def api_schema(world: World) -> Iterator[Any]:
 
 
 @pytest.fixture
-def token(world: World) -> str:
+def dossiers(world: World) -> None:
     receive(world, "2022-06-01 09:00")
     receive_commune(world, "2022-06-02 09:00")
+    # one the desk can still act on at the real clock (accept, refuse, return for completion)
+    svc.dossier_submit_online(
+        applicant=world.intake().applicant, procedure=world.simple, desk=world.center
+    )
+
+
+@pytest.fixture
+def token(world: World, dossiers: None) -> str:
     return api_client_create(name="fuzz", agency=world.center, role=Role.PROVINCE_ADMIN).token
 
 
 @pytest.fixture
-def desk_token(world: World) -> str:
+def desk_token(world: World, dossiers: None) -> str:
     """The desk's counter role: lifecycle actions reach the services (not only 403)."""
     return api_client_create(name="fuzz-desk", agency=world.center, role=Role.COUNTER).token
 

@@ -260,6 +260,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "motcua.api.links.add_links",  # a dossier → the actions on it (id, version)
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "motcua.dossiers.models.Status",
         "StepStatusEnum": "motcua.dossiers.models.StepStatus",
