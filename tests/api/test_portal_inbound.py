@@ -154,3 +154,54 @@ def test_hostile_bodies_are_400_naming_the_field(
     errors = r.json()["errors"]
     assert any(e["field"] == field or e["field"].startswith(field + ".") for e in errors), errors
     assert not Dossier.objects.exists() and not PortalInbound.objects.exists()
+
+
+def test_wrong_media_type_and_broken_json(world: World) -> None:
+    client = portal_client(world)
+    problem(
+        client.post(URL, "national_id=x", content_type="text/plain"), 415, "unsupported_media_type"
+    )
+    problem(client.post(URL, '{"national_id": ', content_type="application/json"), 400, "bad_json")
+    problem(client.post(URL, [1, 2], format="json"), 400, "validation_failed")
+    assert not Dossier.objects.exists()
+
+
+def test_the_command_issues_a_national_portal_token(world: World) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from motcua.api.models import ApiClient
+
+    out = io.StringIO()
+    call_command(
+        "api_client",
+        "create",
+        "--name",
+        "Cổng DVC quốc gia",
+        "--agency",
+        world.center.code,
+        "--role",
+        Role.PROVINCE_ADMIN,
+        "--kind",
+        "national_portal",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert ApiClient.objects.get(name="Cổng DVC quốc gia").kind == "national_portal"
+    with pytest.raises(SystemExit):
+        call_command(
+            "api_client",
+            "create",
+            "--name",
+            "x",
+            "--agency",
+            world.center.code,
+            "--role",
+            Role.COUNTER,
+            "--kind",
+            "khong-co",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert not ApiClient.objects.filter(name="x").exists()
