@@ -58,7 +58,7 @@ def _text(label: str, *, required: bool = True, max_length: int = MAX_TEXT) -> A
     )
 
 
-def _vn(label: str, f: serializers.Field) -> dict[str, str]:  # type: ignore[type-arg]
+def _vn(label: str, f: Any) -> dict[str, str]:
     """Vietnamese messages naming the field (DRF's Vietnamese catalogue is incomplete)."""
     msgs = {
         "required": f"Chưa nhập {label}.",
@@ -103,7 +103,7 @@ _LIMITS = {
 }
 
 
-def _localise(f: serializers.Field, label: str) -> None:  # type: ignore[type-arg]
+def _localise(f: Any, label: str) -> None:
     msgs = _vn(label, f)
     f.error_messages = {**f.error_messages, **msgs}
     for v in f.validators:
@@ -138,7 +138,7 @@ class VersionIn(VNSerializer):
 
 
 @extend_schema_field({"type": "string", "maxLength": 40, "example": "000.00.16.H10"})
-class _AgencyCode(serializers.Field):  # type: ignore[type-arg]
+class _AgencyCode(serializers.Field):  # type: ignore[misc]
     """An agency by its code; unknown → a field error (whether it may receive is the service's)."""
 
     default_error_messages = {
@@ -152,7 +152,7 @@ class _AgencyCode(serializers.Field):  # type: ignore[type-arg]
         found = Agency.objects.filter(code=data.strip()).first()
         if found is None:
             self.fail("unknown_agency", code=data.strip())
-        return found
+        return found  # type: ignore[return-value]  # fail() raises
 
     def to_representation(self, value: Any) -> str:
         return value.code if isinstance(value, Agency) else str(value)

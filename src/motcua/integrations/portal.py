@@ -86,7 +86,7 @@ def _post(body: dict[str, Any], event_id: str) -> Answer:
 
 def message(row: Outbox, delivery: PortalDelivery) -> dict[str, Any]:
     """What the portal receives (docs/national-portal.md)."""
-    inbound = PortalInbound.objects.filter(dossier_id=row.dossier_id).first()
+    inbound = PortalInbound.objects.filter(dossier_id=row.dossier_id or 0).first()
     return {
         "event_id": str(delivery.event_id),
         "sequence": row.pk,
