@@ -230,3 +230,19 @@ def test_the_schema_links_a_dossier_to_its_actions(anon: APIClient) -> None:
         op = schema["paths"][path]["post"]
         assert op["tags"] == ["Thao tác trên hồ sơ"] and op["summary"]
         assert {"200", "400", "401", "403", "404", "409"} <= set(op["responses"])
+
+
+def test_supplement_receive_takes_files_as_multipart(world: World) -> None:
+    d = sc.awaiting(world)
+    client = token_client(world.center, Role.COUNTER)
+    body = {
+        "version": sc.fresh(d).version,
+        "document": "Bản sao hợp đồng",
+        "files": [sc.pdf_upload("hop-dong.pdf"), sc.pdf_upload("phu-luc.pdf")],
+    }
+    r = post(client, d, "supplement-receive", body, multipart=True)
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == Status.IN_PROGRESS
+    names = sorted(d.documents.values_list("name", flat=True))
+    assert names == ["hop-dong.pdf", "phu-luc.pdf"]
+    assert set(d.documents.values_list("required_document", flat=True)) == {"Bản sao hợp đồng"}

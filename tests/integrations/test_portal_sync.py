@@ -341,3 +341,14 @@ def test_two_workers_at_once_send_each_message_once_in_order(
         )
         for d in dossiers
     }
+
+
+def test_the_scheduler_entry_point_is_quiet_while_not_configured(
+    world: World, settings: Any
+) -> None:
+    from motcua.integrations.portal import portal_sync_if_configured
+
+    settings.MOTCUA_PORTAL_URL = ""
+    received(world, "2022-06-06 08:00")
+    assert portal_sync_if_configured() is None
+    assert Outbox.objects.filter(topic=TOPIC, delivered_at__isnull=True).count() == 1

@@ -170,6 +170,13 @@ def portal_sync(*, limit: int = 1000, now: dt.datetime | None = None) -> dict[st
     return counts
 
 
+def portal_sync_if_configured(*, limit: int = 1000) -> dict[str, int] | None:
+    """For schedulers (Celery beat): one run, or None while the link is not configured."""
+    if not settings.MOTCUA_PORTAL_URL:
+        return None
+    return portal_sync(limit=limit)
+
+
 # ---- reads: the staff page and the Decision 766 criterion ------------------------------------
 
 
