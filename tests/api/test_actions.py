@@ -246,3 +246,14 @@ def test_supplement_receive_takes_files_as_multipart(world: World) -> None:
     names = sorted(d.documents.values_list("name", flat=True))
     assert names == ["hop-dong.pdf", "phu-luc.pdf"]
     assert set(d.documents.values_list("required_document", flat=True)) == {"Bản sao hợp đồng"}
+
+
+def test_a_body_that_is_not_an_object_is_400_in_vietnamese(world: World) -> None:
+    d = sc.in_progress(world)
+    client = token_client(world.center, Role.COUNTER)
+    r = client.post(f"/api/v1/dossiers/{d.pk}/withdraw/", [1, 2], format="json")
+    body = problem(r, 400, "validation_failed")
+    assert body["message"].startswith("Nội dung phải là một đối tượng JSON")
+    r = post(client, d, "dispatch-parallel", {"version": d.version, "tasks": "x"})
+    errors = problem(r, 400, "validation_failed")["errors"]
+    assert errors[0]["field"] == "tasks" and "Expected" not in errors[0]["message"]

@@ -205,3 +205,13 @@ def test_the_command_issues_a_national_portal_token(world: World) -> None:
             stderr=io.StringIO(),
         )
     assert not ApiClient.objects.filter(name="x").exists()
+
+
+def test_nested_applicant_errors_are_in_vietnamese(world: World) -> None:
+    r = portal_client(world).post(
+        URL, body(world, applicant={"id_number": "x" * 30}), format="json"
+    )
+    errors = problem(r, 400, "validation_failed")["errors"]
+    fields = {e["field"]: e["message"] for e in errors}
+    assert set(fields) == {"applicant.name", "applicant.id_number"}
+    assert all("This field" not in m and "Ensure" not in m for m in fields.values()), fields

@@ -113,19 +113,31 @@ def _localise(f: Any, label: str) -> None:
             v.message = text.replace("%", "%%")
 
 
+NOT_AN_OBJECT = "Nội dung phải là một đối tượng JSON (các trường tên: giá trị)."
+
+
+def _localise_fields(serializer: Any) -> None:
+    serializer.error_messages = {**serializer.error_messages, "invalid": NOT_AN_OBJECT}
+    for name, f in serializer.fields.items():
+        label = str(f.help_text or name).split(" (")[0].split(";")[0]
+        _localise(f, label)
+        child = getattr(f, "child", None)
+        if isinstance(child, serializers.Serializer):
+            if not isinstance(child, VNSerializer):
+                _localise_fields(child)
+        elif isinstance(child, serializers.Field):
+            _localise(child, label)
+        if isinstance(f, serializers.Serializer) and not isinstance(f, VNSerializer):
+            _localise_fields(f)
+
+
 class VNSerializer(serializers.Serializer[Any]):
-    """Every field's messages in Vietnamese, naming the field (as ``VNForm`` for forms)."""
+    """Every field's messages in Vietnamese, naming the field (as ``VNForm`` for forms), nested
+    serializers included."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, f in self.fields.items():
-            label = str(f.help_text or name).split(" (")[0].split(";")[0]
-            _localise(f, label)
-            child = getattr(f, "child", None)
-            if isinstance(child, serializers.Field) and not isinstance(
-                child, serializers.Serializer
-            ):
-                _localise(child, label)
+        _localise_fields(self)
 
 
 class VersionIn(VNSerializer):
