@@ -97,6 +97,43 @@ def test_every_operation_conforms_and_never_fails(
                 assert mode is GenerationMode.NEGATIVE
 
 
+def test_stateful_walk_from_the_list_to_a_dossier_and_its_actions(
+    api_schema: Any, desk_token: str
+) -> None:
+    """The schema's links (api.links) lead from the dossier list to a dossier and from a
+    dossier to its actions with its id and current version: schemathesis walks them as
+    sequences of real calls, each checked as above (the dossier operations only, bounded)."""
+    headers = {"Authorization": f"Bearer {desk_token}"}
+    machine = api_schema.include(path_regex=r"^/api/v1/dossiers/").as_state_machine()
+    seen: list[tuple[str, str, int]] = []
+
+    class Walk(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            seen.append((case.method, case.operation.path, response.status_code))
+            case.validate_response(response, checks=CHECKS)
+
+    Walk.run(
+        settings=settings(
+            max_examples=int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "8")),
+            stateful_step_count=50,
+            derandomize="MOTCUA_FUZZ_EXAMPLES" not in os.environ,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # the links were followed: a listed dossier was read, and actions reached it (not 404)
+    assert ("GET", "/api/v1/dossiers/{ref}/", 200) in seen
+    assert [
+        s
+        for m, p, s in seen
+        if m == "POST" and p.startswith("/api/v1/dossiers/{ref}/") and s != 404
+    ]
+
+
 def _runner(operation: Any, mode: Any, headers: dict[str, str], examples: int) -> Any:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
