@@ -26,6 +26,7 @@ from schemathesis.checks import (
 )
 
 from motcua.api.clients import api_client_create
+from motcua.dossiers import services as svc
 from motcua.units.models import Role
 from tests.api.conftest import receive, receive_commune
 from tests.dossiers.conftest import World
@@ -46,10 +47,24 @@ def api_schema(world: World) -> Iterator[Any]:
 
 
 @pytest.fixture
-def token(world: World) -> str:
+def dossiers(world: World) -> None:
     receive(world, "2022-06-01 09:00")
     receive_commune(world, "2022-06-02 09:00")
+    # one the desk can still act on at the real clock (accept, refuse, return for completion)
+    svc.dossier_submit_online(
+        applicant=world.intake().applicant, procedure=world.simple, desk=world.center
+    )
+
+
+@pytest.fixture
+def token(world: World, dossiers: None) -> str:
     return api_client_create(name="fuzz", agency=world.center, role=Role.PROVINCE_ADMIN).token
+
+
+@pytest.fixture
+def desk_token(world: World, dossiers: None) -> str:
+    """The desk's counter role: lifecycle actions reach the services (not only 403)."""
+    return api_client_create(name="fuzz-desk", agency=world.center, role=Role.COUNTER).token
 
 
 CHECKS = [
@@ -60,29 +75,76 @@ CHECKS = [
 ]
 
 
-def test_every_operation_conforms_and_never_fails(api_schema: Any, token: str) -> None:
+def test_every_operation_conforms_and_never_fails(
+    api_schema: Any, token: str, desk_token: str
+) -> None:
     # Driven by hand rather than with schemathesis' pytest plugin (its lazy fixtures do not
     # work with pytest 9): one bounded hypothesis run per operation, valid and invalid data.
-    headers = {"Authorization": f"Bearer {token}"}
+    # The 18 lifecycle actions share one view and one error path: fewer examples each keep
+    # the run near a minute on the shared machine (MOTCUA_FUZZ_EXAMPLES raises both).
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 11  # 10 + the portal's POST /api/v1/lookup/
+    assert len(operations) == 30  # 29 + the portal's POST /api/v1/lookup/
+    deep = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "15"))
     for operation in operations:
+        is_action = operation.path.startswith("/api/v1/dossiers/{ref}/")
+        headers = {"Authorization": f"Bearer {desk_token if is_action else token}"}
+        examples = max(3, deep // 3) if is_action else deep
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(
-                max_examples=int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "15")),
-                # the suite's run is reproducible; a deeper run (MOTCUA_FUZZ_EXAMPLES) explores
-                derandomize="MOTCUA_FUZZ_EXAMPLES" not in os.environ,
-                deadline=None,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            def run(case: Any) -> None:
-                case.call_and_validate(headers=headers, checks=CHECKS)
-
             try:
-                run()
+                _runner(operation, mode, headers, examples)()
             except Unsatisfiable:
                 # no invalid input exists for this operation (e.g. any string is a valid code)
                 assert mode is GenerationMode.NEGATIVE
+
+
+def test_stateful_walk_from_the_list_to_a_dossier_and_its_actions(
+    api_schema: Any, desk_token: str
+) -> None:
+    """The schema's links (api.links) lead from the dossier list to a dossier and from a
+    dossier to its actions with its id and current version: schemathesis walks them as
+    sequences of real calls, each checked as above (the dossier operations only, bounded)."""
+    headers = {"Authorization": f"Bearer {desk_token}"}
+    machine = api_schema.include(path_regex=r"^/api/v1/dossiers/").as_state_machine()
+    seen: list[tuple[str, str, int]] = []
+
+    class Walk(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            seen.append((case.method, case.operation.path, response.status_code))
+            case.validate_response(response, checks=CHECKS)
+
+    Walk.run(
+        settings=settings(
+            max_examples=int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "8")),
+            stateful_step_count=50,
+            derandomize="MOTCUA_FUZZ_EXAMPLES" not in os.environ,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # the links were followed: a listed dossier was read, and actions reached it (not 404)
+    assert ("GET", "/api/v1/dossiers/{ref}/", 200) in seen
+    assert [
+        s
+        for m, p, s in seen
+        if m == "POST" and p.startswith("/api/v1/dossiers/{ref}/") and s != 404
+    ]
+
+
+def _runner(operation: Any, mode: Any, headers: dict[str, str], examples: int) -> Any:
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=examples,
+        # the suite's run is reproducible; a deeper run (MOTCUA_FUZZ_EXAMPLES) explores
+        derandomize="MOTCUA_FUZZ_EXAMPLES" not in os.environ,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    return run

@@ -15,8 +15,8 @@ from motcua.api.models import ApiClient
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "agency", "role", "active", "created_at", "last_used_at")
-    list_filter = ("active", "role")
+    list_display = ("name", "kind", "agency", "role", "active", "created_at", "last_used_at")
+    list_filter = ("active", "role", "kind")
     list_select_related = ("agency",)
     search_fields = ("name", "agency__code", "agency__name")
     readonly_fields = (
@@ -24,6 +24,7 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "user",
         "agency",
         "role",
+        "kind",
         "prefix",
         "active",
         "created_at",

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.api.models import ApiClient
+from motcua.api.models import ApiClient, ClientKind
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import nfc
 from motcua.units.models import Agency, Membership, Role
@@ -30,13 +30,17 @@ def _digest(secret: str) -> str:
 
 
 @transaction.atomic
-def api_client_create(*, name: str, agency: Agency, role: str) -> IssuedClient:
+def api_client_create(
+    *, name: str, agency: Agency, role: str, kind: str = ClientKind.SYSTEM
+) -> IssuedClient:
     """A client with its service account and its one membership; returns the token once."""
     name = nfc(name)
     if not name:
         raise ValidationFailed("Cần tên hệ thống kết nối", code="name_required")
     if role not in Role.values:
         raise ValidationFailed(f"Vai trò không hợp lệ: {role}", code="bad_role")
+    if kind not in ClientKind.values:
+        raise ValidationFailed(f"Loại hệ thống không hợp lệ: {kind}", code="bad_kind")
     if ApiClient.objects.filter(name=name).exists():
         raise ValidationFailed(f"Đã có hệ thống kết nối tên {name}", code="duplicate_client")
     prefix = secrets.token_hex(6)
@@ -46,7 +50,13 @@ def api_client_create(*, name: str, agency: Agency, role: str) -> IssuedClient:
     user.save(update_fields=["password"])
     Membership.objects.create(user=user, agency=agency, role=role)
     client = ApiClient.objects.create(
-        name=name, user=user, agency=agency, role=role, prefix=prefix, secret_sha256=_digest(secret)
+        name=name,
+        user=user,
+        agency=agency,
+        role=role,
+        kind=kind,
+        prefix=prefix,
+        secret_sha256=_digest(secret),
     )
     return IssuedClient(client, f"{TOKEN_PREFIX}{prefix}_{secret}")
 

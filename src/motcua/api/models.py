@@ -14,6 +14,11 @@ from django.db import models
 from motcua.units.models import Agency, Role
 
 
+class ClientKind(models.TextChoices):
+    SYSTEM = "system", "Hệ thống kết nối"
+    NATIONAL_PORTAL = "national_portal", "Cổng Dịch vụ công quốc gia"
+
+
 class ApiClient(models.Model):
     name = models.CharField("tên hệ thống", max_length=120, unique=True)
     user = models.OneToOneField(
@@ -26,6 +31,10 @@ class ApiClient(models.Model):
         Agency, on_delete=models.PROTECT, related_name="api_clients", verbose_name="cơ quan"
     )
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    #: the national portal's client may also file dossiers through /api/v1/portal/dossiers/
+    kind = models.CharField(
+        "loại", max_length=20, choices=ClientKind.choices, default=ClientKind.SYSTEM
+    )
     #: Public part of the token, used to find the row (``mc_<prefix>_<secret>``).
     prefix = models.CharField("tiền tố khóa", max_length=16, unique=True)
     #: SHA-256 of the secret part (hex); the secret itself is shown once, never stored.

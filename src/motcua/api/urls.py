@@ -1,7 +1,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from motcua.api import views
+from motcua.api import actions, views
+from motcua.api.portal import PortalDossierCreate
 from motcua.portal.api import DossierLookup
 
 app_name = "api"
@@ -17,6 +18,11 @@ urlpatterns = [
     path("v1/units/<int:pk>/", views.UnitDetail.as_view(), name="unit"),
     path("v1/dossiers/", views.DossierList.as_view(), name="dossiers"),
     path("v1/dossiers/<str:ref>/", views.DossierDetail.as_view(), name="dossier"),
+    *(
+        path(f"v1/dossiers/<str:ref>/{slug}/", view.as_view(), name=f"dossier-{slug}")
+        for slug, view in actions.VIEWS.items()
+    ),
+    path("v1/portal/dossiers/", PortalDossierCreate.as_view(), name="portal-dossiers"),
     path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),
     path("v1/lookup/", DossierLookup.as_view(), name="lookup"),  # the portal's look-up
     # anything else under /api/ is a 404 problem, not the site's HTML page

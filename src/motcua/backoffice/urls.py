@@ -1,6 +1,7 @@
 from django.urls import path
 
 from motcua.backoffice import views
+from motcua.integrations.views import portal_status
 
 app_name = "backoffice"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("ho-so/<path:code>/", views.dossier, name="dossier"),
     path("tai-lieu/<int:pk>/", views.document, name="document"),
     path("bao-cao/", views.dashboard, name="dashboard"),
+    path("bao-cao/dong-bo-cong-quoc-gia/", portal_status, name="portal_sync"),
     path("bao-cao/tai-ve/<slug:fmt>/", views.report_export, name="report_export"),
     path("bao-cao/chi-tiet/<slug:criterion>/", views.report_drill_down, name="drill_down"),
 ]

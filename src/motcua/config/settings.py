@@ -376,6 +376,15 @@ except ValueError as exc:
         "MOTCUA_LOOKUP_RATE phải có dạng <số lần>/<số giây> (ví dụ 10/600); "
         "MOTCUA_PROXY_HOPS phải là số nguyên"
     ) from exc
+# The national public-service portal (integrations.portal, docs/national-portal.md):
+# MOTCUA_PORTAL_URL: where status changes are POSTed (empty: the link is off, messages queue);
+# MOTCUA_PORTAL_TOKEN: the bearer token the portal issued to the province (a secret: env only);
+# MOTCUA_PORTAL_TIMEOUT: seconds per request (default 10);
+# MOTCUA_PORTAL_BACKOFF: seconds before the first retry, doubled per failure up to 6 hours.
+MOTCUA_PORTAL_URL = os.environ.get("MOTCUA_PORTAL_URL", "").strip()
+MOTCUA_PORTAL_TOKEN = os.environ.get("MOTCUA_PORTAL_TOKEN", "")
+MOTCUA_PORTAL_TIMEOUT = float(os.environ.get("MOTCUA_PORTAL_TIMEOUT", "10"))
+MOTCUA_PORTAL_BACKOFF = float(os.environ.get("MOTCUA_PORTAL_BACKOFF", "30"))
 
 # The REST API (/api/v1/, ADR 0005): tokens for systems, sessions for the site's own pages;
 # one error shape (RFC 9457 problem details with our code); schema at /api/schema/.
@@ -408,6 +417,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "motcua.api.links.add_links",  # a dossier → the actions on it (id, version)
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "motcua.dossiers.models.Status",
         "StepStatusEnum": "motcua.dossiers.models.StepStatus",

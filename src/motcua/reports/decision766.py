@@ -150,6 +150,14 @@ def _feedback_ratio(period: Period, agency_ids: list[int] | None) -> tuple[int, 
     return (sum(s["on_time"] for s in stats), due) if due else None
 
 
+def _national_sync(base: QuerySet[Dossier]) -> tuple[int, int] | None:
+    """Handled dossiers whose every status change reached the national portal (None while the
+    link is neither configured nor ever used: no connection, no data)."""
+    from motcua.integrations.portal import synced_ratio
+
+    return synced_ratio(base)
+
+
 def _ratios(
     period: Period,
     scope: QuerySet[Dossier] | None,
@@ -199,7 +207,7 @@ def _ratios(
             n_handled,
         ),
         "apology_kept": (kept.count(), owed.count()),
-        "national_sync": None,
+        "national_sync": _national_sync(base),
         "progress": (n_handled - n_late, n_handled),
         "online_full": (procedures.filter(online_service=OnlineService.FULL).count(), total_procs),
         "online_dossiers": (t["received_online"], t["received_new"]),

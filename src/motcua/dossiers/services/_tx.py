@@ -153,7 +153,64 @@ def _event(
             "data": event.data,
         },
     )
+    if kind in PORTAL_EVENTS:
+        _portal_sync(dossier, event)
     return event
+
+
+#: The changes the national public-service portal must know (integrations.portal delivers them).
+PORTAL_EVENTS = frozenset(
+    {
+        "submitted",
+        "received",
+        "returned_for_completion",
+        "refused",
+        "transferred",
+        "supplement_requested",
+        "supplement_received",
+        "apology_issued",
+        "resolved",
+        "result_returned",
+        "returned_unresolved",
+        "withdrawn",
+    }
+)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _portal_sync(d: Dossier, event: DossierEvent) -> None:
+    """One ``portal.sync`` row per change, in the change's transaction, with the dossier as it is
+    now (a later change must not rewrite what an earlier message says)."""
+    Outbox.objects.create(
+        topic="portal.sync",
+        dossier=d,
+        created_at=event.at,
+        payload={
+            "event": event.type,
+            "event_row": event.pk,
+            "at": event.at.isoformat(),
+            "dossier_id": d.pk,
+            "code": d.code,
+            "status": d.status,
+            "procedure": d.procedure.code,
+            "channel": d.channel,
+            "receiving_agency": d.receiving_agency.code,
+            "processing_agency": d.processing_agency.code,
+            "agency": event.agency.code if event.agency else None,
+            "submitted_at": _iso(d.submitted_at),
+            "received_at": _iso(d.received_at),
+            "due_at": _iso(d.due_at),
+            "appointment_at": _iso(d.appointment_at),
+            "paused": d.paused_at is not None,
+            "finished_at": _iso(d.finished_at),
+            "returned_at": _iso(d.returned_at),
+            "note": event.note,
+            "data": event.data,
+        },
+    )
 
 
 def _outbox(topic: str, dossier: Dossier, at: dt.datetime, **payload: Any) -> None:

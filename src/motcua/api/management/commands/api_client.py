@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.api.clients import api_client_create, api_client_revoke
-from motcua.api.models import ApiClient
+from motcua.api.models import ApiClient, ClientKind
 from motcua.core.errors import DomainError
 from motcua.units.models import Agency, Role
 
@@ -30,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="")
         parser.add_argument("--agency", default="", help="mã cơ quan (QCVN 102)")
         parser.add_argument("--role", default="", help=", ".join(Role.values))
+        parser.add_argument(
+            "--kind",
+            default=ClientKind.SYSTEM,
+            help="system (mặc định) hoặc national_portal (Cổng DVC quốc gia: được nộp hồ sơ "
+            "qua /api/v1/portal/dossiers/)",
+        )
 
     def handle(self, *args: object, **opts: Any) -> None:
         action = opts["action"]
@@ -39,6 +45,7 @@ class Command(BaseCommand):
                     "name": c.name,
                     "agency": c.agency.code,
                     "role": c.role,
+                    "kind": c.kind,
                     "active": c.active,
                     "last_used_at": c.last_used_at.isoformat() if c.last_used_at else None,
                 }
@@ -59,7 +66,9 @@ class Command(BaseCommand):
             _fail("unknown_agency", f"không có cơ quan mã {opts['agency']}")
             return
         try:
-            issued = api_client_create(name=opts["name"], agency=agency, role=opts["role"])
+            issued = api_client_create(
+                name=opts["name"], agency=agency, role=opts["role"], kind=opts["kind"]
+            )
         except DomainError as exc:
             _fail(exc.code, exc.message)
             return
