@@ -20,3 +20,25 @@ def tool_missing(reason: str) -> NoReturn:
     if on_ci():
         pytest.fail(f"CI=true but {reason} (.ci/run installs it: its install step is broken)")
     pytest.skip(reason)
+
+
+def production_env(var_dir: str, **overrides: str) -> dict[str, str]:
+    """The process environment of a complete production configuration (every setting production
+    requires, with throwaway values), for tests that start ``motcua.config.settings`` in a
+    subprocess; ``overrides`` change or (with "") blank one of them."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MOTCUA_", "PAYMENT_")) and k not in {"DATABASE_URL", "SECRET_KEY"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="motcua.config.settings",
+        MOTCUA_ENV="production",
+        MOTCUA_VAR_DIR=var_dir,
+        SECRET_KEY="s" * 50,
+        MOTCUA_AUDIT_KEY="a" * 40,
+        MOTCUA_PUBLIC_URL="https://dichvucong.example.gov.vn",
+        PAYMENT_GATEWAY_SECRET="g" * 40,
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v != ""}

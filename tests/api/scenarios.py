@@ -20,6 +20,7 @@ from motcua.dossiers import services as svc
 from motcua.dossiers.models import Consultation, Dossier, StepStatus
 from motcua.units.models import Agency, Role
 from tests.dossiers.conftest import World
+from tests.esign_tools import signed_pdf
 
 
 def morning() -> dt.datetime:
@@ -43,6 +44,12 @@ def pdf_bytes() -> bytes:
 
 def pdf_upload(name: str = "ket-qua.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+def signed_upload(w: Any) -> SimpleUploadedFile:
+    """An electronic result must carry the processing agency's valid signature (esign)."""
+    data = signed_pdf(w.justice, signer="Nguyễn Văn B")
+    return SimpleUploadedFile("ket-qua.pdf", data, content_type="application/pdf")
 
 
 # ---- states ----------------------------------------------------------------------------------
@@ -315,8 +322,8 @@ CASES: list[Case] = [
         "center",
         frozenset({S, L}),
         frozenset(),
-        lambda w, d: _v(d, signer="Nguyễn Văn B", electronic="true", file=pdf_upload()),
-        lambda w, d: _v(d, signer="Nguyễn Văn B", electronic="on", file=pdf_upload()),
+        lambda w, d: _v(d, signer="Nguyễn Văn B", electronic="true", file=signed_upload(w)),
+        lambda w, d: _v(d, signer="Nguyễn Văn B", electronic="on", file=signed_upload(w)),
         multipart=True,
     ),
     Case(

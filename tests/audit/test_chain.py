@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from motcua.audit.keys import audit_key
 from motcua.audit.models import AuditEntry, AuditHead
 from motcua.audit.services import _canonical, audit_record, audit_verify, entry_body
+from tests.tools import production_env
 
 pg_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -296,8 +297,7 @@ def test_the_command_exits_non_zero_at_the_first_bad_entry(tmp_path: Path, setti
 
 
 def test_production_refuses_to_start_without_the_key(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"MOTCUA_AUDIT_KEY", "DATABASE_URL"}}
-    env.update(MOTCUA_ENV="production", SECRET_KEY="s" * 50, MOTCUA_VAR_DIR=str(tmp_path))
+    env = production_env(str(tmp_path), MOTCUA_AUDIT_KEY="")
     run = subprocess.run(
         [sys.executable, "-c", "import motcua.config.settings"],
         env=env,

@@ -204,3 +204,13 @@ def world(db: None) -> World:
         Procedure.objects.get(code="1.000002"),
         Procedure.objects.get(code="2.000003"),
     )
+
+
+@pytest.fixture
+def no_fees(world: World) -> None:
+    """The world's procedures without fees: for tests that count the receipt's own messages (a
+    procedure with fees also writes a payment request, tested in tests/payments and
+    tests/integrations/test_outbox_smtp.py)."""
+    from motcua.catalog.models import FeeItem
+
+    FeeItem.objects.all().delete()

@@ -35,6 +35,9 @@ from tests.dossiers.conftest import World, at, member
 from tests.factories import UserFactory, procedure_spec
 from tests.integrations.test_outbox_smtp import Inbox, smtp, subject  # noqa: F401 - fixture
 
+# these tests count the receipt's own messages: the procedures carry no fees here
+pytestmark = pytest.mark.usefixtures("no_fees")
+
 ID = "012345678901"
 A_DATA = {
     "phone": "0912345678",
@@ -61,6 +64,7 @@ def district_procedure() -> Procedure:
                 name="Cấp giấy chứng nhận đăng ký hộ kinh doanh",
                 level=Level.DISTRICT,
                 valid_from=dt.date(2020, 1, 1),
+                fees=[],
             )
         ],
         source="test",

@@ -1,1 +1,1 @@
-from tests.dossiers.conftest import world  # noqa: F401 - the shared small province
+from tests.dossiers.conftest import no_fees, world  # noqa: F401 - the shared small province

@@ -15,8 +15,6 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-PORTS = range(8170, 8180)  # this helper's ports
-
 
 class FakePortal:
     def __init__(self) -> None:
@@ -33,14 +31,10 @@ class FakePortal:
 
     @staticmethod
     def _free_port() -> int:
-        for port in PORTS:
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
-        raise RuntimeError("no free port in 8170-8179")
+        """A port the system has free now; the portal keeps it across its outages (restarts)."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
 
     @property
     def url(self) -> str:

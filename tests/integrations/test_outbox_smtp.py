@@ -72,15 +72,18 @@ def test_receipt_and_apology_reach_the_applicant(world: World, smtp: Inbox) -> N
         now=at("2022-06-07 10:00"),
     )
     result = outbox_deliver()
-    assert result == {"sent": 4, "skipped": 0, "failed": 0}  # two e-mails, two text messages
-    assert [m["To"] for m in smtp.messages] == ["an@example.vn", "an@example.vn"]
+    # three e-mails (receipt, the fee's payment request, apology) and three text messages
+    assert result == {"sent": 6, "skipped": 0, "failed": 0}
+    assert [m["To"] for m in smtp.messages] == ["an@example.vn"] * 3
     assert subject(smtp.messages[0]) == f"Hồ sơ {d.code} đã được tiếp nhận"
     assert "09 giờ 00 phút, ngày 08/06/2022" in body(smtp.messages[0])
-    assert "thư xin lỗi" in subject(smtp.messages[1])
-    assert "17 giờ 00 phút, ngày 10/06/2022" in body(smtp.messages[1])
+    assert subject(smtp.messages[1]) == f"Hồ sơ {d.code}: đề nghị nộp phí, lệ phí 1.000.000 đồng"
+    assert "thư xin lỗi" in subject(smtp.messages[2])
+    assert "17 giờ 00 phút, ngày 10/06/2022" in body(smtp.messages[2])
     assert outbox_deliver() == {"sent": 0, "skipped": 0, "failed": 0}  # each row once
 
 
+@pytest.mark.usefixtures("no_fees")
 def test_smtp_down_keeps_the_row_for_retry(world: World, settings: Any) -> None:
     w = world
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
