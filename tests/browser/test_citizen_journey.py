@@ -74,7 +74,7 @@ def test_the_citizens_whole_journey(
 ) -> None:
     base = live_server.url
     w = world
-    # the sandbox gateway on the live server, answering it over HTTP (as tests/browser/test_payments)
+    # the sandbox gateway on the live server, answering over HTTP (as tests/browser/test_payments)
     settings.PAYMENT_GATEWAY_SECRET = "khoa-thu-nghiem-hanh-trinh"
     settings.PAYMENT_SANDBOX_ENABLED = True
     settings.PAYMENT_GATEWAY_URL = f"{base}/cong-thanh-toan-thu-nghiem/paymentv2/vpcpay.html"
