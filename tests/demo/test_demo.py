@@ -79,9 +79,17 @@ def test_demo_command_prints_login(capsys: pytest.CaptureFixture[str], settings,
 
 
 def test_history_has_the_seeds_shape() -> None:
+    from motcua.reports.indices import index766
     from motcua.reports.selectors import Period, report
 
-    demo_load(scale=0.01)
+    loaded = demo_load(scale=0.01)
+    # the half-year's feedback (phản ánh, kiến nghị): index 8 and Decision 766 have data
+    assert loaded["feedback"]["created"] == 20
+    assert loaded["feedback"]["on_time"] > loaded["feedback"]["late"] > 0
+    half = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    groups = index766(half)["groups"]
+    fb = next(c for c in groups["hai_long"]["criteria"] if c["code"] == "feedback_on_time")
+    assert fb["denominator"] == 20 and fb["score"] is not None
     levels = report(Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30)), details=False)["levels"]
     prov, dist, comm = levels["province"], levels["district"], levels["commune"]
     assert prov["received_new"] == round(204_655 * 0.01)

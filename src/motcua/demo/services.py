@@ -18,6 +18,7 @@ from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
 from motcua.demo.history import history_load
 from motcua.eservices.services import demo_booking_slots
 from motcua.esign.services import esign_demo_setup
+from motcua.feedback.demo import demo_feedback
 from motcua.payments.demo import payments_demo_load
 from motcua.portal.demo import demo_ratings
 from motcua.reports.indices import criteria_load
@@ -133,6 +134,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         dossiers = load_dossiers(users, seed)
         history = history_load(scale, seed)
         ratings = demo_ratings(seed)
+        feedback = demo_feedback(scale, seed)  # the half-year's phản ánh, kiến nghị (index 8)
         demo_booking_slots()  # counter-visit slots for the portal's booking page
         history["payments"] = payments_demo_load()  # the history's online payments, receipts
         audit_record(
@@ -171,5 +173,6 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         "esign": esign,
         "history_2022": history,
         "ratings": ratings,
+        "feedback": feedback,
         "seconds": round(time.monotonic() - started, 1),
     }

@@ -104,7 +104,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Hồ sơ mẫu tạo mới: {number(result['dossiers']['created'])}; hồ sơ 6 tháng "
             f"đầu năm 2022: {number(result['history_2022']['created'])}; đánh giá mức độ hài "
-            f"lòng: {number(result['ratings']['created'])}"
+            f"lòng: {number(result['ratings']['created'])}; phản ánh, kiến nghị: "
+            f"{number(result['feedback']['created'])}"
         )
         self.stdout.write(f"  (lưu tại {creds})")
         self.stdout.write(
