@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Hanh-trinh-cong-dan-2026"
 ID_NUMBER = "079301009876"
+PHONE = {"width": 390, "height": 844}
 
 
 def around_the_clock() -> None:
@@ -69,8 +71,16 @@ def pdf(name: str, pages: int = 1) -> dict[str, Any]:
     return {"name": name, "mimeType": "application/pdf", "buffer": pdf_bytes(pages)}
 
 
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """The citizen's page, on a phone-sized screen."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
 def test_the_citizens_whole_journey(
-    world: World, live_server: Any, browser: Any, page: Any, settings: Any, artifacts: Path
+    world: World, live_server: Any, browser: Any, phone: Any, settings: Any, artifacts: Path
 ) -> None:
     base = live_server.url
     w = world
@@ -81,6 +91,7 @@ def test_the_citizens_whole_journey(
     settings.PAYMENT_SANDBOX_IPN_URL = f"{base}/thanh-toan/vnpay/ipn/"
     settings.MOTCUA_PUBLIC_URL = base
     around_the_clock()
+    page = phone  # the citizen's pages are used on a phone
     certificate_for(w.justice)  # the Department of Justice's signing certificate (test CA)
     procedure = w.simple  # "Thành lập Văn phòng công chứng": online (partly), fee 1.000.000 đ
     assert sum(f.amount_vnd for f in procedure.fees.all()) == 1_000_000
@@ -309,6 +320,8 @@ def test_the_citizens_whole_journey(
     page.click("#rating-form button[type=submit]")
     page.wait_for_selector("#rating [role=status]")
     assert "Hài lòng" in page.inner_text("#rating")
+    # the feedback panel beside it links to a feedback form about this dossier
+    assert f"?ho_so={d.pk}" in page.locator("section.card#phan-anh a").first.get_attribute("href")
     shot(19, "danh-gia")
     rating = Rating.objects.get(dossier=d)
     assert rating.score == 5 and "thuận tiện" in rating.comment
