@@ -296,7 +296,9 @@ def test_the_citizens_whole_journey(
     dl.value.save_as(str(downloaded))
     shot(17, "tai-ket-qua")
     assert page.inner_text("#payment-status") == "Đã thanh toán"
-    assert page.locator("#receipt-download").count() == 1
+    receipt_href = page.locator("#receipt-download").get_attribute("href")
+    receipt_pdf = page.request.get(f"{base}{receipt_href}")
+    assert receipt_pdf.ok and receipt_pdf.body().startswith(b"%PDF-")
     data = downloaded.read_bytes()
     assert data.startswith(b"%PDF-")
     with result.file.open("rb") as fh:
@@ -332,3 +334,8 @@ def test_the_citizens_whole_journey(
     assert "1 lần" in store and f"hồ sơ #{d.pk}" in store
     assert StoredDocument.objects.filter(account=citizen, origin=result).count() == 1
     shot(20, "kho-du-lieu-sau")
+
+    # the notifications of the journey, written as outbox rows in the same transactions
+    topics = set(Outbox.objects.filter(dossier=d).values_list("topic", flat=True))
+    assert {"dossier.submitted", "dossier.received", "payment.requested"} <= topics
+    assert {"payment.confirmed", "dossier.result_ready"} <= topics
