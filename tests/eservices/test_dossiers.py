@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from motcua.core.errors import IllegalTransition, NotFound
 from motcua.dossiers.files import check_upload
 from motcua.dossiers.models import DocumentKind, Dossier, EventType, FormType, Status
 from motcua.dossiers.services import (
@@ -19,12 +20,14 @@ from motcua.dossiers.services import (
     dossier_accept_online,
     dossier_refuse,
     dossier_return_for_completion,
+    dossier_submission_cancel,
     dossier_submit_online,
     supplement_request,
 )
 from motcua.eservices import services as svc
 from motcua.eservices.models import WithdrawalRequest
 from tests.eservices.conftest import World, pdf_bytes, upload
+from tests.factories import CitizenFactory
 
 
 def _online(w: World, account: Any) -> Dossier:
@@ -209,15 +212,45 @@ def test_withdrawal_requested_then_confirmed_at_desk(
     assert "Đã rút hồ sơ, dừng giải quyết" in page and "Thông báo dừng giải quyết hồ sơ" in page
 
 
-def test_withdrawal_declined_and_not_before_receipt(
+def test_an_unreceived_submission_is_cancelled_by_its_applicant_at_once(
     world: World, client_of: Client, citizen: Any
 ) -> None:
     w = world
     submitted = _online(w, citizen.user)
-    r = client_of.post(
-        reverse("eservices:dossier_withdraw", args=[submitted.pk]), {"reason": "thôi"}
-    )
-    assert r.status_code == 400
+    # another citizen cannot touch it (the page and the service both say: no such dossier)
+    other = CitizenFactory().user
+    stranger = Client()
+    stranger.force_login(other)
+    url = reverse("eservices:dossier_withdraw", args=[submitted.pk])
+    assert stranger.post(url, {"reason": "phá"}).status_code == 404
+    with pytest.raises(NotFound):
+        dossier_submission_cancel(account=other, dossier=submitted, reason="phá")
+    assert client_of.post(url, {"reason": ""}).status_code == 400  # a reason is required
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+    officer = Client()
+    officer.force_login(w.users["counter"])
+    link = reverse("backoffice:dossier", args=[submitted.pk])
+    assert link in officer.get(reverse("backoffice:online")).content.decode()  # waiting there
+    r = client_of.post(url, {"reason": "Nộp nhầm thủ tục"})
+    assert r.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == Status.WITHDRAWN and submitted.received_at is None
+    assert WithdrawalRequest.objects.count() == 0  # nothing for the desk to confirm
+    ev = submitted.events.get(type=EventType.WITHDRAWN)
+    assert ev.data == {"stage": "before_receipt"} and "Nộp nhầm thủ tục" in ev.note
+    assert submitted.forms.count() == 0  # no stop notice: it was never received
+    assert link not in officer.get(reverse("backoffice:online")).content.decode()  # left the queue
+    # once ended, or once received, the applicant's cancel is refused
+    with pytest.raises(IllegalTransition):
+        dossier_submission_cancel(account=citizen.user, dossier=submitted, reason="lần nữa")
+    received = dossier_accept_online(actor=w.users["counter"], dossier=_online(w, citizen.user))
+    with pytest.raises(IllegalTransition):
+        dossier_submission_cancel(account=citizen.user, dossier=received, reason="muộn")
+
+
+def test_withdrawal_declined(world: World, client_of: Client, citizen: Any) -> None:
+    w = world
     d = dossier_accept_online(actor=w.users["counter"], dossier=_online(w, citizen.user))
     req = svc.withdrawal_request(account=citizen.user, dossier=d, reason="Đổi ý")
     officer = Client()

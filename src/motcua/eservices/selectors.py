@@ -213,6 +213,8 @@ def dossier_view(dossier: Dossier) -> dict[str, Any]:
         in (Status.NEEDS_COMPLETION, Status.AWAITING_SUPPLEMENT),
         "can_withdraw": dossier.status in (Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT)
         and not dossier.withdrawal_requests.filter(state=WithdrawalRequest.State.PENDING).exists(),
+        # not received yet: the applicant takes it back at once (dossier_submission_cancel)
+        "can_cancel": dossier.status in (Status.SUBMITTED, Status.NEEDS_COMPLETION),
     }
 
 

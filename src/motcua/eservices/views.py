@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from motcua.citizens.access import citizen_of, citizen_required
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
 from motcua.dossiers import forms as legal_forms
+from motcua.dossiers import services as dsvc
 from motcua.dossiers.access import agency_ids_for
 from motcua.dossiers.models import ApplicantKind, Document, IssuedForm
 from motcua.eservices import selectors as sel
@@ -351,16 +352,24 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(form.messages()))
         return _dossier_page(request, d, withdraw=form, status=400)
+    reason = form.cleaned_data["reason"]
+    not_received = sel.dossier_view(d)["can_cancel"]
     try:
-        svc.withdrawal_request(account=request.user, dossier=d, reason=form.cleaned_data["reason"])
+        if not_received:  # nothing received yet: the applicant's own act, at once
+            dsvc.dossier_submission_cancel(account=request.user, dossier=d, reason=reason)
+        else:  # received: a request the desk confirms (ADR 0008)
+            svc.withdrawal_request(account=request.user, dossier=d, reason=reason)
     except (NotFound, PermissionDenied):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
         return _dossier_page(request, d, withdraw=form, status=400)
-    messages.success(
-        request, "Đã gửi yêu cầu rút hồ sơ. Bộ phận Một cửa sẽ xác nhận và thông báo cho bạn."
-    )
+    if not_received:
+        messages.success(request, "Đã hủy hồ sơ. Bộ phận Một cửa không xử lý hồ sơ này nữa.")
+    else:
+        messages.success(
+            request, "Đã gửi yêu cầu rút hồ sơ. Bộ phận Một cửa sẽ xác nhận và thông báo cho bạn."
+        )
     return redirect("eservices:dossier", pk=d.pk)
 
 

@@ -38,6 +38,7 @@ from motcua.dossiers.services.intake import (
     dossier_receive,
     dossier_refuse,
     dossier_return_for_completion,
+    dossier_submission_cancel,
     dossier_submit_online,
 )
 from motcua.dossiers.services.maintenance import (
@@ -93,6 +94,7 @@ __all__ = [
     "dossier_refuse",
     "dossier_return_for_completion",
     "dossier_return_unresolved",
+    "dossier_submission_cancel",
     "dossier_submit_online",
     "dossier_transfer",
     "dossier_withdraw",

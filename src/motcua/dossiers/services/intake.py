@@ -562,6 +562,47 @@ def dossier_complete_online(
 
 
 @transaction.atomic
+def dossier_submission_cancel(
+    *,
+    account: Actor,
+    dossier: Dossier,
+    reason: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant takes back an online submission the desk has not received yet (waiting for
+    the desk's check, or sent back to be completed). Nothing was received, so no stop notice is
+    issued and no statistic counts it (reports count received dossiers); the dossier ends
+    ``withdrawn`` with the applicant's reason, and the desk's queue no longer shows it. A received
+    dossier is withdrawn through the desk (``dossier_withdraw``, ADR 0008)."""
+    at = _now(now)
+    d = _lock(dossier, expected_version)
+    if _real(account) is None or d.account_id != account.pk:  # type: ignore[union-attr]
+        raise NotFound("Không tìm thấy hồ sơ", code="not_found")
+    _require_status(
+        d, Status.SUBMITTED, Status.NEEDS_COMPLETION, action="hủy hồ sơ đã nộp trực tuyến"
+    )
+    reason = nfc(reason).strip()
+    if not reason:
+        raise ValidationFailed("Cần nêu lý do hủy hồ sơ", code="reason_required")
+    before = d.status
+    d.status, d.finished_at = Status.WITHDRAWN, at
+    _save(d, "status", "finished_at")
+    _event(
+        d,
+        EventType.WITHDRAWN,
+        actor=account,
+        at=at,
+        before=before,
+        after=d.status,
+        agency=d.receiving_agency,
+        note=f"Người nộp hủy hồ sơ trước khi được tiếp nhận: {reason}",
+        data={"stage": "before_receipt"},
+    )
+    return d
+
+
+@transaction.atomic
 def dossier_accept_online(
     *,
     actor: Actor,
