@@ -14,8 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from motcua.core.errors import DomainError
+from motcua.dossiers.models import Dossier, Status
 from motcua.eservices import services as svc
 from motcua.eservices.models import Booking, Slot, SlotTemplate
+from tests.backoffice.test_counter_guidance import intake_post
 from tests.eservices.conftest import World, future
 from tests.factories import CitizenFactory
 
@@ -152,3 +154,54 @@ def test_parallel_bookings_never_exceed_capacity(world: World) -> None:
     assert len(ok) == 3 and len(full) == 5
     slot.refresh_from_db()
     assert slot.booked == 3 == Booking.objects.filter(state="active").count()
+
+
+def full_intake(w: World, **over: Any) -> dict[str, Any]:
+    """The intake page's POST with every required document ticked (received, not guided)."""
+    first = w.simple.documents.order_by("order").first()
+    return intake_post(w, **{f"doc_{first.pk}_submitted": "on"}, **over)  # type: ignore[union-attr]
+
+
+def test_the_desk_receives_from_the_booking_which_is_then_used_and_linked(
+    world: World, citizen: Any
+) -> None:
+    w = world
+    b = svc.booking_create(account=citizen.user, slot=_slot(w), procedure=w.simple)
+    officer = Client()
+    officer.force_login(w.users["counter"])
+    page = officer.get(reverse("backoffice:intake") + f"?lich={b.code}").content.decode()
+    assert f'name="lich" value="{b.code}"' in page  # carried through the intake's POST
+    post = full_intake(w, lich=b.code, name=citizen.name, id_number=citizen.id_number)
+    r = officer.post(reverse("backoffice:intake"), post)
+    assert r.status_code == 302
+    d = Dossier.objects.get(applicant_id_number=citizen.id_number)
+    b.refresh_from_db()
+    assert d.status == Status.IN_PROGRESS and b.state == Booking.State.USED
+    assert d.account == citizen.user  # in the citizen's "my dossiers" from now on
+    mine = Client()
+    mine.force_login(citizen.user)
+    assert d.code in mine.get(reverse("eservices:dossiers")).content.decode()
+    # used once: the same code no longer opens the intake page
+    assert officer.get(reverse("backoffice:intake") + f"?lich={b.code}").status_code == 404
+
+
+def test_a_booking_for_someone_else_is_used_but_links_nothing(world: World, citizen: Any) -> None:
+    w = world
+    b = svc.booking_create(account=citizen.user, slot=_slot(w), procedure=w.simple)
+    officer = Client()
+    officer.force_login(w.users["counter"])
+    r = officer.post(reverse("backoffice:intake"), full_intake(w, lich=b.code))  # other person
+    assert r.status_code == 302
+    d = Dossier.objects.get(applicant_id_number="070987654321")
+    b.refresh_from_db()
+    assert b.state == Booking.State.USED and d.account is None
+    # a forged or foreign code changes nothing but the intake itself
+    other = svc.booking_create(account=citizen.user, slot=_slot(w, days=4), procedure=w.simple)
+    r = officer.post(
+        reverse("backoffice:intake"),
+        full_intake(w, lich="%00<x>", id_number="070987654322", name="Lê Văn C"),
+    )
+    assert r.status_code == 302
+    other.refresh_from_db()
+    assert other.state == Booking.State.ACTIVE
+    assert Dossier.objects.get(applicant_id_number="070987654322").account is None

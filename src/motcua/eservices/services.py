@@ -619,6 +619,41 @@ def booking_cancel(
 
 
 @transaction.atomic
+def booking_use(*, actor: Any, code: str, dossier: Dossier) -> Booking | None:
+    """The desk received ``dossier`` from a booked visit: the booking is used, and the dossier
+    is linked to the account that booked it (it then shows in "my dossiers") when the applicant
+    received is that account's person or organisation. A code that is not an active booking of
+    the same desk and procedure links nothing (the intake itself stands)."""
+    from motcua.eservices.selectors import booking_for_desks
+
+    require_role(actor, dossier.receiving_agency, Role.COUNTER)
+    found = booking_for_desks(code, [dossier.receiving_agency_id])
+    if found is None or found.procedure.code != dossier.procedure.code:
+        return None
+    b = Booking.objects.select_for_update().get(pk=found.pk)
+    if b.state != Booking.State.ACTIVE:
+        return None
+    b.state = Booking.State.USED
+    b.save(update_fields=["state"])
+    profile = citizen_of(b.account)
+    linked = (
+        profile is not None
+        and dossier.account_id is None
+        and profile.id_number == dossier.applicant_id_number
+    )
+    if linked:
+        Dossier.objects.filter(pk=dossier.pk).update(account=b.account)
+    audit_record(
+        actor=actor,
+        action="eservices.booking_use",
+        object_type="Booking",
+        object_id=b.pk,
+        after={"dossier": dossier.pk, "linked": linked},
+    )
+    return b
+
+
+@transaction.atomic
 def slots_generate(*, actor: Any, desk: Agency, week_of: dt.date) -> int:
     """A week of slots (Monday of ``week_of``'s week to Sunday) from the desk's templates, on the
     desk's working days only; existing slots are kept. Says how many were created."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -73,7 +74,7 @@ def _booked(request: HttpRequest, desks: list[Agency], code: str) -> HttpRespons
         "lấy từ tài khoản đã đặt lịch.",
     )
     form = IntakeForm(b.procedure, initial=booking_applicant(b))
-    return _page(request, desks, b.slot.desk, form)
+    return _page(request, desks, b.slot.desk, form, booking=b.code)
 
 
 def _decide(request: HttpRequest, desk: Agency, form: IntakeForm) -> HttpResponse:
@@ -103,7 +104,13 @@ def _decide(request: HttpRequest, desk: Agency, form: IntakeForm) -> HttpRespons
             "với hồ sơ đầy đủ, tiếp nhận từ trang này.",
         )
         return redirect("backoffice:dossier", code=d.pk)
-    d = svc.dossier_receive(actor=request.user, desk=desk, intake=form.intake())
+    booking = request.POST.get("lich", "")[:40]
+    with transaction.atomic():  # the receipt and the booking it came from, together
+        d = svc.dossier_receive(actor=request.user, desk=desk, intake=form.intake())
+        if booking:
+            from motcua.eservices.services import booking_use
+
+            booking_use(actor=request.user, code=booking, dossier=d)
     messages.success(
         request, f"Đã tiếp nhận hồ sơ {d.code}. Hẹn trả: {legal_forms.short(d.appointment_at)}."
     )
@@ -118,6 +125,7 @@ def _page(
     *,
     status: int = 200,
     guide: bool = False,
+    booking: str = "",
 ) -> HttpResponse:
     missing: set[str] = set()
     if form is not None and form.is_bound:
@@ -135,6 +143,8 @@ def _page(
             "procedure": form.procedure if form is not None else None,
             "missing": missing,
             "guided": _guided(request, desks),
+            # the booked visit the page was opened from (carried through the POST)
+            "booking": booking or (request.POST.get("lich", "")[:12] if form is not None else ""),
             "guide_open": guide
             or bool(form is not None and form.is_bound and form["guide_reason"].errors),
         },
