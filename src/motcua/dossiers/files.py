@@ -1,11 +1,18 @@
-"""Safe uploads: the type is read from the bytes, never trusted from the name or the browser."""
+"""Safe uploads: the type is read from the bytes, never trusted from the name or the browser.
+
+Files are streamed, never read whole into memory: the type is sniffed from the first bytes, the
+hash and size are computed chunk by chunk, pypdf reads the PDF from the (seekable) upload itself
+(Django spools uploads over ``FILE_UPLOAD_MAX_MEMORY_SIZE`` to a temporary file), and the storage
+(local folder or S3) copies the same stream.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
+
+from django.core.files.base import ContentFile, File
 
 from motcua.core.errors import ValidationFailed
 
@@ -17,17 +24,20 @@ ALLOWED = {
 }
 
 
+CHUNK = 64 * 1024
+HEAD = 16
+
+
 @dataclass(frozen=True)
 class CheckedFile:
+    """A checked upload: ``file`` is a seekable Django File the storage copies chunk by chunk."""
+
     name: str
-    data: bytes
+    file: File
     content_type: str
     sha256: str
     pages: int
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
+    size: int
 
 
 def sniff(data: bytes) -> str | None:
@@ -81,7 +91,7 @@ def _runs_code(reader: Any) -> bool:
     return False
 
 
-def pdf_pages(data: bytes) -> int:
+def pdf_pages(stream: IO[bytes]) -> int:
     """The number of pages, or ValidationFailed(code="bad_pdf") for any file pypdf cannot read.
 
     A PDF whose only password is the empty user password (owner restrictions only, common on
@@ -91,7 +101,8 @@ def pdf_pages(data: bytes) -> int:
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(io.BytesIO(data))
+        stream.seek(0)
+        reader = PdfReader(stream)
         if reader.is_encrypted and not reader.decrypt(""):
             raise ValidationFailed(
                 "Tệp PDF có mật khẩu; hãy nộp bản không đặt mật khẩu", code="bad_pdf"
@@ -117,23 +128,48 @@ def pdf_pages(data: bytes) -> int:
     return pages
 
 
-def check_upload(name: str, data: bytes) -> CheckedFile:
-    """Refuse empty, oversized, and non PDF/JPEG/PNG files; count PDF pages."""
-    clean = (name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:200] or "tep"
-    if not data:
+def _clean_name(name: str) -> str:
+    return (name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:200] or "tep"
+
+
+def check_file(name: str, upload: IO[bytes] | File) -> CheckedFile:
+    """Refuse empty, oversized, and non PDF/JPEG/PNG files; count PDF pages. Reads ``upload``
+    in chunks (hash and size), never whole; the PDF check reads it through pypdf."""
+    clean = _clean_name(name)
+    stream = upload if isinstance(upload, File) else File(upload, name=clean)
+    stream.seek(0)
+    head = stream.read(HEAD)
+    if not head:
         raise ValidationFailed(f"Tệp {clean} rỗng", code="empty_file")
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(
-            f"Tệp {clean} vượt quá {MAX_BYTES // (1024 * 1024)} MB", code="file_too_large"
-        )
-    kind = sniff(data)
+    kind = sniff(head)
+    digest = hashlib.sha256(head)
+    size = len(head)
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise ValidationFailed(
+                f"Tệp {clean} vượt quá {MAX_BYTES // (1024 * 1024)} MB", code="file_too_large"
+            )
+        digest.update(chunk)
     if kind is None:
         raise ValidationFailed(
             f"Tệp {clean} không phải PDF, JPEG hoặc PNG", code="file_type_not_allowed"
         )
-    pages = pdf_pages(data) if kind == "application/pdf" else 1
+    pages = pdf_pages(stream) if kind == "application/pdf" else 1
+    stream.seek(0)
     if not clean.lower().endswith(ALLOWED[kind]) and not (
         kind == "image/jpeg" and clean.lower().endswith(".jpeg")
     ):
         clean = f"{clean.rsplit('.', 1)[0]}{ALLOWED[kind]}"
-    return CheckedFile(clean, data, kind, hashlib.sha256(data).hexdigest(), pages)
+    return CheckedFile(clean, stream, kind, digest.hexdigest(), pages, size)
+
+
+def check_upload(name: str, data: bytes) -> CheckedFile:
+    """``check_file`` for bytes already in memory (files the application makes: the demo's,
+    generated PDFs)."""
+    if len(data) > MAX_BYTES:  # refused before wrapping, as the stream would be
+        clean = _clean_name(name)
+        raise ValidationFailed(
+            f"Tệp {clean} vượt quá {MAX_BYTES // (1024 * 1024)} MB", code="file_too_large"
+        )
+    return check_file(name, ContentFile(data, name=_clean_name(name)))

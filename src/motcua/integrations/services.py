@@ -17,7 +17,7 @@ from motcua.dossiers.models import Outbox
 from motcua.integrations.notifications import compose
 
 MAX_ATTEMPTS = 5
-TOPICS = ("applicant.notify", "dossier.received")
+TOPICS = ("applicant.notify", "dossier.received", "staff.warning")
 
 
 def outbox_deliver(*, limit: int = 200) -> dict[str, int]:
@@ -52,13 +52,25 @@ def outbox_deliver(*, limit: int = 200) -> dict[str, int]:
 def _deliver(row: Outbox) -> str:
     now = timezone.now()
     d = row.dossier
-    message = compose(row.topic, row.payload, d) if d is not None else None
-    # the address given for THIS dossier (its snapshot), never the shared register row: another
-    # agency's desk or a later contact change must not redirect this dossier's mail
-    email = d.applicant_email if d is not None else ""
+    if row.topic == "staff.warning":  # the morning warnings to officers (motcua.ops)
+        from motcua.ops.services import compose as compose_warning
+
+        message: tuple[str, str] | None = compose_warning(row.payload)
+        email = str(row.payload.get("to_email") or "")
+    else:
+        message = compose(row.topic, row.payload, d) if d is not None else None
+        # the address given for THIS dossier (its snapshot), never the shared register row:
+        # another agency's desk or a later contact change must not redirect this dossier's mail
+        email = d.applicant_email if d is not None else ""
     if message is None or not email:
         row.delivered_at = now
-        row.last_error = "không có thư cần gửi" if message is None else "người nộp không có e-mail"
+        row.last_error = (
+            "không có thư cần gửi"
+            if message is None
+            else "người nhận không có e-mail"
+            if row.topic == "staff.warning"
+            else "người nộp không có e-mail"
+        )
         row.save(update_fields=["delivered_at", "last_error"])
         return "skipped"
     subject, body = message

@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
@@ -240,7 +239,8 @@ def _save_file(
         signer=nfc(signer),
         signed_at=signed_at,
     )
-    doc.file.save(f"{checked.sha256[:16]}-{checked.name}", ContentFile(checked.data), save=False)
+    checked.file.seek(0)
+    doc.file.save(f"{checked.sha256[:16]}-{checked.name}", checked.file, save=False)
     doc.save()
     # the statistics flags follow from what is attached
     if kind in (DocumentKind.INPUT_SCAN, DocumentKind.INPUT_ELECTRONIC) and not dossier.digitized:
