@@ -78,9 +78,7 @@ def target(tmp_path: Path) -> Any:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_restore_drill(
-    world: World, tmp_path: Path, target: dict[str, str], capsys: Any
-) -> None:
+def test_restore_drill(world: World, tmp_path: Path, target: dict[str, str], capsys: Any) -> None:
     province(world)
     before = report_here(capsys)
     total = before["levels"]["total"]

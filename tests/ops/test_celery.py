@@ -98,7 +98,9 @@ def test_the_beat_schedule_names_registered_tasks_and_sane_times() -> None:
     assert schedule["deliver-outbox"]["schedule"] <= 300  # notifications within minutes
     morning = schedule["morning-warnings"]["schedule"]
     assert isinstance(morning, crontab)
-    assert morning.hour == {6} and 0 not in morning.day_of_week  # before the office opens, not Sunday
+    assert (
+        morning.hour == {6} and 0 not in morning.day_of_week
+    )  # before the office opens, not Sunday
     assert django_settings.CELERY_TIMEZONE == "Asia/Ho_Chi_Minh"
 
 

@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.ops.middleware.ContentSecurityPolicy",
+    "motcua.ops.routers.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.config.urls"
@@ -172,6 +173,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"].setdefault("TEST", {})["NAME"] = None
+
+# DATABASE_REPLICA_URL: a streaming replica of the default database (ops/replica.sh); the
+# report pages, the report API and the report commands read from it (motcua.ops.routers).
+# Unset: everything reads from the default database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+    )
+    # tests: the replica serves the test database the primary streams to it
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["motcua.ops.routers.ReplicaRouter"]
+MOTCUA_REPLICA_PATHS = ["/can-bo/bao-cao/", "/api/v1/reports/"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -256,9 +270,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # static files: collected (motcua collectstatic) and served by WhiteNoise with hashed names
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
-    STORAGES["staticfiles"] = {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS: the SMTP server
 # notifications go through (motcua deliver-outbox). DEFAULT_FROM_EMAIL: their sender.

@@ -50,7 +50,9 @@ def _run(cmd: list[str], env: dict[str, str]) -> None:
     try:
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     except FileNotFoundError:
-        raise BackupError(f"Không tìm thấy chương trình {cmd[0]} (cần gói postgresql-client)") from None
+        raise BackupError(
+            f"Không tìm thấy chương trình {cmd[0]} (cần gói postgresql-client)"
+        ) from None
     if done.returncode != 0:
         first = (done.stderr.strip().splitlines() or ["?"])[-1]
         raise BackupError(f"{Path(cmd[0]).name} lỗi: {first}")

@@ -138,7 +138,8 @@ def compose(payload: dict[str, Any]) -> tuple[str, str]:
     rows = payload.get("items", [])
     lines = [
         f"- {KIND_LABELS.get(r.get('kind', ''), r.get('kind', ''))}: hồ sơ "
-        f"{r.get('code') or '(chưa cấp mã)'} — {r.get('procedure', '')}; hạn {_when(r.get('due_at'))}"
+        f"{r.get('code') or '(chưa cấp mã)'} — {r.get('procedure', '')}; "
+        f"hạn {_when(r.get('due_at'))}"
         for r in rows
     ]
     return (
