@@ -119,11 +119,11 @@ def test_backup_refuses_a_folder_with_data_and_restore_a_folder_without_manifest
     (tmp_path / "co-du-lieu" / "x.txt").write_text("x")
     with pytest.raises(BackupError, match="đã có dữ liệu"):
         backup(to=tmp_path / "co-du-lieu")
-    with pytest.raises(BackupError, match="thiếu manifest.json"):
+    with pytest.raises(BackupError, match=r"thiếu manifest\.json"):
         restore(source=tmp_path / "khong-co")
     (tmp_path / "hong").mkdir()
     (tmp_path / "hong" / "manifest.json").write_text("{không phải json")
-    with pytest.raises(BackupError, match="thiếu manifest.json"):
+    with pytest.raises(BackupError, match=r"thiếu manifest\.json"):
         restore(source=tmp_path / "hong")
     (tmp_path / "khac").mkdir()
     (tmp_path / "khac" / "manifest.json").write_text(

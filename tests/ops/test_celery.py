@@ -35,6 +35,14 @@ def _redis_or_skip() -> None:
         pytest.skip(f"no Redis at {REDIS_URL}: {exc}")
 
 
+def _forget_connections() -> None:
+    """Drop the broker pool and the result backend the app made for its previous settings."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
 @pytest.fixture
 def redis_app() -> Iterator[Any]:
     """The project's Celery app pointed at Redis, not eager, with a worker thread."""
@@ -50,13 +58,13 @@ def redis_app() -> Iterator[Any]:
         task_always_eager=False,
         task_ignore_result=False,
     )
-    app._pool = None
+    _forget_connections()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield app
     finally:
         app.conf.update(saved)
-        app._pool = None
+        _forget_connections()
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 
@@ -64,7 +72,7 @@ def redis_app() -> Iterator[Any]:
 def test_a_queued_task_is_run_by_a_worker(redis_app: Any) -> None:
     # an orphan file (no document refers to it), old enough to be swept
     name = default_storage.save("dossiers/2022/01/orphan.pdf", ContentFile(b"%PDF-1.4 x"))
-    old = (dt.datetime.now() - dt.timedelta(hours=3)).timestamp()
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)).timestamp()
     os.utime(default_storage.path(name), (old, old))
     kept = default_storage.save("dossiers/2022/01/fresh.pdf", ContentFile(b"%PDF-1.4 y"))
     result = tasks.sweep_files.delay()

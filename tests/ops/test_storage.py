@@ -50,7 +50,7 @@ def s3(s3_server: str, settings: Any, monkeypatch: Any) -> Any:
         "s3",
         endpoint_url=s3_server,
         aws_access_key_id="test-access",
-        aws_secret_access_key="test-secret",  # noqa: S106
+        aws_secret_access_key="test-secret",
         region_name="us-east-1",
     )
     client.create_bucket(Bucket=BUCKET)

@@ -17,7 +17,8 @@ from tests.integrations.test_outbox_smtp import Inbox, body, free_port, subject
 
 
 def receive(w: World) -> Dossier:
-    # 5 working days from Wednesday 1/6/2022 09:00: due Wednesday 8/6 09:00, apology latest 7/6 09:00
+    # 5 working days from Wednesday 1/6/2022 09:00: due Wednesday 8/6 09:00,
+    # apology latest 7/6 09:00
     d = dossier_receive(
         actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
     )
