@@ -70,14 +70,20 @@ def setup(args: argparse.Namespace, env: dict[str, str]) -> None:
 def fixtures(env: dict[str, str]) -> dict[str, str]:
     """Codes to look up, an intake's procedure and desk, and a fresh API key for that desk."""
     code = (
-        "import json; from motcua.dossiers.models import Dossier;"
-        "qs = Dossier.objects.exclude(code='').filter(channel='counter');"
-        "d = qs.select_related('procedure', 'receiving_agency').order_by('-id').first();"
-        "codes = list(Dossier.objects.exclude(code='').values_list('code', flat=True)[:500]);"
+        "import json; from django.db.models import Count;"
+        "from motcua.dossiers.models import Dossier;"
+        "top = Dossier.objects.filter(code__gt='', channel='counter', receiving_agency__receives_dossiers=True).values('receiving_agency')"
+        ".annotate(n=Count('id')).order_by('-n')[0]['receiving_agency'];"
+        "mine = Dossier.objects.filter(code__gt='', receiving_agency_id=top);"
+        "d = mine.filter(channel='counter').select_related('procedure', 'receiving_agency')"
+        ".order_by('-id')[0];"
+        "codes = list(mine.values_list('code', flat=True)[:500]);"
+        "docs = list(d.procedure.documents.values_list('order', flat=True));"
         "print(json.dumps({'codes': codes, 'procedure': d.procedure.code,"
-        " 'desk': d.receiving_agency.code}))"
+        " 'desk': d.receiving_agency.code, 'docs': docs}))"
     )
-    found = json.loads(motcua(env, "shell", "-c", code))
+    # the last line: `shell` first says how many objects it imported
+    found = json.loads(motcua(env, "shell", "-c", code).strip().splitlines()[-1])
     issued = json.loads(
         motcua(
             env,
@@ -96,11 +102,12 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
         "BENCH_CODES": ",".join(found["codes"]),
         "BENCH_PROCEDURE": found["procedure"],
         "BENCH_DESK": found["desk"],
+        "BENCH_DOCS": ",".join(str(o) for o in found["docs"]),
     }
 
 
 def wait_up(url: str) -> None:
-    for _ in range(150):
+    for _ in range(300):
         try:
             urllib.request.urlopen(url, timeout=2)  # noqa: S310 - http to 127.0.0.1
             return
@@ -132,7 +139,8 @@ def run_phase(args: argparse.Namespace, env: dict[str, str], phase: str, out: Pa
         "--loglevel",
         "ERROR",
     ]
-    subprocess.run(cmd, env=env, check=False, capture_output=True)
+    done = subprocess.run(cmd, env=env, check=False, capture_output=True, text=True)
+    (out / f"{phase}.log").write_text(done.stdout + done.stderr)
     with open(f"{prefix}_stats.csv", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["Name"] != "Aggregated"]
     return [
@@ -178,20 +186,18 @@ def main() -> None:
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
         "GUNICORN_WORKERS": str(args.workers),
     }
+    out = ROOT / "bench/results/load"
+    out.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "-c",
             str(ROOT / "deploy/gunicorn.conf.py"),
-            "--access-logfile",
-            "",
         ],
         env=server_env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open(out / "server.log", "w"),  # noqa: SIM115 - open while the server runs
     )
-    out = ROOT / "bench/results/load"
-    out.mkdir(parents=True, exist_ok=True)
     results: list[dict] = []
     try:
         wait_up(f"http://127.0.0.1:{args.port}/bench/ceiling/")

@@ -1,8 +1,8 @@
 """Load scenarios against gunicorn (bench/load_bench.py runs them, one phase at a time).
 
 Environment: BENCH_TOKEN (an API key of the demo's provincial desk, counter role),
-BENCH_CODES (comma-separated dossier codes to look up), BENCH_PROCEDURE and BENCH_DESK (what an
-intake files), BENCH_QUERIES (catalog search words), BENCH_PHASE (ceiling | lookup | search |
+BENCH_CODES (comma-separated dossier codes to look up), BENCH_PROCEDURE, BENCH_DESK and BENCH_DOCS
+(what an intake files: every document of the procedure), BENCH_QUERIES (catalog search words), BENCH_PHASE (ceiling | lookup | search |
 intake | mixed).
 """
 
@@ -20,6 +20,7 @@ CODES = [c for c in os.environ.get("BENCH_CODES", "").split(",") if c]
 QUERIES = [q for q in os.environ.get("BENCH_QUERIES", "ho tich,dat dai,khai sinh").split(",") if q]
 PROCEDURE = os.environ.get("BENCH_PROCEDURE", "")
 DESK = os.environ.get("BENCH_DESK", "")
+DOCS = [int(o) for o in os.environ.get("BENCH_DOCS", "1").split(",") if o]
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 _ids = itertools.count(1)
 
@@ -58,7 +59,7 @@ class Visitor(FastHttpUser):
                 "address": "Đồng Xoài, Bình Phước",
             },
             "request": "Hồ sơ thử tải",
-            "documents": [{"order": 1, "submitted": True}],
+            "documents": [{"order": o, "submitted": True} for o in DOCS],
         }
         headers = {**AUTH, "Idempotency-Key": uuid.uuid4().hex}
         self.client.post("/api/v1/dossiers/", json=body, headers=headers, name="intake")
