@@ -72,7 +72,8 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
     code = (
         "import json; from django.db.models import Count;"
         "from motcua.dossiers.models import Dossier;"
-        "top = Dossier.objects.filter(code__gt='', channel='counter', receiving_agency__receives_dossiers=True).values('receiving_agency')"
+        "top = Dossier.objects.filter(code__gt='', channel='counter',"
+        " receiving_agency__receives_dossiers=True).values('receiving_agency')"
         ".annotate(n=Count('id')).order_by('-n')[0]['receiving_agency'];"
         "mine = Dossier.objects.filter(code__gt='', receiving_agency_id=top);"
         "d = mine.filter(channel='counter').select_related('procedure', 'receiving_agency')"

@@ -1,9 +1,9 @@
 """Load scenarios against gunicorn (bench/load_bench.py runs them, one phase at a time).
 
-Environment: BENCH_TOKEN (an API key of the demo's provincial desk, counter role),
-BENCH_CODES (comma-separated dossier codes to look up), BENCH_PROCEDURE, BENCH_DESK and BENCH_DOCS
-(what an intake files: every document of the procedure), BENCH_QUERIES (catalog search words), BENCH_PHASE (ceiling | lookup | search |
-intake | mixed).
+Environment: BENCH_TOKEN (an API key of a desk, counter role), BENCH_CODES (comma-separated
+dossier codes to look up), BENCH_PROCEDURE, BENCH_DESK and BENCH_DOCS (what an intake files:
+every document of the procedure), BENCH_QUERIES (catalog search words). The phase is chosen
+with locust's --tags (ceiling | lookup | search | intake | mixed).
 """
 
 from __future__ import annotations
