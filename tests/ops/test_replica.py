@@ -40,7 +40,8 @@ def sql(alias: str, query: str) -> Any:
 
 
 def wait_for_replica(expected: int) -> None:
-    for _ in range(100):
+    # generous: a standby made while the primary writes much WAL replays it first
+    for _ in range(600):
         if Dossier.objects.using("replica").count() == expected:
             return
         time.sleep(0.1)
