@@ -34,7 +34,7 @@ from motcua.api.errors import PROBLEM_JSON, field_errors
 from motcua.core.errors import DomainError, NotFound, ValidationFailed
 from motcua.dossiers import services as svc
 from motcua.dossiers.access import dossier_get_for, require_role
-from motcua.dossiers.files import MAX_BYTES, check_upload
+from motcua.dossiers.files import MAX_BYTES, check_file
 from motcua.dossiers.models import Consultation, Dossier
 from motcua.units.models import Agency, Role
 
@@ -279,7 +279,7 @@ def _checked(upload: Any, label: str) -> Any:
             f"{label}: tệp vượt quá {MAX_BYTES // (1024 * 1024)} MB", code="file_too_large"
         )
     try:
-        return check_upload(upload.name or "", upload.read())
+        return check_file(upload.name or "", upload)
     except DomainError as exc:
         raise serializers.ValidationError(exc.message, code=exc.code) from None
 

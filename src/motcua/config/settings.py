@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/motcua
@@ -44,15 +45,44 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-# DEBUG: "1"/"true" for Django's debug pages; off by default in production.
+# DEBUG: "1"/"true" for Django's debug pages; off by default, and refused, in production.
 DEBUG = _bool("DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when MOTCUA_ENV=production")
 
-# SECRET_KEY: required in production; the development fallback is not a secret and says so.
+
+def _development_key(var_dir: Path) -> str:
+    """Outside production: a random key made once per installation and kept in
+    ``VAR_DIR/secret_key`` (git ignores var/), so no key is written in the code. Where var/
+    cannot be written, a key for this process only (sessions end with it)."""
+    import secrets
+
+    path = var_dir / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except OSError:
+        pass
+    key = secrets.token_urlsafe(50)
+    try:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key)
+    except FileExistsError:  # another process made it first
+        return path.read_text(encoding="ascii").strip()
+    except OSError:
+        pass
+    return key
+
+
+# SECRET_KEY: required in production (at least 50 characters); elsewhere generated under var/.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set (50 characters or more) when MOTCUA_ENV=production"
+    )
 if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set when MOTCUA_ENV=production")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = _development_key(VAR_DIR)
 
 # ALLOWED_HOSTS: comma-separated host names.
 ALLOWED_HOSTS = [
@@ -94,6 +124,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "motcua.api",
+    "motcua.ops",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +143,8 @@ MIDDLEWARE = [
     "motcua.audit.signals.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.ops.middleware.ContentSecurityPolicy",
+    "motcua.ops.routers.ReplicaReadsMiddleware",
     # django-axes last (its documentation): turns a refused, locked-out login into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,6 +189,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"].setdefault("TEST", {})["NAME"] = None
 
+# DATABASE_REPLICA_URL: a streaming replica of the default database (ops/replica.sh); the
+# report pages, the report API and the report commands read from it (motcua.ops.routers).
+# Unset: everything reads from the default database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+    )
+    # tests: the replica serves the test database the primary streams to it
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["motcua.ops.routers.ReplicaRouter"]
+MOTCUA_REPLICA_PATHS = ["/can-bo/bao-cao/", "/api/v1/reports/"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Password policy (docs/citizens.md): at least 10 characters, not like the name, ID number or
@@ -185,14 +231,41 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
-# MEDIA_ROOT: local file storage for the embedded default (S3 in production, a later issue).
+# MEDIA_ROOT: local file storage for the embedded default (when no S3 bucket is set).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# STATIC_ROOT: where `motcua collectstatic` puts the static files (production).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STORAGES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# MOTCUA_S3_BUCKET: store uploaded files in this bucket of an S3-compatible object store
+# (MinIO, Ceph, a cloud's) instead of MEDIA_ROOT. MOTCUA_S3_ENDPOINT (https://s3.example.vn),
+# MOTCUA_S3_ACCESS_KEY, MOTCUA_S3_SECRET_KEY, MOTCUA_S3_REGION (default us-east-1),
+# MOTCUA_S3_PREFIX (a folder inside the bucket). Files are private: they are only served through
+# the application's access-checked views.
+MOTCUA_S3_BUCKET = os.environ.get("MOTCUA_S3_BUCKET", "")
+if MOTCUA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MOTCUA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT") or None,
+            "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("MOTCUA_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("MOTCUA_S3_REGION", "us-east-1"),
+            "location": os.environ.get("MOTCUA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 
 # Uploads: catalog imports are read in memory up to this size, then refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Uploaded files over this size are spooled to a temporary file, never held whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # a refused form (expired session) gets a Vietnamese page with a way back, not Django's English one
 CSRF_FAILURE_VIEW = "motcua.backoffice.views.errors.csrf_failure"
@@ -200,9 +273,27 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy of every response (motcua.ops.middleware): scripts only from our own
+# /static/ (htmx included; no page has an inline script), inline styles allowed (print sheets).
+MOTCUA_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 if PRODUCTION:
+    # behind the TLS proxy (deploy/nginx): it sets X-Forwarded-Proto, nothing else may
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # MOTCUA_SSL_REDIRECT: "0" only where the proxy already redirects every http request
+    SECURE_SSL_REDIRECT = _bool("MOTCUA_SSL_REDIRECT", True)
+    # MOTCUA_HSTS_SECONDS: Strict-Transport-Security max-age (default one year)
+    SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("MOTCUA_HSTS_SUBDOMAINS", False)
+    SECURE_REFERRER_POLICY = "same-origin"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # static files: collected (motcua collectstatic) and served by WhiteNoise with hashed names
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS: the SMTP server
 # notifications go through (motcua deliver-outbox). DEFAULT_FROM_EMAIL: their sender.
@@ -457,6 +548,42 @@ PAYMENT_SANDBOX_ENABLED = _bool("PAYMENT_SANDBOX_ENABLED", not PRODUCTION)
 PAYMENT_SANDBOX_IPN_URL = os.environ.get(
     "PAYMENT_SANDBOX_IPN_URL", f"{_SITE}/thanh-toan/vnpay/ipn/"
 )
+# Background work (motcua.config.celery, ADR h8-platform). CELERY_BROKER_URL: e.g.
+# redis://127.0.0.1:6379/0. Unset (the demo, SQLite): no broker, tasks run eagerly in the
+# caller's process and cron or the commands do the periodic work (deploy/README.md).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+# CELERY_RESULT_BACKEND: where task results go (optional; tasks write their effects to the db).
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "deliver-outbox": {"task": "motcua.deliver_outbox", "schedule": 60.0},
+    # 06:30 local time, Monday to Saturday (a Saturday can be a make-up working day)
+    "morning-warnings": {
+        "task": "motcua.morning_warnings",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon-sat"),
+    },
+    "sweep-files": {"task": "motcua.sweep_files", "schedule": crontab(hour=2, minute=15)},
+    # the audit trail checked every night (docs/audit.md): a broken trail fails the task
+    "audit-verify": {"task": "motcua.audit_verify", "schedule": crontab(hour=3, minute=0)},
+}
+# MOTCUA_OUTBOX_DELIVERERS: comma-separated dotted paths of the functions the deliver-outbox
+# task calls in turn (each takes no argument and returns a dict of counts).
+MOTCUA_OUTBOX_DELIVERERS = [
+    p.strip()
+    for p in os.environ.get(
+        "MOTCUA_OUTBOX_DELIVERERS",
+        "motcua.integrations.services.outbox_deliver,"
+        "motcua.integrations.portal.portal_sync_if_configured",
+    ).split(",")
+    if p.strip()
+]
 
 LOGGING = {
     "version": 1,

@@ -39,6 +39,16 @@ class CheckedFile:
     def size(self) -> int:
         return self.length if self.length is not None else len(self.data)
 
+    def read_all(self) -> bytes:
+        """The whole content, for a reader that needs it at once (signature validation); the
+        storage never uses this (``content``)."""
+        if self.source is not None:
+            self.source.seek(0)
+            data = self.source.read()
+            self.source.seek(0)
+            return data
+        return self.data
+
     def content(self) -> Any:
         """What the storage saves: a Django File over the source, or the bytes."""
         from django.core.files.base import ContentFile, File
@@ -283,3 +293,13 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
     clean = _clean_name(name)
     kind, pages = _check_content(clean, io.BytesIO(data), len(data))
     return CheckedFile(_named(clean, kind), data, kind, hashlib.sha256(data).hexdigest(), pages)
+
+
+def check_file(name: str, upload: IO[bytes] | Any) -> CheckedFile:
+    """``check_upload_file`` for any open upload (a Django UploadedFile, in memory or on disk,
+    or a plain binary file): its size read from the stream, never the whole file into memory."""
+    stream: Any = upload
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return check_upload_file(name, stream, size)

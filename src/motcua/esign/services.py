@@ -219,7 +219,7 @@ def result_sign(
         raise ValidationFailed("Kết quả điện tử phải là tệp PDF", code="result_not_pdf")
     name = person_name(actor)
     signed = sign_pdf_bytes(
-        checked.data,
+        checked.read_all(),
         certificate=signing_certificate(agency),
         signer_name=name,
         location=agency.name,

@@ -47,7 +47,7 @@ NOTIFY_TEMPLATES = {
     "returned_unresolved",
 }
 #: every topic the deliverer handles (others — national-portal sync — wait for their adapter)
-TOPICS = ("applicant.notify", *TOPIC_KEYS)
+TOPICS = ("applicant.notify", "staff.warning", *TOPIC_KEYS)
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,21 @@ def context(row: Outbox, dossier: Dossier | None) -> dict[str, Any]:
 
 def compose(row: Outbox) -> Message | None:
     """The message for the row's person, or None when the row is not for a person."""
+    if row.topic == "staff.warning":  # the morning warnings to officers (motcua.ops)
+        from django.utils.html import escape
+
+        from motcua.ops.services import compose as compose_warning
+
+        subject, body = compose_warning(row.payload or {})
+        return Message(
+            key="staff_warning",
+            subject=subject,
+            text=body,
+            html=f"<pre style='font-family:inherit'>{escape(body)}</pre>",
+            sms="",
+            to_email=str((row.payload or {}).get("to_email") or ""),
+            to_phone="",
+        )
     key = key_for(row)
     if key is None:
         return None

@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from motcua.core.errors import DomainError
-from motcua.dossiers.files import MAX_BYTES, CheckedFile, check_upload
+from motcua.dossiers.files import MAX_BYTES, CheckedFile, check_file
 
 #: Bounds shared by the forms (the model columns are PositiveSmallIntegerField: at most 32767).
 MAX_COUNT = 999  # originals / copies of one document, sets of one dossier
@@ -146,7 +146,7 @@ def checked_upload(upload: Any, label: str) -> CheckedFile:
             code="file_too_large",
         )
     try:
-        return check_upload(upload.name or "", upload.read())
+        return check_file(upload.name or "", upload)
     except DomainError as exc:
         raise ValidationError(exc.message, code=exc.code) from None
 

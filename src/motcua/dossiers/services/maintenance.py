@@ -82,9 +82,11 @@ def files_sweep(
     stack = ["dossiers"]
     while stack:
         folder = stack.pop()
-        if not default_storage.exists(folder):
+        # no exists() first: an object store has no folders, only names with a prefix
+        try:
+            dirs, files = default_storage.listdir(folder)
+        except FileNotFoundError:
             continue
-        dirs, files = default_storage.listdir(folder)
         stack.extend(f"{folder}/{d}" for d in dirs)
         for name in files:
             path = f"{folder}/{name}"

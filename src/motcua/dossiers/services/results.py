@@ -121,7 +121,7 @@ def result_attach(
         from motcua.esign.services import issuing_agencies
         from motcua.esign.verify import verify_pdf
 
-        verdict = verify_pdf(checked.data, agencies=issuing_agencies(d))
+        verdict = verify_pdf(checked.read_all(), agencies=issuing_agencies(d))
         if not verdict.valid:
             raise ValidationFailed(
                 f"Không nhận tệp là kết quả điện tử: {verdict.message}. Tệp chưa ký số hợp lệ "

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.ops.routers import replica_reads
 from motcua.reports.indices import evaluation
 from motcua.reports.management.commands._args import period, unit
 
@@ -20,5 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default="")
 
     def handle(self, *args: object, **opts: Any) -> None:
+        with replica_reads():  # a streaming replica where one is configured (motcua.ops)
+            self._handle(**opts)
+
+    def _handle(self, **opts: Any) -> None:
         result = evaluation(period(opts["first"], opts["last"]), unit=unit(opts["unit"]))
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=1))

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.core.output import output_path, write_output
 from motcua.core.text import number
+from motcua.ops.routers import replica_reads
 from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
 from motcua.reports.indices import evaluation, index766, targets_vs_actual
 from motcua.reports.management.commands._args import fail, period, unit
@@ -27,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", default="")
 
     def handle(self, *args: object, **opts: Any) -> None:
+        with replica_reads():  # a streaming replica where one is configured (motcua.ops)
+            self._handle(**opts)
+
+    def _handle(self, **opts: Any) -> None:
         p = period(opts["first"], opts["last"])
         u = unit(opts["unit"])
         fmt = opts["format"]
