@@ -373,3 +373,16 @@ def test_two_transactions_appending_at_once_do_not_fork_the_chain() -> None:
     prevs = list(AuditEntry.objects.values_list("prev_hash", flat=True))
     assert len(set(prevs)) == 21  # nobody chained onto the same predecessor twice
     assert audit_verify().ok
+
+
+def test_the_nightly_task_fails_on_a_broken_trail_and_passes_an_intact_one() -> None:
+    from django.conf import settings
+
+    from motcua.ops import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["audit-verify"]["task"] == "motcua.audit_verify"
+    entries = chain(4)
+    assert tasks.audit_verify() == {"ok": True, "checked": len(entries)}
+    raw("UPDATE audit_auditentry SET label = %s WHERE id = %s", ["sửa lén", entries[1].pk])
+    with pytest.raises(RuntimeError, match="BỊ SỬA"):
+        tasks.audit_verify()

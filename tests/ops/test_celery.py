@@ -90,7 +90,9 @@ def test_outbox_delivery_through_the_queue(redis_app: Any) -> None:
     )
     result = tasks.deliver_outbox.delay()
     assert result.get(timeout=30) == {
-        "motcua.integrations.services.outbox_deliver": {"sent": 0, "skipped": 1, "failed": 0}
+        "motcua.integrations.services.outbox_deliver": {"sent": 0, "skipped": 1, "failed": 0},
+        # the national portal's deliverer: nothing to do while MOTCUA_PORTAL_URL is not set
+        "motcua.integrations.portal.portal_sync_if_configured": None,
     }
     row = Outbox.objects.get()
     assert row.delivered_at is not None and row.last_error == "người nhận không có e-mail"
@@ -100,9 +102,12 @@ def test_the_beat_schedule_names_registered_tasks_and_sane_times() -> None:
     schedule = django_settings.CELERY_BEAT_SCHEDULE
     registered = set(app.tasks)
     assert {entry["task"] for entry in schedule.values()} <= registered
-    assert {"motcua.deliver_outbox", "motcua.morning_warnings", "motcua.sweep_files"} <= {
-        e["task"] for e in schedule.values()
-    }
+    assert {
+        "motcua.deliver_outbox",
+        "motcua.morning_warnings",
+        "motcua.sweep_files",
+        "motcua.audit_verify",
+    } <= {e["task"] for e in schedule.values()}
     assert schedule["deliver-outbox"]["schedule"] <= 300  # notifications within minutes
     morning = schedule["morning-warnings"]["schedule"]
     assert isinstance(morning, crontab)

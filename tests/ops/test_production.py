@@ -18,26 +18,19 @@ import pytest
 from django.test import Client
 
 from tests.integrations.test_outbox_smtp import free_port
+from tests.tools import production_env
 
 BIN = Path(sys.executable).parent
 
 
 def env_for(tmp: Path, **over: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "MOTCUA_S3_BUCKET"}
-    }
-    env.update(
-        {
-            "MOTCUA_VAR_DIR": str(tmp),
-            "MOTCUA_ENV": "production",
-            "ALLOWED_HOSTS": "motcua.example.vn,127.0.0.1",
-            "DJANGO_SETTINGS_MODULE": "motcua.config.settings",
-        }
-    )
+    """A production environment with every other required setting present (tests.tools), but
+    no SECRET_KEY and no DEBUG unless ``over`` gives them."""
+    env = production_env(str(tmp), SECRET_KEY="")
+    env.pop("DEBUG", None)
+    env["ALLOWED_HOSTS"] = "motcua.example.vn,127.0.0.1"
     env.update(over)
-    return env
+    return {k: v for k, v in env.items() if v != ""}
 
 
 def load(env: dict[str, str]) -> subprocess.CompletedProcess[str]:

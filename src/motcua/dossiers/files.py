@@ -297,9 +297,20 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
 
 def check_file(name: str, upload: IO[bytes] | Any) -> CheckedFile:
     """``check_upload_file`` for any open upload (a Django UploadedFile, in memory or on disk,
-    or a plain binary file): its size read from the stream, never the whole file into memory."""
+    or a plain binary stream): never the whole file into memory. The size is the upload's own
+    when it states one; otherwise it is counted in chunks, stopping at the limit (a stream that
+    never ends is refused after MAX_BYTES, not read to its end)."""
     stream: Any = upload
-    stream.seek(0, io.SEEK_END)
-    size = stream.tell()
+    size = getattr(upload, "size", None)
+    if not isinstance(size, int):
+        stream.seek(0)
+        size = 0
+        while part := stream.read(CHUNK):
+            size += len(part)
+            if size > MAX_BYTES:
+                raise ValidationFailed(
+                    f"Tệp {_clean_name(name)} vượt quá {MAX_BYTES // (1024 * 1024)} MB",
+                    code="file_too_large",
+                )
     stream.seek(0)
     return check_upload_file(name, stream, size)
