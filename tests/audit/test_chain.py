@@ -375,6 +375,7 @@ def test_two_transactions_appending_at_once_do_not_fork_the_chain() -> None:
     assert audit_verify().ok
 
 
+@pytest.mark.django_db
 def test_the_nightly_task_fails_on_a_broken_trail_and_passes_an_intact_one() -> None:
     from django.conf import settings
 
@@ -383,6 +384,6 @@ def test_the_nightly_task_fails_on_a_broken_trail_and_passes_an_intact_one() -> 
     assert settings.CELERY_BEAT_SCHEDULE["audit-verify"]["task"] == "motcua.audit_verify"
     entries = chain(4)
     assert tasks.audit_verify() == {"ok": True, "checked": len(entries)}
-    raw("UPDATE audit_auditentry SET label = %s WHERE id = %s", ["sửa lén", entries[1].pk])
+    raw("UPDATE audit_auditentry SET actor_label = %s WHERE id = %s", ["kẻ gian", entries[1].pk])
     with pytest.raises(RuntimeError, match="BỊ SỬA"):
         tasks.audit_verify()
