@@ -83,9 +83,18 @@ class ProcedureAdmin(FoldedSearchAdmin):
         "online_service",
         "is_inter_level",
         "is_vertical",
+        "prepayment",
         "status",
     )
-    list_filter = ("level", "status", "online_service", "is_inter_level", "is_vertical", "field")
+    list_filter = (
+        "level",
+        "status",
+        "online_service",
+        "is_inter_level",
+        "is_vertical",
+        "prepayment",
+        "field",
+    )
     list_select_related = ("field",)
     raw_id_fields = ("agency", "replaced_by")
     readonly_fields = ("created_at", "updated_at")

@@ -54,6 +54,7 @@ COLUMNS: tuple[str, ...] = (
     "documents",
     "fees",
     "steps",
+    "prepayment",
 )
 REQUIRED = ("code", "name", "field_code", "level", "time_limit_days", "steps")
 
@@ -225,6 +226,7 @@ def row_to_spec(row: dict[str, str]) -> ProcedureSpec:
         is_inter_level=_bool(g("inter_level", ""), "inter_level"),
         is_vertical=_bool(g("vertical", ""), "vertical"),
         pause_on_supplement=_bool(g("pause_on_supplement", ""), "pause_on_supplement"),
+        prepayment=_bool(g("prepayment", ""), "prepayment"),
         legal_basis=g("legal_basis", ""),
         status=_choice(
             g("status", ""), "status", ProcedureStatus.values, ProcedureStatus.PUBLISHED
@@ -391,6 +393,7 @@ def spec_to_row(spec: ProcedureSpec) -> dict[str, str]:
         "inter_level": "1" if spec.is_inter_level else "0",
         "vertical": "1" if spec.is_vertical else "0",
         "pause_on_supplement": "1" if spec.pause_on_supplement else "0",
+        "prepayment": "1" if spec.prepayment else "0",
         "legal_basis": spec.legal_basis,
         "status": spec.status,
         "valid_from": spec.valid_from.isoformat() if spec.valid_from else "",

@@ -60,6 +60,7 @@ def procedure_to_spec(p: Procedure) -> ProcedureSpec:
         is_inter_level=p.is_inter_level,
         is_vertical=p.is_vertical,
         pause_on_supplement=p.pause_on_supplement,
+        prepayment=p.prepayment,
         legal_basis=p.legal_basis,
         status=p.status,
         valid_from=p.valid_from,

@@ -83,6 +83,7 @@ class ProcedureSpec:
     is_inter_level: bool = False
     is_vertical: bool = False
     pause_on_supplement: bool = False
+    prepayment: bool = False
     legal_basis: str = ""
     status: str = ProcedureStatus.PUBLISHED
     valid_from: dt.date | None = None
@@ -198,6 +199,7 @@ def _procedure_values(spec: ProcedureSpec, agencies: dict[str, Agency]) -> dict[
         "is_inter_level": spec.is_inter_level,
         "is_vertical": spec.is_vertical,
         "pause_on_supplement": spec.pause_on_supplement,
+        "prepayment": spec.prepayment,
         "legal_basis": spec.legal_basis.strip(),
         "status": spec.status,
         "valid_from": spec.valid_from,
@@ -249,6 +251,7 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
         "level": procedure.level,
         "time_limit_days": str(procedure.time_limit_days),
         "online_service": procedure.online_service,
+        "prepayment": procedure.prepayment,
         "status": procedure.status,
         "valid_from": procedure.valid_from,
         "valid_to": procedure.valid_to,

@@ -81,6 +81,13 @@ class PaymentRequest(models.Model):
     def __str__(self) -> str:
         return f"Thanh toán hồ sơ {self.dossier}"
 
+    @property
+    def is_prepayment(self) -> bool:
+        """Made at the online submission (``Procedure.prepayment``), before the dossier was
+        received: not received yet, or received after the request was made."""
+        received = self.dossier.received_at
+        return received is None or self.created_at < received
+
 
 class PaymentAttempt(models.Model):
     """One redirect to the gateway: its own order reference (``vnp_TxnRef``, unique for the

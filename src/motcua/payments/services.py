@@ -22,7 +22,7 @@ from motcua.audit.services import audit_record
 from motcua.core.errors import IllegalTransition, NotFound, ValidationFailed
 from motcua.core.text import nfc, person_name
 from motcua.dossiers.access import require_role
-from motcua.dossiers.models import Dossier, Outbox, Status
+from motcua.dossiers.models import Channel, Dossier, Outbox, Status
 from motcua.payments import gateway as gw
 from motcua.payments.models import (
     GatewayNotification,
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 #: A dossier in these statuses may still be paid for.
 PAYABLE_STATUSES = (Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT, Status.RESOLVED)
+#: ... and, when its request was made at submission (prepayment), before it is received.
+PREPAYABLE_STATUSES = (Status.SUBMITTED, Status.NEEDS_COMPLETION)
 OPEN_PAYMENT = (PaymentStatus.PENDING, PaymentStatus.FAILED)
 
 
@@ -77,17 +79,19 @@ def _lock(payment: PaymentRequest) -> PaymentRequest:
 # ---- the fees due ------------------------------------------------------------------------------
 
 
-def payment_request_for_received(
-    *, dossier: Dossier, actor: Any, at: dt.datetime
-) -> PaymentRequest | None:
-    """Called by ``dossiers.services`` inside the transaction that receives a dossier: the
-    procedure's fee lines as they are now, owed to the receiving desk. A procedure without fees
-    (or whose fees add up to 0) creates nothing; a dossier that already has one keeps it."""
-    fees = [
+def _fee_lines(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
         {"name": f.name, "amount_vnd": int(f.amount_vnd)}
         for f in dossier.procedure.fees.order_by("order")
         if f.amount_vnd > 0
     ]
+
+
+def _request_fees(dossier: Dossier, at: dt.datetime, **payload: Any) -> PaymentRequest | None:
+    """The one place that creates a payment request: the procedure's fee lines as they are now,
+    owed to the receiving desk, with its ``payment.requested`` outbox row. Nothing when the fees
+    add up to 0 or the dossier already has a request (one request per dossier)."""
+    fees = _fee_lines(dossier)
     total = sum(f["amount_vnd"] for f in fees)
     if total <= 0 or PaymentRequest.objects.filter(dossier=dossier).exists():
         return None
@@ -98,7 +102,59 @@ def payment_request_for_received(
         amount_vnd=total,
         created_at=at,
     )
-    _outbox("payment.requested", p, at)
+    _outbox("payment.requested", p, at, **payload)
+    return p
+
+
+def payment_request_for_received(
+    *, dossier: Dossier, actor: Any, at: dt.datetime
+) -> PaymentRequest | None:
+    """Called by ``dossiers.services`` inside the transaction that receives a dossier: the
+    procedure's fee lines as they are now, owed to the receiving desk. A procedure without fees
+    (or whose fees add up to 0) creates nothing; a dossier that already has one (prepayment at
+    submission) keeps it."""
+    return _request_fees(dossier, at)
+
+
+def payment_request_for_submitted(
+    *, dossier: Dossier, actor: Any, at: dt.datetime
+) -> PaymentRequest | None:
+    """Called by ``dossier_submit_online`` inside the submission's transaction: for a procedure
+    that requires prepayment (``Procedure.prepayment``) the fees are owed from the submission,
+    so the applicant may pay before the desk checks the dossier. Other procedures, and
+    procedures without fees, create nothing here (their fees come at receipt)."""
+    if not dossier.procedure.prepayment or dossier.channel != Channel.ONLINE:
+        return None
+    return _request_fees(dossier, at, prepayment=True)
+
+
+def payment_request_void_unreceived(
+    *, dossier: Dossier, actor: Any, at: dt.datetime, reason: str
+) -> PaymentRequest | None:
+    """Called by ``dossiers.services`` when an online submission ends without being received
+    (refused at intake, taken back by the applicant): an UNPAID prepayment request is cancelled
+    (nothing is owed for a dossier that was never received; a gateway success arriving later is
+    recorded as a double payment to refund). A request already PAID is left as it is: the refund
+    is made outside the system by the collecting agency (docs/payments.md)."""
+    p = (
+        PaymentRequest.objects.select_for_update(of=("self",))
+        .select_related("dossier")
+        .filter(dossier=dossier)
+        .first()
+    )
+    if p is None or p.status not in OPEN_PAYMENT:
+        return None
+    p.status = PaymentStatus.CANCELLED
+    p.note = nfc(reason).strip()[:500]
+    p.save(update_fields=["status", "note"])
+    _outbox("payment.cancelled", p, at, reason=p.note)
+    audit_record(
+        actor=actor,
+        action="payment.cancel",
+        object_type="PaymentRequest",
+        object_id=p.pk,
+        after={"dossier": dossier.pk, "reason": p.note},
+    )
     return p
 
 
@@ -124,7 +180,9 @@ def payment_start_online(
         raise IllegalTransition("Hồ sơ này đã được thanh toán", code="already_paid")
     if p.status == PaymentStatus.CANCELLED:
         raise IllegalTransition("Khoản thanh toán đã bị hủy", code="payment_cancelled")
-    if p.dossier.status not in PAYABLE_STATUSES:
+    if p.dossier.status not in PAYABLE_STATUSES and not (
+        p.dossier.status in PREPAYABLE_STATUSES and p.is_prepayment
+    ):
         raise IllegalTransition(
             "Không thể thanh toán hồ sơ ở trạng thái này", code="dossier_not_payable"
         )
@@ -143,7 +201,7 @@ def start_url(attempt: PaymentAttempt, *, return_url: str, ip: str, now: dt.date
     return gw.payment_url(
         txn_ref=attempt.txn_ref,
         amount_vnd=attempt.amount_vnd,
-        order_info=f"Thanh toan phi, le phi ho so {p.dossier.code}",
+        order_info=f"Thanh toan phi, le phi ho so {p.dossier.code or f'nop truc tuyen {p.dossier.pk}'}",
         return_url=return_url,
         ip=ip,
         now=now,

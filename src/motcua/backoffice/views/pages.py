@@ -135,7 +135,7 @@ def online(request: HttpRequest) -> HttpResponse:
     rows = (
         dossiers_visible_to(request.user)
         .filter(status=Status.SUBMITTED, receiving_agency__in=desks, channel="online")
-        .select_related("procedure", "receiving_agency")
+        .select_related("procedure", "receiving_agency", "payment")
         .order_by("submitted_at")[:200]
     )
     return render(request, "backoffice/online.html", {"rows": rows})

@@ -505,6 +505,10 @@ def dossier_submit_online(
         )
     _event(dossier, EventType.SUBMITTED, actor=account, at=at, after=Status.SUBMITTED, agency=desk)
     _outbox("dossier.submitted", dossier, at)
+    # prepayment (payments app), in this same transaction: nothing unless the procedure asks it
+    from motcua.payments.services import payment_request_for_submitted
+
+    payment_request_for_submitted(dossier=dossier, actor=account, at=at)
     return dossier
 
 
@@ -599,7 +603,15 @@ def dossier_submission_cancel(
         note=f"Người nộp hủy hồ sơ trước khi được tiếp nhận: {reason}",
         data={"stage": "before_receipt"},
     )
+    _void_prepayment(d, actor=account, at=at, reason=f"Người nộp hủy hồ sơ: {reason}")
     return d
+
+
+def _void_prepayment(d: Dossier, *, actor: Actor, at: dt.datetime, reason: str) -> None:
+    # a prepayment request of a dossier never received (payments app), in the same transaction
+    from motcua.payments.services import payment_request_void_unreceived
+
+    payment_request_void_unreceived(dossier=d, actor=actor, at=at, reason=reason)
 
 
 @transaction.atomic
@@ -691,6 +703,7 @@ def dossier_refuse(
         template="refusal",
         data={"reasons": nfc(reasons), "stage": "intake"},
     )
+    _void_prepayment(d, actor=actor, at=at, reason=f"Từ chối tiếp nhận hồ sơ: {nfc(reasons)}")
     return d
 
 
