@@ -322,9 +322,8 @@ def test_catalog_round_trips_the_prepayment_column() -> None:
 
 @pytest.mark.django_db
 def test_catalog_column_refuses_bad_values() -> None:
-    from tests.catalog.test_io import csv_bytes, good_row
-
     from motcua.core.errors import ImportFailed
+    from tests.catalog.test_io import csv_bytes, good_row
 
     with pytest.raises(ImportFailed) as exc:
         parse_file("c.csv", data=csv_bytes([good_row(prepayment="có lẽ")]))

@@ -127,8 +127,9 @@ class Procedure(SearchableModel):
     prepayment = models.BooleanField(
         "nộp phí khi nộp hồ sơ trực tuyến (thanh toán trước)",
         default=False,
-        help_text="Hồ sơ nộp trực tuyến phát sinh khoản phí, lệ phí ngay khi nộp (người nộp có thể "
-        "thanh toán trước khi Bộ phận Một cửa tiếp nhận); không có tác dụng với thủ tục không thu phí.",
+        help_text="Hồ sơ nộp trực tuyến phát sinh khoản phí, lệ phí ngay khi nộp (người nộp "
+        "có thể thanh toán trước khi Bộ phận Một cửa tiếp nhận); không có tác dụng với thủ "
+        "tục không thu phí.",
     )
     supplement_window_days = models.DecimalField(
         "thời hạn yêu cầu bổ sung (ngày làm việc)",

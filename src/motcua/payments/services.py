@@ -198,10 +198,12 @@ def payment_start_online(
 
 def start_url(attempt: PaymentAttempt, *, return_url: str, ip: str, now: dt.datetime) -> str:
     p = attempt.payment
+    # a prepayment is made before the dossier has its code: the order names the submission
+    code = p.dossier.code or f"nop truc tuyen {p.dossier.pk}"
     return gw.payment_url(
         txn_ref=attempt.txn_ref,
         amount_vnd=attempt.amount_vnd,
-        order_info=f"Thanh toan phi, le phi ho so {p.dossier.code or f'nop truc tuyen {p.dossier.pk}'}",
+        order_info=f"Thanh toan phi, le phi ho so {code}",
         return_url=return_url,
         ip=ip,
         now=now,
