@@ -169,6 +169,8 @@ def test_pay_before_acceptance_through_the_sandbox(world: World, settings: Any) 
     client = _client(citizen)
     html = _panel(d, citizen)
     assert "Thanh toán trực tuyến</button>" in html and 'id="payment-prepayment"' in html
+    page = client.get(reverse("eservices:dossier", args=[d.pk]))  # the citizen's dossier page
+    assert page.status_code == 200 and 'id="pay-online"' in page.content.decode()
     resp = client.post(f"/thanh-toan/ho-so/{d.pk}/truc-tuyen/")
     assert resp.status_code == 302
     gateway = urllib.parse.urlsplit(resp["Location"])
@@ -346,3 +348,12 @@ def test_public_procedure_page_says_so(world: World) -> None:
     page = Client().get(url)
     assert 'id="prepayment"' in page.content.decode()
     assert "Nộp phí, lệ phí khi nộp hồ sơ trực tuyến" in page.content.decode()
+
+
+def test_demo_catalog_marks_a_few_online_land_procedures() -> None:
+    from motcua.demo.catalog_gen import PREPAID_LAND, demo_catalog
+
+    marked = [s for s in demo_catalog() if s.prepayment]
+    assert len(marked) == PREPAID_LAND == 3
+    for s in marked:
+        assert s.fees and s.online_service == "toan_trinh" and s.field_name.startswith("Đất đai")

@@ -16,6 +16,9 @@ from motcua.catalog.services import DocumentSpec, FeeSpec, ProcedureSpec, StepSp
 from motcua.demo.agencies import code as agency_code
 from motcua.demo.catalog_data import DOCUMENTS, FEE_AMOUNTS, FIELDS, FieldDef
 
+#: online land procedures of the demo catalog whose fees are paid at submission
+PREPAID_LAND = 3
+
 SEED_SHAPE = {
     # level: (total, vertical)
     1: (1446, 26),
@@ -128,6 +131,7 @@ def demo_catalog(seed: int = 2022) -> list[ProcedureSpec]:
 
     specs = []
     serial = 0
+    prepaid = 0  # a few online land procedures with fees ask for prepayment (no draw: same seed)
     for i, (level, f, name) in enumerate(chosen):
         serial += rng.randint(1, 37)
         code = f"{rng.choice((1, 2))}.{serial + 1000:06d}"
@@ -158,6 +162,13 @@ def demo_catalog(seed: int = 2022) -> list[ProcedureSpec]:
             if rng.random() < 0.3:
                 fees.append(FeeSpec("Phí thẩm định", rng.choice(FEE_AMOUNTS)))
         valid_from = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 3 * 365 + 150))
+        prepayment = (
+            prepaid < PREPAID_LAND
+            and bool(fees)
+            and online == "toan_trinh"
+            and f.name.startswith("Đất đai")
+        )
+        prepaid += prepayment
         specs.append(
             ProcedureSpec(
                 code=code,
@@ -175,6 +186,7 @@ def demo_catalog(seed: int = 2022) -> list[ProcedureSpec]:
                 legacy_online_level=legacy,
                 is_inter_level=i in inter,
                 is_vertical=f.vertical,
+                prepayment=prepayment,
                 legal_basis=f.legal_basis or f"Quyết định công bố TTHC lĩnh vực {f.name}",
                 status="published",
                 valid_from=valid_from,
