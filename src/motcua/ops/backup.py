@@ -86,6 +86,9 @@ def backup(*, to: Path) -> dict[str, Any]:
         raise BackupError(f"Thư mục {to} đã có dữ liệu; hãy chọn thư mục trống")
     to.mkdir(parents=True, exist_ok=True)
     conn = connections["default"]
+    if conn.in_atomic_block:
+        # SQLite's backup API waits for the open transaction to end: it would never return
+        raise BackupError("Không sao lưu được bên trong một giao dịch đang mở")
     db = conn.settings_dict
     counts = _counts()
     if conn.vendor == "postgresql":
@@ -153,6 +156,8 @@ def restore(*, source: Path) -> dict[str, Any]:
         raise BackupError(
             f"Bản sao lưu của {manifest['engine']} không khôi phục được vào {conn.vendor}"
         )
+    if conn.in_atomic_block:
+        raise BackupError("Không khôi phục được bên trong một giao dịch đang mở")
     if not _fresh():
         raise BackupError(
             "Cơ sở dữ liệu đích đã có bảng: chỉ khôi phục vào cơ sở dữ liệu mới, trống"
