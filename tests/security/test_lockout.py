@@ -94,3 +94,20 @@ def test_another_name_from_the_same_address_is_not_locked() -> None:
         staff_try(Client(), "sai")
     r = Client().post("/dang-nhap/", {"username": "canbo_khac", "password": RIGHT})
     assert r.status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_lockout_is_per_client_not_per_proxy(settings: object) -> None:
+    """Behind nginx (MOTCUA_PROXY_HOPS=1) every request comes from the proxy's address: the
+    lockout must count the client's address, or one attacker would lock the name for everyone."""
+    settings.MOTCUA_PROXY_HOPS = 1  # type: ignore[attr-defined]
+    UserFactory(username="canbo_khoa", is_staff=True)
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):  # type: ignore[attr-defined]
+        staff_try(attacker, "sai-mat-khau")
+    assert staff_try(attacker, RIGHT).status_code == 429  # type: ignore[attr-defined]
+    officer = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert staff_try(officer, RIGHT).status_code == 302  # type: ignore[attr-defined]
+    # a forged header in front of the real one does not move the attacker elsewhere
+    forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
+    assert staff_try(forged, RIGHT).status_code == 429  # type: ignore[attr-defined]

@@ -331,8 +331,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "motcua.security.lockout.attempted_username"
 AXES_LOCKOUT_CALLABLE = "motcua.security.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-# behind a reverse proxy set AXES_IPWARE_PROXY_COUNT (and install django-ipware), else every
-# client shares the proxy's address
+# the client's address behind MOTCUA_PROXY_HOPS trusted proxies (as the look-up limit reads it):
+# behind nginx without it, every client would share the proxy's address and one attacker could
+# lock everyone out of a login name
+AXES_CLIENT_IP_CALLABLE = "motcua.portal.throttle.client_ip"
 AXES_VERBOSE = False
 
 # Two-factor login (django-otp, TOTP): required for superusers and for the roles listed in
@@ -548,7 +550,7 @@ PAYMENT_SANDBOX_ENABLED = _bool("PAYMENT_SANDBOX_ENABLED", not PRODUCTION)
 PAYMENT_SANDBOX_IPN_URL = os.environ.get(
     "PAYMENT_SANDBOX_IPN_URL", f"{_SITE}/thanh-toan/vnpay/ipn/"
 )
-# Background work (motcua.config.celery, ADR h8-platform). CELERY_BROKER_URL: e.g.
+# Background work (motcua.config.celery, ADR 0015). CELERY_BROKER_URL: e.g.
 # redis://127.0.0.1:6379/0. Unset (the demo, SQLite): no broker, tasks run eagerly in the
 # caller's process and cron or the commands do the periodic work (deploy/README.md).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

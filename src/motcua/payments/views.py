@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,20 +30,19 @@ from motcua.payments.forms import CancelForm, CounterPaymentForm, ReconcileForm
 from motcua.payments.models import NotificationKind, PaymentAttempt, PaymentRequest, PaymentStatus
 from motcua.payments.receipts import receipt_pdf
 from motcua.payments.reconcile import reconcile
+from motcua.portal.throttle import client_ip
 
 log = logging.getLogger(__name__)
 
 
 def _citizen_page(request: HttpRequest, dossier_pk: int) -> str:
-    # helper 3's citizen dossier page, when it exists; else the account page
-    try:
-        return reverse("citizens:dossier", args=[dossier_pk])
-    except NoReverseMatch:  # the page may not be mounted in this build
-        return "/cong-dan/"
+    """The citizen's dossier page (eservices), where the payment panel is."""
+    return reverse("eservices:dossier", args=[dossier_pk])
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+    """The client's address as the nearest trusted proxy saw it (MOTCUA_PROXY_HOPS)."""
+    return client_ip(request)[:64]
 
 
 # ---- citizen -----------------------------------------------------------------------------------
