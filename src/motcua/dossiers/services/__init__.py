@@ -5,7 +5,7 @@ writes the new state, one immutable event row and the outbox rows, all in one tr
 illegal transition raises a ``DomainError`` (Vietnamese message, stable code) and changes nothing.
 Times come in as ``now`` (default: the clock) so that the demo and the tests can replay history.
 
-One module per concern (intake, applicants, steps, supplement, apology, endings, results,
+One module per concern (intake, online, applicants, steps, supplement, apology, endings, results,
 maintenance; shared plumbing in ``_tx``); callers import from here.
 """
 
@@ -33,17 +33,19 @@ from motcua.dossiers.services.intake import (
     counter_guidance_issue,
     counter_guidance_receive,
     counter_refuse,
-    dossier_accept_online,
-    dossier_complete_online,
     dossier_receive,
     dossier_refuse,
     dossier_return_for_completion,
-    dossier_submission_cancel,
-    dossier_submit_online,
 )
 from motcua.dossiers.services.maintenance import (
     dossiers_recompute_due,
     files_sweep,
+)
+from motcua.dossiers.services.online import (
+    dossier_accept_online,
+    dossier_complete_online,
+    dossier_submission_cancel,
+    dossier_submit_online,
 )
 from motcua.dossiers.services.results import (
     dossier_rate,
