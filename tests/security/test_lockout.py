@@ -111,3 +111,20 @@ def test_behind_the_proxy_the_lockout_is_per_client_not_per_proxy(settings: obje
     # a forged header in front of the real one does not move the attacker elsewhere
     forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
     assert staff_try(forged, RIGHT).status_code == 429  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"REMOTE_ADDR": "", "HTTP_X_FORWARDED_FOR": "không-phải-ip"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "'; DROP TABLE x;--"},
+        {"REMOTE_ADDR": "unknown"},
+    ],
+)
+def test_a_missing_or_forged_address_never_breaks_the_login(settings: object, meta: dict) -> None:
+    settings.MOTCUA_PROXY_HOPS = 1  # type: ignore[attr-defined]
+    UserFactory(username="canbo_khoa", is_staff=True)
+    c = Client(**meta)
+    assert staff_try(c, "sai-mat-khau").status_code == 200  # type: ignore[attr-defined]
+    assert staff_try(c, RIGHT).status_code == 302  # type: ignore[attr-defined]

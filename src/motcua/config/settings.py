@@ -334,7 +334,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 # the client's address behind MOTCUA_PROXY_HOPS trusted proxies (as the look-up limit reads it):
 # behind nginx without it, every client would share the proxy's address and one attacker could
 # lock everyone out of a login name
-AXES_CLIENT_IP_CALLABLE = "motcua.portal.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "motcua.security.lockout.client_address"
 AXES_VERBOSE = False
 
 # Two-factor login (django-otp, TOTP): required for superusers and for the roles listed in

@@ -23,6 +23,22 @@ def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None)
     return nfc(value).strip().lower()[:255] or None
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The client's IP address as the nearest trusted proxy saw it (``MOTCUA_PROXY_HOPS``, the
+    look-up limit's rule), or REMOTE_ADDR; None when neither is an IP address (axes stores it in
+    an IP column: a forged X-Forwarded-For value must not reach the database)."""
+    import ipaddress
+
+    from motcua.portal.throttle import client_ip
+
+    for candidate in (client_ip(request), request.META.get("REMOTE_ADDR")):
+        try:
+            return str(ipaddress.ip_address(str(candidate or "").strip()))
+        except ValueError:
+            continue
+    return None
+
+
 def lockout_response(
     request: HttpRequest,
     original_response: HttpResponse | None = None,
