@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from motcua.audit.services import audit_record
-from motcua.core.errors import IllegalTransition, ValidationFailed
+from motcua.core.errors import IllegalTransition, NotFound, ValidationFailed
 from motcua.core.text import nfc, person_name
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
@@ -240,6 +240,13 @@ def _save(dossier: Dossier, *fields: str) -> None:
     dossier.version += 1
     dossier.refresh_search_text()
     dossier.save(update_fields=[*fields, "version", "search_text"])
+
+
+def _require_owner(dossier: Dossier, account: Actor) -> None:
+    """The applicant's own acts (online completion, supplement, cancel): only the account the
+    dossier belongs to; anyone else is told it does not exist (no probing of other dossiers)."""
+    if _real(account) is None or dossier.account_id != account.pk:  # type: ignore[union-attr]
+        raise NotFound("Không tìm thấy hồ sơ", code="not_found")
 
 
 def _require_status(dossier: Dossier, *allowed: str, action: str) -> None:

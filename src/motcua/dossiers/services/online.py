@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from motcua.catalog.models import Procedure
-from motcua.core.errors import IllegalTransition, NotFound, ValidationFailed
+from motcua.core.errors import IllegalTransition, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers.access import require_role
 from motcua.dossiers.files import CheckedFile
@@ -29,6 +29,7 @@ from motcua.dossiers.services._tx import (
     _now,
     _outbox,
     _real,
+    _require_owner,
     _require_status,
     _save,
     _save_file,
@@ -119,8 +120,7 @@ def dossier_complete_online(
     limit counts from that acceptance, as for any online dossier."""
     at = _now(now)
     d = _lock(dossier, expected_version)
-    if _real(account) is None or d.account_id != account.pk:  # type: ignore[union-attr]
-        raise NotFound("Không tìm thấy hồ sơ", code="not_found")
+    _require_owner(d, account)
     _require_status(d, Status.NEEDS_COMPLETION, action="nộp bổ sung, hoàn thiện")
     if d.channel != Channel.ONLINE:
         raise IllegalTransition(
@@ -172,8 +172,7 @@ def dossier_submission_cancel(
     dossier is withdrawn through the desk (``dossier_withdraw``, ADR 0008)."""
     at = _now(now)
     d = _lock(dossier, expected_version)
-    if _real(account) is None or d.account_id != account.pk:  # type: ignore[union-attr]
-        raise NotFound("Không tìm thấy hồ sơ", code="not_found")
+    _require_owner(d, account)
     _require_status(
         d, Status.SUBMITTED, Status.NEEDS_COMPLETION, action="hủy hồ sơ đã nộp trực tuyến"
     )

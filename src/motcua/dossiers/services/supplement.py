@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from motcua.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers.access import STEP_ROLE, has_role, require_role
 from motcua.dossiers.files import CheckedFile
@@ -31,6 +31,7 @@ from motcua.dossiers.services._tx import (
     _outbox,
     _pauses,
     _real,
+    _require_owner,
     _require_status,
     _required,
     _save,
@@ -155,8 +156,7 @@ def supplement_submit_online(
     restarts or resumes as the procedure says. Another account's dossier is not found."""
     at = _now(now)
     d = _lock(dossier, expected_version)
-    if _real(account) is None or d.account_id != account.pk:  # type: ignore[union-attr]
-        raise NotFound("Không tìm thấy hồ sơ", code="not_found")
+    _require_owner(d, account)
     _require_status(d, Status.AWAITING_SUPPLEMENT, action="nộp hồ sơ bổ sung")
     if not files:
         raise ValidationFailed("Chưa chọn tệp giấy tờ bổ sung", code="files_required")
