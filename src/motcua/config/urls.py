@@ -29,6 +29,12 @@ urlpatterns = [
     path("xac-thuc-ket-qua/", include("motcua.esign.urls")),
     path("phan-anh/", include("motcua.feedback.urls")),
     path("cong-thanh-toan-thu-nghiem/", include("motcua.paysandbox.urls")),
+    # issue 15: forms, result drafts, the counter queue, postal return, citizen-data checks
+    path("to-khai/", include("motcua.eforms.urls")),
+    path("du-thao/", include("motcua.drafting.urls")),
+    path("xep-hang/", include("motcua.counterqueue.urls")),
+    path("buu-chinh/", include("motcua.postal.urls")),
+    path("xac-thuc-cong-dan/", include("motcua.popdata.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

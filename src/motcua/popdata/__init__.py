@@ -1,0 +1,1 @@
+"""Citizen-data verification against the national population database (issue 15)."""

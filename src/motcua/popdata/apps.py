@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PopdataConfig(AppConfig):
+    name = "motcua.popdata"
+    verbose_name = "Xác thực thông tin công dân"

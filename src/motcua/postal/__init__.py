@@ -1,0 +1,1 @@
+"""Postal return and pickup (issue 15) through an operator adapter."""
