@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PHASES = ("ceiling", "lookup", "search", "intake", "mixed")
+PHASES = ("ceiling", "lookup", "lookuppage", "search", "intake", "mixed")
 
 
 def env_for(args: argparse.Namespace) -> dict[str, str]:
@@ -45,15 +45,27 @@ def env_for(args: argparse.Namespace) -> dict[str, str]:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DB_CONN_MAX_AGE": "60",
             "LOG_LEVEL": "ERROR",
+            # the other settings production requires (README, deploy/motcua.env.example)
+            "MOTCUA_AUDIT_KEY": secrets.token_urlsafe(48),
+            "MOTCUA_PUBLIC_URL": "http://127.0.0.1",
+            "PAYMENT_GATEWAY_SECRET": secrets.token_urlsafe(48),
+            # counters shared by the workers (look-up limit, lockout): Redis, as deploy/ sets
+            "MOTCUA_CACHE_URL": os.environ.get("MOTCUA_CACHE_URL", "redis://127.0.0.1:6379/9"),
+            # the look-up limit per client address is a guard against guessing; every locust
+            # user comes from 127.0.0.1, so it is raised for the benchmark only
+            "MOTCUA_LOOKUP_RATE": "100000000/600",
         }
     )
     return env
 
 
 def motcua(env: dict[str, str], *argv: str) -> str:
-    return subprocess.run(
-        [str(BIN / "motcua"), *argv], env=env, check=True, capture_output=True, text=True
-    ).stdout
+    done = subprocess.run(
+        [str(BIN / "motcua"), *argv], env=env, check=False, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"motcua {' '.join(argv)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
 
 
 def setup(args: argparse.Namespace, env: dict[str, str]) -> None:
@@ -62,8 +74,11 @@ def setup(args: argparse.Namespace, env: dict[str, str]) -> None:
     subprocess.run(["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
     subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
     t = time.perf_counter()
-    motcua(env, "migrate", "--noinput", "-v0")
-    motcua(env, "demo")
+    # the demo is built as `./dev demo` builds it (its signed results trust the demo CA, which
+    # production's trust roots rightly refuse); the server then runs with production settings
+    demo_env = {k: v for k, v in env.items() if k != "MOTCUA_ENV"}
+    motcua(demo_env, "migrate", "--noinput", "-v0")
+    motcua(demo_env, "demo")
     print(f"setup: migrate + demo in {time.perf_counter() - t:.0f} s")
 
 
@@ -78,7 +93,7 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
         "mine = Dossier.objects.filter(code__gt='', receiving_agency_id=top);"
         "d = mine.filter(channel='counter').select_related('procedure', 'receiving_agency')"
         ".order_by('-id')[0];"
-        "codes = list(mine.values_list('code', flat=True)[:500]);"
+        "codes = ['|'.join(p) for p in mine.values_list('code', 'applicant_id_number')[:500]];"
         "docs = list(d.procedure.documents.values_list('order', flat=True));"
         "print(json.dumps({'codes': codes, 'procedure': d.procedure.code,"
         " 'desk': d.receiving_agency.code, 'docs': docs}))"

@@ -1,9 +1,9 @@
 """Load scenarios against gunicorn (bench/load_bench.py runs them, one phase at a time).
 
 Environment: BENCH_TOKEN (an API key of a desk, counter role), BENCH_CODES (comma-separated
-dossier codes to look up), BENCH_PROCEDURE, BENCH_DESK and BENCH_DOCS (what an intake files:
+"code|ID number" pairs a citizen types into the public look-up), BENCH_PROCEDURE, BENCH_DESK and BENCH_DOCS (what an intake files:
 every document of the procedure), BENCH_QUERIES (catalog search words). The phase is chosen
-with locust's --tags (ceiling | lookup | search | intake | mixed).
+with locust's --tags (ceiling | lookup | lookuppage | search | intake | mixed).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import uuid
 from locust import FastHttpUser, constant, tag, task  # type: ignore[import-not-found]
 
 TOKEN = os.environ.get("BENCH_TOKEN", "")
-CODES = [c for c in os.environ.get("BENCH_CODES", "").split(",") if c]
+CODES = [tuple(c.split("|", 1)) for c in os.environ.get("BENCH_CODES", "").split(",") if c]
 QUERIES = [q for q in os.environ.get("BENCH_QUERIES", "ho tich,dat dai,khai sinh").split(",") if q]
 PROCEDURE = os.environ.get("BENCH_PROCEDURE", "")
 DESK = os.environ.get("BENCH_DESK", "")
@@ -36,8 +36,26 @@ class Visitor(FastHttpUser):
     @tag("lookup", "mixed")
     @task(6)
     def lookup(self) -> None:
-        code = random.choice(CODES)
-        self.client.get(f"/api/v1/dossiers/{code}/", headers=AUTH, name="lookup")
+        # the public look-up a citizen (or the portal's app) makes: code + ID number, no login
+        code, factor = random.choice(CODES)
+        body = {"code": code, "factor": factor}
+        with self.client.post(
+            "/api/v1/lookup/", json=body, name="lookup", catch_response=True
+        ) as r:
+            if r.status_code != 200:
+                r.failure(f"{r.status_code}")
+
+    @tag("lookuppage")
+    @task
+    def lookup_page(self) -> None:
+        # the same look-up through the portal's HTML page (/tra-cuu/)
+        code, factor = random.choice(CODES)
+        with self.client.post(
+            "/tra-cuu/", data={"code": code, "factor": factor}, name="lookup page",
+            catch_response=True,
+        ) as r:
+            if r.status_code != 200:
+                r.failure(f"{r.status_code}")
 
     @tag("search", "mixed")
     @task(3)

@@ -60,3 +60,53 @@ def test_lookup_rate_and_proxy_hops_read() -> None:
     r = load("MOTCUA_LOOKUP_RATE", MOTCUA_LOOKUP_RATE="5/60")
     assert r.stdout.strip() == "(5, 60)"
     assert load("MOTCUA_PROXY_HOPS", MOTCUA_PROXY_HOPS="-2").returncode != 0
+
+
+SHARED = (
+    "import django; django.setup(); from django.core.cache import cache;"
+    "from motcua.portal.throttle import attempt; from django.test import RequestFactory;"
+    "r = RequestFactory().post('/tra-cuu/', REMOTE_ADDR='203.0.113.9');"
+    "print([attempt(r) is None for _ in range({n})])"
+)
+
+
+def test_a_redis_cache_url_makes_the_lookup_counter_shared_by_processes() -> None:
+    """Two processes (two gunicorn workers) count the same client's look-ups together when
+    MOTCUA_CACHE_URL names a Redis (database 8, as the Celery test); without it each counts
+    alone, which is why deploy/motcua.env.example sets it."""
+    import redis
+
+    url = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="motcua.config.settings",
+        MOTCUA_CACHE_URL=url,
+        MOTCUA_LOOKUP_RATE="3/600",
+    )
+
+    def run(n: int) -> str:
+        r = subprocess.run(
+            [sys.executable, "-c", SHARED.format(n=n)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert r.returncode == 0, r.stderr
+        return r.stdout.strip()
+
+    assert run(2) == "[True, True]"
+    assert run(2) == "[True, False]"  # the second process sees the first one's two tries
+    redis.Redis.from_url(url).flushdb()
+
+
+@pytest.mark.parametrize("url", ["memcached://127.0.0.1:11211", "127.0.0.1:6379"])
+def test_a_cache_url_that_is_not_redis_is_refused(url: str) -> None:
+    r = load("CACHES", MOTCUA_CACHE_URL=url)
+    assert r.returncode != 0
+    assert "MOTCUA_CACHE_URL" in r.stderr

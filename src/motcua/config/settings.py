@@ -450,6 +450,23 @@ MOTCUA_FEEDBACK_DAYS = float(os.environ.get("MOTCUA_FEEDBACK_DAYS", "10"))
 # built-in national default (VN public holidays, 07:00–11:30 and 13:30–17:00).
 MOTCUA_DEFAULT_CALENDAR = os.environ.get("MOTCUA_CALENDAR", "")
 
+# The cache that counts look-ups and failed logins (portal.throttle, django-axes) and holds the
+# short-lived values every worker must agree on. MOTCUA_CACHE_URL: redis://host:port/db, the
+# shared cache production needs when several gunicorn workers serve (deploy/motcua.env.example);
+# unset: each process counts in its own memory (the demo's one process).
+_CACHE_URL = os.environ.get("MOTCUA_CACHE_URL", "").strip()
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("MOTCUA_CACHE_URL phải là địa chỉ Redis (redis://máy:cổng/số)")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_URL,
+        "KEY_PREFIX": "motcua",
+    }
+    if _CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # The public portal (docs/portal.md). MOTCUA_PUBLIC_URL: the address citizens reach the site at,
 # printed in the QR code of the receipt (Mẫu 01) as <url>/tra-cuu/q/<token>/; required in
 # production; the demo's http://127.0.0.1:8000 elsewhere. Every link the system sends out (mails,

@@ -151,7 +151,7 @@ class Dossier(SearchableModel):
     result_place = models.CharField("nơi trả kết quả", max_length=255, blank=True)
     # the filled electronic application form (tờ khai, motcua.eforms): structured data the
     # reports and the API read, validated against the procedure's form definition
-    form_data = models.JSONField("dữ liệu tờ khai", default=dict, blank=True)
+    form_data = models.JSONField("dữ liệu tờ khai", default=dict, db_default={}, blank=True)
     book_number = models.PositiveIntegerField("số thứ tự sổ theo dõi", null=True, blank=True)
     book_year = models.PositiveSmallIntegerField("năm sổ theo dõi", null=True, blank=True)
     online_payment_vnd = models.BigIntegerField("đã thanh toán trực tuyến (đồng)", default=0)
