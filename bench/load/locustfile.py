@@ -2,7 +2,8 @@
 
 Environment: BENCH_TOKEN (an API key of a desk, counter role), BENCH_CODES (comma-separated
 "code|ID number" pairs a citizen types into the public look-up), BENCH_PROCEDURE, BENCH_DESK
-and BENCH_DOCS (what an intake files: every document of the procedure), BENCH_QUERIES (catalog search words). The phase is chosen
+and BENCH_DOCS (what an intake files: every document of the procedure), BENCH_QUERIES (catalog search words). The phase is
+chosen
 with locust's --tags (ceiling | lookup | lookuppage | search | intake | mixed).
 """
 
