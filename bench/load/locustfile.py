@@ -2,9 +2,9 @@
 
 Environment: BENCH_TOKEN (an API key of a desk, counter role), BENCH_CODES (comma-separated
 "code|ID number" pairs a citizen types into the public look-up), BENCH_PROCEDURE, BENCH_DESK
-and BENCH_DOCS (what an intake files: every document of the procedure), BENCH_QUERIES (catalog search words). The phase is
-chosen
-with locust's --tags (ceiling | lookup | lookuppage | search | intake | mixed).
+and BENCH_DOCS (what an intake files: every document of the procedure), BENCH_QUERIES (catalog
+search words). The phase is chosen with locust's --tags (ceiling | lookup | lookuppage | search
+| intake | mixed).
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ class Visitor(FastHttpUser):
         # the same look-up through the portal's HTML page (/tra-cuu/)
         code, factor = random.choice(CODES)
         with self.client.post(
-            "/tra-cuu/", data={"code": code, "factor": factor}, name="lookup page",
+            "/tra-cuu/",
+            data={"code": code, "factor": factor},
+            name="lookup page",
             catch_response=True,
         ) as r:
             if r.status_code != 200:
