@@ -3,6 +3,7 @@ a wrong factor, the per-client counter, hostile input; the page and the API alik
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Any
@@ -115,6 +116,44 @@ def test_late_dossier_shows_the_apology_and_new_date(client: Client, world: Worl
     assert 'id="apology"' in body
     assert "Cần xác minh thêm tại địa phương" in body
     assert "16:00 20/06/2026" in body
+
+
+def test_the_kept_answer_follows_every_change_late_and_rating(client: Client, world: World) -> None:
+    """The look-up keeps its answer per dossier version (portal.selectors.lookup_answer): a step
+    finished, a result returned, a rating given and the clock passing the due instant all show
+    at once, never the kept answer."""
+    from motcua.dossiers.services import dossier_rate, result_return, step_complete
+    from motcua.portal.selectors import lookup_answer
+
+    cache.clear()
+    d = receive(world)
+    first = lookup_answer(d.code, ID, now=at("2026-06-01 10:00"))
+    assert first is not None and first.status == "in_progress" and not first.late
+    assert first.steps == [] or all(s["finished_at"] for s in first.steps)
+    # the same answer again comes from the cache: one query (the dossier's row)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        again = lookup_answer(d.code, ID, now=at("2026-06-01 10:05"))
+    assert again == first
+    assert len(q.captured_queries) == 1
+    # past the due instant, still unchanged: late now, from the kept answer
+    assert d.due_at is not None
+    assert lookup_answer(d.code, ID, now=d.due_at + dt.timedelta(hours=1)).late is True
+    step_complete(actor=world.users["specialist"], dossier=d, now=at("2026-06-02 09:00"))
+    after_step = lookup_answer(d.code, ID, now=at("2026-06-02 09:30"))
+    assert len(after_step.steps) > len(first.steps)
+    step_complete(actor=world.users["leader"], dossier=d, now=at("2026-06-02 10:00"))
+    d.refresh_from_db()
+    if d.returned_at is None:
+        result_return(actor=world.users["counter"], dossier=d, now=at("2026-06-03 09:00"))
+    done = lookup_answer(d.code, ID, now=at("2026-06-03 10:00"))
+    assert done.status == "resolved" and done.returned_at is not None and not done.rated
+    dossier_rate(dossier=d, score=5, now=at("2026-06-03 11:00"))
+    assert lookup_answer(d.code, ID, now=at("2026-06-03 11:05")).rated is True
+    # and the page shows the same
+    assert "đã có kết quả" in post(client, d.code, ID).content.decode()
 
 
 def test_wrong_code_and_wrong_factor_give_byte_identical_answers(

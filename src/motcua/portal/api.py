@@ -1,6 +1,6 @@
 """``POST /api/v1/lookup/``: the portal's dossier look-up for other applications (a mobile app,
 Zalo, the national portal's redirect). Same rule, same selector, same per-client counter as the
-web page (``portal.selectors.dossier_lookup``, ``portal.throttle``); no authentication; errors
+web page (``portal.selectors.lookup_answer``, ``portal.throttle``); no authentication; errors
 are the API's RFC 9457 problems."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from motcua.api.errors import PROBLEM_JSON
 from motcua.api.serializers import ProblemSerializer
 from motcua.core.errors import NotFound
-from motcua.portal.selectors import MAX_CODE, dossier_lookup, public_dossier
+from motcua.portal.selectors import MAX_CODE, lookup_answer
 from motcua.portal.throttle import attempt
 
 CONTROL = "có ký tự điều khiển không hợp lệ"
@@ -134,10 +134,10 @@ class DossierLookup(APIView):
             raise exceptions.ValidationError({"code": ["Nội dung phải là một đối tượng JSON"]})
         checked = LookupInput(data=request.data)
         checked.is_valid(raise_exception=True)
-        d = dossier_lookup(checked.validated_data["code"], checked.validated_data["factor"])
+        d = lookup_answer(checked.validated_data["code"], checked.validated_data["factor"])
         if d is None:
             raise NotFound(
                 "Không tìm thấy hồ sơ khớp mã hồ sơ và thông tin xác minh",
                 code="dossier_not_found",
             )
-        return Response(public_dossier(d).as_json())
+        return Response(d.as_json())

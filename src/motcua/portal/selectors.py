@@ -12,18 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.catalog.models import Field, Procedure
 from motcua.catalog.selectors import procedures_valid_on
 from motcua.core.models import search_matching
 from motcua.core.text import nfc
-from motcua.dossiers.models import Apology, Dossier, DossierStep, Status, StepStatus
+from motcua.dossiers.models import Apology, Dossier, DossierStep, Rating, Status, StepStatus
 from motcua.dossiers.qr import lookup_id, lookup_token, lookup_url
 from motcua.reports import selectors as reports
 from motcua.units.models import Agency, Level
@@ -207,23 +207,70 @@ def _same(stored: str, given: str) -> bool:
     return equal and bool(stored) and bool(given)
 
 
+def _code_candidates(code: str) -> list[str]:
+    code_text = normalize_code(code)[:MAX_CODE]
+    if "\x00" in code_text:
+        code_text = ""
+    return sorted({code_text, nfc(str(code))[:MAX_CODE].replace("\x00", "")})
+
+
+def _factor_matches(stored_id: str, stored_phone: str, factor: str) -> bool:
+    """Both comparisons always run (constant time), whichever would decide."""
+    factor_text = str(factor)[: MAX_FACTOR * 2]
+    by_id = _same(_id_number(stored_id), _id_number(factor_text))
+    by_phone = _same(_phone(stored_phone), _phone(factor_text))
+    return by_id | by_phone
+
+
 def dossier_lookup(code: str, factor: str) -> Dossier | None:
     """The dossier with this code whose applicant ID number or phone (as recorded on the dossier)
     is ``factor``; None otherwise. The same query and the same comparisons run whether the code
     exists or not, so the answer and its timing do not tell which of the two was wrong."""
-    code_text = normalize_code(code)[:MAX_CODE]
-    factor_text = str(factor)[: MAX_FACTOR * 2]
-    if "\x00" in code_text:
-        code_text = ""
-    candidates = {code_text, nfc(str(code))[:MAX_CODE].replace("\x00", "")}
-    d = _looked_up().filter(code__in=sorted(candidates)).first()
+    d = _looked_up().filter(code__in=_code_candidates(code)).first()
     stored_id = d.applicant_id_number if d is not None else _ABSENT
     stored_phone = (d.applicant_phone or "") if d is not None else _ABSENT
-    by_id = _same(_id_number(stored_id), _id_number(factor_text))
-    by_phone = _same(_phone(stored_phone), _phone(factor_text))
-    if d is not None and (by_id | by_phone):
+    if _factor_matches(stored_id, stored_phone, factor) and d is not None:
         return d
     return None
+
+
+# How long a look-up's answer is kept (seconds). The key holds the dossier's version, which every
+# change through dossiers.services raises (``_tx._save``): a changed dossier is never answered
+# from the cache; the expiry only bounds what a change outside the services could leave.
+LOOKUP_CACHE_SECONDS = 600
+
+
+def lookup_answer(
+    code: str, factor: str, *, now: dt.datetime | None = None
+) -> PublicDossier | None:
+    """What the look-up shows (the page, the API): ``public_dossier`` of ``dossier_lookup``'s
+    dossier, read with one narrow query and the answer kept per dossier version in the cache
+    (the look-up is the portal's busiest request: docs/portal.md, BENCHMARKS.md). A wrong code
+    and a wrong factor cost the same one query, as in ``dossier_lookup``."""
+    row = (
+        Dossier.objects.filter(code__isnull=False, code__in=_code_candidates(code))
+        .annotate(rated=Exists(Rating.objects.filter(dossier_id=OuterRef("pk"))))
+        .values_list("pk", "version", "applicant_id_number", "applicant_phone", "rated")
+        .first()
+    )
+    stored_id, stored_phone = (row[2], row[3] or "") if row is not None else (_ABSENT, _ABSENT)
+    if not _factor_matches(stored_id, stored_phone, factor) or row is None:
+        return None
+    return _cached_answer(row[0], row[1], rated=row[4], now=now)
+
+
+def _cached_answer(pk: int, version: int, *, rated: bool, now: dt.datetime | None) -> PublicDossier:
+    now = now or timezone.now()
+    answer = cache.get(f"portal:lookup:{pk}:{version}")
+    if answer is None:
+        d = _looked_up().get(pk=pk)
+        answer = public_dossier(d, now=now)
+        # keyed by the version read with it: a change in between files it under the new one
+        cache.set(f"portal:lookup:{pk}:{d.version}", answer, LOOKUP_CACHE_SECONDS)
+        return answer
+    # what changes with time or outside the dossier's version: late now, rated since
+    late = _late(answer.received_at, answer.due_at, answer.finished_at, now)
+    return replace(answer, late=late, rated=rated)
 
 
 # ---- what the public sees of a dossier -------------------------------------------------------
@@ -306,8 +353,7 @@ def public_dossier(d: Dossier, *, now: dt.datetime | None = None) -> PublicDossi
         .select_related("agency")
         .order_by("finished_at", "order", "id")
     )
-    end = d.finished_at or now
-    late = bool(d.due_at and d.received_at and end > d.due_at)
+    late = _late(d.received_at, d.due_at, d.finished_at, now)
     text = PLAIN_STATUS.get(Status(d.status), d.get_status_display())
     if d.status == Status.RESOLVED:
         text += (
@@ -346,6 +392,13 @@ def public_dossier(d: Dossier, *, now: dt.datetime | None = None) -> PublicDossi
 
 
 def _has_rating(d: Dossier) -> bool:
-    from motcua.dossiers.models import Rating
-
     return Rating.objects.filter(dossier=d).exists()
+
+
+def _late(
+    received_at: dt.datetime | None,
+    due_at: dt.datetime | None,
+    finished_at: dt.datetime | None,
+    now: dt.datetime,
+) -> bool:
+    return bool(due_at and received_at and (finished_at or now) > due_at)

@@ -157,7 +157,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():  # the messages, never the typed values (an ID number, or huge)
         context = {"form": LookupForm(), "errors": form.messages()}
         return render(request, "portal/lookup.html", context, status=400)
-    d = sel.dossier_lookup(form.cleaned_data["code"], form.cleaned_data["factor"])
+    d = sel.lookup_answer(form.cleaned_data["code"], form.cleaned_data["factor"])
     if d is None:
         return render(
             request,
@@ -165,7 +165,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             {"form": LookupForm(), "not_found": NOT_FOUND_TEXT},
             status=404,
         )
-    return render(request, "portal/lookup_result.html", {"d": sel.public_dossier(d)})
+    return render(request, "portal/lookup_result.html", {"d": d})
 
 
 def lookup_qr(request: HttpRequest, token: str) -> HttpResponse:
