@@ -115,7 +115,10 @@ def test_answers_cached_briefly_failures_never(fake: FakePopulationDb, settings:
     fake.mode = "ok"
     assert ask(birth_date=None).outcome == MATCH  # the failure was not kept
     settings.MOTCUA_POPDATA_CACHE_SECONDS = 0
-    assert ask(id_number="070190000001", full_name="Trần Thị Bích Ngọc", birth_date=None).outcome == MATCH
+    assert (
+        ask(id_number="070190000001", full_name="Trần Thị Bích Ngọc", birth_date=None).outcome
+        == MATCH
+    )
     assert not ask(id_number="070190000001", full_name="Trần Thị Bích Ngọc", birth_date=None).cached
 
 

@@ -126,7 +126,7 @@ class _Failed(Exception):
         self.status = status
 
 
-TOKEN_KEY = "popdata:token"
+TOKEN_KEY = "popdata:token"  # noqa: S105 - a cache key, not a secret
 
 
 class HttpBackend:
@@ -255,10 +255,12 @@ def verify(*, id_number: str, full_name: str, birth_date: dt.date | None) -> Res
     key = "popdata:result:" + inputs_digest(id_number, full_name, birth_date)
     kept = cache.get(key)
     if isinstance(kept, Result):
-        return replace(kept, cached=True)
+        return replace(kept, cached=True, checked_at=timezone.now())
+    asked = FIELDS if birth_date else FIELDS[:2]
     if breaker_open():
-        return _unavailable("circuit_open")
+        return replace(_unavailable("circuit_open"), checked=asked)
     result = backend().verify(id_number=id_number, full_name=full_name, birth_date=birth_date)
+    result = replace(result, checked=asked)
     if result.outcome == UNAVAILABLE:
         if result.reason != "not_configured":
             _failed()

@@ -30,7 +30,7 @@ from typing import Any
 
 from motcua.popdata.matching import id_key, same_name
 
-TOKEN_PATH = "/oauth2/token"
+TOKEN_PATH = "/oauth2/token"  # noqa: S105 - a URL path
 VERIFY_PATH = "/api/csdldc/v1/xac-thuc-cong-dan"
 MODES = ("ok", "error", "slow", "bad_token", "garbage", "system_error")
 DATASET = Path(__file__).parent / "data" / "citizens.json"
@@ -146,7 +146,7 @@ class FakePopulationDb:
                 with contextlib.suppress(OSError):  # the client gave up (timeout)
                     self.wfile.write(data)
 
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            def do_POST(self) -> None:
                 length = min(int(self.headers.get("Content-Length") or 0), 65536)
                 raw = self.rfile.read(length)
                 if self.path == "/_control":
@@ -163,9 +163,11 @@ class FakePopulationDb:
                 if self.path == TOKEN_PATH:
                     form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
                     ok = fake._credentials_ok(self.headers.get("Authorization", ""), form)
-                    if mode == "bad_token" or not ok or form.get("grant_type") != [
-                        "client_credentials"
-                    ]:
+                    if (
+                        mode == "bad_token"
+                        or not ok
+                        or form.get("grant_type") != ["client_credentials"]
+                    ):
                         return self._send(401, {"error": "invalid_client"})
                     return self._send(
                         200,

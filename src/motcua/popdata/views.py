@@ -77,7 +77,9 @@ def dossier_check(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = _dossier_context(request, d, errors=_errors(form))
         return _fragment(request, "popdata/_dossier.html", ctx, bad=True)
     try:
-        services.dossier_check(actor=request.user, dossier=d, birth_date=form.cleaned_data["birth_date"])
+        services.dossier_check(
+            actor=request.user, dossier=d, birth_date=form.cleaned_data["birth_date"]
+        )
     except ValidationFailed as exc:
         ctx = _dossier_context(request, d, errors=[exc.message])
         return _fragment(request, "popdata/_dossier.html", ctx, bad=True)
@@ -97,7 +99,9 @@ def dossier_override(request: HttpRequest, pk: int, check: int) -> HttpResponse:
         ctx = _dossier_context(request, d, errors=_errors(form))
         return _fragment(request, "popdata/_dossier.html", ctx, bad=True)
     try:
-        services.override_record(actor=request.user, verification=v, reason=form.cleaned_data["reason"])
+        services.override_record(
+            actor=request.user, verification=v, reason=form.cleaned_data["reason"]
+        )
     except ValidationFailed as exc:
         ctx = _dossier_context(request, d, errors=[exc.message])
         return _fragment(request, "popdata/_dossier.html", ctx, bad=True)

@@ -1,9 +1,10 @@
 """``motcua popdata-fake``: the fake national population database on this machine, for the demo
-(docs/popdata.md). Point the site at it with MOTCUA_POPDATA_BACKEND=…HttpBackend and the URLs it
-prints; switch it to ``down``-like behaviour with ``POST /_control {"mode": "error"}`` or stop it."""
+(docs/popdata.md). Point the site at it with MOTCUA_POPDATA_BACKEND=…HttpBackend and the URLs
+it prints; make it fail with ``POST /_control {"mode": "error"}`` (or slow, …) or stop it."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -37,11 +38,9 @@ class Command(BaseCommand):
             f"  MOTCUA_POPDATA_URL={fake.verify_url}\n"
             f"  MOTCUA_POPDATA_CLIENT_ID={fake.client_id}\n"
             f"  MOTCUA_POPDATA_CLIENT_SECRET={fake.client_secret}\n"
-            f"Đổi chế độ: curl -X POST {fake.base_url}/_control -d '{{\"mode\": \"error\"}}' "
+            f'Đổi chế độ: curl -X POST {fake.base_url}/_control -d \'{{"mode": "error"}}\' '
             f"({', '.join(MODES)}). Dừng: Ctrl+C."
         )
         self.stdout.flush()
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             fake.serve_forever()
-        except KeyboardInterrupt:
-            pass
