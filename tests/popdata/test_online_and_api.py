@@ -16,6 +16,7 @@ from motcua.popdata.fake import FakePopulationDb
 from motcua.popdata.models import Context, Verification
 from motcua.units.models import Role
 from tests.api.conftest import problem, token_client
+from tests.api.scenarios import consulted
 from tests.eservices.conftest import upload
 from tests.factories import CitizenFactory
 from tests.popdata.conftest import World
@@ -133,12 +134,15 @@ def test_api_problems(world: World, fake: FakePopulationDb) -> None:
 
 
 def test_api_permission_inside_a_visible_dossier(world: World, fake: FakePopulationDb) -> None:
-    """A commune desk sees a dossier it passed on to the district, but only the receiving desk
-    and the processing agency may check its applicant."""
-    d = _dossier(world)
-    # the Justice Department's leader role: allowed (processing agency)
+    """A consulted agency sees the dossier but may not check its applicant: only the receiving
+    desk and the processing agency may."""
+    d = consulted(world)
+    health = token_client(world.health, Role.SPECIALIST)
+    assert health.get(f"/api/v1/dossiers/{d.code}/").status_code == 200
+    problem(health.post(url(d), {}, format="json"), 403, "permission_denied")
+    assert not Verification.objects.exists()
     r = token_client(world.justice, Role.LEADER).post(url(d), {}, format="json")
-    assert r.status_code == 200
+    assert r.status_code == 200 and r.json()["outcome"] == "match"
 
 
 def test_schema_lists_the_action(world: World) -> None:
