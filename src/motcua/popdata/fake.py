@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import json
 import secrets
 import socket
@@ -36,8 +37,9 @@ MODES = ("ok", "error", "slow", "bad_token", "garbage", "system_error")
 DATASET = Path(__file__).parent / "data" / "citizens.json"
 
 
+@functools.cache
 def dataset() -> dict[str, dict[str, str]]:
-    """The fake's residents by ID number (the demo citizens among them)."""
+    """The fake's residents by ID number (the demo citizens among them); read once."""
     rows = json.loads(DATASET.read_text(encoding="utf-8"))
     return {r["soDinhDanh"]: r for r in rows}
 
@@ -79,7 +81,7 @@ class FakePopulationDb:
         self.token_seconds = token_seconds
         self.mode = "ok"
         self.slow_seconds = 1.5
-        self.people = dataset()
+        self.people = dict(dataset())
         self.tokens: dict[str, float] = {}  # token → expiry (monotonic)
         self.token_requests = 0
         self.verify_requests: list[dict[str, Any]] = []
