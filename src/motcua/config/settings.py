@@ -543,6 +543,7 @@ SPECTACULAR_SETTINGS = {
         "StepStatusEnum": "motcua.dossiers.models.StepStatus",
         "ProcedureStatusEnum": "motcua.catalog.models.ProcedureStatus",
         "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
+        "PopdataFieldEnum": "motcua.popdata.backends.FIELDS",
     },
 }
 

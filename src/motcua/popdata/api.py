@@ -54,11 +54,14 @@ class VerificationOut(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(
         choices=Outcome.choices, help_text="match | mismatch | unavailable"
     )
+    # one enum (PopdataField) for both lists: the same choice set under two names is a warning
     fields_checked = serializers.ListField(
-        child=serializers.ChoiceField(choices=FIELDS), help_text="Trường đã xác thực"
+        child=serializers.ChoiceField(choices=FIELDS),
+        help_text="Trường đã xác thực: id_number, name, birth_date",
     )
     mismatched = serializers.ListField(
-        child=serializers.ChoiceField(choices=FIELDS), help_text="Trường không khớp"
+        child=serializers.ChoiceField(choices=FIELDS),
+        help_text="Trường không khớp (trong các trường đã xác thực)",
     )
     reference = serializers.CharField(help_text="Mã giao dịch của nền tảng chia sẻ dữ liệu")
     reason = serializers.CharField(help_text="Lý do không kết nối được (khi unavailable)")
