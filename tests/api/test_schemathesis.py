@@ -83,7 +83,7 @@ def test_every_operation_conforms_and_never_fails(
     # The 18 lifecycle actions share one view and one error path: fewer examples each keep
     # the run near a minute on the shared machine (MOTCUA_FUZZ_EXAMPLES raises both).
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 30  # 29 + the portal's POST /api/v1/lookup/
+    assert len(operations) == 31  # 29 + the portal's POST /api/v1/lookup/ + verify-applicant
     deep = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "15"))
     for operation in operations:
         is_action = operation.path.startswith("/api/v1/dossiers/{ref}/")

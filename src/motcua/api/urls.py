@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from motcua.api import actions, views
 from motcua.api.portal import PortalDossierCreate
+from motcua.popdata.api import VerifyApplicant
 from motcua.portal.api import DossierLookup
 
 app_name = "api"
@@ -21,6 +22,11 @@ urlpatterns = [
     *(
         path(f"v1/dossiers/<str:ref>/{slug}/", view.as_view(), name=f"dossier-{slug}")
         for slug, view in actions.VIEWS.items()
+    ),
+    path(
+        "v1/dossiers/<str:ref>/verify-applicant/",
+        VerifyApplicant.as_view(),
+        name="dossier-verify-applicant",
     ),
     path("v1/portal/dossiers/", PortalDossierCreate.as_view(), name="portal-dossiers"),
     path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),

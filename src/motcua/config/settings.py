@@ -442,6 +442,25 @@ MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
 # most brand-name gateways require it); "0" keeps Vietnamese diacritics (UCS-2, 70 per segment).
 MOTCUA_SMS_ASCII = _bool("MOTCUA_SMS_ASCII", True)
 
+# Citizen-data verification against the national population database (popdata, docs/popdata.md).
+# MOTCUA_POPDATA_BACKEND: "motcua.popdata.backends.HttpBackend" (the NDXP / LGSP protocol: OAuth2
+# client credentials at MOTCUA_POPDATA_TOKEN_URL, the check at MOTCUA_POPDATA_URL), "…DemoBackend"
+# (the fake's answers in process; the default outside production) or "…DisabledBackend" (always
+# "unavailable"). Timeout in seconds; answers cached CACHE_SECONDS; after BREAKER_FAILURES failures
+# in a row the service is not called for BREAKER_SECONDS.
+MOTCUA_POPDATA_BACKEND = os.environ.get(
+    "MOTCUA_POPDATA_BACKEND",
+    "motcua.popdata.backends.HttpBackend" if PRODUCTION else "motcua.popdata.backends.DemoBackend",
+)
+MOTCUA_POPDATA_TOKEN_URL = os.environ.get("MOTCUA_POPDATA_TOKEN_URL", "")
+MOTCUA_POPDATA_URL = os.environ.get("MOTCUA_POPDATA_URL", "")
+MOTCUA_POPDATA_CLIENT_ID = os.environ.get("MOTCUA_POPDATA_CLIENT_ID", "")
+MOTCUA_POPDATA_CLIENT_SECRET = os.environ.get("MOTCUA_POPDATA_CLIENT_SECRET", "")
+MOTCUA_POPDATA_TIMEOUT = float(os.environ.get("MOTCUA_POPDATA_TIMEOUT", "3"))
+MOTCUA_POPDATA_CACHE_SECONDS = int(os.environ.get("MOTCUA_POPDATA_CACHE_SECONDS", "300"))
+MOTCUA_POPDATA_BREAKER_FAILURES = int(os.environ.get("MOTCUA_POPDATA_BREAKER_FAILURES", "3"))
+MOTCUA_POPDATA_BREAKER_SECONDS = int(os.environ.get("MOTCUA_POPDATA_BREAKER_SECONDS", "60"))
+
 # MOTCUA_FEEDBACK_DAYS: working days an agency has to answer a citizen's feedback (phản ánh,
 # kiến nghị); default 10 (docs/feedback.md: Decree 20/2008/NĐ-CP practice, [verify]).
 MOTCUA_FEEDBACK_DAYS = float(os.environ.get("MOTCUA_FEEDBACK_DAYS", "10"))
@@ -541,6 +560,7 @@ SPECTACULAR_SETTINGS = {
         "StepStatusEnum": "motcua.dossiers.models.StepStatus",
         "ProcedureStatusEnum": "motcua.catalog.models.ProcedureStatus",
         "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
+        "PopdataFieldEnum": "motcua.popdata.backends.FIELDS",
     },
 }
 

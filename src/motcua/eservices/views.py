@@ -35,6 +35,7 @@ from motcua.eservices.forms import (
 )
 from motcua.eservices.models import Draft
 from motcua.eservices.uploads import streamed_uploads, too_large
+from motcua.popdata import hooks as popdata_hooks
 from motcua.units.models import Role
 
 View = Callable[..., HttpResponseBase]
@@ -173,6 +174,7 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
         )
         if c["action"] == "submit":
             dossier = svc.draft_submit(account=request.user, draft=draft)
+            popdata_hooks.online_submitted(request, dossier)  # identity check, never blocks
             messages.success(
                 request,
                 "Đã nộp hồ sơ trực tuyến. Bộ phận Một cửa sẽ kiểm tra và thông báo kết quả "

@@ -21,6 +21,7 @@ from motcua.dossiers import forms as legal_forms
 from motcua.dossiers import services as svc
 from motcua.dossiers.access import dossiers_visible_to
 from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.popdata import hooks as popdata_hooks
 from motcua.units.models import Agency
 
 
@@ -48,6 +49,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         for line in target.messages():
             messages.error(request, line)
         messages.error(request, "Thông tin nhập chưa hợp lệ, vui lòng sửa các mục được đánh dấu.")
+        return _page(request, desks, desk, form, status=400)
+    problem = popdata_hooks.counter_problem(request, form)  # a mismatch received needs a reason
+    if problem:
+        messages.error(request, problem)
         return _page(request, desks, desk, form, status=400)
     try:
         return _decide(request, desk, form)
@@ -107,6 +112,7 @@ def _decide(request: HttpRequest, desk: Agency, form: IntakeForm) -> HttpRespons
     booking = request.POST.get("lich", "")[:40]
     with transaction.atomic():  # the receipt and the booking it came from, together
         d = svc.dossier_receive(actor=request.user, desk=desk, intake=form.intake())
+        popdata_hooks.counter_received(request, d)  # the population-database check, if any
         if booking:
             from motcua.eservices.services import booking_use
 
