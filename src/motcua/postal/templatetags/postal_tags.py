@@ -1,0 +1,70 @@
+"""The postal panels on the staff's and the citizen's dossier pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from motcua.postal.models import PostalRequest, Shipment
+
+register = template.Library()
+
+
+def _panel(dossier: Any) -> dict[str, Any] | None:
+    if dossier is None or getattr(dossier, "pk", None) is None:
+        return None
+    request = PostalRequest.objects.filter(dossier=dossier).select_related("ward__parent").first()
+    shipments = list(
+        Shipment.objects.filter(dossier=dossier).prefetch_related("events").order_by("-id")
+    )
+    if request is None and not shipments:
+        return None
+    return {
+        "request": request,
+        "shipments": shipments,
+        "latest": shipments[0] if shipments else None,
+    }
+
+
+@register.simple_tag
+def staff_postal_panel(dossier: Any, user: Any) -> dict[str, Any] | None:
+    """For a dossier the page has already shown to ``user`` (``dossier_get_for``): the choice,
+    the shipments, and whether this user may hand it over now."""
+    from motcua.dossiers.access import has_role
+    from motcua.dossiers.models import Status
+    from motcua.units.models import Role
+
+    panel = _panel(dossier)
+    if panel is None:
+        return None
+    latest = panel["latest"]
+    req = panel["request"]
+    panel["may_hand_over"] = (
+        req is not None
+        and req.return_by_post
+        and dossier.status == Status.RESOLVED
+        and dossier.returned_at is None
+        and (latest is None or latest.is_final)
+        and has_role(user, dossier.receiving_agency, Role.COUNTER)
+    )
+    panel["sent_back"] = (
+        latest is not None and latest.status == "returned" and dossier.returned_at is None
+    )
+    return panel
+
+
+@register.simple_tag
+def citizen_postal_panel(dossier: Any, user: Any) -> dict[str, Any] | None:
+    """The shipment status and number, for the citizen who filed the dossier only."""
+    from motcua.citizens.access import citizen_of
+
+    if dossier is None or citizen_of(user) is None or dossier.account_id != user.pk:
+        return None
+    return _panel(dossier)
+
+
+@register.filter
+def postal_vnd(amount: int | None) -> str:
+    """Integer VND with dots between thousands: 22.000 đồng."""
+    return f"{int(amount or 0):,} đồng".replace(",", ".")
