@@ -68,3 +68,12 @@ def citizen_postal_panel(dossier: Any, user: Any) -> dict[str, Any] | None:
 def postal_vnd(amount: int | None) -> str:
     """Integer VND with dots between thousands: 22.000 đồng."""
     return f"{int(amount or 0):,} đồng".replace(",", ".")
+
+
+@register.simple_tag
+def postal_wards() -> list[Any]:
+    """The communes offered in the address's list (at most 4,000; any code in force is
+    accepted when typed)."""
+    from motcua.postal.forms import wards
+
+    return list(wards()[:4000])
