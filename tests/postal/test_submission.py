@@ -14,9 +14,9 @@ from motcua.dossiers.models import Dossier, EventType
 from motcua.postal.models import PostalRequest
 from tests.backoffice.test_counter_guidance import intake_post
 from tests.dossiers.conftest import World, at
+from tests.eservices.conftest import upload
 from tests.eservices.test_submit import _post
 from tests.factories import CitizenFactory
-from tests.eservices.conftest import upload
 
 POSTAL = {
     "postal-return_method": "postal",
