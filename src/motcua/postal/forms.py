@@ -11,6 +11,7 @@ from django.utils import timezone
 from motcua.backoffice.forms.base import MAX_VERSION, VNForm
 from motcua.core.text import nfc
 from motcua.dossiers.services.applicants import phone_ok
+from motcua.postal.models import ShipmentKind
 from motcua.postal.services import PostalChoice
 from motcua.units.models import AdministrativeUnit, Level
 from motcua.units.selectors import units_valid_on
@@ -92,6 +93,9 @@ class PostalChoiceForm(VNForm):
 
 class HandoverForm(VNForm):
     version = forms.IntegerField(label="Phiên bản", min_value=0, max_value=MAX_VERSION)
+    kind = forms.ChoiceField(
+        label="Loại bưu gửi", choices=ShipmentKind.choices, required=False, initial="result"
+    )
     weight_g = forms.IntegerField(
         label="Khối lượng (gam)", min_value=1, max_value=30_000, initial=200
     )

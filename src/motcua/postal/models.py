@@ -93,6 +93,7 @@ FINAL_STATUSES = (ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED, ShipmentSta
 class FeePayer(models.TextChoices):
     RECEIVER = "receiver", "Người nhận trả cước khi nhận (thu hộ - COD)"
     AGENCY = "agency", "Cơ quan trả trước"
+    SENDER = "sender", "Người nộp trả cước khi bưu tá đến thu gom"
 
 
 class Shipment(models.Model):

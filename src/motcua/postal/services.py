@@ -22,7 +22,7 @@ from motcua.audit.services import audit_record
 from motcua.core.errors import DomainError, IllegalTransition, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers.access import require_role, require_step_role
-from motcua.dossiers.models import Dossier, EventType, Status, StepStatus
+from motcua.dossiers.models import Channel, Dossier, EventType, Status, StepStatus
 from motcua.dossiers.services._tx import Actor, _event, _lock, _now, _save
 from motcua.postal.models import (
     FINAL_STATUSES,
@@ -32,6 +32,7 @@ from motcua.postal.models import (
     PostalRequest,
     Shipment,
     ShipmentEvent,
+    ShipmentKind,
     ShipmentStatus,
 )
 from motcua.postal.operators import (
@@ -147,15 +148,40 @@ def _check_returnable(d: Dossier) -> PostalRequest:
     return postal
 
 
-def _active(d: Dossier) -> Shipment | None:
-    return (
-        Shipment.objects.filter(dossier=d, kind="result").exclude(status__in=FINAL_STATUSES).first()
-    )
+def _check_pickup(d: Dossier) -> PostalRequest:
+    postal = PostalRequest.objects.filter(dossier=d, pickup=True).select_related("ward").first()
+    if postal is None or d.channel != Channel.ONLINE:
+        raise IllegalTransition(
+            "Người nộp không đăng ký thu gom hồ sơ giấy tại nhà", code="pickup_not_requested"
+        )
+    if d.status not in (
+        Status.SUBMITTED,
+        Status.NEEDS_COMPLETION,
+        Status.IN_PROGRESS,
+        Status.AWAITING_SUPPLEMENT,
+    ):
+        raise IllegalTransition(
+            f"Không thu gom hồ sơ giấy: hồ sơ đang ở trạng thái '{d.get_status_display()}'",
+            code="illegal_transition",
+        )
+    return postal
+
+
+def _active(d: Dossier, kind: str = ShipmentKind.RESULT) -> Shipment | None:
+    return Shipment.objects.filter(dossier=d, kind=kind).exclude(status__in=FINAL_STATUSES).first()
 
 
 def fee_payer() -> str:
     payer = getattr(settings, "MOTCUA_POSTAL_FEE_PAYER", FeePayer.RECEIVER)
-    return payer if payer in FeePayer.values else FeePayer.RECEIVER
+    return payer if payer in (FeePayer.RECEIVER, FeePayer.AGENCY) else FeePayer.RECEIVER
+
+
+def _checks(actor: Actor, d: Dossier, kind: str) -> PostalRequest:
+    if kind == ShipmentKind.PICKUP:
+        require_role(actor, d.receiving_agency, Role.COUNTER)
+        return _check_pickup(d)
+    _require_desk(actor, d)
+    return _check_returnable(d)
 
 
 def shipment_handover(
@@ -163,55 +189,84 @@ def shipment_handover(
     actor: Actor,
     dossier: Dossier,
     weight_g: int = 200,
+    kind: str = ShipmentKind.RESULT,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Shipment:
-    """Hand the result over to the postal operator: place the order, record the shipment.
+    """Hand the result over to the postal operator (``kind`` result), or order the collection of
+    the applicant's paper dossier (``kind`` pickup): place the order, record the shipment.
 
-    Retry-safe: the order code is the dossier's code and the number of its shipments so far,
-    the same for a double click or a retry after a failure; the operator answers a known code
-    with the order it has, and the second request finds the shipment already recorded."""
+    Retry-safe: the order code is the dossier's code, the kind and the number of its shipments
+    of that kind so far, the same for a double click or a retry after a failure; the operator
+    answers a known code with the order it has, and the second request finds it recorded."""
+    if kind not in ShipmentKind.values:
+        raise ValidationFailed("Loại bưu gửi không hợp lệ", code="bad_kind")
     if not 1 <= weight_g <= 30_000:
         raise ValidationFailed("Khối lượng từ 1 đến 30.000 gam", code="bad_weight")
     d = Dossier.objects.select_related("receiving_agency__unit", "procedure").get(pk=dossier.pk)
-    _require_desk(actor, d)
+    postal = _checks(actor, d, kind)
     if expected_version is not None and d.version != expected_version:
         raise IllegalTransition(
             "Hồ sơ vừa được cán bộ khác cập nhật. Vui lòng tải lại trang rồi thực hiện lại.",
             code="stale_dossier",
         )
-    postal = _check_returnable(d)
-    active = _active(d)
+    active = _active(d, kind)
     if active is not None:
         return active
-    attempt = Shipment.objects.filter(dossier=d).count() + 1
-    key = f"{d.code or d.pk}-BC{attempt}"
+    attempt = Shipment.objects.filter(dossier=d, kind=kind).count() + 1
+    key = f"{d.code or f'HS{d.pk}'}-{'TG' if kind == ShipmentKind.PICKUP else 'BC'}{attempt}"
     existing = Shipment.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    payer = fee_payer()
     agency = d.receiving_agency
-    order = Order(
-        order_code=key,
-        sender_name=agency.name,
-        sender_address=agency.address or (agency.unit.name if agency.unit else ""),
-        sender_phone=agency.phone,
-        receiver_name=postal.recipient_name,
-        receiver_address=postal.address,
-        receiver_phone=postal.phone,
-        receiver_ward_code=postal.ward.code,
-        content=f"Kết quả giải quyết hồ sơ {d.code}",
-        weight_g=weight_g,
-        cod_vnd=0,
-        receiver_pays_freight=payer == FeePayer.RECEIVER,
-        callback_url=getattr(settings, "MOTCUA_POSTAL_CALLBACK_URL", ""),
-    )
+    desk_address = agency.address or (agency.unit.name if agency.unit else "")
+    if kind == ShipmentKind.PICKUP:
+        if not agency.phone:
+            raise ValidationFailed(
+                "Nơi tiếp nhận chưa có số điện thoại để bưu chính liên hệ khi giao hồ sơ giấy "
+                "(cập nhật trong danh mục cơ quan)",
+                code="desk_phone_required",
+            )
+        payer = FeePayer.SENDER
+        order = Order(
+            order_code=key,
+            sender_name=postal.recipient_name,
+            sender_address=postal.address,
+            sender_phone=postal.phone,
+            receiver_name=agency.name,
+            receiver_address=desk_address,
+            receiver_phone=agency.phone,
+            receiver_ward_code=agency.unit.code if agency.unit else "",
+            content=f"Hồ sơ giấy của hồ sơ {d.code or d.pk} (thu gom tại nhà)",
+            weight_g=weight_g,
+            cod_vnd=0,
+            receiver_pays_freight=False,
+            callback_url=getattr(settings, "MOTCUA_POSTAL_CALLBACK_URL", ""),
+        )
+    else:
+        payer = fee_payer()
+        order = Order(
+            order_code=key,
+            sender_name=agency.name,
+            sender_address=desk_address,
+            sender_phone=agency.phone,
+            receiver_name=postal.recipient_name,
+            receiver_address=postal.address,
+            receiver_phone=postal.phone,
+            receiver_ward_code=postal.ward.code,
+            content=f"Kết quả giải quyết hồ sơ {d.code}",
+            weight_g=weight_g,
+            cod_vnd=0,
+            receiver_pays_freight=payer == FeePayer.RECEIVER,
+            callback_url=getattr(settings, "MOTCUA_POSTAL_CALLBACK_URL", ""),
+        )
     op = operator()
     created = op.create_shipment(order)  # outside any transaction: a failure leaves nothing
     try:
         return _handover_record(
             actor=actor,
             dossier=d,
+            kind=kind,
             key=key,
             operator_name=op.name,
             item_code=created.item_code,
@@ -230,11 +285,19 @@ def shipment_handover(
         raise
 
 
+PAYER_TEXT = {
+    FeePayer.RECEIVER: "người nhận trả khi nhận",
+    FeePayer.AGENCY: "cơ quan trả trước",
+    FeePayer.SENDER: "người nộp trả khi bưu tá đến nhận",
+}
+
+
 @transaction.atomic
 def _handover_record(
     *,
     actor: Actor,
     dossier: Dossier,
+    kind: str,
     key: str,
     operator_name: str,
     item_code: str,
@@ -249,12 +312,13 @@ def _handover_record(
     done = Shipment.objects.filter(idempotency_key=key).first()
     if done is not None:  # the other click got here first
         return done
-    _require_desk(actor, d)
-    _check_returnable(d)
-    if _active(d) is not None:
+    _checks(actor, d, kind)
+    if _active(d, kind) is not None:
         raise IllegalTransition("Hồ sơ đang được chuyển bưu chính", code="postal_in_progress")
+    pickup = kind == ShipmentKind.PICKUP
     shipment = Shipment.objects.create(
         dossier=d,
+        kind=kind,
         idempotency_key=key,
         operator=operator_name,
         item_code=item_code,
@@ -262,23 +326,31 @@ def _handover_record(
         cod_vnd=fee if payer == FeePayer.RECEIVER else 0,
         fee_payer=payer,
         weight_g=weight_g,
-        recipient_name=postal.recipient_name,
-        recipient_phone=postal.phone,
-        recipient_address=postal.address[:600],
+        recipient_name=d.receiving_agency.name if pickup else postal.recipient_name,
+        recipient_phone=(d.receiving_agency.phone if pickup else postal.phone)[:20],
+        recipient_address=(
+            d.receiving_agency.address or d.receiving_agency.name if pickup else postal.address
+        )[:600],
         handed_over_by=actor,
         created_at=at,
         status_at=at,
     )
-    payer_text = "người nhận trả khi nhận" if payer == FeePayer.RECEIVER else "cơ quan trả trước"
+    what = "Đặt bưu chính thu gom hồ sơ giấy tại nhà" if pickup else "Giao kết quả cho bưu chính"
     _event(
         d,
         EventType.POSTAL,
         actor=actor,
         at=at,
         agency=d.receiving_agency,
-        note=f"Giao kết quả cho bưu chính, số hiệu {item_code}; cước {fee:,} đồng "
-        f"({payer_text})".replace(",", "."),
-        data={"postal": "handed_over", "item_code": item_code, "fee_vnd": fee, "payer": payer},
+        note=f"{what}, số hiệu {item_code}; cước {fee:,} đồng ({PAYER_TEXT[payer]})".replace(
+            ",", "."
+        ),
+        data={
+            "postal": "pickup_ordered" if pickup else "handed_over",
+            "item_code": item_code,
+            "fee_vnd": fee,
+            "payer": payer,
+        },
     )
     return shipment
 
@@ -378,6 +450,25 @@ def _report_record(
 
 def _on_status(d: Dossier, s: Shipment, report: StatusReport) -> None:
     label = ShipmentStatus(report.status).label
+    if s.kind == ShipmentKind.PICKUP:
+        notes = {
+            ShipmentStatus.PICKED_UP: "Bưu chính đã thu gom hồ sơ giấy tại nhà người nộp",
+            ShipmentStatus.DELIVERED: "Hồ sơ giấy thu gom đã được bưu chính chuyển đến "
+            "Bộ phận Một cửa",
+            ShipmentStatus.RETURNED: "Không thu gom được hồ sơ giấy (chuyển hoàn)",
+            ShipmentStatus.CANCELLED: "Đã hủy thu gom hồ sơ giấy",
+        }
+        if report.status in notes:
+            _event(
+                d,
+                EventType.POSTAL,
+                actor=None,
+                at=report.at,
+                agency=d.receiving_agency,
+                note=f"Bưu gửi {s.item_code}: {notes[ShipmentStatus(report.status)]}",
+                data={"postal": f"pickup_{report.status}", "item_code": s.item_code},
+            )
+        return
     if report.status == ShipmentStatus.DELIVERED:
         from motcua.dossiers.services import result_return
 

@@ -16,7 +16,7 @@ from motcua.backoffice.views._common import domain_errors
 from motcua.dossiers.access import dossier_get_for
 from motcua.postal import services as svc
 from motcua.postal.forms import HandoverForm
-from motcua.postal.models import EventSource
+from motcua.postal.models import EventSource, ShipmentKind
 from motcua.postal.operators import CallbackRejected, OperatorRefused, OperatorUnavailable, operator
 
 PROBLEM_JSON = "application/problem+json"
@@ -63,6 +63,7 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             dossier=d,
             weight_g=form.cleaned_data["weight_g"],
+            kind=form.cleaned_data["kind"] or ShipmentKind.RESULT,
             expected_version=form.cleaned_data["version"],
         )
     except (OperatorUnavailable, OperatorRefused) as exc:
@@ -70,10 +71,12 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"Chưa giao được cho bưu chính: {exc.message}. Hồ sơ không thay đổi."
         )
         return redirect("backoffice:dossier", code=d.code or str(d.pk))
-    messages.success(
-        request,
-        f"Đã giao kết quả cho bưu chính, số hiệu bưu gửi {shipment.item_code}.",
+    what = (
+        "Đã đặt thu gom hồ sơ giấy"
+        if shipment.kind == ShipmentKind.PICKUP
+        else "Đã giao kết quả cho bưu chính"
     )
+    messages.success(request, f"{what}, số hiệu bưu gửi {shipment.item_code}.")
     return redirect("backoffice:dossier", code=d.code or str(d.pk))
 
 

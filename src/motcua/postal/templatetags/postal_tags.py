@@ -20,10 +20,13 @@ def _panel(dossier: Any) -> dict[str, Any] | None:
     )
     if request is None and not shipments:
         return None
+    results = [s for s in shipments if s.kind == "result"]
+    pickups = [s for s in shipments if s.kind == "pickup"]
     return {
         "request": request,
         "shipments": shipments,
-        "latest": shipments[0] if shipments else None,
+        "latest": results[0] if results else None,
+        "latest_pickup": pickups[0] if pickups else None,
     }
 
 
@@ -46,6 +49,16 @@ def staff_postal_panel(dossier: Any, user: Any) -> dict[str, Any] | None:
         and dossier.status == Status.RESOLVED
         and dossier.returned_at is None
         and (latest is None or latest.is_final)
+        and has_role(user, dossier.receiving_agency, Role.COUNTER)
+    )
+    pickup = panel["latest_pickup"]
+    panel["may_order_pickup"] = (
+        req is not None
+        and req.pickup
+        and dossier.channel == "online"
+        and dossier.status
+        in ("submitted", "needs_completion", "in_progress", "awaiting_supplement")
+        and (pickup is None or pickup.is_final)
         and has_role(user, dossier.receiving_agency, Role.COUNTER)
     )
     panel["sent_back"] = (
