@@ -85,7 +85,8 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     if not request.content_type.startswith("application/json"):
         return problem(415, "unsupported_media_type", "Nội dung phải là JSON")
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_CALLBACK:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > MAX_CALLBACK:
         return problem(413, "too_large", "Nội dung quá lớn")
     body = request.body
     now = timezone.now()

@@ -84,9 +84,23 @@ def postal_vnd(amount: int | None) -> str:
 
 
 @register.simple_tag
-def postal_wards() -> list[Any]:
-    """The communes offered in the address's list (at most 4,000; any code in force is
-    accepted when typed)."""
-    from motcua.postal.forms import wards
+def postal_wards(desk: Any = None) -> list[Any]:
+    """The communes offered in the address's list: those of the desk's province (or of the
+    first receiving agency's), at most 2,000; any code in force is accepted when typed."""
+    from django.db.models import Q
 
-    return list(wards()[:4000])
+    from motcua.postal.forms import wards
+    from motcua.units.models import Agency
+
+    agency = desk if isinstance(desk, Agency) else None
+    if agency is None:
+        agency = Agency.objects.filter(receives_dossiers=True).select_related("unit").first()
+    province = agency.unit if agency is not None else None
+    seen = 0
+    while province is not None and province.parent_id is not None and seen < 5:
+        province = province.parent
+        seen += 1
+    qs = wards()
+    if province is not None:
+        qs = qs.filter(Q(parent=province) | Q(parent__parent=province))
+    return list(qs[:2000])
