@@ -4,7 +4,8 @@ one for the demo.
 
 It keeps its orders in memory, answers a repeated ``OrderCode`` with the order it already has
 (as the real API does), and fails on demand: ``mode`` = ok | error (HTTP 500 on every API
-call) | refuse (HTTP 400); ``down()`` closes the port, ``up()`` reopens it on the same port.
+call) | refuse (HTTP 400) | garbage (HTTP 200 with a page that is not JSON); ``down()`` closes
+the port, ``up()`` reopens it on the same port.
 ``advance(item, code)`` moves an order on (as the postman's scanner would) and, unless told
 not to, POSTs the signed callback to the order's ``CallbackUrl``. Control endpoint for the
 demo: ``POST /_fake/advance`` with ``{"ItemCode": …, "StatusId": 20}``.
@@ -220,6 +221,13 @@ class FakeOperator:
                     return False
                 if fake.token and self.headers.get("Token") != fake.token:
                     self._answer(401, {"Code": "E401", "Message": "Token không hợp lệ"})
+                    return False
+                if fake.mode == "garbage":  # a proxy's page instead of the API's JSON
+                    data = b"<html>Bad gateway</html>"
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
                     return False
                 if fake.mode == "refuse":
                     self._answer(400, {"Code": "E10", "Message": "Địa chỉ ngoài vùng phục vụ"})
