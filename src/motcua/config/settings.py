@@ -592,6 +592,23 @@ PAYMENT_SANDBOX_ENABLED = _bool("PAYMENT_SANDBOX_ENABLED", not PRODUCTION)
 PAYMENT_SANDBOX_IPN_URL = os.environ.get(
     "PAYMENT_SANDBOX_IPN_URL", f"{_SITE}/thanh-toan/vnpay/ipn/"
 )
+# Postal return of results (motcua.postal, docs/postal.md). MOTCUA_POSTAL_OPERATOR: dotted path of
+# the operator adapter; MOTCUA_POSTAL_URL: its API (e.g. `motcua postal-fake-operator` on
+# http://127.0.0.1:8099), MOTCUA_POSTAL_TOKEN: the API token, MOTCUA_POSTAL_SECRET: the HMAC key
+# of its status callbacks (unset: callbacks are refused), MOTCUA_POSTAL_CALLBACK_URL: where it
+# sends them, MOTCUA_POSTAL_FEE_PAYER: "receiver" (the postman collects the freight, COD) or
+# "agency" (prepaid by the agency).
+MOTCUA_POSTAL_OPERATOR = os.environ.get(
+    "MOTCUA_POSTAL_OPERATOR", "motcua.postal.operators.VNPostOperator"
+)
+MOTCUA_POSTAL_URL = os.environ.get("MOTCUA_POSTAL_URL", "")
+MOTCUA_POSTAL_TOKEN = os.environ.get("MOTCUA_POSTAL_TOKEN", "")
+MOTCUA_POSTAL_SECRET = os.environ.get("MOTCUA_POSTAL_SECRET", "")
+MOTCUA_POSTAL_CUSTOMER_CODE = os.environ.get("MOTCUA_POSTAL_CUSTOMER_CODE", "MOTCUA")
+MOTCUA_POSTAL_CALLBACK_URL = os.environ.get(
+    "MOTCUA_POSTAL_CALLBACK_URL", f"{_SITE}/buu-chinh/vnpost/thong-bao/"
+)
+MOTCUA_POSTAL_FEE_PAYER = os.environ.get("MOTCUA_POSTAL_FEE_PAYER", "receiver")
 # Background work (motcua.config.celery, ADR 0015). CELERY_BROKER_URL: e.g.
 # redis://127.0.0.1:6379/0. Unset (the demo, SQLite): no broker, tasks run eagerly in the
 # caller's process and cron or the commands do the periodic work (deploy/README.md).
@@ -616,6 +633,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-files": {"task": "motcua.sweep_files", "schedule": crontab(hour=2, minute=15)},
     # the audit trail checked every night (docs/audit.md): a broken trail fails the task
     "audit-verify": {"task": "motcua.audit_verify", "schedule": crontab(hour=3, minute=0)},
+    # postal shipments' statuses asked of the operator (the callbacks' safety net, docs/postal.md)
+    "postal-poll": {"task": "motcua.postal_poll", "schedule": 900.0},
 }
 # MOTCUA_OUTBOX_DELIVERERS: comma-separated dotted paths of the functions the deliver-outbox
 # task calls in turn (each takes no argument and returns a dict of counts).

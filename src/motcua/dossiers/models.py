@@ -308,6 +308,7 @@ class EventType(models.TextChoices):
     DOCUMENT_ADDED = "document_added", "Thêm tài liệu"
     RATED = "rated", "Đánh giá"
     DUE_RECOMPUTED = "due_recomputed", "Tính lại hạn (thay đổi lịch)"
+    POSTAL = "postal", "Bưu chính công ích"  # motcua.postal: handover, pickup, return
 
 
 class DossierEvent(models.Model):

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -36,6 +37,8 @@ from motcua.eservices.forms import (
 from motcua.eservices.models import Draft
 from motcua.eservices.uploads import streamed_uploads, too_large
 from motcua.popdata import hooks as popdata_hooks
+from motcua.postal.forms import PostalChoiceForm
+from motcua.postal.services import postal_choice_record
 from motcua.units.models import Role
 
 View = Callable[..., HttpResponseBase]
@@ -130,7 +133,12 @@ def _submit_form(request: HttpRequest, procedure: Any, draft: Draft | None) -> S
 
 
 def _submit_page(
-    request: HttpRequest, procedure: Any, draft: Draft | None, form: SubmitForm, status: int = 200
+    request: HttpRequest,
+    procedure: Any,
+    draft: Draft | None,
+    form: SubmitForm,
+    status: int = 200,
+    postal: PostalChoiceForm | None = None,
 ) -> HttpResponse:
     slots = {f.required_document: f for f in draft.files.all()} if draft else {}
     return render(
@@ -143,9 +151,16 @@ def _submit_page(
             "slots": slots,
             "profile": citizen_of(request.user),
             "offered": svc.procedure_offered_online(procedure),
+            "postal_form": postal or _postal_initial(request),
         },
         status=status,
     )
+
+
+def _postal_initial(request: HttpRequest) -> PostalChoiceForm:
+    profile = citizen_of(request.user)
+    initial = {"recipient_name": profile.name, "phone": profile.phone} if profile else {}
+    return PostalChoiceForm(initial=initial, online=True)
 
 
 def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpResponse:
@@ -160,6 +175,10 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
         messages.error(request, "Thông tin chưa hợp lệ, vui lòng sửa các mục được đánh dấu.")
         return _submit_page(request, procedure, draft, form, status=400)
     c = form.cleaned_data
+    postal = PostalChoiceForm(request.POST, online=True)  # issue 15 (motcua.postal)
+    if c["action"] == "submit" and not postal.is_valid():
+        messages.error(request, "Thông tin nhận kết quả qua bưu chính chưa hợp lệ.")
+        return _submit_page(request, procedure, draft, form, status=400, postal=postal)
     try:
         draft = svc.draft_save(
             account=request.user,
@@ -173,7 +192,9 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
             draft=draft,
         )
         if c["action"] == "submit":
-            dossier = svc.draft_submit(account=request.user, draft=draft)
+            with transaction.atomic():
+                dossier = svc.draft_submit(account=request.user, draft=draft)
+                postal_choice_record(actor=request.user, dossier=dossier, choice=postal.choice())
             popdata_hooks.online_submitted(request, dossier)  # identity check, never blocks
             messages.success(
                 request,
@@ -186,7 +207,7 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
     except DomainError as exc:
         messages.error(request, exc.message)
         saved = Draft.objects.filter(pk=draft.pk).first() if draft is not None else None
-        return _submit_page(request, procedure, saved, form, status=400)
+        return _submit_page(request, procedure, saved, form, status=400, postal=postal)
     messages.success(request, "Đã lưu bản nháp.")
     return redirect("eservices:draft", pk=draft.pk)
 

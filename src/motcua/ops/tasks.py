@@ -44,3 +44,10 @@ def audit_verify() -> dict[str, Any]:
         logging.getLogger("motcua.audit").error(verdict.line())
         raise RuntimeError(verdict.line())
     return {"ok": True, "checked": verdict.checked}
+
+
+@app.task(name="motcua.postal_poll")
+def postal_poll() -> dict[str, int]:
+    from motcua.postal.services import shipments_poll
+
+    return shipments_poll()

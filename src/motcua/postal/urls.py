@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.postal import views
 
 app_name = "postal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("can-bo/ho-so/<int:pk>/giao-buu-chinh/", views.handover, name="handover"),
+    path("vnpost/thong-bao/", views.callback, name="callback"),
+]

@@ -22,6 +22,8 @@ from motcua.dossiers import services as svc
 from motcua.dossiers.access import dossiers_visible_to
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.popdata import hooks as popdata_hooks
+from motcua.postal.forms import PostalChoiceForm
+from motcua.postal.services import postal_choice_record
 from motcua.units.models import Agency
 
 
@@ -54,14 +56,18 @@ def intake(request: HttpRequest) -> HttpResponse:
     if problem:
         messages.error(request, problem)
         return _page(request, desks, desk, form, status=400)
+    postal = PostalChoiceForm(request.POST)  # issue 15: the result by post (motcua.postal)
+    if (form.cleaned_data["action"] or "receive") == "receive" and not postal.is_valid():
+        messages.error(request, "Thông tin nhận kết quả qua bưu chính chưa hợp lệ.")
+        return _page(request, desks, desk, form, status=400, postal=postal)
     try:
-        return _decide(request, desk, form)
+        return _decide(request, desk, form, postal)
     except (PermissionDenied, NotFound):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
         guide = exc.code in ("incomplete_dossier", "supplement_items_required")
-        return _page(request, desks, desk, form, status=400, guide=guide)
+        return _page(request, desks, desk, form, status=400, guide=guide, postal=postal)
 
 
 def _booked(request: HttpRequest, desks: list[Agency], code: str) -> HttpResponse:
@@ -82,7 +88,9 @@ def _booked(request: HttpRequest, desks: list[Agency], code: str) -> HttpRespons
     return _page(request, desks, b.slot.desk, form, booking=b.code)
 
 
-def _decide(request: HttpRequest, desk: Agency, form: IntakeForm) -> HttpResponse:
+def _decide(
+    request: HttpRequest, desk: Agency, form: IntakeForm, postal: PostalChoiceForm | None = None
+) -> HttpResponse:
     """The one service the officer's decision calls."""
     action = form.cleaned_data["action"] or "receive"
     d: Dossier
@@ -113,6 +121,8 @@ def _decide(request: HttpRequest, desk: Agency, form: IntakeForm) -> HttpRespons
     with transaction.atomic():  # the receipt and the booking it came from, together
         d = svc.dossier_receive(actor=request.user, desk=desk, intake=form.intake())
         popdata_hooks.counter_received(request, d)  # the population-database check, if any
+        if postal is not None and postal.is_valid():
+            postal_choice_record(actor=request.user, dossier=d, choice=postal.choice())
         if booking:
             from motcua.eservices.services import booking_use
 
@@ -132,6 +142,7 @@ def _page(
     status: int = 200,
     guide: bool = False,
     booking: str = "",
+    postal: PostalChoiceForm | None = None,
 ) -> HttpResponse:
     missing: set[str] = set()
     if form is not None and form.is_bound:
@@ -150,6 +161,7 @@ def _page(
             "missing": missing,
             "guided": _guided(request, desks),
             # the booked visit the page was opened from (carried through the POST)
+            "postal_form": postal or PostalChoiceForm(),
             "booking": booking or (request.POST.get("lich", "")[:12] if form is not None else ""),
             "guide_open": guide
             or bool(form is not None and form.is_bound and form["guide_reason"].errors),
