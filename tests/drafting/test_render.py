@@ -83,8 +83,8 @@ def test_the_filter_keeps_only_what_prints() -> None:
         '<tr><td colspan="2">C'
     )
     assert clean_html(dirty) == (
-        '<p align="center">A</p>B<table width="50%" border="1"><tr><td colspan="2">C'
-        "</td></tr></table>"
+        '<p align="center">A</p>\nB<table width="50%" border="1"><tr><td colspan="2">C'
+        "</td></tr>\n</table>"
     )
 
 

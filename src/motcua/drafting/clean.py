@@ -42,6 +42,9 @@ TAGS = {
 #: tags whose content is dropped with them
 DROP = {"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"}
 ALIGN = {"left", "center", "right", "justify"}
+#: a line break after these closing tags keeps the textarea readable (whitespace between blocks
+#: changes nothing in the browser or the PDF)
+BREAK_AFTER = {"p", "h1", "h2", "h3", "h4", "table", "tr", "ul", "ol", "li", "center", "blockquote"}
 _NUM = re.compile(r"^\d{1,4}%?$")
 
 
@@ -90,7 +93,7 @@ class _Filter(HTMLParser):
             return
         while self.stack:
             top = self.stack.pop()
-            self.out.append(f"</{top}>")
+            self.out.append(f"</{top}>\n" if top in BREAK_AFTER else f"</{top}>")
             if top == tag:
                 break
 
@@ -101,11 +104,13 @@ class _Filter(HTMLParser):
     def close(self) -> None:
         super().close()
         while self.stack:
-            self.out.append(f"</{self.stack.pop()}>")
+            top = self.stack.pop()
+            self.out.append(f"</{top}>\n" if top in BREAK_AFTER else f"</{top}>")
 
 
 def clean_html(text: str) -> str:
     f = _Filter()
     f.feed(nfc(text or "").replace("\r\n", "\n"))
     f.close()
-    return "".join(f.out).strip()
+    text = "".join(f.out).strip()
+    return "\n".join(line for line in text.split("\n") if line.strip())
