@@ -146,3 +146,25 @@ def test_a_submitted_draft_of_a_withdrawn_dossier_is_not_signed(world: World) ->
     dr.refresh_from_db()
     assert dr.status == DraftStatus.SUBMITTED
     assert not d.documents.filter(kind=DocumentKind.RESULT_ELECTRONIC).exists()
+
+
+def test_a_draft_returned_at_the_leaders_step_goes_back_to_its_author(world: World) -> None:
+    w = world
+    d, dr = _submitted(w)
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-02 09:00"))
+    dr = svc.draft_return(actor=w.users["leader"], draft=dr, reason="Thiếu nơi nhận")
+    # another specialist of the agency, no longer on an active step, is not the author
+    with pytest.raises(PermissionDenied):
+        svc.draft_update(actor=w.users["specialist2"], draft=dr, content="<p>x</p>")
+    dr = svc.draft_update(
+        actor=w.users["specialist"], draft=dr, content="<p>Nơi nhận: như trên</p>"
+    )
+    dr = svc.draft_submit(actor=w.users["specialist"], draft=dr)
+    doc = svc.draft_sign(actor=w.users["leader"], draft=dr)
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    with doc.file.open("rb") as fh:
+        text = PdfReader(BytesIO(fh.read())).pages[0].extract_text()
+    assert "Nơi nhận: như trên" in text

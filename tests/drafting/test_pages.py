@@ -178,3 +178,43 @@ def test_the_demo_templates_fill_and_print(world: World) -> None:
     hkd = ResultTemplate.objects.get(procedure_code="2.000102")
     html = render.template_render(hkd, render.dossier_context(d))
     assert "Lê Thị Dung" in html  # the household members' group as table rows
+
+
+def test_a_citizen_or_anonymous_visitor_gets_nothing(world: World) -> None:
+    from motcua.citizens.models import CitizenProfile
+
+    w = world
+    d = in_progress(w, FORM_DATA)
+    t = html_template()
+    login(w.users["specialist"]).post(f"/du-thao/ho-so/{d.pk}/soan/", {"template": t.pk})
+    dr = ResultDraft.objects.get(dossier=d)
+    citizen = UserFactory(username="cong_dan")
+    CitizenProfile.objects.create(
+        user=citizen, kind="person", name="Nguyễn Văn An", id_number=d.applicant_id_number
+    )
+    c = login(citizen)
+    assert c.get(f"/du-thao/{dr.pk}/").status_code == 404
+    assert c.get(f"/du-thao/{dr.pk}/pdf/").status_code == 404
+    anon = Client().get(f"/du-thao/{dr.pk}/")
+    assert anon.status_code == 302 and "/dang-nhap/" in anon["Location"]
+
+
+def test_a_docx_template_drafts_and_downloads_filled(world: World) -> None:
+    import io
+
+    from docx import Document
+
+    from tests.drafting.tools import docx_template
+
+    w = world
+    d = in_progress(w, FORM_DATA)
+    t = docx_template(
+        docx_file([[("Cấp cho ", {}), ("{{ form.ho_", {"bold": True}), ("ten }}", {})]])
+    )
+    cv = login(w.users["specialist"])
+    cv.post(f"/du-thao/ho-so/{d.pk}/soan/", {"template": t.pk})
+    dr = ResultDraft.objects.get(dossier=d)
+    assert "Cấp cho <b>Trần Thị Bình</b>" in dr.content
+    r = cv.get(f"/du-thao/{dr.pk}/docx/")
+    assert r.status_code == 200
+    assert Document(io.BytesIO(r.content)).paragraphs[0].text == "Cấp cho Trần Thị Bình"

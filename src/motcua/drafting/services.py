@@ -118,6 +118,32 @@ def require_drafter(actor: Any, dossier: Dossier) -> None:
         )
 
 
+def can_edit(actor: Any, draft: ResultDraft, dossier: Dossier) -> bool:
+    """Who may change a draft already made: the specialist of the current step, or its author
+    while they still hold a specialist's role in an agency of the dossier's specialist steps
+    (a draft returned by the leader while the dossier waits at the leader's step)."""
+    if dossier.status not in DRAFTABLE:
+        return False
+    if can_draft(actor, dossier):
+        return True
+    if draft.created_by_id is None or draft.created_by_id != getattr(actor, "pk", None):
+        return False
+    return any(
+        STEP_ROLE.get(s.role) == Role.SPECIALIST and has_role(actor, s.agency, Role.SPECIALIST)
+        for s in dossier.steps.select_related("agency")
+    )
+
+
+def require_editor(actor: Any, draft: ResultDraft, dossier: Dossier) -> None:
+    if dossier.status not in DRAFTABLE:
+        require_drafter(actor, dossier)  # the state's message
+    if not can_edit(actor, draft, dossier):
+        raise PermissionDenied(
+            "Chỉ chuyên viên đang xử lý hồ sơ hoặc người soạn dự thảo được sửa dự thảo kết quả",
+            code="permission_denied",
+        )
+
+
 def require_signer(actor: Any, dossier: Dossier) -> Any:
     from motcua.esign.services import signing_agency_for
 
@@ -207,7 +233,7 @@ def draft_update(
     now: dt.datetime | None = None,
 ) -> ResultDraft:
     dr = _lock(draft, expected_version)
-    require_drafter(actor, _dossier(dr))
+    require_editor(actor, dr, _dossier(dr))
     if not dr.editable:
         raise IllegalTransition(
             f"Dự thảo đang ở trạng thái '{dr.get_status_display()}', không sửa được",
@@ -231,7 +257,7 @@ def draft_submit(
     *, actor: Any, draft: ResultDraft, expected_version: int | None = None, now: Any = None
 ) -> ResultDraft:
     dr = _lock(draft, expected_version)
-    require_drafter(actor, _dossier(dr))
+    require_editor(actor, dr, _dossier(dr))
     if not dr.editable:
         raise IllegalTransition(
             f"Dự thảo đang ở trạng thái '{dr.get_status_display()}', không trình ký được",
@@ -252,7 +278,7 @@ def draft_cancel(
     *, actor: Any, draft: ResultDraft, expected_version: int | None = None, now: Any = None
 ) -> ResultDraft:
     dr = _lock(draft, expected_version)
-    require_drafter(actor, _dossier(dr))
+    require_editor(actor, dr, _dossier(dr))
     if not dr.editable:
         raise IllegalTransition(
             f"Dự thảo đang ở trạng thái '{dr.get_status_display()}', không hủy được",

@@ -60,7 +60,7 @@ def _page(
     request: HttpRequest, draft: ResultDraft, form: Any = None, status: int = 200
 ) -> HttpResponse:
     d = draft.dossier
-    can_edit = draft.editable and svc.can_draft(request.user, d)
+    can_edit = draft.editable and svc.can_edit(request.user, draft, d)
     try:
         svc.require_signer(request.user, d)
         can_sign = draft.status == DraftStatus.SUBMITTED and d.status in svc.SIGNABLE
