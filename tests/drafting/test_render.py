@@ -154,3 +154,12 @@ def test_the_draft_prints_vietnamese_to_pdf(world: World) -> None:
     html = render.template_render(html_template(), render.dossier_context(d))
     text = PdfReader(io.BytesIO(render.draft_pdf(html))).pages[0].extract_text()
     assert "SỞ TƯ PHÁP" in text and "Trần Thị Bình" in text and "Lê Thị Dung" in text
+
+
+def test_a_huge_group_is_cut_before_any_loop_runs() -> None:
+    from motcua.drafting.context import MAX_ITEMS, sample_context
+
+    ctx = sample_context({"thanh_vien": [{"ho_ten": "A"}] * 100_000})
+    assert len(ctx["form"]["thanh_vien"]) == MAX_ITEMS
+    out = render_text("{% for a in form.thanh_vien %}x{% endfor %}", ctx, html=False)
+    assert out == "x" * MAX_ITEMS

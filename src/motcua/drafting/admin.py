@@ -31,6 +31,9 @@ class ResultTemplateAdmin(admin.ModelAdmin):
         url = reverse("admin:drafting_resulttemplate_preview", args=[obj.pk])
         return format_html('<a href="{}">Xem trước</a>', url)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a template leaves use by "đang dùng" unticked (audited), drafts keep it
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         upload = form.cleaned_data.get("file")
         docx = None

@@ -15,15 +15,19 @@ from django.utils import timezone
 
 from motcua.core.text import person_name
 
+#: a repeated group longer than this is cut: the applicant's data must not make a template's
+#: nested loops run without end
+MAX_ITEMS = 500
+
 
 def _plain(value: Any, depth: int = 0) -> Any:
     """A copy of JSON data with only dicts, lists, strings, numbers, booleans and None."""
     if depth > 20:
         return None
     if isinstance(value, dict):
-        return {str(k): _plain(v, depth + 1) for k, v in value.items()}
+        return {str(k): _plain(v, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}
     if isinstance(value, list | tuple):
-        return [_plain(v, depth + 1) for v in value]
+        return [_plain(v, depth + 1) for v in value[:MAX_ITEMS]]
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
