@@ -30,6 +30,7 @@ def test_specialist_drafts_from_the_template_and_the_leader_signs(
     login(page, base, "cv_tuphap")
     page.goto(f"{base}/can-bo/ho-so/{d.code}/")
     page.select_option("#draft-template", str(template.pk))
+    page.locator("#draft-create").scroll_into_view_if_needed()
     shot("drafting-01-ho-so")
     page.click("#draft-create-button")
     page.wait_for_selector("#draft-preview")
