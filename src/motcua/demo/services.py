@@ -16,6 +16,7 @@ from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
 from motcua.demo.history import history_load
+from motcua.drafting.demo import drafting_demo_load
 from motcua.eservices.services import demo_booking_slots
 from motcua.esign.services import esign_demo_setup
 from motcua.feedback.demo import demo_feedback
@@ -137,6 +138,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         ratings = demo_ratings(seed)
         feedback = demo_feedback(scale, seed)  # the half-year's phản ánh, kiến nghị (index 8)
         demo_booking_slots()  # counter-visit slots for the portal's booking page
+        drafting_demo_load()  # result templates of common procedures (motcua.drafting)
         history["payments"] = payments_demo_load()  # the history's online payments, receipts
         history["postal"] = postal_demo_load()  # a few results returned by post (issue 15)
         audit_record(

@@ -1,0 +1,165 @@
+"""Filling templates: placeholders over the dossier and its form data, groups and loops,
+escaping, visible markers for unknown names, syntax errors refused with the reason, DOCX runs."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from motcua.core.errors import ValidationFailed
+from motcua.drafting import render
+from motcua.drafting.clean import clean_html
+from motcua.drafting.context import date_parts
+from motcua.drafting.docx_render import docx_check, fill_paragraph, render_docx
+from motcua.drafting.sandbox import render_text
+from tests.dossiers.conftest import World
+from tests.drafting.tools import FORM_DATA, docx_file, docx_template, html_template, in_progress
+
+pytestmark = pytest.mark.django_db
+
+
+def test_placeholders_read_the_dossier_and_its_form_data_groups(world: World) -> None:
+    d = in_progress(world, FORM_DATA)
+    html = render.template_render(html_template(), render.dossier_context(d))
+    assert "<b>SỞ TƯ PHÁP</b>" in html
+    assert f"Hồ sơ {d.code}: Trần Thị Bình, sinh 12/03/1990" in html
+    assert "Thành viên đầu: Lê Văn Cường" in html
+    assert '<td width="10%">2</td><td width="90%">Lê Thị Dung (070444555666)</td>' in html
+    assert "Người nộp: Nguyễn Văn An; Bình Phước, ngày " in html
+
+
+def test_html_in_dossier_data_is_escaped_and_never_reaches_the_page(world: World) -> None:
+    evil = {"ho_ten": '<script>alert("x")</script><b onclick="x()">Bình</b>', "thanh_vien": []}
+    d = in_progress(world, evil)
+    html = render.template_render(html_template(), render.dossier_context(d))
+    assert "<script" not in html and "<b onclick" not in html
+    assert '&lt;script&gt;alert("x")&lt;/script&gt;&lt;b onclick="x()"&gt;Bình' in html
+    assert render.draft_pdf(html).startswith(b"%PDF-")  # an empty table prints too
+
+
+def test_an_unknown_placeholder_is_a_visible_marker_not_a_crash(world: World) -> None:
+    d = in_progress(world, {})
+    t = html_template(
+        body="<p>{{ form.khong_co }} / {{ form.thanh_vien.5.ho_ten }} / {{ x.y }}</p>"
+    )
+    html = render.template_render(t, render.dossier_context(d))
+    assert "[[thiếu: form.khong_co]]" in html
+    assert "[[thiếu: form.thanh_vien.5.ho_ten]]" in html
+    assert "[[thiếu: x.y]]" in html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>{% for tv in form.thanh_vien %}{{ tv.ho_ten }}</p>",  # unclosed block
+        "<p>{{ form.ho_ten|khong_co_bo_loc }}</p>",  # unknown filter
+        "{% load static %}<p>{% static 'x' %}</p>",  # no libraries
+        "{% include 'backoffice/base.html' %}",  # no loader tags
+        "{% debug %}",  # would dump the context
+        "{% url 'backoffice:dossier' 1 %}",
+        "<p>{{ form.ho_ten|ljust:'999999999' }}</p>",  # padding filters are not offered
+    ],
+)
+def test_a_broken_or_unsafe_template_is_refused_with_the_reason(body: str) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        html_template(body=body)
+    assert exc.value.code == "template_syntax"
+    assert exc.value.message.startswith("Mẫu có lỗi cú pháp")
+
+
+def test_decree_30_dates_and_vnd() -> None:
+    import datetime as dt
+
+    assert date_parts(dt.date(2026, 2, 5))["day_du"] == "ngày 05 tháng 02 năm 2026"
+    assert date_parts(dt.date(2026, 11, 25))["day_du"] == "ngày 25 tháng 11 năm 2026"
+    assert render_text("{{ v|vnd }}", {"v": 1500000}, html=False) == "1.500.000"
+
+
+def test_the_filter_keeps_only_what_prints() -> None:
+    dirty = (
+        '<p align="center" style="x" onclick="y">A<script>z()</script></p>'
+        '<a href="javascript:x">B</a><img src=x onerror=y><table width="50%" border="1">'
+        '<tr><td colspan="2">C'
+    )
+    assert clean_html(dirty) == (
+        '<p align="center">A</p>\nB<table width="50%" border="1"><tr><td colspan="2">C'
+        "</td></tr>\n</table>"
+    )
+
+
+def _split_runs_doc() -> bytes:
+    # Word often splits a placeholder: "{{ form." | "ho_" | "ten }}" in three runs
+    return docx_file(
+        [
+            [("QUYẾT ĐỊNH", {"bold": True, "center": True})],
+            [("Cấp cho ông/bà: ", {}), ("{{ form.", {"bold": True}), ("ho_", {}), ("ten }}", {})],
+            [("Thành viên: {% for tv in form.thanh_vien %}{{ tv.ho_ten }}; {% endfor %}", {})],
+            [("Mã hồ sơ {{ ho_so.ma }} — {{ ", {}), ("form.khong_co }}", {"italic": True})],
+        ],
+        table=[["Họ tên", "{{ form.thanh_vien.1.ho_ten }}"]],
+    )
+
+
+def test_docx_placeholders_split_across_runs_are_filled_keeping_the_first_runs_format(
+    world: World,
+) -> None:
+    d = in_progress(world, FORM_DATA)
+    doc = render_docx(_split_runs_doc(), render.dossier_context(d))
+    p = doc.paragraphs[1]
+    assert p.text == "Cấp cho ông/bà: Trần Thị Bình"
+    assert p.runs[1].text == "Trần Thị Bình" and p.runs[1].bold
+    assert doc.paragraphs[2].text == "Thành viên: Lê Văn Cường; Lê Thị Dung; "
+    assert doc.paragraphs[3].text == f"Mã hồ sơ {d.code} — [[thiếu: form.khong_co]]"
+    assert doc.tables[0].cell(0, 1).text == "Lê Thị Dung"
+
+
+def test_a_docx_template_becomes_the_drafts_html(world: World) -> None:
+    d = in_progress(world, FORM_DATA)
+    t = docx_template(_split_runs_doc())
+    html = render.template_render(t, render.dossier_context(d))
+    assert '<p align="center"><b>QUYẾT ĐỊNH</b></p>' in html
+    assert "Cấp cho ông/bà: <b>Trần Thị Bình</b>" in html
+    assert '<table border="0" width="100%"><tr><td width="50%">Họ tên</td>' in html
+    # and prints
+    assert render.draft_pdf(html).startswith(b"%PDF-")
+
+
+def test_fill_paragraph_with_several_placeholders_in_one_run() -> None:
+    from docx import Document
+
+    doc = Document()
+    p = doc.add_paragraph()
+    p.add_run("{{ a }}-{{ b }}")
+    p.add_run("-{{ c }}")
+    fill_paragraph(p, {"a": "1", "b": "22", "c": "333"})
+    assert [r.text for r in p.runs] == ["1-22", "-333"]
+
+
+def test_a_docx_with_a_tag_spanning_paragraphs_or_not_a_docx_is_refused() -> None:
+    bad = docx_file([[("{% for tv in form.thanh_vien %}", {})], [("{% endfor %}", {})]])
+    with pytest.raises(ValidationFailed) as exc:
+        docx_check(bad)
+    assert exc.value.code == "template_syntax" and "cùng một đoạn" in exc.value.message
+    with pytest.raises(ValidationFailed) as exc2:
+        docx_check(b"PK\x03\x04 not really a zip")
+    assert exc2.value.code == "bad_docx"
+    assert docx_check(docx_file([[("{{ form.ho_ten }}", {})]])) == 1
+
+
+def test_the_draft_prints_vietnamese_to_pdf(world: World) -> None:
+    from pypdf import PdfReader
+
+    d = in_progress(world, FORM_DATA)
+    html = render.template_render(html_template(), render.dossier_context(d))
+    text = PdfReader(io.BytesIO(render.draft_pdf(html))).pages[0].extract_text()
+    assert "SỞ TƯ PHÁP" in text and "Trần Thị Bình" in text and "Lê Thị Dung" in text
+
+
+def test_a_huge_group_is_cut_before_any_loop_runs() -> None:
+    from motcua.drafting.context import MAX_ITEMS, sample_context
+
+    ctx = sample_context({"thanh_vien": [{"ho_ten": "A"}] * 100_000})
+    assert len(ctx["form"]["thanh_vien"]) == MAX_ITEMS
+    out = render_text("{% for a in form.thanh_vien %}x{% endfor %}", ctx, html=False)
+    assert out == "x" * MAX_ITEMS
