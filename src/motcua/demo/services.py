@@ -12,6 +12,7 @@ from django.db import transaction
 
 from motcua.audit.services import audit_record
 from motcua.catalog.services import catalog_import_specs
+from motcua.counterqueue.demo import demo_counterqueue
 from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
@@ -136,6 +137,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         ratings = demo_ratings(seed)
         feedback = demo_feedback(scale, seed)  # the half-year's phản ánh, kiến nghị (index 8)
         demo_booking_slots()  # counter-visit slots for the portal's booking page
+        demo_counterqueue(seed)  # desks and a day of queue tickets (counterqueue)
         history["payments"] = payments_demo_load()  # the history's online payments, receipts
         audit_record(
             actor=None,
