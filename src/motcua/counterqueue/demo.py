@@ -80,6 +80,6 @@ def _day(agency, desks, officer, fields, rng, per_day):  # type: ignore[no-untyp
     now = timezone.now()
     for i in range(3):  # people waiting now
         f = rng.choice(fields) if fields else None
-        svc.ticket_take(agency=agency, field=f, now=now - dt.timedelta(minutes=3 * (3 - i)))
+        svc.ticket_take(agency=agency, field=f, now=now - dt.timedelta(seconds=3 - i))
         made += 1
     return made

@@ -4,7 +4,6 @@ the waiting and serving times per desk and field."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +63,8 @@ def screen(agency: Agency, *, now: dt.datetime | None = None, size: int = 8) -> 
     day = timezone.localtime(now or timezone.now()).date()
     today = Ticket.objects.filter(agency=agency, day=day)
     recent = list(
-        today.filter(announced_at__isnull=False, status__in=OPEN)
+        today.filter(announced_at__isnull=False)
+        .exclude(status=TicketStatus.TRANSFERRED)  # it will be called again at its new desk
         .select_related("desk")
         .order_by("-announced_at", "-pk")[:size]
     )
@@ -178,10 +178,3 @@ def queue_stats(
                 target.waits.append(w)
     ordered = sorted(rows.items(), key=lambda kv: (kv[1].agency, kv[0][1], kv[1].field))
     return [r for _, r in ordered], total
-
-
-def stats_by_desk(rows: list[Row]) -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for r in rows:
-        out[f"{r.agency} {r.desk}"] += r.tickets
-    return dict(out)
