@@ -15,7 +15,7 @@ from motcua.counterqueue.selectors import agency_fields
 from motcua.units.models import Agency, Membership, Role
 
 
-def demo_counterqueue(seed: int = 2022, *, per_day: int = 24) -> int:
+def demo_counterqueue(seed: int = 2022, *, per_day: int = 12) -> int:
     """Returns the number of tickets made."""
     if Desk.objects.exists():
         return 0
@@ -61,19 +61,20 @@ def _day(agency, desks, officer, fields, rng, per_day):  # type: ignore[no-untyp
     while True:
         d = min(desks, key=lambda x: clock[x.pk])
         t = svc.call_next(actor=officer, desk=d, now=clock[d.pk])
-        if t is None:  # nobody waits for this desk's fields yet: it looks again later
-            clock[d.pk] += dt.timedelta(minutes=10)
-            if clock[d.pk] > at + dt.timedelta(minutes=10):  # after the last ticket: closed
+        if t is None:  # nobody waits for this desk's fields yet: it waits for the next one
+            later = svc.desk_waiting(d, yesterday).order_by("taken_at").first()
+            if later is None:  # nobody left for it: closed for the day
                 desks = [x for x in desks if x.pk != d.pk]
                 if not desks:
                     break
+            else:
+                clock[d.pk] = later.taken_at
             continue
         called = t.called_at
         if rng.random() < 0.08:
             svc.ticket_skip(actor=officer, desk=d, ticket=t, now=called + dt.timedelta(minutes=2))
             clock[d.pk] = called + dt.timedelta(minutes=2)
             continue
-        svc.ticket_serve(actor=officer, desk=d, ticket=t, now=called + dt.timedelta(minutes=1))
         end = called + dt.timedelta(minutes=rng.randint(5, 20))
         svc.ticket_finish(actor=officer, desk=d, ticket=t, now=end)
         clock[d.pk] = end
