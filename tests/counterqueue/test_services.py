@@ -48,6 +48,9 @@ def test_take_refuses_a_field_without_desk_and_a_mismatched_procedure(q: Q) -> N
     with pytest.raises(DomainError) as exc:
         svc.ticket_take(agency=q.w.center, field=q.civil, procedure=q.w.simple, now=at("08:00"))
     assert exc.value.code == "wrong_field"
+    with pytest.raises(DomainError) as exc:  # a commune-level procedure at the province
+        svc.ticket_take(agency=q.w.center, procedure=q.w.inter, now=at("08:00"))
+    assert exc.value.code == "wrong_procedure"
     with pytest.raises(NotFound):
         svc.ticket_take(agency=q.w.justice, now=at("08:00"))  # receives no dossiers
     assert Ticket.objects.count() == 0

@@ -94,6 +94,13 @@ def ticket_take(
     if not Desk.objects.filter(agency=agency, active=True).exists():
         raise IllegalTransition("Nơi tiếp nhận chưa mở quầy nào", code="no_desk")
     if procedure is not None:
+        from motcua.counterqueue.selectors import agency_procedures
+
+        offered = agency_procedures(agency, timezone.localtime(at).date())
+        if not offered.filter(pk=procedure.pk).exists():
+            raise ValidationFailed(
+                "Nơi này không tiếp nhận thủ tục đã chọn", code="wrong_procedure"
+            )
         if field is not None and procedure.field_id != field.pk:
             raise ValidationFailed("Thủ tục không thuộc lĩnh vực đã chọn", code="wrong_field")
         field = procedure.field
