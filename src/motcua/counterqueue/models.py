@@ -41,11 +41,15 @@ class Desk(models.Model):
 class DayCounter(models.Model):
     """The last number issued by an agency on a day (one conditional UPDATE per ticket)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="+", verbose_name="nơi tiếp nhận"
+    )
+    day = models.DateField("ngày")
+    last = models.PositiveIntegerField("số cuối đã cấp", default=0)
 
     class Meta:
+        verbose_name = "bộ đếm số thứ tự"
+        verbose_name_plural = "bộ đếm số thứ tự"
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="day_counter_once")]
 
     def __str__(self) -> str:
@@ -164,7 +168,9 @@ class TicketEvent(models.Model):
         TRANSFER = "transfer", "Chuyển quầy"
         FINISH = "finish", "Hoàn thành"
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name="số thứ tự"
+    )
     kind = models.CharField("việc", max_length=10, choices=Kind.choices)
     at = models.DateTimeField("lúc")
     actor = models.ForeignKey(
