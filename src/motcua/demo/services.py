@@ -12,6 +12,7 @@ from django.db import transaction
 
 from motcua.audit.services import audit_record
 from motcua.catalog.services import catalog_import_specs
+from motcua.counterqueue.demo import demo_counterqueue
 from motcua.demo.agencies import agency_rows
 from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
@@ -139,6 +140,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         feedback = demo_feedback(scale, seed)  # the half-year's phản ánh, kiến nghị (index 8)
         demo_booking_slots()  # counter-visit slots for the portal's booking page
         drafting_demo_load()  # result templates of common procedures (motcua.drafting)
+        demo_counterqueue(seed)  # desks and a day of queue tickets (counterqueue)
         history["payments"] = payments_demo_load()  # the history's online payments, receipts
         history["postal"] = postal_demo_load()  # a few results returned by post (issue 15)
         audit_record(

@@ -1,0 +1,53 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from motcua.audit.services import audit_record
+from motcua.counterqueue.models import Desk, Ticket
+
+
+@admin.register(Desk)
+class DeskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("agency", "number", "name", "active")
+    list_filter = ("active",)
+    list_select_related = ("agency",)
+    filter_horizontal = ("fields",)
+    search_fields = ("name", "agency__name")
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            d = form.instance
+            audit_record(
+                actor=request.user,
+                action="counterqueue.desk_save",
+                object_type="Desk",
+                object_id=d.pk,
+                after={
+                    "agency": d.agency_id,
+                    "number": d.number,
+                    "name": d.name,
+                    "active": d.active,
+                    "fields": sorted(d.fields.values_list("code", flat=True)),
+                },
+            )
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read only: tickets change through the officer's desk panel."""
+
+    list_display = ("day", "number", "agency", "status", "desk", "taken_at", "called_at")
+    list_filter = ("status", "day")
+    list_select_related = ("agency", "desk")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
