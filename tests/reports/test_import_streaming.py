@@ -4,12 +4,16 @@ rows, the same derived columns, the same records created, the same refusals."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import random
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from motcua.catalog.models import Procedure
@@ -217,3 +221,38 @@ def test_progress_is_reported_by_phase(tmp_path: Path) -> None:
     size = path.stat().st_size
     assert [c[0] for c in calls] == ["read", "check", "write"]
     assert calls[0] == ("read", size, size, 5)
+
+
+def test_progress_bar_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    path = _write(tmp_path / "f.csv", [row(f"T-{i}") for i in range(50)])
+    master, slave = os.openpty()
+    try:
+        with open(slave, "w", encoding="utf-8") as tty:
+            monkeypatch.setattr(sys, "stderr", tty)
+            call_command("import_dossiers", str(path))
+            tty.flush()
+            os.set_blocking(master, False)
+            shown = os.read(master, 1 << 16).decode()
+    finally:
+        os.close(master)
+    assert "100%" in shown and "50 dòng" in shown and "dòng/s" in shown
+    assert "còn khoảng 0:00:00" in shown and "đang ghi vào cơ sở dữ liệu" in shown
+    assert shown.endswith("\r\x1b[K")  # the line is cleared before the summary is printed
+    assert json.loads(capsys.readouterr().out)["rows"] == 50
+
+
+def test_no_progress_when_not_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    path = _write(tmp_path / "f.csv", [row(f"T-{i}") for i in range(50)])
+    call_command("import_dossiers", str(path))
+    out = capsys.readouterr()
+    assert out.err == "" and json.loads(out.out)["rows"] == 50
+    bad = _write(tmp_path / "g.csv", [row("U-1", level="x")])
+    with pytest.raises(SystemExit):
+        call_command("import_dossiers", str(bad))
+    assert capsys.readouterr().err.startswith("lỗi [bad_rows]: 1 dòng lỗi")
