@@ -191,7 +191,7 @@ def check_row(line: int, values: list[str], index: list[int]) -> Row:
     joined = "".join(values)
     plain = joined.isascii() and _ASCII_CONTROL.search(joined) is None
     if plain:
-        v = [values[i].strip() for i in index]
+        v = [values[i] for i in index] if " " not in joined else [values[i].strip() for i in index]
         for i, column, limit in _LIMITS:
             if len(v[i]) > limit:
                 raise ValueError(f"{column}: dài {len(v[i])} ký tự, tối đa {limit} ký tự")
@@ -241,6 +241,9 @@ def check_row(line: int, values: list[str], index: list[int]) -> Row:
     )
 
 
+_SLASHES = "dấu / trong mã hồ sơ chỉ được nằm giữa hai phần khác rỗng, khác '.' và '..'"
+
+
 def _plain_code_problem(code: str) -> str | None:
     """``code_problem`` for a code already known to be ASCII without control characters and
     within its length (the only white space left to look for is the space)."""
@@ -248,6 +251,8 @@ def _plain_code_problem(code: str) -> str | None:
         return "mã hồ sơ chứa khoảng trắng"
     if code.isdigit():
         return "mã hồ sơ chỉ gồm chữ số (trùng dạng với số thứ tự hồ sơ trong địa chỉ trang)"
+    if "/" not in code:
+        return _SLASHES if code in (".", "..") else None
     if any(part in ("", ".", "..") for part in code.split("/")):
         return "dấu / trong mã hồ sơ chỉ được nằm giữa hai phần khác rỗng, khác '.' và '..'"
     if _SHADOWED.match(code):

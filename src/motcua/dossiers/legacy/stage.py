@@ -125,7 +125,10 @@ def _copy_text(value: str) -> str:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat()
+    """The instant as PostgreSQL reads it: ISO 8601 with a ±HH:MM offset (25 characters, 32
+    with microseconds) as it is, anything else (an offset with seconds) in UTC."""
+    text = moment.isoformat()
+    return text if len(text) in (25, 32) else moment.astimezone(dt.UTC).isoformat()
 
 
 def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
