@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -142,6 +144,88 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
         yield batch
 
 
+def _copy_batch(cal: wt.Calendar, batch: list[Row]) -> str:
+    """A batch in COPY's text format (tab-separated, \\N for NULL, backslashes doubled; the
+    checks have refused every control character, so no other escape is needed)."""
+    work = _working(cal, batch)
+    return "".join(
+        f"{r.line}\t{_copy_text(r.code)}\t{_copy_text(r.procedure)}\t"
+        f"{_copy_text(r.agency)}\t{r.level}\t{r.channel}\t{r.status}\t"
+        f"{_utc(r.received)}\t{_utc(r.due)}\t"
+        f"{_utc(r.finished) if r.finished is not None else NULL}\t"
+        f"{'t' if r.digitized else 'f'}\t{'t' if r.electronic else 'f'}\t"
+        f"{r.paid}\t{NULL if w is None else w}\t{_copy_text(_search(r.code))}\n"
+        for r, w in zip(batch, work, strict=True)
+    )
+
+
+def _param_batch(cal: wt.Calendar, adapt: Any, batch: list[Row]) -> list[tuple[Any, ...]]:
+    work = _working(cal, batch)
+    return [
+        (
+            r.line,
+            r.code,
+            r.procedure,
+            r.agency,
+            r.level,
+            r.channel,
+            r.status,
+            adapt(r.received),
+            adapt(r.due),
+            adapt(r.finished) if r.finished is not None else None,
+            int(r.digitized),
+            int(r.electronic),
+            r.paid,
+            w,
+            _search(r.code),
+        )
+        for r, w in zip(batch, work, strict=True)
+    ]
+
+
+_END = object()
+
+
+def _pipelined(rows: Iterable[Row], make: Any) -> Iterator[tuple[int, Any]]:
+    """(rows, payload) per batch, made in a second thread: reading, checking and formatting
+    (Python) go on while this thread waits for the database (which releases the GIL). At most
+    two batches wait in the queue, so memory stays bounded. The worker touches no database."""
+    out: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for batch in _batches(rows):
+                if not put((len(batch), make(batch))):
+                    return
+            put(_END)
+        except BaseException as exc:  # re-raised in the caller's thread
+            put(exc)
+
+    worker = threading.Thread(target=work, name="import-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def load(rows: Iterable[Row], on_batch: Any = None) -> int:
     """Stream checked rows into the staging table; returns how many. ``on_batch(n)`` is called
     after each batch (the progress bar)."""
@@ -154,52 +238,18 @@ def load(rows: Iterable[Row], on_batch: Any = None) -> int:
             " finished_at, digitized, electronic, paid, working_seconds, search_text"
         )
         with raw.copy(f"COPY {STAGE} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-            for batch in _batches(rows):
-                work = _working(cal, batch)
-                copy.write(
-                    "".join(
-                        f"{r.line}\t{_copy_text(r.code)}\t{_copy_text(r.procedure)}\t"
-                        f"{_copy_text(r.agency)}\t{r.level}\t{r.channel}\t{r.status}\t"
-                        f"{_utc(r.received)}\t{_utc(r.due)}\t"
-                        f"{_utc(r.finished) if r.finished is not None else NULL}\t"
-                        f"{'t' if r.digitized else 'f'}\t{'t' if r.electronic else 'f'}\t"
-                        f"{r.paid}\t{NULL if w is None else w}\t{_copy_text(_search(r.code))}\n"
-                        for r, w in zip(batch, work, strict=True)
-                    )
-                )
-                count += len(batch)
+            for n, text in _pipelined(rows, lambda b: _copy_batch(cal, b)):
+                copy.write(text)
+                count += n
                 if on_batch is not None:
                     on_batch(count)
         return count
     adapt = connection.ops.adapt_datetimefield_value
     sql = f"INSERT INTO {STAGE} VALUES ({', '.join(['%s'] * 15)})"  # noqa: S608
     with connection.cursor() as cur:
-        for batch in _batches(rows):
-            work = _working(cal, batch)
-            cur.executemany(
-                sql,
-                [
-                    (
-                        r.line,
-                        r.code,
-                        r.procedure,
-                        r.agency,
-                        r.level,
-                        r.channel,
-                        r.status,
-                        adapt(r.received),
-                        adapt(r.due),
-                        adapt(r.finished) if r.finished is not None else None,
-                        int(r.digitized),
-                        int(r.electronic),
-                        r.paid,
-                        w,
-                        _search(r.code),
-                    )
-                    for r, w in zip(batch, work, strict=True)
-                ],
-            )
-            count += len(batch)
+        for n, params in _pipelined(rows, lambda b: _param_batch(cal, adapt, b)):
+            cur.executemany(sql, params)
+            count += n
             if on_batch is not None:
                 on_batch(count)
     return count
