@@ -116,6 +116,11 @@ def main() -> None:
     parser.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "motcua-import-bench"))
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument(
+        "--old",
+        action="store_true",
+        help="also time the import as it was before streaming (tests/reports/legacy_reference.py)",
+    )
     args = parser.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -128,38 +133,63 @@ def main() -> None:
         dbs = [] if args.skip_pg else ["postgresql"]
         dbs += [] if args.skip_sqlite else ["sqlite"]
         for db in dbs:
-            load_before = os.getloadavg()[0]
-            if db == "postgresql":
-                url = fresh_pg("motcua_import_bench")
-                baseline = copy_pg(url, path)
-            else:
-                file = work / f"bench-{n}.sqlite3"
-                file.unlink(missing_ok=True)
-                url = f"sqlite:///{file}"
-                baseline = copy_sqlite(file, path)
-            env = {**os.environ, "DATABASE_URL": url, "MOTCUA_VAR_DIR": str(work)}
-            timed([*MOTCUA, "migrate", "-v0"], env)
-            timed([*MOTCUA, "load-units"], env)
-            secs, rss = timed([*MOTCUA, "import-dossiers", str(path)], env)
-            stored = count(env)
-            assert stored == n, (stored, n)
-            print(
-                json.dumps(
-                    {
-                        "rows": n,
-                        "db": db,
-                        "csv_mb": round(path.stat().st_size / 2**20),
-                        "baseline_s": round(baseline, 2),
-                        "import_s": round(secs, 1),
-                        "ratio": round(secs / baseline, 1),
-                        "rows_per_s": round(n / secs),
-                        "peak_rss_mb": rss,
-                        "load_before": round(load_before, 1),
-                        "load_after": round(os.getloadavg()[0], 1),
-                    }
-                ),
-                flush=True,
-            )
+            runs = [("streaming", [*MOTCUA, "import-dossiers", str(path)])]
+            if args.old:
+                runs.append(("before", [*MOTCUA, "shell", "-c", OLD.format(path=str(path))]))
+            for label, command in runs:  # each on a fresh database, baseline in the same state
+                load_before = os.getloadavg()[0]
+                if db == "postgresql":
+                    url = fresh_pg("motcua_import_bench")
+                    baseline = copy_pg(url, path)
+                else:
+                    file = work / f"bench-{n}.sqlite3"
+                    file.unlink(missing_ok=True)
+                    url = f"sqlite:///{file}"
+                    baseline = copy_sqlite(file, path)
+                env = {**os.environ, "DATABASE_URL": url, "MOTCUA_VAR_DIR": str(work)}
+                timed([*MOTCUA, "migrate", "-v0"], env)
+                timed([*MOTCUA, "load-units"], env)
+                measure(n, db, label, command, env, path, baseline, load_before)
+
+
+OLD = (
+    "import sys; sys.path.insert(0, '.');"
+    " from tests.reports.legacy_reference import import_dossiers;"
+    " import_dossiers({path!r})"
+)
+
+
+def measure(
+    n: int,
+    db: str,
+    label: str,
+    command: list[str],
+    env: dict[str, str],
+    path: Path,
+    baseline: float,
+    load_before: float,
+) -> None:
+    secs, rss = timed(command, env)
+    stored = count(env)
+    assert stored == n, (stored, n)
+    print(
+        json.dumps(
+            {
+                "rows": n,
+                "db": db,
+                "import": label,
+                "csv_mb": round(path.stat().st_size / 2**20),
+                "baseline_s": round(baseline, 2),
+                "import_s": round(secs, 1),
+                "ratio": round(secs / baseline, 1),
+                "rows_per_s": round(n / secs),
+                "peak_rss_mb": rss,
+                "load_before": round(load_before, 1),
+                "load_after": round(os.getloadavg()[0], 1),
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
