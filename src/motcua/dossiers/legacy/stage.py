@@ -29,7 +29,7 @@ STAGE = "motcua_import_stage"
 AGENCY_MAP = "motcua_import_agency"
 PROCEDURE_MAP = "motcua_import_procedure"
 NULL = "\\N"  # COPY text format
-SQLITE_CACHE_KIB = 256 * 1024
+SQLITE_CACHE_KIB = 128 * 1024
 
 # the dossier columns an import writes, and what each is made of (s = the staging row)
 MOVE = (
