@@ -1,4 +1,8 @@
-"""Import of historical dossiers from a legacy one-stop system (``motcua import-dossiers``).
+"""REFERENCE ONLY (tests): the import as it was before it streamed (commit f81b6ce), with the one
+fix it needed (``form_data``, NOT NULL since migration 0008). The streaming import must derive
+exactly what this derives (tests/reports/test_import_streaming.py).
+
+Import of historical dossiers from a legacy one-stop system (``motcua import-dossiers``).
 
 One CSV row a dossier, header::
 
@@ -397,6 +401,7 @@ COLUMNS = (
     "due_at",
     "appointment_at",
     "pauses",
+    "form_data",
     "finished_at",
     "return_method",
     "result_place",
@@ -450,6 +455,7 @@ def _write(rows: list[Row], agencies: dict[str, int], procedures: dict[str, int]
                     r.due,
                     r.due,
                     "[]",
+                    "{}",
                     r.finished,
                     "",
                     "",

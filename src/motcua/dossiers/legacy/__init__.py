@@ -1,0 +1,200 @@
+"""Import of historical dossiers from a legacy one-stop system (``motcua import-dossiers``).
+
+One CSV row a dossier, header::
+
+    code,procedure_code,agency_code,level,channel,received_at,due_at,status,finished_at,
+    digitized,electronic_result,online_payment_vnd
+
+All or nothing: any bad row (listed with its line number, the first 50) and nothing is written.
+The file is read as a stream (memory does not grow with it): each row is checked as it goes by
+(``rules.py``) and, with its derived columns (level, working seconds, search text), streamed
+into a temporary staging table (COPY on PostgreSQL, batches on SQLite; ``stage.py``); codes
+twice in the file or already stored are then found in SQL, unknown agencies and procedures are
+created as "imported, needs review" records, and the rows move into the dossier table with one
+INSERT … SELECT — all in one transaction. ``hooks.after_import`` runs after the move, in the
+same transaction (the place for statistics kept in step with the dossiers). Speed and memory:
+BENCHMARKS.md, "Import".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from motcua.audit.services import audit_record
+from motcua.catalog.models import Field, Procedure, ProcedureStatus
+from motcua.core.errors import ImportFailed
+from motcua.units.models import AdministrativeUnit, Agency, Level
+
+from . import stage
+from .hooks import after_import
+from .rules import (
+    CHANNELS,
+    HEADER,
+    LEVELS,
+    MAX_SHOWN,
+    STATUSES,
+    Problems,
+    Row,
+    Source,
+    check_row,
+    code_problem,
+    read,
+)
+
+__all__ = [
+    "CHANNELS",
+    "HEADER",
+    "LEVELS",
+    "STATUSES",
+    "Row",
+    "check_row",
+    "code_problem",
+    "import_dossiers",
+    "summary_json",
+    "write_rows",
+]
+
+# progress(phase, bytes read, bytes in the file, rows checked): the command's progress bar
+Progress = Callable[[str, int, int, int], None]
+
+
+def _agencies(wanted: dict[str, int]) -> tuple[dict[str, int], int]:
+    known = dict(Agency.objects.filter(code__in=list(wanted)).values_list("code", "pk"))
+    created = 0
+    home = (
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE, calendar__isnull=False).first()
+        or AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("pk").first()
+    )
+    for code, level in wanted.items():
+        if code in known:
+            continue
+        if home is None:
+            raise ImportFailed("Chưa có đơn vị hành chính nào để gắn cơ quan mới", code="no_units")
+        agency = Agency(
+            code=code,
+            name=f"Cơ quan {code} (dữ liệu chuyển đổi)",
+            kind="so_nganh",
+            level=level,
+            unit=home,
+            receives_dossiers=True,
+            needs_review=True,
+        )
+        agency.save()
+        known[code] = agency.pk
+        created += 1
+    return known, created
+
+
+def _procedures(wanted: dict[str, int]) -> tuple[dict[str, int], int]:
+    # ordered by version, so the latest version of each code wins
+    known: dict[str, int] = dict(
+        Procedure.objects.filter(code__in=list(wanted))
+        .order_by("code", "version")
+        .values_list("code", "pk")
+    )
+    missing = [c for c in wanted if c not in known]
+    if missing:
+        fld, _ = Field.objects.get_or_create(
+            code="CHUA-PHAN-LOAI", defaults={"name": "Chưa phân loại (dữ liệu chuyển đổi)"}
+        )
+        for code in missing:
+            level = wanted[code]
+            p = Procedure(
+                code=code,
+                name=f"Thủ tục {code} (dữ liệu chuyển đổi, cần rà soát)",
+                field=fld,
+                level=level,
+                at_province=level == Level.PROVINCE,
+                at_district=level == Level.DISTRICT,
+                at_commune=level == Level.COMMUNE,
+                time_limit_days=Decimal(1),
+                status=ProcedureStatus.DRAFT,
+                needs_review=True,
+            )
+            p.save()
+            known[code] = p.pk
+    return known, len(missing)
+
+
+def import_dossiers(
+    path: Path | str, *, actor: Any = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Check the file while streaming it into the staging table, then write it in the same
+    transaction. Raises ImportFailed (nothing written) or OSError (file unreadable)."""
+    path = Path(path)
+    report: Progress = progress or (lambda *_: None)
+    with path.open("rb") as fh:
+        total = path.stat().st_size
+        source = Source(fh)
+        problems = Problems()
+        with transaction.atomic():
+            stage.create()
+            count = stage.load(
+                read(source, problems),
+                on_batch=lambda n: report("read", source.done, total, n),
+            )
+            report("check", source.done, total, count)
+            shown = list(problems.shown)
+            bad = problems.count
+            if count:
+                for n, listed in (stage.duplicates(), stage.existing()):
+                    bad += n
+                    shown += listed
+            if bad:
+                raise ImportFailed(
+                    f"{bad} dòng lỗi; không có dữ liệu nào được ghi",
+                    code="bad_rows",
+                    details=sorted(shown)[:MAX_SHOWN],
+                )
+            if not count:
+                raise ImportFailed("Tệp không có dòng dữ liệu nào", code="empty_file")
+            report("write", source.done, total, count)
+            summary = _finish(actor=actor, source=path.name, digest=source.sha.hexdigest())
+    return summary
+
+
+def write_rows(
+    rows: Iterable[Row], *, actor: Any = None, source: str = "", digest: str = ""
+) -> dict[str, Any]:
+    """Write checked rows in one transaction (the demo's history generator): the same staging
+    path, without the duplicate checks (its codes are made unique)."""
+    with transaction.atomic():
+        stage.create()
+        stage.load(rows)
+        return _finish(actor=actor, source=source, digest=digest)
+
+
+def _finish(*, actor: Any, source: str, digest: str) -> dict[str, Any]:
+    """After the checks: agencies and procedures, the move, the hook, the audit entry."""
+    agencies, new_agencies = _agencies(stage.wanted("agency"))
+    procedures, new_procedures = _procedures(stage.wanted("proc"))
+    stage.fill_maps(agencies, procedures)
+    moved = stage.move()
+    counts = stage.by_status()
+    summary = {
+        "rows": moved,
+        "agencies_created": new_agencies,
+        "procedures_created": new_procedures,
+        "by_status": {s: counts.get(s, 0) for s in STATUSES.values()},
+    }
+    after_import(stage_table=stage.STAGE, rows=moved)
+    audit_record(
+        actor=actor,
+        action="dossiers.import",
+        object_type="Dossier",
+        object_id=source or "-",
+        # one entry per import batch (issue 9): the file's SHA-256 binds its content
+        after={**summary, "sha256": digest} if digest else summary,
+    )
+    stage.drop()
+    return summary
+
+
+def summary_json(summary: dict[str, Any]) -> str:
+    return json.dumps(summary, ensure_ascii=False, sort_keys=True)

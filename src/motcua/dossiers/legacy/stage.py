@@ -1,0 +1,371 @@
+"""The staging table of an import: checked rows stream into it (COPY on PostgreSQL, batched
+``executemany`` on SQLite) with their derived columns; what needs the whole file is then asked
+of SQL — codes twice in the file, codes already stored, the agencies and procedures the file
+names — and the rows move into the dossier table with one INSERT … SELECT, all in the caller's
+transaction. Python holds one batch at a time, so memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.utils import timezone
+
+from motcua.core.text import fold
+from motcua.dossiers.models import Dossier
+from motcua.worktime import core as wt
+from motcua.worktime.calendars import calendar_get
+
+from .rules import CHUNK, MAX_SHOWN, Row
+
+STAGE = "motcua_import_stage"
+AGENCY_MAP = "motcua_import_agency"
+PROCEDURE_MAP = "motcua_import_procedure"
+NULL = "\\N"  # COPY text format
+SQLITE_CACHE_KIB = 128 * 1024
+
+# the dossier columns an import writes, and what each is made of (s = the staging row)
+MOVE = (
+    ("code", "s.code"),
+    ("procedure_id", "p.pk"),
+    ("applicant_id", "NULL"),
+    ("applicant_name", "''"),
+    ("applicant_id_number", "''"),
+    ("proxy_name", "''"),
+    ("proxy_id_number", "''"),
+    ("request", "''"),
+    ("channel", "s.channel"),
+    ("receiving_agency_id", "a.pk"),
+    ("processing_agency_id", "a.pk"),
+    ("status", "s.status"),
+    ("sets", "1"),
+    ("received_at", "s.received_at"),
+    ("handed_over_at", "s.received_at"),
+    ("clock_started_at", "s.received_at"),
+    ("due_at", "s.due_at"),
+    ("appointment_at", "s.due_at"),
+    ("pauses", "'[]'"),
+    ("form_data", "'{}'"),
+    ("finished_at", "s.finished_at"),
+    ("return_method", "''"),
+    ("result_place", "''"),
+    ("online_payment_vnd", "s.paid"),
+    ("level", "s.level"),
+    ("digitized", "s.digitized"),
+    ("electronic_result", "s.electronic"),
+    ("working_seconds", "s.working_seconds"),
+    ("imported", "%(true)s"),
+    ("version", "0"),
+    ("created_at", "%(now)s"),
+    ("search_text", "s.search_text"),
+)
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def create() -> None:
+    """The staging table and the two small maps, temporary (gone at the end of the session;
+    dropped at commit on PostgreSQL)."""
+    pg = _pg()
+    ts = "timestamptz" if pg else "text"
+    flag = "boolean" if pg else "integer"
+    tail = " ON COMMIT DROP" if pg else ""
+    line = "integer NOT NULL" if pg else "integer PRIMARY KEY"
+    with connection.cursor() as cur:
+        for table in (STAGE, AGENCY_MAP, PROCEDURE_MAP):
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        cur.execute(
+            f"CREATE TEMP TABLE {STAGE} (line {line}, code text NOT NULL, proc text NOT NULL,"
+            " agency text NOT NULL, level smallint NOT NULL, channel text NOT NULL,"
+            f" status text NOT NULL, received_at {ts} NOT NULL, due_at {ts} NOT NULL,"
+            f" finished_at {ts}, digitized {flag} NOT NULL, electronic {flag} NOT NULL,"
+            " paid bigint NOT NULL, working_seconds bigint, search_text text NOT NULL)" + tail
+        )
+        for table in (AGENCY_MAP, PROCEDURE_MAP):
+            cur.execute(f"CREATE TEMP TABLE {table} (code text PRIMARY KEY, pk bigint)" + tail)
+
+
+def drop() -> None:
+    with connection.cursor() as cur:
+        for table in (STAGE, AGENCY_MAP, PROCEDURE_MAP):
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _working(cal: wt.Calendar, batch: list[Row]) -> list[int | None]:
+    """Working seconds from receipt to the end of each finished row (None while processing).
+    A row outside the calendar's years gets None, alone (not its whole batch)."""
+    rec = np.array([int(r.received.timestamp()) for r in batch], dtype=np.int64)
+    end = np.array([int((r.finished or r.received).timestamp()) for r in batch], dtype=np.int64)
+    try:
+        work: list[int | None] = wt.elapsed_batch(cal, rec, end).tolist()
+    except wt.WorktimeError:
+        work = []
+        for a, b in zip(rec, end, strict=True):
+            try:
+                work.append(int(wt.elapsed_batch(cal, a[None], b[None])[0]))
+            except wt.WorktimeError:
+                work.append(None)
+    return [w if r.finished is not None else None for r, w in zip(batch, work, strict=True)]
+
+
+def _search(code: str) -> str:
+    # fold() of a plain ASCII code (no spaces, no controls: the code rule) is its lower case
+    return code.lower() if code.isascii() else fold(code)
+
+
+def _copy_text(value: str) -> str:
+    return value.replace("\\", "\\\\") if "\\" in value else value
+
+
+def _utc(moment: dt.datetime) -> str:
+    """The instant as PostgreSQL reads it: ISO 8601 with a ±HH:MM offset (25 characters, 32
+    with microseconds) as it is, anything else (an offset with seconds) in UTC."""
+    text = moment.isoformat()
+    return text if len(text) in (25, 32) else moment.astimezone(dt.UTC).isoformat()
+
+
+def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for r in rows:
+        batch.append(r)
+        if len(batch) >= CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _copy_batch(cal: wt.Calendar, batch: list[Row]) -> str:
+    """A batch in COPY's text format (tab-separated, \\N for NULL, backslashes doubled; the
+    checks have refused every control character, so no other escape is needed)."""
+    work = _working(cal, batch)
+    return "".join(
+        f"{r.line}\t{_copy_text(r.code)}\t{_copy_text(r.procedure)}\t"
+        f"{_copy_text(r.agency)}\t{r.level}\t{r.channel}\t{r.status}\t"
+        f"{_utc(r.received)}\t{_utc(r.due)}\t"
+        f"{_utc(r.finished) if r.finished is not None else NULL}\t"
+        f"{'t' if r.digitized else 'f'}\t{'t' if r.electronic else 'f'}\t"
+        f"{r.paid}\t{NULL if w is None else w}\t{_copy_text(_search(r.code))}\n"
+        for r, w in zip(batch, work, strict=True)
+    )
+
+
+def _param_batch(cal: wt.Calendar, adapt: Any, batch: list[Row]) -> list[tuple[Any, ...]]:
+    work = _working(cal, batch)
+    return [
+        (
+            r.line,
+            r.code,
+            r.procedure,
+            r.agency,
+            r.level,
+            r.channel,
+            r.status,
+            adapt(r.received),
+            adapt(r.due),
+            adapt(r.finished) if r.finished is not None else None,
+            int(r.digitized),
+            int(r.electronic),
+            r.paid,
+            w,
+            _search(r.code),
+        )
+        for r, w in zip(batch, work, strict=True)
+    ]
+
+
+_END = object()
+
+
+def _pipelined(rows: Iterable[Row], make: Any) -> Iterator[tuple[int, Any]]:
+    """(rows, payload) per batch, made in a second thread: reading, checking and formatting
+    (Python) go on while this thread waits for the database (which releases the GIL). At most
+    two batches wait in the queue, so memory stays bounded. The worker touches no database."""
+    out: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for batch in _batches(rows):
+                if not put((len(batch), make(batch))):
+                    return
+            put(_END)
+        except BaseException as exc:  # re-raised in the caller's thread
+            put(exc)
+
+    worker = threading.Thread(target=work, name="import-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def load(rows: Iterable[Row], on_batch: Any = None) -> int:
+    """Stream checked rows into the staging table; returns how many. ``on_batch(n)`` is called
+    after each batch (the progress bar)."""
+    cal = calendar_get()
+    count = 0
+    if _pg():
+        raw = connection.cursor().cursor
+        cols = (
+            "line, code, proc, agency, level, channel, status, received_at, due_at,"
+            " finished_at, digitized, electronic, paid, working_seconds, search_text"
+        )
+        with raw.copy(f"COPY {STAGE} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for n, text in _pipelined(rows, lambda b: _copy_batch(cal, b)):
+                copy.write(text)
+                count += n
+                if on_batch is not None:
+                    on_batch(count)
+        return count
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = f"INSERT INTO {STAGE} VALUES ({', '.join(['%s'] * 15)})"  # noqa: S608
+    with connection.cursor() as cur:
+        for n, params in _pipelined(rows, lambda b: _param_batch(cal, adapt, b)):
+            cur.executemany(sql, params)
+            count += n
+            if on_batch is not None:
+                on_batch(count)
+    return count
+
+
+def duplicates() -> tuple[int, list[tuple[int, str]]]:
+    """Rows whose code an earlier row of the file already has: (count, the first ones)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT s.line, s.code, f.first, COUNT(*) OVER () FROM {STAGE} s"  # noqa: S608
+            f" JOIN (SELECT code, MIN(line) AS first FROM {STAGE} GROUP BY code"
+            " HAVING COUNT(*) > 1) f ON f.code = s.code"
+            " WHERE s.line <> f.first ORDER BY s.line LIMIT %s",
+            [MAX_SHOWN],
+        )
+        found = cur.fetchall()
+    shown = [(line, f"mã hồ sơ {code} trùng với dòng {first}") for line, code, first, _ in found]
+    return (found[0][3] if found else 0), shown
+
+
+def existing() -> tuple[int, list[tuple[int, str]]]:
+    """Codes already in the database, each at its first line in the file (later lines with the
+    same code are duplicates within the file)."""
+    table = Dossier._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT MIN(s.line) AS line, s.code, COUNT(*) OVER () FROM {STAGE} s"  # noqa: S608
+            f" JOIN {table} d ON d.code = s.code GROUP BY s.code ORDER BY line LIMIT %s",
+            [MAX_SHOWN],
+        )
+        found = cur.fetchall()
+    shown = [(line, f"mã hồ sơ {code} đã có trong cơ sở dữ liệu") for line, code, _ in found]
+    return (found[0][2] if found else 0), shown
+
+
+def wanted(column: str) -> dict[str, int]:
+    """The file's agency (or procedure) codes in order of first appearance, each with the level
+    of its last row (what ``{r.agency: r.level for r in rows}`` gives)."""
+    if column not in ("agency", "proc"):
+        raise ValueError(column)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT s.{column}, s.level FROM {STAGE} s JOIN"  # noqa: S608
+            f" (SELECT {column}, MIN(line) AS first, MAX(line) AS last FROM {STAGE}"
+            f" GROUP BY {column}) m ON s.line = m.last ORDER BY m.first"
+        )
+        return {code: level for code, level in cur.fetchall()}
+
+
+def by_status() -> dict[str, int]:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT status, COUNT(*) FROM {STAGE} GROUP BY status")  # noqa: S608
+        return dict(cur.fetchall())
+
+
+def fill_maps(agencies: dict[str, int], procedures: dict[str, int]) -> None:
+    with connection.cursor() as cur:
+        for table, known in ((AGENCY_MAP, agencies), (PROCEDURE_MAP, procedures)):
+            items = list(known.items())
+            for i in range(0, len(items), 5000):
+                cur.executemany(
+                    f"INSERT INTO {table} (code, pk) VALUES (%s, %s)",  # noqa: S608
+                    items[i : i + 5000],
+                )
+
+
+def move() -> int:
+    """One INSERT … SELECT from the staging table into the dossier table, in file order."""
+    table = Dossier._meta.db_table
+    cols = ", ".join(c for c, _ in MOVE)
+    exprs = ", ".join(e for _, e in MOVE)
+    now = timezone.now()
+    pg = _pg()
+    with connection.cursor() as cur, _sqlite_cache(cur):
+        skip_ri = pg and _may_skip_ri(cur)
+        if skip_ri:
+            cur.execute("SET LOCAL session_replication_role = replica")
+        cur.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {exprs} FROM {STAGE} s"  # noqa: S608
+            f" JOIN {AGENCY_MAP} a ON a.code = s.agency"
+            f" JOIN {PROCEDURE_MAP} p ON p.code = s.proc ORDER BY s.line",
+            {"true": True, "now": now if pg else connection.ops.adapt_datetimefield_value(now)},
+        )
+        moved = cur.rowcount
+        if skip_ri:
+            cur.execute("SET LOCAL session_replication_role = origin")
+        return moved
+
+
+@contextlib.contextmanager
+def _sqlite_cache(cur: Any) -> Iterator[None]:
+    """SQLite's page cache is 2 MB by default: nineteen indexes growing by a million entries
+    each do not fit, and every insert then reads its index pages back from the file. For the
+    move, the cache is raised to SQLITE_CACHE_KIB (bounded memory), then put back."""
+    if _pg():
+        yield
+        return
+    cur.execute("PRAGMA cache_size")
+    before = cur.fetchone()[0]
+    cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cur.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _may_skip_ri(cur: Any) -> bool:
+    """Whether this role may set ``session_replication_role`` (a superuser, or granted
+    ``SET ON PARAMETER session_replication_role``). Then the per-row foreign-key triggers are
+    off for the one INSERT … SELECT: every key it writes comes from the join with the agency
+    and procedure maps, which were filled from rows of those tables in this very transaction,
+    so the checks PostgreSQL would queue (three per dossier, run at commit) can only pass. They
+    cost more than the rest of the import together (BENCHMARKS.md, "Import"). The dossier table
+    has no other triggers; the statistics kept in step are updated by ``hooks.after_import``."""
+    cur.execute(
+        "SELECT current_setting('is_superuser') = 'on'"
+        " OR has_parameter_privilege('session_replication_role', 'SET')"
+    )
+    return bool(cur.fetchone()[0])

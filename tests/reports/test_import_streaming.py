@@ -1,0 +1,258 @@
+"""The streaming import (staging table, checks in SQL) against the import as it was: the same
+rows, the same derived columns, the same records created, the same refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from motcua.catalog.models import Procedure
+from motcua.core.errors import ImportFailed
+from motcua.dossiers import legacy
+from motcua.dossiers.legacy import HEADER
+from motcua.dossiers.models import Dossier
+from motcua.units.models import Agency
+from tests.factories import AgencyFactory
+from tests.reports import legacy_reference
+from tests.reports.test_import_dossiers import csv_text, row
+
+pytestmark = pytest.mark.django_db
+
+OFFSETS = [420, 420, 420, 0, -330, 585]  # minutes east of UTC
+# foreign keys by code: ids of rolled-back rows are not reused on PostgreSQL
+KEYS = {"procedure_id": "procedure__code", "receiving_agency_id": "receiving_agency__code"}
+KEYS["processing_agency_id"] = "processing_agency__code"
+DOSSIER_FIELDS = [
+    KEYS.get(f.attname, f.attname)
+    for f in Dossier._meta.concrete_fields
+    if f.attname not in ("id", "created_at")
+]
+
+
+def varied_rows(n: int, seed: int = 7) -> list[list[str]]:
+    """Every kind of good row: statuses, offsets, microseconds, weekends and nights, codes with
+    diacritics (some decomposed), slashes and backslashes, known and new agencies and procedures,
+    an agency named at two levels (the last row's level is the one an agency is created with)."""
+    rng = random.Random(seed)
+    base = dt.datetime(2021, 12, 20, tzinfo=dt.UTC)
+    rows = []
+    for i in range(n):
+        received = base + dt.timedelta(seconds=rng.randrange(0, 200 * 86400))
+        if rng.random() < 0.2:
+            received = received.replace(microsecond=rng.randrange(1_000_000))
+        due = received + dt.timedelta(seconds=rng.randrange(0, 30 * 86400))
+        finished = received + dt.timedelta(seconds=rng.randrange(0, 40 * 86400))
+        tz = dt.timezone(dt.timedelta(minutes=rng.choice(OFFSETS)))
+
+        def iso(moment: dt.datetime, tz: dt.timezone = tz) -> str:
+            text = moment.astimezone(tz).isoformat()
+            return text.replace("+00:00", "Z") if rng.random() < 0.5 else text
+
+        status = rng.choice(["resolved", "resolved", "processing", "withdrawn", "returned"])
+        code = rng.choice([f"HS-{i}", f"{i}/HS-UBND", f"Đ-{i}", f"hồ-sơ-{i}", f"A\\{i}", f"X{i}"])
+        if rng.random() < 0.2:
+            code = unicodedata.normalize("NFD", code)
+        rows.append(
+            row(
+                code,
+                status=status,
+                finished=iso(finished),
+                procedure_code=rng.choice(["1.000001", "2.000002", "9.000009", "Thủ-tục"]),
+                agency_code=rng.choice(["000.00.03.H10", "NEW.1", "NEW.2", "Sở-Đ"]),
+                level=rng.choice(["province", "district", "commune"]),
+                channel=rng.choice(["online", "counter", "postal"]),
+                received_at=iso(received),
+                due_at=iso(due),
+                digitized=rng.choice("01"),
+                electronic_result=rng.choice("01"),
+                online_payment_vnd=str(rng.choice([0, 0, 50_000, 2**63 - 1])),
+            )
+        )
+    return rows
+
+
+def snapshot() -> dict[str, Any]:
+    return {
+        "dossiers": list(Dossier.objects.order_by("id").values_list(*DOSSIER_FIELDS)),
+        "agencies": list(
+            Agency.objects.order_by("id").values_list("code", "name", "level", "needs_review")
+        ),
+        "procedures": list(
+            Procedure.objects.order_by("id").values_list(
+                "code", "name", "level", "at_province", "at_district", "at_commune", "status"
+            )
+        ),
+    }
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_same_rows_and_derived_columns_as_the_import_before(tmp_path: Path) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    f = tmp_path / "ho-so.csv"
+    f.write_text(csv_text(varied_rows(600)), encoding="utf-8")
+    results = []
+    for module in (legacy_reference, legacy):
+        try:
+            with transaction.atomic():
+                summary = module.import_dossiers(f)
+                results.append((summary, snapshot()))
+                raise Rollback
+        except Rollback:
+            pass
+    (old_summary, old), (new_summary, new) = results
+    assert new_summary == old_summary
+    assert len(new["dossiers"]) == 600
+    assert new == old
+    resolved = [d for d in new["dossiers"] if d[DOSSIER_FIELDS.index("finished_at")] is not None]
+    assert any(d[DOSSIER_FIELDS.index("working_seconds")] for d in resolved)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "wrong cells",
+        "duplicates",
+        "stored",
+        "mixed",
+    ],
+)
+def test_same_refusals_as_the_import_before(tmp_path: Path, bad: str) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    rows = varied_rows(120, seed=11)
+    legacy.import_dossiers(_write(tmp_path / "first.csv", rows[:3]))
+    if bad in ("wrong cells", "mixed"):
+        rows[10] = rows[10][:-1]
+        rows[20][HEADER.index("level")] = "tinh"
+        rows[30][HEADER.index("received_at")] = "2022-02-30T09:00:00+07:00"
+    if bad in ("duplicates", "mixed"):
+        rows[40] = list(rows[5])
+        rows[41] = list(rows[5])
+        rows[50] = list(rows[20])  # a duplicate of a bad row is not a duplicate
+    if bad in ("stored", "mixed"):
+        rows[60] = list(rows[1])  # rows[1] is already stored, and rows[1] is in the file too
+    f = _write(tmp_path / "bad.csv", rows)
+    errors = []
+    for module in (legacy_reference, legacy):
+        with pytest.raises(ImportFailed) as exc:
+            module.import_dossiers(f)
+        errors.append((exc.value.code, exc.value.message, exc.value.details))
+    assert errors[1] == errors[0]
+    assert Dossier.objects.count() == 3
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def test_more_bad_rows_than_shown_are_counted(tmp_path: Path) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    rows = [row(f"D-{i}") for i in range(30)] + [row(f"D-{i}") for i in range(30)]
+    rows += [row(f"E-{i}", level="x") for i in range(30)]
+    with pytest.raises(ImportFailed) as exc:
+        legacy.import_dossiers(_write(tmp_path / "f.csv", rows))
+    assert exc.value.message.startswith("60 dòng lỗi")
+    lines = [line for line, _ in exc.value.details]
+    assert lines == list(range(32, 82))  # the first 50 by line, duplicates and bad values mixed
+
+
+def test_line_endings_and_bom_count_lines_like_the_csv_module(tmp_path: Path) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    rows = [row("L-1"), row("L-2", level="x"), row("L-3")]
+    for ending in ("\r\n", "\r"):
+        text = "\ufeff" + ending.join([",".join(HEADER), *(",".join(r) for r in rows)]) + ending
+        path = tmp_path / "f.csv"
+        path.write_bytes(text.encode())
+        found = []
+        for module in (legacy_reference, legacy):
+            with pytest.raises(ImportFailed) as exc:
+                module.import_dossiers(path)
+            found.append(exc.value.details)
+        assert found[0] == found[1] == [(3, found[0][0][1])]
+
+
+def test_bad_byte_after_a_bad_header_is_an_encoding_error(tmp_path: Path) -> None:
+    data = csv_text([row("H-1")], header=HEADER[:-1]).encode() + b"x,\xff\n"
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportFailed) as exc:
+        legacy.import_dossiers(path)
+    assert exc.value.code == "bad_encoding" and exc.value.details == [
+        (3, "byte không hợp lệ trong UTF-8")
+    ]
+
+
+def test_working_time_outside_the_calendar_is_empty_for_that_row_alone(tmp_path: Path) -> None:
+    """The calendar covers 2000–2060; the file may go from 1990. Such a row has no working time,
+    and its neighbours keep theirs (before, its whole batch of 20,000 rows lost them)."""
+    AgencyFactory(code="000.00.03.H10")
+    rows = [
+        row("W-1"),
+        row(
+            "W-2",
+            received_at="1995-03-01T09:00:00+07:00",
+            due_at="1995-03-04T09:00:00+07:00",
+            finished="1995-03-02T10:00:00+07:00",
+        ),
+    ]
+    legacy.import_dossiers(_write(tmp_path / "f.csv", rows))
+    assert Dossier.objects.get(code="W-1").working_seconds == 9 * 3600
+    assert Dossier.objects.get(code="W-2").working_seconds is None
+
+
+def test_progress_is_reported_by_phase(tmp_path: Path) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    path = _write(tmp_path / "f.csv", [row(f"P-{i}") for i in range(5)])
+    calls: list[tuple[str, int, int, int]] = []
+    legacy.import_dossiers(path, progress=lambda *a: calls.append(a))
+    size = path.stat().st_size
+    assert [c[0] for c in calls] == ["read", "check", "write"]
+    assert calls[0] == ("read", size, size, 5)
+
+
+def test_progress_bar_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    path = _write(tmp_path / "f.csv", [row(f"T-{i}") for i in range(50)])
+    master, slave = os.openpty()
+    try:
+        with open(slave, "w", encoding="utf-8") as tty:
+            monkeypatch.setattr(sys, "stderr", tty)
+            call_command("import_dossiers", str(path))
+            tty.flush()
+            os.set_blocking(master, False)
+            shown = os.read(master, 1 << 16).decode()
+    finally:
+        os.close(master)
+    assert "100%" in shown and "50 dòng" in shown and "dòng/s" in shown
+    assert "còn khoảng 0:00:00" in shown and "đang ghi vào cơ sở dữ liệu" in shown
+    assert shown.endswith("\r\x1b[K")  # the line is cleared before the summary is printed
+    assert json.loads(capsys.readouterr().out)["rows"] == 50
+
+
+def test_no_progress_when_not_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    path = _write(tmp_path / "f.csv", [row(f"T-{i}") for i in range(50)])
+    call_command("import_dossiers", str(path))
+    out = capsys.readouterr()
+    assert out.err == "" and json.loads(out.out)["rows"] == 50
+    bad = _write(tmp_path / "g.csv", [row("U-1", level="x")])
+    with pytest.raises(SystemExit):
+        call_command("import_dossiers", str(bad))
+    assert capsys.readouterr().err.startswith("lỗi [bad_rows]: 1 dòng lỗi")
