@@ -128,8 +128,20 @@ def _submit_form(request: HttpRequest, procedure: Any, draft: Draft | None) -> S
     return SubmitForm(initial=initial, procedure=procedure, desks=desks, store=store)
 
 
+def _eform(request: HttpRequest, procedure: Any, draft: Draft | None) -> Any:
+    """The procedure's application form (motcua.eforms), bound on POST; None without one."""
+    from motcua.eforms.views import eform_for
+
+    return eform_for(request, procedure, draft.form_data if draft is not None else None)
+
+
 def _submit_page(
-    request: HttpRequest, procedure: Any, draft: Draft | None, form: SubmitForm, status: int = 200
+    request: HttpRequest,
+    procedure: Any,
+    draft: Draft | None,
+    form: SubmitForm,
+    status: int = 200,
+    eform: Any = None,
 ) -> HttpResponse:
     slots = {f.required_document: f for f in draft.files.all()} if draft else {}
     return render(
@@ -142,6 +154,7 @@ def _submit_page(
             "slots": slots,
             "profile": citizen_of(request.user),
             "offered": svc.procedure_offered_online(procedure),
+            "eform": eform if eform is not None else _eform(request, procedure, draft),
         },
         status=status,
     )
@@ -155,9 +168,11 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
     form = _submit_form(request, procedure, draft)
     if request.method != "POST":
         return _submit_page(request, procedure, draft, form)
-    if not form.is_valid():
+    eform = _eform(request, procedure, draft)
+    eform_ok = eform is None or eform.is_valid()
+    if not form.is_valid() or not eform_ok:
         messages.error(request, "Thông tin chưa hợp lệ, vui lòng sửa các mục được đánh dấu.")
-        return _submit_page(request, procedure, draft, form, status=400)
+        return _submit_page(request, procedure, draft, form, status=400, eform=eform)
     c = form.cleaned_data
     try:
         draft = svc.draft_save(
@@ -170,6 +185,7 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
             picks=form.picks(),
             clear=form.cleared(),
             draft=draft,
+            form_data=eform.form_data() if eform is not None else None,
         )
         if c["action"] == "submit":
             dossier = svc.draft_submit(account=request.user, draft=draft)
@@ -184,7 +200,7 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
     except DomainError as exc:
         messages.error(request, exc.message)
         saved = Draft.objects.filter(pk=draft.pk).first() if draft is not None else None
-        return _submit_page(request, procedure, saved, form, status=400)
+        return _submit_page(request, procedure, saved, form, status=400, eform=eform)
     messages.success(request, "Đã lưu bản nháp.")
     return redirect("eservices:draft", pk=draft.pk)
 
