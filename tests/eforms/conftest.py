@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.dossiers.conftest import World, world  # noqa: F401 - the shared small province
+from tests.eservices.conftest import citizen, client_of  # noqa: F401 - portal accounts
 
 __all__ = ["World", "definition"]
 

@@ -19,7 +19,7 @@ from motcua.eservices.models import Draft
 from motcua.units.models import Role
 from tests.api.conftest import token_client
 from tests.eforms.conftest import World
-from tests.eservices.conftest import citizen, client_of, upload  # noqa: F401
+from tests.eservices.conftest import upload
 
 FILLED = {
     "tk-full_name": "Trần Thị Bình",
