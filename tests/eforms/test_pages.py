@@ -199,8 +199,12 @@ def test_admin_preview(world: World, definition: dict[str, Any]) -> None:
     assert r.status_code == 302
     assert FormDefinition.objects.get().procedure == world.simple
     assert AuditEntry.objects.filter(action="eforms.definition_set").exists()
-    # staff only
+    # staff who may edit forms only
     assert Client().post("/to-khai/xem-truoc/", {"definition": "{}"}).status_code == 302
+    officer = login(world.users["counter"])
+    world.users["counter"].is_staff = True
+    world.users["counter"].save()
+    assert officer.post("/to-khai/xem-truoc/", {"definition": "{}"}).status_code == 403
 
 
 API_FORM = {
@@ -252,3 +256,23 @@ def test_api_form_data_on_procedure_without_form(world: World) -> None:
         "/api/v1/dossiers/", _api_body(world, {"x": 1}), format="json", HTTP_IDEMPOTENCY_KEY="c"
     )
     assert r.status_code == 400 and r.json()["code"] == "no_form"
+
+
+def test_form_carried_to_amended_version(with_form: World) -> None:
+    import datetime as dt
+
+    from motcua.catalog.selectors import catalog_specs
+    from motcua.catalog.services import procedure_amend
+
+    w = with_form
+    spec = next(s for s in catalog_specs() if s.code == w.simple.code)
+    new = procedure_amend(
+        actor=None, procedure=w.simple, spec=spec, effective=dt.date(2030, 1, 1), decision="1/QĐ"
+    )
+    assert new.version == w.simple.version + 1
+    copied = FormDefinition.objects.get(procedure=new)
+    assert copied.definition == FormDefinition.objects.get(procedure=w.simple).definition
+    # versioned: editing the new version leaves the old one as filed dossiers knew it
+    changed = dict(copied.definition, title="Tờ khai mới")
+    form_definition_set(actor=None, procedure=new, definition=changed)
+    assert FormDefinition.objects.get(procedure=w.simple).definition["title"] == "Tờ khai thử"

@@ -120,8 +120,9 @@ def staff_plan() -> list[Staff]:
 
 
 #: What the province administrator keeps in the administration (DESIGN.md: the procedure
-#: catalog, calendars, units and users; reports' targets and index criteria), and reads.
-PROVINCE_ADMIN_APPS = ("catalog", "worktime", "units", "reports")
+#: catalog and its application forms, calendars, units and users; reports' targets and index
+#: criteria), and reads.
+PROVINCE_ADMIN_APPS = ("catalog", "eforms", "worktime", "units", "reports")
 PROVINCE_ADMIN_READS = (("auth", "user"), ("auth", "group"), ("audit", "auditentry"))
 
 

@@ -69,6 +69,14 @@ def form_definition_set(
     return row
 
 
+def form_definition_carry(*, actor: Any, old: Procedure, new: Procedure) -> None:
+    """A new version of a procedure (``catalog.procedure_amend``) starts with the previous
+    version's form (a copy: editing one version never changes another's)."""
+    definition = definition_of(old)
+    if definition is not None and definition_of(new) is None:
+        form_definition_set(actor=actor, procedure=new, definition=definition)
+
+
 def form_data_clean(procedure: Procedure, data: Any) -> dict[str, Any]:
     """Filled data given as JSON, validated by the procedure's form: the structured data to
     store, or ValidationFailed listing every problem as {field, code, message}. A procedure

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -80,6 +81,11 @@ class PreviewForm(forms.Form):
 def preview(request: HttpRequest) -> HttpResponse:
     """The form rendered from the unsaved definition typed in the admin (htmx), or the first
     problem of the definition, with its line."""
+    if not (
+        request.user.has_perm("eforms.change_formdefinition")
+        or request.user.has_perm("eforms.add_formdefinition")
+    ):
+        raise DjangoPermissionDenied("Không có quyền soạn tờ khai điện tử")
     form = PreviewForm(request.POST)
     error, eform = "", None
     if not form.is_valid():
