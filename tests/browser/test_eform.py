@@ -107,3 +107,45 @@ def test_citizen_fills_the_form_and_the_counter_sees_it(
         assert r.status == 200 and r.body().startswith(b"%PDF")
     finally:
         officer.close()
+
+
+def test_admin_edits_a_form_with_live_preview(live_server: Any, page: Any, shot: Any) -> None:
+    import json
+
+    from motcua.catalog.services import catalog_import_specs
+    from motcua.eforms.models import FormDefinition
+    from tests.factories import UserFactory, procedure_spec
+    from tests.otp import browser_second_factor
+
+    UserFactory(username="quantri", superuser=True)
+    catalog_import_specs(actor=None, specs=[procedure_spec("1.000001")], source="t")
+    base = live_server.url
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", "quantri")
+    page.fill("#id_password", "mat-khau-thu-nghiem-1")
+    page.click("input[type=submit]")
+    browser_second_factor(page)
+    page.wait_for_url(f"{base}/admin/")
+    page.goto(f"{base}/admin/eforms/formdefinition/add/")
+    broken = copy.deepcopy(BASE)
+    broken["sections"][0]["fields"][1]["type"] = "calendar"
+    page.fill("#id_definition", json.dumps(broken, ensure_ascii=False, indent=2))
+    page.locator("#id_definition").press("End")  # a keystroke: htmx posts the unsaved text
+    error = page.locator("#eform-preview-error", has_text="calendar")
+    error.wait_for()  # the answer to this text (the page's first, empty, preview came before)
+    assert "dòng" in error.inner_text() and "không được hỗ trợ" in error.inner_text()
+    page.fill("#id_definition", json.dumps(BASE, ensure_ascii=False, indent=2))
+    page.locator("#id_definition").press("End")
+    page.locator("#eform-preview #id_tk-full_name").wait_for()
+    page.locator("#eform-preview [data-eform-ready]").wait_for(state="attached")  # its script ran
+    # the preview is live: the conditional field follows the choice
+    assert page.locator('#eform-preview [data-name="purpose_other"]').is_hidden()
+    page.select_option("#eform-preview #id_tk-purpose", "khac")
+    assert page.locator('#eform-preview [data-name="purpose_other"]').is_visible()
+    shot("eform-03-admin-xem-truoc")
+    page.click("#id_procedure + .select2 .select2-selection")  # the admin's autocomplete
+    page.fill(".select2-search__field", "thanh lap")
+    page.locator(".select2-results__option", has_text="1.000001").click()
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{base}/admin/eforms/formdefinition/")
+    assert FormDefinition.objects.get().definition["title"] == "Tờ khai thử"

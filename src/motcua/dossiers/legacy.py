@@ -409,6 +409,7 @@ COLUMNS = (
     "version",
     "created_at",
     "search_text",
+    "form_data",
 )
 
 
@@ -462,6 +463,7 @@ def _write(rows: list[Row], agencies: dict[str, int], procedures: dict[str, int]
                     0,
                     now,
                     fold(r.code),
+                    "{}",  # no application form data for imported dossiers
                 )
             )
         if vendor == "postgresql":

@@ -99,5 +99,6 @@ def preview(request: HttpRequest) -> HttpResponse:
         request,
         "eforms/_preview.html",
         {"eform": eform, "error": error},
-        status=200 if eform is not None else 400,
+        # htmx swaps only 2xx answers: the admin's preview gets the refusal as a 200 fragment
+        status=200 if eform is not None or request.headers.get("HX-Request") else 400,
     )

@@ -87,12 +87,17 @@
     refresh(form);
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var forms = document.querySelectorAll("[data-eform]");
-    for (var i = 0; i < forms.length; i++) init(forms[i]);
-  });
-  document.addEventListener("htmx:afterSwap", function (ev) {
-    var forms = ev.target.querySelectorAll ? ev.target.querySelectorAll("[data-eform]") : [];
-    for (var i = 0; i < forms.length; i++) init(forms[i]);
-  });
+  function scan() {
+    var forms = document.querySelectorAll("[data-eform]:not([data-eform-ready])");
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].setAttribute("data-eform-ready", "1");
+      init(forms[i]);
+    }
+  }
+
+  if (window.motcuaEforms) { window.motcuaEforms.scan(); return; }  // loaded again by a swap
+  window.motcuaEforms = { scan: scan };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan);
+  else scan();
+  document.addEventListener("htmx:afterSettle", scan);  // the admin's live preview
 })();
