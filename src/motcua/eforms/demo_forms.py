@@ -274,7 +274,7 @@ BUSINESS_HOUSEHOLD = form(
             "Tên hộ kinh doanh (ghi bằng chữ in hoa)",
             required=True,
             max_length=150,
-            pattern=r"[^a-zà-ỹđ]+",
+            pattern=r"[^a-zđ]+",
             pattern_message="Tên hộ kinh doanh ghi bằng chữ in hoa.",
         ),
         address("office", "Địa chỉ trụ sở hộ kinh doanh", required=True),
