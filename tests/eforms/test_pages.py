@@ -197,8 +197,18 @@ def test_admin_preview(world: World, definition: dict[str, Any]) -> None:
         {"procedure": world.simple.pk, "definition": json.dumps(definition)},
     )
     assert r.status_code == 302
-    assert FormDefinition.objects.get().procedure == world.simple
+    row = FormDefinition.objects.get()
+    assert row.procedure == world.simple
     assert AuditEntry.objects.filter(action="eforms.definition_set").exists()
+    # editing: the JSON comes back pretty-printed; the procedure version is fixed
+    url = f"/admin/eforms/formdefinition/{row.pk}/change/"
+    page = c.get(url).content.decode()
+    assert "Tờ khai thử" in page and 'name="procedure"' not in page
+    definition["title"] = "Tờ khai đã sửa"
+    r = c.post(url, {"definition": json.dumps(definition, ensure_ascii=False)})
+    assert r.status_code == 302
+    assert FormDefinition.objects.get().definition["title"] == "Tờ khai đã sửa"
+    assert AuditEntry.objects.filter(action="eforms.definition_set").count() == 2
     # staff who may edit forms only
     assert Client().post("/to-khai/xem-truoc/", {"definition": "{}"}).status_code == 302
     officer = login(world.users["counter"])

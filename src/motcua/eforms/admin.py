@@ -62,12 +62,16 @@ class FormDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     autocomplete_fields = ("procedure",)
     change_form_template = "eforms/admin_change_form.html"
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # a form belongs to one procedure version; another version gets its own row
+        return ("procedure",) if obj is not None else ()
+
     def save_model(
         self, request: HttpRequest, obj: FormDefinition, form: Any, change: bool
     ) -> None:
         row = form_definition_set(
             actor=request.user,
-            procedure=form.cleaned_data["procedure"],
+            procedure=form.cleaned_data.get("procedure") or obj.procedure,
             definition=form.cleaned_data["definition"],
         )
         if row is not None:

@@ -511,10 +511,8 @@ class EForm(_Fields):
                 self.add_error(None, f"Chưa nhập {_lower(g['label'])}.")
                 fs._non_form_errors.append(f"Cần ít nhất một dòng: {g['label']}.")
                 ok = False
-        for name, message in self.json_errors:
-            self.add_error(None, f"{name}: {message}")
-            ok = False
-        return ok and not self.errors
+        # shapes no POST can have (from_json): refused by name, beside the other errors
+        return ok and not self.errors and not self.json_errors
 
     def form_data(self) -> dict[str, Any]:
         """The structured data (call after ``is_valid``); uploaded files are saved to storage
@@ -548,6 +546,7 @@ class EForm(_Fields):
                 for e in errs
             )
             out.extend({"field": gname, "message": e} for e in fs.non_form_errors())
+        out.extend({"field": name, "message": f"{name}: {msg}"} for name, msg in self.json_errors)
         return [{**e, "code": "invalid_form_data"} for e in out]
 
     def layout(self) -> list[dict[str, Any]]:
