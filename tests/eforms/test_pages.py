@@ -286,3 +286,19 @@ def test_form_carried_to_amended_version(with_form: World) -> None:
     changed = dict(copied.definition, title="Tờ khai mới")
     form_definition_set(actor=None, procedure=new, definition=changed)
     assert FormDefinition.objects.get(procedure=w.simple).definition["title"] == "Tờ khai thử"
+
+
+def test_draft_keeps_the_form(with_form: World, client_of: Client, citizen: Any) -> None:
+    w = with_form
+    r = client_of.post(f"/dich-vu-cong/nop/{w.simple.pk}/", _portal_post(w, "save"))
+    assert r.status_code == 302
+    draft = Draft.objects.get(account=citizen.user)
+    assert draft.form_data["members"][1]["name"] == "Lê Thị Dung"
+    page = client_of.get(f"/dich-vu-cong/nhap/{draft.pk}/").content.decode()
+    assert 'value="Lê Thị Dung"' in page and 'value="Bổ sung hồ sơ du học"' in page
+    assert 'name="tk-members-TOTAL_FORMS" value="2"' in page
+    # submitting the draft files the data it holds
+    post = _portal_post(w, "submit")
+    r = client_of.post(f"/dich-vu-cong/nhap/{draft.pk}/", post)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert Dossier.objects.get().form_data["members"][1]["relation"] == "con"
