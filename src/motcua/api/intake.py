@@ -134,12 +134,20 @@ def _create(actor: Any, data: dict[str, Any]) -> Dossier:
     procedure = _procedure(data["procedure"])
     desk = _desk(data["desk"])
     intake = _intake(data, procedure)
+    # the application form: validated by the Django form built from its definition (eforms)
+    from motcua.eforms.services import form_data_clean
+
+    intake.form_data = form_data_clean(procedure, data.get("form_data"))
     if data["channel"] == Channel.ONLINE:
         # filing online for citizens (the national portal): the desk's counter role, or the
         # province administrator's, through the one access implementation
         require_role(actor, desk, Role.COUNTER, Role.PROVINCE_ADMIN)
         return svc.dossier_submit_online(
-            applicant=intake.applicant, procedure=procedure, desk=desk, request=intake.request
+            applicant=intake.applicant,
+            procedure=procedure,
+            desk=desk,
+            request=intake.request,
+            form_data=intake.form_data,
         )
     return svc.dossier_receive(actor=actor, desk=desk, intake=intake, channel=data["channel"])
 

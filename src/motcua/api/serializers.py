@@ -135,6 +135,16 @@ class ProcedureDetailSerializer(ProcedureSerializer):
     documents = DocumentSpecSerializer(many=True, read_only=True)
     fees = FeeSerializer(many=True, read_only=True)
     steps = ProcessStepSerializer(many=True, read_only=True)
+    application_form = serializers.SerializerMethodField(
+        help_text="Tờ khai điện tử của phiên bản thủ tục (định dạng: docs/eforms.md); null nếu "
+        "không có"
+    )
+
+    @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": True})
+    def get_application_form(self, obj: Procedure) -> dict[str, Any] | None:
+        from motcua.eforms.services import definition_of
+
+        return definition_of(obj)
 
     class Meta(ProcedureSerializer.Meta):
         fields = [
@@ -146,6 +156,7 @@ class ProcedureDetailSerializer(ProcedureSerializer):
             "documents",
             "fees",
             "steps",
+            "application_form",
         ]
 
 
@@ -291,6 +302,7 @@ class DossierDetailSerializer(DossierSerializer):
             "book_number",
             "book_year",
             "apology_breach",
+            "form_data",
             "steps",
             "events",
         ]
@@ -372,6 +384,12 @@ class DossierCreateSerializer(serializers.Serializer[Any]):
     sets = serializers.IntegerField(min_value=1, max_value=99, default=1, help_text="Số bộ hồ sơ")
     result_place = serializers.CharField(
         max_length=255, required=False, allow_blank=True, default="", help_text="Nơi trả kết quả"
+    )
+    form_data = serializers.JSONField(
+        required=False,
+        default=dict,
+        help_text="Tờ khai điện tử đã điền (đối tượng theo định nghĩa tờ khai của thủ tục, xem "
+        "application_form); kiểm tra bằng chính biểu mẫu của tờ khai",
     )
 
     def validate_documents(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:

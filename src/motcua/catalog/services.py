@@ -440,6 +440,10 @@ def procedure_amend(
     _write_children(new, spec, agencies)
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
+    # the application form (eforms) carries over to the new version, where it can be edited
+    from motcua.eforms.services import form_definition_carry
+
+    form_definition_carry(actor=actor, old=old, new=new)
     audit_record(
         actor=actor,
         action="catalog.procedure_amend",

@@ -18,6 +18,7 @@ from motcua.catalog.models import Procedure
 from motcua.dossiers import services as svc
 from motcua.dossiers.files import check_upload
 from motcua.dossiers.models import Dossier
+from motcua.eforms.demo import demo_form_data
 from motcua.esign.services import result_sign
 from motcua.units.models import AdministrativeUnit, Agency, Level, Membership, Role
 from motcua.worktime import core as wt
@@ -120,8 +121,9 @@ def staff_plan() -> list[Staff]:
 
 
 #: What the province administrator keeps in the administration (DESIGN.md: the procedure
-#: catalog, calendars, units and users; reports' targets and index criteria), and reads.
-PROVINCE_ADMIN_APPS = ("catalog", "worktime", "units", "reports")
+#: catalog and its application forms, calendars, units and users; reports' targets and index
+#: criteria), and reads.
+PROVINCE_ADMIN_APPS = ("catalog", "eforms", "worktime", "units", "reports")
 PROVINCE_ADMIN_READS = (("auth", "user"), ("auth", "group"), ("audit", "auditentry"))
 
 
@@ -259,9 +261,11 @@ def load_dossiers(users: dict[str, Any], seed: int = 2022) -> dict[str, int]:
 
     def intake(p: Procedure, scan: bool = True) -> svc.Intake:
         docs = list(p.documents.all())
+        applicant = person()
         return svc.Intake(
             procedure=p,
-            applicant=person(),
+            applicant=applicant,
+            form_data=demo_form_data(p, applicant),  # the application form, if it has one
             request=f"Đề nghị giải quyết: {p.name}",
             checklist=[
                 svc.ChecklistEntry(d.name, d.originals, d.copies, True, d.mandatory) for d in docs

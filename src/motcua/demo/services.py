@@ -18,6 +18,7 @@ from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.dossiers_gen import load_dossiers, load_staff, staff_plan
 from motcua.demo.history import history_load
 from motcua.drafting.demo import drafting_demo_load
+from motcua.eforms.demo import demo_eforms
 from motcua.eservices.services import demo_booking_slots
 from motcua.esign.services import esign_demo_setup
 from motcua.feedback.demo import demo_feedback
@@ -125,6 +126,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         cal = _calendar()
         agencies = _agencies()
         catalog = catalog_import_specs(actor=None, specs=demo_catalog(seed), source="demo")
+        catalog.update(demo_eforms())  # the application forms of ten procedures (eforms)
         username, password = _admin_user()
         criteria_load()
         _targets()

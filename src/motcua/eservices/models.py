@@ -34,6 +34,8 @@ class Draft(models.Model):
     # the applicant's data as typed (ApplicantData fields) and the request
     applicant = models.JSONField("người nộp", default=dict)
     request = models.TextField("nội dung yêu cầu", blank=True)
+    # the procedure's application form as filled (motcua.eforms), checked when saved
+    form_data = models.JSONField("dữ liệu tờ khai", default=dict, blank=True)
     created_at = models.DateTimeField("tạo lúc")
     updated_at = models.DateTimeField("lưu lúc")
 

@@ -112,6 +112,7 @@ def draft_save(
     picks: Mapping[str, StoredDocument] | None = None,
     clear: Iterable[str] = (),
     draft: Draft | None = None,
+    form_data: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> Draft:
     """Create or update a draft: the applicant's data, the request, and per required document
@@ -143,6 +144,8 @@ def draft_save(
     draft.procedure, draft.desk = procedure, desk
     draft.applicant = {k: nfc(str(v)) for k, v in applicant.items()}
     draft.request = nfc(request)
+    if form_data is not None:
+        draft.form_data = dict(form_data)
     draft.updated_at = at
     draft.save()
     old: list[str] = []
@@ -264,6 +267,7 @@ def draft_submit(*, account: Account, draft: Draft, now: dt.datetime | None = No
             files=files,
             reused=reused,
             account=account,
+            form_data=d.form_data,
             now=at,
         )
     # the reused documents are the last ones saved, in order

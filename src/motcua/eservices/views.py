@@ -132,6 +132,13 @@ def _submit_form(request: HttpRequest, procedure: Any, draft: Draft | None) -> S
     return SubmitForm(initial=initial, procedure=procedure, desks=desks, store=store)
 
 
+def _eform(request: HttpRequest, procedure: Any, draft: Draft | None) -> Any:
+    """The procedure's application form (motcua.eforms), bound on POST; None without one."""
+    from motcua.eforms.views import eform_for
+
+    return eform_for(request, procedure, draft.form_data if draft is not None else None)
+
+
 def _submit_page(
     request: HttpRequest,
     procedure: Any,
@@ -139,6 +146,7 @@ def _submit_page(
     form: SubmitForm,
     status: int = 200,
     postal: PostalChoiceForm | None = None,
+    eform: Any = None,
 ) -> HttpResponse:
     slots = {f.required_document: f for f in draft.files.all()} if draft else {}
     return render(
@@ -152,6 +160,7 @@ def _submit_page(
             "profile": citizen_of(request.user),
             "offered": svc.procedure_offered_online(procedure),
             "postal_form": postal or _postal_initial(request),
+            "eform": eform if eform is not None else _eform(request, procedure, draft),
         },
         status=status,
     )
@@ -171,14 +180,16 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
     form = _submit_form(request, procedure, draft)
     if request.method != "POST":
         return _submit_page(request, procedure, draft, form)
-    if not form.is_valid():
+    eform = _eform(request, procedure, draft)
+    eform_ok = eform is None or eform.is_valid()
+    if not form.is_valid() or not eform_ok:
         messages.error(request, "Thông tin chưa hợp lệ, vui lòng sửa các mục được đánh dấu.")
-        return _submit_page(request, procedure, draft, form, status=400)
+        return _submit_page(request, procedure, draft, form, status=400, eform=eform)
     c = form.cleaned_data
     postal = PostalChoiceForm(request.POST, online=True)  # issue 15 (motcua.postal)
     if c["action"] == "submit" and not postal.is_valid():
         messages.error(request, "Thông tin nhận kết quả qua bưu chính chưa hợp lệ.")
-        return _submit_page(request, procedure, draft, form, status=400, postal=postal)
+        return _submit_page(request, procedure, draft, form, status=400, postal=postal, eform=eform)
     try:
         draft = svc.draft_save(
             account=request.user,
@@ -190,6 +201,7 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
             picks=form.picks(),
             clear=form.cleared(),
             draft=draft,
+            form_data=eform.form_data() if eform is not None else None,
         )
         if c["action"] == "submit":
             with transaction.atomic():
@@ -207,7 +219,7 @@ def _submit(request: HttpRequest, procedure: Any, draft: Draft | None) -> HttpRe
     except DomainError as exc:
         messages.error(request, exc.message)
         saved = Draft.objects.filter(pk=draft.pk).first() if draft is not None else None
-        return _submit_page(request, procedure, saved, form, status=400, postal=postal)
+        return _submit_page(request, procedure, saved, form, status=400, postal=postal, eform=eform)
     messages.success(request, "Đã lưu bản nháp.")
     return redirect("eservices:draft", pk=draft.pk)
 

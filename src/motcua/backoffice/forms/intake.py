@@ -197,6 +197,17 @@ class IntakeForm(ChecklistMixin, ApplicantForm):
         choices = [(str(d.pk), d.name) for d in documents]
         self.fields["missing"].choices = choices  # type: ignore[attr-defined]
         self.vn_messages()  # the per-document fields too
+        # the procedure's application form (motcua.eforms), a section of the same page
+        from motcua.eforms.views import eform_bound
+
+        self.eform = eform_bound(procedure, self.data if self.is_bound else None, self.files)
+
+    def is_valid(self) -> bool:
+        ok = super().is_valid()
+        action = getattr(self, "cleaned_data", {}).get("action")
+        if self.eform is None or not self.is_bound or action == "refuse":
+            return ok  # a refusal needs no application form
+        return self.eform.is_valid() and ok
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -223,6 +234,9 @@ class IntakeForm(ChecklistMixin, ApplicantForm):
             proxy_id_number=c["proxy_id_number"],
             sets=c["sets"],
             result_place=c["result_place"],
+            form_data=self.eform.form_data()
+            if self.eform is not None and self.eform.is_bound and c.get("action") != "refuse"
+            else {},
         )
 
     def missing_items(self) -> list[dict[str, Any]]:

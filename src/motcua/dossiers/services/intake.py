@@ -86,6 +86,8 @@ class Intake:
     proxy_id_number: str = ""
     sets: int = 1
     result_place: str = ""
+    # the application form as filled (motcua.eforms), validated by its form at the door
+    form_data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -431,6 +433,7 @@ def dossier_receive(
         proxy_name=nfc(intake.proxy_name),
         proxy_id_number=intake.proxy_id_number.strip(),
         sets=max(1, intake.sets),
+        form_data=dict(intake.form_data),
     )
     for i, c in enumerate(intake.checklist, start=1):
         ChecklistItem.objects.create(
@@ -594,6 +597,7 @@ def counter_guidance_issue(
         proxy_name=nfc(intake.proxy_name),
         proxy_id_number=intake.proxy_id_number.strip(),
         sets=max(1, intake.sets),
+        form_data=dict(intake.form_data),
     )
     _record_checklist(d, intake.checklist)
     return dossier_return_for_completion(

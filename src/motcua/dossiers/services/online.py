@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -55,6 +56,7 @@ def dossier_submit_online(
     files: Sequence[tuple[str, CheckedFile]] = (),
     reused: Sequence[tuple[str, CheckedFile, Document | None]] = (),
     account: Actor = None,
+    form_data: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
     """An online submission: waits for the counter officer's check; not received yet.
@@ -62,7 +64,8 @@ def dossier_submit_online(
     ``account``: the portal account that files it ("my dossiers" is scoped by it). ``reused``:
     documents taken from the applicant's personal data store, each with the dossier document it
     was first filed or issued as (``Document.reused_from``; None for one the applicant uploaded
-    to the store); they are saved after ``files``, in order."""
+    to the store); they are saved after ``files``, in order. ``form_data``: the procedure's
+    application form as filled, already validated by its form at the door (``motcua.eforms``)."""
     at = _now(now)
     _check_procedure_at_desk(procedure, desk, _local(at).date())
     person = _applicant(applicant)
@@ -75,6 +78,7 @@ def dossier_submit_online(
         request=request,
         result_place="Trả kết quả trực tuyến",
         account=_real(account),
+        form_data=dict(form_data or {}),
     )
     for required, checked in files:
         _save_file(

@@ -18,8 +18,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("-o", "--output", default="")
+        parser.add_argument("--forms", default="", help="cũng xuất tờ khai điện tử ra tệp JSON")
 
     def handle(self, *args: object, **opts: Any) -> None:
+        if opts["forms"]:  # the companion file of application forms (motcua.eforms.io)
+            from motcua.eforms.io import forms_export
+
+            with open_output(output_path(opts["forms"]), binary=False) as fh:
+                fh.write(forms_export())
         out = opts["output"]
         if not out:
             write_csv(catalog_specs(), sys.stdout)

@@ -1,0 +1,184 @@
+"""The Django form built from a definition: conditional fields, groups, rules, files, and the
+same form bound to JSON (wrong types refused field by field)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from motcua.eforms.forms import EForm
+from tests.eforms.conftest import World
+
+
+def _post(**extra: Any) -> dict[str, Any]:
+    data = {
+        "tk-full_name": "Nguyễn Văn An",
+        "tk-birth_date": "1990-05-01",
+        "tk-id_no": "079090000123",
+        "tk-purpose": "xin_viec",
+        "tk-copies": "2",
+        "tk-home__province": "70",
+        "tk-home__commune": "25195",
+        "tk-home__detail": "12 Lê Lợi",
+        "tk-members-TOTAL_FORMS": "1",
+        "tk-members-INITIAL_FORMS": "0",
+        "tk-members-0-name": "Nguyễn Thị Bé",
+        "tk-members-0-relation": "con",
+    }
+    data.update(extra)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_valid_form_gives_structured_data(world: World, definition: dict[str, Any]) -> None:
+    form = EForm(definition, _post())
+    assert form.is_valid(), form.errors
+    data = form.form_data()
+    assert data["full_name"] == "Nguyễn Văn An" and data["copies"] == 2
+    assert data["birth_date"] == "1990-05-01"
+    assert data["home"] == {
+        "province": "70",
+        "commune": "25195",
+        "detail": "12 Lê Lợi",
+        "text": "12 Lê Lợi, Phường Tân Phú, Tỉnh Bình Phước",
+    }
+    assert data["members"] == [{"name": "Nguyễn Thị Bé", "relation": "con"}]
+    assert "purpose_other" not in data
+
+
+def test_conditional_field_required_only_when_condition_holds(
+    world: World, definition: dict[str, Any]
+) -> None:
+    form = EForm(definition, _post(**{"tk-purpose": "khac"}))
+    assert not form.is_valid()
+    assert form.errors["purpose_other"] == ["Chưa nhập mục đích khác."]
+    form = EForm(definition, _post(**{"tk-purpose": "khac", "tk-purpose_other": "Du học"}))
+    assert form.is_valid(), form.errors
+    assert form.form_data()["purpose_other"] == "Du học"
+
+
+def test_hidden_field_value_is_dropped(world: World, definition: dict[str, Any]) -> None:
+    # typed, then the condition turned false: the server ignores the hidden field entirely
+    form = EForm(definition, _post(**{"tk-purpose_other": "x" * 5000}))
+    assert form.is_valid(), form.errors
+    assert "purpose_other" not in form.form_data()
+
+
+def test_wrong_values_get_messages_beside_fields(world: World, definition: dict[str, Any]) -> None:
+    form = EForm(
+        definition,
+        _post(
+            **{
+                "tk-full_name": "An 2",
+                "tk-birth_date": (timezone.localdate() + dt.timedelta(days=400)).isoformat(),
+                "tk-id_no": "12345",
+                "tk-copies": "11",
+                "tk-purpose": "du_lich",
+            }
+        ),
+    )
+    assert not form.is_valid()
+    e = form.errors
+    assert e["full_name"] == ["Họ và tên không chứa chữ số."]
+    assert "id_no" in e and "12 chữ số" in e["id_no"][0]
+    assert e["copies"] == ["Số bản: không được lớn hơn 10."]
+    assert e["purpose"] == ["Mục đích: lựa chọn không hợp lệ."]
+    assert "birth_date" in e
+
+
+def test_commune_must_belong_to_province(world: World, definition: dict[str, Any]) -> None:
+    from motcua.units.models import AdministrativeUnit
+
+    AdministrativeUnit.objects.create(code="79", name="TP Hồ Chí Minh", kind="tp_tw", level=1)
+    form = EForm(definition, _post(**{"tk-home__province": "79"}))
+    assert not form.is_valid()
+    assert "không thuộc" in form.errors["home__commune"][0]
+
+
+def test_cross_field_rule(world: World, definition: dict[str, Any]) -> None:
+    form = EForm(definition, _post(**{"tk-from_date": "2024-05-02", "tk-to_date": "2024-05-01"}))
+    assert not form.is_valid()
+    assert form.errors["to_date"] == ["Đến ngày phải sau hoặc bằng từ ngày."]
+
+
+def test_group_above_max_refused(world: World, definition: dict[str, Any]) -> None:
+    rows = {"tk-members-TOTAL_FORMS": "4"}
+    for i in range(4):
+        rows[f"tk-members-{i}-name"] = f"Người {i}"
+    form = EForm(definition, _post(**rows))
+    assert not form.is_valid()
+    assert "Tối đa 3 dòng." in form.groups["members"].non_form_errors()
+    # a forged huge count is refused too, without building thousands of forms
+    form = EForm(definition, _post(**{"tk-members-TOTAL_FORMS": "100000"}))
+    assert not form.is_valid()
+
+
+def test_group_row_required_field(world: World, definition: dict[str, Any]) -> None:
+    form = EForm(definition, _post(**{"tk-members-0-name": "", "tk-members-0-relation": "con"}))
+    assert not form.is_valid()
+    assert form.groups["members"].forms[0].errors["name"] == ["Chưa nhập họ tên."]
+
+
+def test_file_over_size_refused(world: World, definition: dict[str, Any]) -> None:
+    from tests.dossiers.test_documents import pdf_bytes
+
+    big = SimpleUploadedFile("scan.pdf", pdf_bytes(3) + b"%" * 2048, "application/pdf")
+    form = EForm(definition, _post(), {"tk-scan": big})
+    assert not form.is_valid()
+    assert form.errors["scan"] == ["Bản chụp: tệp vượt quá 1 KB."]
+
+
+def test_file_checked_by_content(world: World, definition: dict[str, Any]) -> None:
+    definition["sections"][1]["fields"][3]["max_size_kb"] = 100
+    fake = SimpleUploadedFile("scan.pdf", b"MZ not a pdf", "application/pdf")
+    form = EForm(definition, _post(), {"tk-scan": fake})
+    assert not form.is_valid()
+    assert "scan" in form.errors
+
+
+def test_json_binding_same_rules(world: World, definition: dict[str, Any]) -> None:
+    good = {
+        "full_name": "Nguyễn Văn An",
+        "purpose": "khac",
+        "purpose_other": "Du học",
+        "copies": 3,
+        "home": {"province": "70", "commune": "25195", "detail": ""},
+        "members": [{"name": "Bé", "relation": "con"}],
+    }
+    form = EForm.from_json(definition, good)
+    assert form.is_valid(), form.errors_by_path()
+    assert form.form_data()["members"] == [{"name": "Bé", "relation": "con"}]
+    bad = dict(good, purpose_other=None, copies="nhiều")
+    form = EForm.from_json(definition, bad)
+    assert not form.is_valid()
+    fields = {e["field"] for e in form.errors_by_path()}
+    assert {"purpose_other", "copies"} <= fields
+
+
+def test_json_wrong_types_refused(world: World, definition: dict[str, Any]) -> None:
+    bad = {
+        "full_name": ["Nguyễn"],
+        "copies": True,
+        "home": "Đồng Xoài",
+        "members": {"name": "x"},
+        "ghost": 1,
+        "purpose": "xin_viec",
+    }
+    form = EForm.from_json(definition, bad)
+    assert not form.is_valid()
+    text = " ".join(e["message"] for e in form.errors_by_path())
+    for name in ("full_name", "copies", "home", "members", "ghost"):
+        assert name in text
+    assert not EForm.from_json(definition, ["not", "an", "object"]).is_valid()
+
+
+def test_labels_are_escaped(world: World, definition: dict[str, Any]) -> None:
+    definition["sections"][0]["title"] = "<script>alert(1)</script>Phần"
+    definition["sections"][0]["fields"][0]["label"] = "<b onmouseover=x>Họ tên</b>"
+    definition["sections"][0]["fields"][0]["help"] = "<img src=x onerror=alert(2)>"
+    html = render_to_string("eforms/_form.html", {"eform": EForm(definition)})
+    assert "<script>" not in html and "<b onmouseover" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;b onmouseover=x&gt;" in html
