@@ -10,13 +10,12 @@ import pytest
 from motcua.dossiers.models import Dossier
 from motcua.popdata.fake import FakePopulationDb
 from motcua.popdata.models import Verification
-from tests.browser.conftest import artifacts, browser, page, shot  # noqa: F401 - fixtures
-from tests.popdata.conftest import World
+from tests.popdata.conftest import World, _empty_cache, fake  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _open_intake(page: Any, base: str, w: World) -> None:  # noqa: F811 - page is the fixture
+def _open_intake(page: Any, base: str, w: World) -> None:
     page.goto(f"{base}/can-bo/tiep-nhan/?desk={w.center.pk}&procedure={w.simple.pk}")
     page.wait_for_selector("#intake-form")
     for box in page.locator("#checklist input[type=checkbox]").all():
@@ -29,9 +28,9 @@ def _open_intake(page: Any, base: str, w: World) -> None:  # noqa: F811 - page i
 def test_counter_check_in_the_browser(
     world: World,
     live_server: Any,
-    page: Any,  # noqa: F811
-    shot: Any,  # noqa: F811
-    fake: FakePopulationDb,
+    page: Any,
+    shot: Any,
+    fake: FakePopulationDb,  # noqa: F811 - the fixture
 ) -> None:
     base = live_server.url
     page.goto(f"{base}/dang-nhap/")
