@@ -21,6 +21,7 @@ from motcua.esign.services import esign_demo_setup
 from motcua.feedback.demo import demo_feedback
 from motcua.payments.demo import payments_demo_load
 from motcua.portal.demo import demo_ratings
+from motcua.reports.aggregates import rebuild_aggregates
 from motcua.reports.indices import criteria_load
 from motcua.units.models import AdministrativeUnit, Agency, Level, Role
 from motcua.units.services import divisions_2022_load
@@ -137,6 +138,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         feedback = demo_feedback(scale, seed)  # the half-year's phản ánh, kiến nghị (index 8)
         demo_booking_slots()  # counter-visit slots for the portal's booking page
         history["payments"] = payments_demo_load()  # the history's online payments, receipts
+        history["aggregates"] = rebuild_aggregates()  # the statistics' daily counts (reports)
         audit_record(
             actor=None,
             action="demo.load",

@@ -40,6 +40,7 @@ from motcua.catalog.models import Field, Procedure, ProcedureStatus
 from motcua.core.errors import ImportFailed
 from motcua.core.text import fold
 from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.reports.aggregates import aggregates_after_bulk_write
 from motcua.units.models import AdministrativeUnit, Agency, Level
 from motcua.worktime import core as wt
 from motcua.worktime.calendars import calendar_get
@@ -517,6 +518,7 @@ def write_rows(
         agencies, new_agencies = _agencies(rows)
         procedures, new_procedures = _procedures(rows)
         _write(rows, agencies, procedures)
+        aggregates_after_bulk_write()  # the statistics' daily counts, when they are kept
         summary = {
             "rows": len(rows),
             "agencies_created": new_agencies,

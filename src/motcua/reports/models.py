@@ -151,3 +151,149 @@ class Appraisal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.period_from}–{self.period_to}"
+
+
+# ---- pre-aggregates of the statistics (reports/aggregates.py, docs/statistics.md) -------------
+
+#: The daily counts every report figure is a sum of; names of the measure columns.
+MEASURES = (
+    "received",  # on the receipt day
+    "digitized",  # received and digitized at intake (receipt day)
+    "paid",  # received and paid online (receipt day)
+    "paid_vnd",  # the amount paid online (receipt day)
+    "closed",  # finished, on the later of receipt and finish (open = received - closed)
+    "resolved",  # finished resolved (finish day), with the next four
+    "resolved_late",
+    "resolved_early",
+    "electronic",
+    "working_seconds",
+    "withdrawn",  # finished withdrawn / returned (finish day; recv_day = receipt day)
+    "returned",
+    "breach_missing",  # finished late without an apology (finish day)
+    "overdue_in",  # received with a due instant: on the later of receipt and due
+    "overdue_out",  # ... and finished: on the latest of receipt, due and finish
+    "apologies",  # apologies issued (issue day) and those of a late-apology dossier
+    "apologies_late",
+)
+
+
+class _Counts(models.Model):
+    """One row per local day and key: sums of facts of the dossiers on that day. ``recv_day``
+    equals ``day`` except on the rows of withdrawn / returned dossiers, where it keeps their
+    receipt day (Biểu 06 needs "carried over" and "received in the period" of those)."""
+
+    day = models.DateField()
+    recv_day = models.DateField()
+    level = models.PositiveSmallIntegerField()
+    channel = models.CharField(max_length=10)
+    received = models.BigIntegerField(default=0, db_default=0)
+    digitized = models.BigIntegerField(default=0, db_default=0)
+    paid = models.BigIntegerField(default=0, db_default=0)
+    paid_vnd = models.BigIntegerField(default=0, db_default=0)
+    closed = models.BigIntegerField(default=0, db_default=0)
+    resolved = models.BigIntegerField(default=0, db_default=0)
+    resolved_late = models.BigIntegerField(default=0, db_default=0)
+    resolved_early = models.BigIntegerField(default=0, db_default=0)
+    electronic = models.BigIntegerField(default=0, db_default=0)
+    working_seconds = models.BigIntegerField(default=0, db_default=0)
+    withdrawn = models.BigIntegerField(default=0, db_default=0)
+    returned = models.BigIntegerField(default=0, db_default=0)
+    breach_missing = models.BigIntegerField(default=0, db_default=0)
+    overdue_in = models.BigIntegerField(default=0, db_default=0)
+    overdue_out = models.BigIntegerField(default=0, db_default=0)
+    apologies = models.BigIntegerField(default=0, db_default=0)
+    apologies_late = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} cấp {self.level} {self.channel}"
+
+
+class DailyCount(_Counts):
+    """Per day and (level, channel, receiving agency, processing agency, procedure): the
+    breakdowns and the reports of a unit or of a leader's agencies."""
+
+    receiving_agency_id = models.BigIntegerField()
+    processing_agency_id = models.BigIntegerField()
+    procedure_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "số liệu ngày (chi tiết)"
+        verbose_name_plural = "số liệu ngày (chi tiết)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "recv_day",
+                    "level",
+                    "channel",
+                    "receiving_agency_id",
+                    "processing_agency_id",
+                    "procedure_id",
+                ],
+                name="dailycount_key",
+            )
+        ]
+
+
+class DailyLevelCount(_Counts):
+    """Per day and (level, channel): the province's table, a few rows a day."""
+
+    class Meta:
+        verbose_name = "số liệu ngày (theo cấp)"
+        verbose_name_plural = "số liệu ngày (theo cấp)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recv_day", "level", "channel"], name="dailylevelcount_key"
+            )
+        ]
+
+
+class DossierFacts(models.Model):
+    """What each dossier last contributed to the daily counts (the hook subtracts it before
+    adding the new contribution, so a change of any figure moves exactly its counts)."""
+
+    dossier_id = models.BigIntegerField(primary_key=True)
+    level = models.PositiveSmallIntegerField()
+    channel = models.CharField(max_length=10)
+    receiving_agency_id = models.BigIntegerField()
+    processing_agency_id = models.BigIntegerField()
+    procedure_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    recv_day = models.DateField(null=True)
+    fin_day = models.DateField(null=True)
+    close_day = models.DateField(null=True)
+    due_in_day = models.DateField(null=True)
+    due_out_day = models.DateField(null=True)
+    digitized = models.BooleanField(default=False)
+    paid_vnd = models.BigIntegerField(default=0, db_default=0)
+    late = models.BooleanField(default=False)
+    early = models.BooleanField(default=False)
+    electronic = models.BooleanField(default=False)
+    working_seconds = models.BigIntegerField(default=0, db_default=0)
+    breach = models.CharField(max_length=10, blank=True)
+    apology_day = models.DateField(null=True)  # Apology is one per dossier
+
+    class Meta:
+        verbose_name = "đóng góp số liệu của hồ sơ"
+        verbose_name_plural = "đóng góp số liệu của hồ sơ"
+
+    def __str__(self) -> str:
+        return f"hồ sơ {self.dossier_id}"
+
+
+class AggregateState(models.Model):
+    """One row: whether the daily counts cover every dossier (set by a full rebuild; the
+    services keep them so). Reports read them only then (``MOTCUA_REPORT_SOURCE``)."""
+
+    complete = models.BooleanField(default=False)
+    rebuilt_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "trạng thái số liệu tổng hợp"
+        verbose_name_plural = "trạng thái số liệu tổng hợp"
+
+    def __str__(self) -> str:
+        return "đầy đủ" if self.complete else "chưa đầy đủ"
