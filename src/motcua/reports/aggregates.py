@@ -220,6 +220,20 @@ def _project(
     return out
 
 
+def _snapshot_save(pk: int, facts: dict[str, Any]) -> None:
+    """One statement (an upsert), not the ORM's read-then-write."""
+    table = DossierFacts._meta.db_table
+    cols = ["dossier_id", *SNAPSHOT]
+    sets = ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) "  # noqa: S608 - our names
+            f"VALUES ({', '.join(['%s'] * len(cols))}) "
+            f"ON CONFLICT (dossier_id) DO UPDATE SET {sets}",
+            [pk, *(facts[c] for c in SNAPSHOT)],
+        )
+
+
 def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     """Bring the daily counts in line with the dossier as it is now (called by the dossier
     services in the transaction of every change; idempotent, so calling it twice costs one
@@ -245,7 +259,7 @@ def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     _upsert(DailyCount._meta.db_table, FULL_KEY, rows)
     _upsert(DailyLevelCount._meta.db_table, LEVEL_KEY, _project(rows))
     if _rows(new):
-        DossierFacts.objects.update_or_create(dossier_id=dossier.pk, defaults=new)
+        _snapshot_save(dossier.pk, new)
     else:  # counted nowhere any more (as the rebuild keeps no snapshot of it)
         DossierFacts.objects.filter(dossier_id=dossier.pk).delete()
 
