@@ -410,6 +410,7 @@ COLUMNS = (
     "version",
     "created_at",
     "search_text",
+    "form_data",
 )
 
 
@@ -463,6 +464,7 @@ def _write(rows: list[Row], agencies: dict[str, int], procedures: dict[str, int]
                     0,
                     now,
                     fold(r.code),
+                    "{}",
                 )
             )
         if vendor == "postgresql":
