@@ -16,7 +16,13 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import catalog_import_specs
 from motcua.dossiers.models import Apology, Dossier
 from motcua.reports.aggregates import aggregates_sync, rebuild_aggregates
-from motcua.reports.models import DailyCount, DailyLevelCount, DossierFacts
+from motcua.reports.models import (
+    DailyCount,
+    DailyLevelCount,
+    DossierFacts,
+    MonthlyAgencyCount,
+    MonthlyProcedureCount,
+)
 from motcua.reports.selectors import Period, _report_from_aggregates, report_scan
 from motcua.reports.verify import diff
 from tests.factories import AgencyFactory, procedure_spec
@@ -98,10 +104,18 @@ def version(draw: Any) -> dict[str, Any]:
 
 
 history = st.lists(version(), min_size=1, max_size=3)
-period = st.tuples(
+months = st.tuples(st.integers(0, 10), st.integers(1, 7)).map(
+    lambda t: Period(
+        dt.date(2021 + (9 + t[0]) // 12, (9 + t[0]) % 12 + 1, 1),
+        dt.date(2021 + (9 + t[0] + t[1]) // 12, (9 + t[0] + t[1]) % 12 + 1, 1)
+        - dt.timedelta(days=1),
+    )
+)
+days = st.tuples(
     st.integers(0, 330).map(lambda d: dt.date(2021, 10, 1) + dt.timedelta(days=d)),
     st.integers(0, 200),
 ).map(lambda t: Period(t[0], t[0] + dt.timedelta(days=t[1])))
+period = st.one_of(months, days)  # whole months read the monthly grains
 
 
 def _apply(base: dict[str, Any], d: Dossier | None, n: int, v: dict[str, Any]) -> Dossier:
@@ -168,6 +182,15 @@ FULL = (
 )
 
 
+def tables() -> tuple[Any, ...]:
+    return (
+        _table(DailyCount, FULL),
+        _table(DailyLevelCount, FULL[:4]),
+        _table(MonthlyAgencyCount, (*FULL[:4], "processing_agency_id")),
+        _table(MonthlyProcedureCount, (*FULL[:4], "procedure_id")),
+    )
+
+
 @settings(
     max_examples=40,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking is slow on a database
@@ -193,12 +216,12 @@ def test_aggregates_equal_scan(
             agg = _report_from_aggregates(p, unit=None, agency_ids=ids, details=True)
             assert diff(scan, agg) == [], (p, diff(scan, agg))
         # what the hook kept equals a set-based rebuild (whole, then of a range of days)
-        kept = _table(DailyCount, FULL), _table(DailyLevelCount, FULL[:4])
+        kept = tables()
         snapshots = DossierFacts.objects.count()
         rebuild_aggregates()
-        assert (_table(DailyCount, FULL), _table(DailyLevelCount, FULL[:4])) == kept
+        assert tables() == kept
         assert DossierFacts.objects.count() == snapshots
         p = periods[0]
         rebuild_aggregates(p.first, p.last)
-        assert (_table(DailyCount, FULL), _table(DailyLevelCount, FULL[:4])) == kept
+        assert tables() == kept
         transaction.set_rollback(True)

@@ -40,6 +40,8 @@ from motcua.reports.models import (
     DailyCount,
     DailyLevelCount,
     DossierFacts,
+    MonthlyAgencyCount,
+    MonthlyProcedureCount,
 )
 
 FULL_KEY = (
@@ -52,6 +54,13 @@ FULL_KEY = (
     "procedure_id",
 )
 LEVEL_KEY = ("day", "recv_day", "level", "channel")
+#: Monthly grains (``day`` and ``recv_day`` = first day of their month), as positions in FULL_KEY
+#: after the four common ones: exact for periods made of whole months (the breakdowns of a
+#: month, quarter, half-year, year read a few thousand rows instead of the daily ones).
+MONTHLY = (
+    (MonthlyAgencyCount, "processing_agency_id", 5),
+    (MonthlyProcedureCount, "procedure_id", 6),
+)
 SNAPSHOT = (
     "level",
     "channel",
@@ -234,6 +243,18 @@ def _snapshot_save(pk: int, facts: dict[str, Any]) -> None:
         )
 
 
+def _monthly(
+    rows: dict[tuple[Any, ...], dict[str, int]], pos: int
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+    for key, measures in rows.items():
+        k = (key[0].replace(day=1), key[1].replace(day=1), key[2], key[3], key[pos])
+        row = out.setdefault(k, {})
+        for m, v in measures.items():
+            row[m] = row.get(m, 0) + v
+    return out
+
+
 def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     """Bring the daily counts in line with the dossier as it is now (called by the dossier
     services in the transaction of every change; idempotent, so calling it twice costs one
@@ -258,6 +279,8 @@ def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     rows = _delta(old_row, new)
     _upsert(DailyCount._meta.db_table, FULL_KEY, rows)
     _upsert(DailyLevelCount._meta.db_table, LEVEL_KEY, _project(rows))
+    for model, column, pos in MONTHLY:
+        _upsert(model._meta.db_table, (*LEVEL_KEY, column), _monthly(rows, pos))
     if _rows(new):
         _snapshot_save(dossier.pk, new)
     else:  # counted nowhere any more (as the rebuild keeps no snapshot of it)
@@ -271,6 +294,12 @@ def _sql_day(expr: str, vendor: str, offset: int) -> str:
     if vendor == "postgresql":
         return f"(({expr}) AT TIME ZONE 'UTC' + interval '{offset} seconds')::date"
     return f"date({expr}, '{offset:+d} seconds')"
+
+
+def _sql_month(expr: str, vendor: str) -> str:
+    if vendor == "postgresql":
+        return f"CAST(date_trunc('month', {expr}) AS date)"
+    return f"date({expr}, 'start of month')"
 
 
 def _greatest(*exprs: str) -> str:
@@ -429,6 +458,22 @@ def rebuild_aggregates(
             f"WHERE day >= %s AND day <= %s GROUP BY day, recv_day, level, channel",
             [lo, hi],
         )
+        month_lo, month_hi = lo.replace(day=1), hi.replace(day=1)
+        for model, column, _pos in MONTHLY:
+            table = model._meta.db_table
+            m_day, m_recv = _sql_month("day", vendor), _sql_month("recv_day", vendor)
+            cur.execute(
+                f"DELETE FROM {table} WHERE day >= %s AND day <= %s",  # noqa: S608
+                [month_lo, month_hi],
+            )
+            cur.execute(
+                f"INSERT INTO {table} (day, recv_day, level, channel, {column}, "  # noqa: S608
+                f"{', '.join(MEASURES)}) "
+                f"SELECT {m_day}, {m_recv}, level, channel, {column}, {msum} FROM {full} "
+                f"WHERE {m_day} >= %s AND {m_day} <= %s "
+                f"GROUP BY {m_day}, {m_recv}, level, channel, {column}",
+                [month_lo, month_hi],
+            )
         counts = {}
         for name, table in (("dossiers", snap), ("daily_rows", full), ("level_rows", lvl)):
             cur.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
@@ -464,6 +509,20 @@ def _db() -> Any:
     return connections[router.db_for_read(DailyCount) or "default"]
 
 
+def _grain(first: dt.date, last: dt.date, group: list[str], agency_ids: list[int] | None) -> str:
+    """The smallest table that answers: per level, per month of whole months, else daily."""
+    if agency_ids is not None:
+        return DailyCount._meta.db_table
+    if set(group) <= {"level", "channel"}:
+        return DailyLevelCount._meta.db_table
+    whole_months = first.day == 1 and (last + dt.timedelta(days=1)).day == 1
+    if whole_months:
+        for model, column, _pos in MONTHLY:
+            if set(group) <= {"level", "channel", column}:
+                return model._meta.db_table
+    return DailyCount._meta.db_table
+
+
 def sums(
     first: dt.date,
     last: dt.date,
@@ -473,8 +532,7 @@ def sums(
     """The period's figures (in the scan's keys) per ``group`` (columns of the daily counts),
     read from the narrow per-level table when the grouping and the scope allow it."""
     group = list(group)
-    narrow = agency_ids is None and set(group) <= {"level", "channel"}
-    table = (DailyLevelCount if narrow else DailyCount)._meta.db_table
+    table = _grain(first, last, group, agency_ids)
     inp = "day >= %s"
     wr = "(withdrawn + returned)"
     exprs = {

@@ -297,3 +297,36 @@ class AggregateState(models.Model):
 
     def __str__(self) -> str:
         return "đầy đủ" if self.complete else "chưa đầy đủ"
+
+
+class MonthlyAgencyCount(_Counts):
+    """Per month (``day`` = its first day; ``recv_day`` = the first day of the receipt month)
+    and (level, channel, processing agency): the agency breakdown of month-aligned periods."""
+
+    processing_agency_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "số liệu tháng theo cơ quan"
+        verbose_name_plural = "số liệu tháng theo cơ quan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recv_day", "level", "channel", "processing_agency_id"],
+                name="monthlyagencycount_key",
+            )
+        ]
+
+
+class MonthlyProcedureCount(_Counts):
+    """Per month and (level, channel, procedure): the field breakdown of month-aligned periods."""
+
+    procedure_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "số liệu tháng theo thủ tục"
+        verbose_name_plural = "số liệu tháng theo thủ tục"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recv_day", "level", "channel", "procedure_id"],
+                name="monthlyprocedurecount_key",
+            )
+        ]
