@@ -192,6 +192,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--no-drop", action="store_true", help="reuse the database as it is")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="with --no-drop: migrate and rebuild (timed)"
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = PG
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
@@ -231,6 +234,14 @@ def main() -> None:
         out["aggregate_rows"] = counts
         psql("VACUUM ANALYZE", DB)
         print(json.dumps(out), flush=True)
+    if args.no_drop and args.rebuild:
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        out["aggregate_rows"] = rebuild_aggregates()
+        out["rebuild_s"] = round(time.perf_counter() - t0, 1)
+        connection.close()
+        psql("VACUUM ANALYZE", DB)
+        print(json.dumps(out), flush=True)
     p = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
     scan = report_scan(p)
     agg = _report_from_aggregates(p, unit=None, agency_ids=None, details=True)
@@ -241,6 +252,15 @@ def main() -> None:
     out["scan_full_s"] = round(best(lambda: report_scan(p)), 4)
     out["agg_full_s"] = round(
         best(lambda: _report_from_aggregates(p, unit=None, agency_ids=None, details=True)), 4
+    )
+    odd = Period(dt.date(2022, 1, 10), dt.date(2022, 6, 20))  # not whole months: daily rows
+    out["agg_full_not_month_aligned_s"] = round(
+        best(lambda: _report_from_aggregates(odd, unit=None, agency_ids=None, details=True), 1), 4
+    )
+    out["differences_not_month_aligned"] = len(
+        diff(
+            report_scan(odd), _report_from_aggregates(odd, unit=None, agency_ids=None, details=True)
+        )
     )
     month = Period(dt.date(2022, 3, 1), dt.date(2022, 3, 31))
     out["agg_table_month_s"] = round(best(lambda: agg_report.levels_table(month)), 4)
