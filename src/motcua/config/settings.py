@@ -206,6 +206,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["motcua.ops.routers.ReplicaRouter"]
 MOTCUA_REPLICA_PATHS = ["/can-bo/bao-cao/", "/api/v1/reports/"]
+# Where reports read their figures (reports/aggregates.py, docs/statistics.md): "auto" — the
+# daily counts once a full rebuild made them complete, else the direct scan; "scan"; "aggregates".
+MOTCUA_REPORT_SOURCE = os.environ.get("MOTCUA_REPORT_SOURCE", "auto").strip() or "auto"
+if MOTCUA_REPORT_SOURCE not in ("auto", "scan", "aggregates"):
+    raise ImproperlyConfigured("MOTCUA_REPORT_SOURCE phải là auto, scan hoặc aggregates")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -34,6 +34,7 @@ from motcua.payments.models import (
     Receipt,
     Verdict,
 )
+from motcua.reports.aggregates import aggregates_sync
 from motcua.units.models import Role
 
 log = logging.getLogger(__name__)
@@ -279,6 +280,7 @@ def _mark_paid(
         Dossier.objects.filter(pk=p.dossier_id).update(
             online_payment_vnd=F("online_payment_vnd") + p.amount_vnd
         )
+        aggregates_sync(Dossier.objects.get(pk=p.dossier_id))  # the daily counts follow
     receipt = _issue_receipt(p, at, reference)
     _outbox(
         "payment.confirmed",

@@ -151,3 +151,190 @@ class Appraisal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.period_from}–{self.period_to}"
+
+
+# ---- pre-aggregates of the statistics (reports/aggregates.py, docs/statistics.md) -------------
+
+#: The daily counts every report figure is a sum of; names of the measure columns.
+MEASURES = (
+    "received",  # on the receipt day
+    "digitized",  # received and digitized at intake (receipt day)
+    "paid",  # received and paid online (receipt day)
+    "paid_vnd",  # the amount paid online (receipt day)
+    "closed",  # finished, on the later of receipt and finish (open = received - closed)
+    "resolved",  # finished resolved (finish day), with the next four
+    "resolved_late",
+    "resolved_early",
+    "electronic",
+    "working_seconds",
+    "withdrawn",  # finished withdrawn / returned (finish day; recv_day = receipt day)
+    "returned",
+    "breach_missing",  # finished late without an apology (finish day)
+    "overdue_in",  # received with a due instant: on the later of receipt and due
+    "overdue_out",  # ... and finished: on the latest of receipt, due and finish
+    "apologies",  # apologies issued (issue day) and those of a late-apology dossier
+    "apologies_late",
+)
+
+
+class _Counts(models.Model):
+    """One row per local day and key: sums of facts of the dossiers on that day. ``recv_day``
+    equals ``day`` except on the rows of withdrawn / returned dossiers, where it keeps their
+    receipt day (Biểu 06 needs "carried over" and "received in the period" of those)."""
+
+    day = models.DateField("ngày")
+    recv_day = models.DateField("ngày tiếp nhận")
+    level = models.PositiveSmallIntegerField("cấp")
+    channel = models.CharField("hình thức nộp", max_length=10)
+    received = models.BigIntegerField("tiếp nhận", default=0, db_default=0)
+    digitized = models.BigIntegerField("số hóa", default=0, db_default=0)
+    paid = models.BigIntegerField("thanh toán trực tuyến", default=0, db_default=0)
+    paid_vnd = models.BigIntegerField(
+        "số tiền thanh toán trực tuyến (đồng)", default=0, db_default=0
+    )
+    closed = models.BigIntegerField("kết thúc", default=0, db_default=0)
+    resolved = models.BigIntegerField("đã giải quyết", default=0, db_default=0)
+    resolved_late = models.BigIntegerField("giải quyết trễ hạn", default=0, db_default=0)
+    resolved_early = models.BigIntegerField("giải quyết trước hạn", default=0, db_default=0)
+    electronic = models.BigIntegerField("kết quả điện tử", default=0, db_default=0)
+    working_seconds = models.BigIntegerField(
+        "thời gian giải quyết (giây làm việc)", default=0, db_default=0
+    )
+    withdrawn = models.BigIntegerField("rút hồ sơ", default=0, db_default=0)
+    returned = models.BigIntegerField("trả lại", default=0, db_default=0)
+    breach_missing = models.BigIntegerField("trễ hạn không xin lỗi", default=0, db_default=0)
+    overdue_in = models.BigIntegerField("vào diện quá hạn", default=0, db_default=0)
+    overdue_out = models.BigIntegerField("ra khỏi diện quá hạn", default=0, db_default=0)
+    apologies = models.BigIntegerField("văn bản xin lỗi", default=0, db_default=0)
+    apologies_late = models.BigIntegerField("xin lỗi muộn", default=0, db_default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} cấp {self.level} {self.channel}"
+
+
+class DailyCount(_Counts):
+    """Per day and (level, channel, receiving agency, processing agency, procedure): the
+    breakdowns and the reports of a unit or of a leader's agencies."""
+
+    receiving_agency_id = models.BigIntegerField("cơ quan tiếp nhận")
+    processing_agency_id = models.BigIntegerField("cơ quan giải quyết")
+    procedure_id = models.BigIntegerField("thủ tục")
+
+    class Meta:
+        verbose_name = "số liệu ngày (chi tiết)"
+        verbose_name_plural = "số liệu ngày (chi tiết)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "recv_day",
+                    "level",
+                    "channel",
+                    "receiving_agency_id",
+                    "processing_agency_id",
+                    "procedure_id",
+                ],
+                name="dailycount_key",
+            )
+        ]
+
+
+class DailyLevelCount(_Counts):
+    """Per day and (level, channel): the province's table, a few rows a day."""
+
+    class Meta:
+        verbose_name = "số liệu ngày (theo cấp)"
+        verbose_name_plural = "số liệu ngày (theo cấp)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recv_day", "level", "channel"], name="dailylevelcount_key"
+            )
+        ]
+
+
+class DossierFacts(models.Model):
+    """What each dossier last contributed to the daily counts (the hook subtracts it before
+    adding the new contribution, so a change of any figure moves exactly its counts)."""
+
+    dossier_id = models.BigIntegerField("hồ sơ", primary_key=True)
+    level = models.PositiveSmallIntegerField("cấp")
+    channel = models.CharField("hình thức nộp", max_length=10)
+    receiving_agency_id = models.BigIntegerField("cơ quan tiếp nhận")
+    processing_agency_id = models.BigIntegerField("cơ quan giải quyết")
+    procedure_id = models.BigIntegerField("thủ tục")
+    status = models.CharField("trạng thái", max_length=20)
+    recv_day = models.DateField("ngày tiếp nhận", null=True)
+    fin_day = models.DateField("ngày kết thúc", null=True)
+    close_day = models.DateField("ngày đóng", null=True)
+    due_in_day = models.DateField("ngày vào diện quá hạn", null=True)
+    due_out_day = models.DateField("ngày ra khỏi diện quá hạn", null=True)
+    digitized = models.BooleanField("số hóa", default=False)
+    paid_vnd = models.BigIntegerField(
+        "số tiền thanh toán trực tuyến (đồng)", default=0, db_default=0
+    )
+    late = models.BooleanField("trễ hạn", default=False)
+    early = models.BooleanField("trước hạn", default=False)
+    electronic = models.BooleanField("kết quả điện tử", default=False)
+    working_seconds = models.BigIntegerField(
+        "thời gian giải quyết (giây làm việc)", default=0, db_default=0
+    )
+    breach = models.CharField("vi phạm về xin lỗi", max_length=10, blank=True)
+    apology_day = models.DateField("ngày xin lỗi", null=True)  # one Apology per dossier
+
+    class Meta:
+        verbose_name = "đóng góp số liệu của hồ sơ"
+        verbose_name_plural = "đóng góp số liệu của hồ sơ"
+
+    def __str__(self) -> str:
+        return f"hồ sơ {self.dossier_id}"
+
+
+class AggregateState(models.Model):
+    """One row: whether the daily counts cover every dossier (set by a full rebuild; the
+    services keep them so). Reports read them only then (``MOTCUA_REPORT_SOURCE``)."""
+
+    complete = models.BooleanField("đầy đủ", default=False)
+    rebuilt_at = models.DateTimeField("tính lại lúc", null=True)
+
+    class Meta:
+        verbose_name = "trạng thái số liệu tổng hợp"
+        verbose_name_plural = "trạng thái số liệu tổng hợp"
+
+    def __str__(self) -> str:
+        return "đầy đủ" if self.complete else "chưa đầy đủ"
+
+
+class MonthlyAgencyCount(_Counts):
+    """Per month (``day`` = its first day; ``recv_day`` = the first day of the receipt month)
+    and (level, channel, processing agency): the agency breakdown of month-aligned periods."""
+
+    processing_agency_id = models.BigIntegerField("cơ quan giải quyết")
+
+    class Meta:
+        verbose_name = "số liệu tháng theo cơ quan"
+        verbose_name_plural = "số liệu tháng theo cơ quan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recv_day", "level", "channel", "processing_agency_id"],
+                name="monthlyagencycount_key",
+            )
+        ]
+
+
+class MonthlyProcedureCount(_Counts):
+    """Per month and (level, channel, procedure): the field breakdown of month-aligned periods."""
+
+    procedure_id = models.BigIntegerField("thủ tục")
+
+    class Meta:
+        verbose_name = "số liệu tháng theo thủ tục"
+        verbose_name_plural = "số liệu tháng theo thủ tục"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recv_day", "level", "channel", "procedure_id"],
+                name="monthlyprocedurecount_key",
+            )
+        ]

@@ -12,5 +12,8 @@ from __future__ import annotations
 
 
 def after_import(*, stage_table: str, rows: int) -> None:
-    """Nothing to keep in step yet (daily statistics, issue 10, will be maintained here)."""
-    return None
+    """The statistics' daily counts (reports.aggregates), when they are kept: rebuilt in the
+    import's transaction, so a report never reads counts without the imported dossiers."""
+    from motcua.reports.aggregates import aggregates_after_bulk_write
+
+    aggregates_after_bulk_write()

@@ -32,6 +32,7 @@ from motcua.dossiers.models import (
     StepOutcome,
     StepStatus,
 )
+from motcua.reports.aggregates import aggregates_sync
 from motcua.units.models import AdministrativeUnit, Agency
 from motcua.worktime import core as wt
 from motcua.worktime.calendars import calendar_get
@@ -155,6 +156,8 @@ def _event(
     )
     if kind in PORTAL_EVENTS:
         _portal_sync(dossier, event)
+    # the statistics' daily counts follow the change, in its transaction (reports/aggregates.py)
+    aggregates_sync(dossier, apology=kind == "apology_issued")
     return event
 
 
@@ -338,6 +341,7 @@ def _save_file(
     if kind == DocumentKind.RESULT_ELECTRONIC and not dossier.electronic_result:
         dossier.electronic_result = True
         dossier.save(update_fields=["electronic_result"])
+    aggregates_sync(dossier)
     return doc
 
 

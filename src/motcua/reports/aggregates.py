@@ -1,0 +1,613 @@
+"""Daily pre-aggregates of the statistics: every figure of the period report as a sum of counts.
+
+Each dossier contributes a handful of facts, each on one local day (Asia/Ho_Chi_Minh):
+
+* on its receipt day: received, digitized, paid online (count and amount);
+* on its finishing day: resolved (late, early, electronic result, working time), withdrawn,
+  returned, finished late without apology; withdrawn / returned rows keep the receipt day in
+  ``recv_day`` (Biểu 06: carried over, or received online in the period);
+* ``closed`` on the later of receipt and finish: open at an instant T = received before T −
+  closed before T, so carried over and in progress are cumulative sums;
+* ``overdue_in`` on the later of receipt and due, ``overdue_out`` on the latest of receipt, due
+  and finish: open and overdue at T (received before T, due before T, not finished before T) =
+  overdue_in before T − overdue_out before T; a new due instant moves both facts;
+* its apology (one per dossier) on its issue day, and whether it was a late one.
+
+``DossierFacts`` keeps what each dossier last contributed. ``aggregates_sync`` (called by the
+dossier services with every event, in the same transaction) computes the new contribution,
+subtracts the old one and adds the new by delta upserts (``INSERT … ON CONFLICT DO UPDATE SET
+n = n + excluded.n``: concurrent services on other dossiers add to the same rows safely).
+``rebuild_aggregates`` recomputes everything set-based in SQL (after a bulk import, the demo,
+``motcua stats-rebuild``). ``selectors.py`` stays the reference: ``motcua stats-verify`` and the
+property tests compare both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, connections, router, transaction
+from django.utils import timezone
+
+from motcua.reports.models import (
+    MEASURES,
+    AggregateState,
+    DailyCount,
+    DailyLevelCount,
+    DossierFacts,
+    MonthlyAgencyCount,
+    MonthlyProcedureCount,
+)
+
+FULL_KEY = (
+    "day",
+    "recv_day",
+    "level",
+    "channel",
+    "receiving_agency_id",
+    "processing_agency_id",
+    "procedure_id",
+)
+LEVEL_KEY = ("day", "recv_day", "level", "channel")
+#: Monthly grains (``day`` and ``recv_day`` = first day of their month), as positions in FULL_KEY
+#: after the four common ones: exact for periods made of whole months (the breakdowns of a
+#: month, quarter, half-year, year read a few thousand rows instead of the daily ones).
+MONTHLY = (
+    (MonthlyAgencyCount, "processing_agency_id", 5),
+    (MonthlyProcedureCount, "procedure_id", 6),
+)
+SNAPSHOT = (
+    "level",
+    "channel",
+    "receiving_agency_id",
+    "processing_agency_id",
+    "procedure_id",
+    "status",
+    "recv_day",
+    "fin_day",
+    "close_day",
+    "due_in_day",
+    "due_out_day",
+    "digitized",
+    "paid_vnd",
+    "late",
+    "early",
+    "electronic",
+    "working_seconds",
+    "breach",
+    "apology_day",
+)
+
+
+@functools.cache
+def _offset_seconds() -> int:
+    """The zone's offset (Asia/Ho_Chi_Minh: +07:00, fixed since 1975), as the scan uses it."""
+    moment = dt.datetime(2020, 1, 1, tzinfo=ZoneInfo(settings.TIME_ZONE)).utcoffset()
+    return int(moment.total_seconds()) if moment is not None else 0
+
+
+def _day(moment: dt.datetime | None) -> dt.date | None:
+    if moment is None:
+        return None
+    return (moment.astimezone(dt.UTC) + dt.timedelta(seconds=_offset_seconds())).date()
+
+
+def _later(*moments: dt.datetime | None) -> dt.datetime | None:
+    if any(m is None for m in moments):
+        return None
+    return max(moments)  # type: ignore[type-var]
+
+
+# ---- one dossier's contribution ---------------------------------------------------------------
+
+
+def facts_of(d: Any, apology_at: dt.datetime | None) -> dict[str, Any]:
+    """The snapshot of a dossier's statistical facts (the columns of ``DossierFacts``)."""
+    r, f, u = d.received_at, d.finished_at, d.due_at
+    fin_day, due_day = _day(f), _day(u)
+    resolved = d.status == "resolved"
+    return {
+        "level": int(d.level),
+        "channel": d.channel,
+        "receiving_agency_id": d.receiving_agency_id,
+        "processing_agency_id": d.processing_agency_id,
+        "procedure_id": d.procedure_id,
+        "status": d.status,
+        "recv_day": _day(r),
+        "fin_day": fin_day,
+        "close_day": _day(_later(r, f)),
+        "due_in_day": _day(_later(r, u)),
+        "due_out_day": _day(_later(r, u, f)),
+        "digitized": bool(d.digitized),
+        "paid_vnd": int(d.online_payment_vnd or 0),
+        "late": bool(resolved and f is not None and u is not None and f > u),
+        "early": bool(
+            resolved and fin_day is not None and due_day is not None and fin_day < due_day
+        ),
+        "electronic": bool(resolved and d.electronic_result),
+        "working_seconds": int(d.working_seconds or 0) if resolved else 0,
+        "breach": d.apology_breach or "",
+        "apology_day": _day(apology_at),
+    }
+
+
+def _rows(s: dict[str, Any] | None) -> list[tuple[tuple[Any, ...], dict[str, int]]]:
+    """The daily-count rows (full key, measures) of a snapshot."""
+    if s is None:
+        return []
+    dims = (
+        s["level"],
+        s["channel"],
+        s["receiving_agency_id"],
+        s["processing_agency_id"],
+        s["procedure_id"],
+    )
+    out: list[tuple[tuple[Any, ...], dict[str, int]]] = []
+
+    def add(day: dt.date, recv_day: dt.date, **m: int) -> None:
+        out.append(((day, recv_day, *dims), m))
+
+    r = s["recv_day"]
+    if r is not None:
+        vnd = s["paid_vnd"]
+        add(r, r, received=1, digitized=int(s["digitized"]), paid=int(vnd > 0), paid_vnd=vnd)
+        if s["close_day"] is not None:
+            add(s["close_day"], s["close_day"], closed=1)
+        f = s["fin_day"]
+        if f is not None:
+            missing = int(s["breach"] == "missing")
+            if s["status"] == "resolved":
+                add(
+                    f,
+                    f,
+                    resolved=1,
+                    resolved_late=int(s["late"]),
+                    resolved_early=int(s["early"]),
+                    electronic=int(s["electronic"]),
+                    working_seconds=s["working_seconds"],
+                    breach_missing=missing,
+                )
+            elif s["status"] in ("withdrawn", "returned"):
+                add(f, r, **{s["status"]: 1, "breach_missing": missing})
+            elif missing:
+                add(f, f, breach_missing=missing)
+        if s["due_in_day"] is not None:
+            add(s["due_in_day"], s["due_in_day"], overdue_in=1)
+        if s["due_out_day"] is not None:
+            add(s["due_out_day"], s["due_out_day"], overdue_out=1)
+    if s["apology_day"] is not None:
+        a = s["apology_day"]
+        add(a, a, apologies=1, apologies_late=int(s["breach"] == "late"))
+    return out
+
+
+def _delta(
+    old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    acc: dict[tuple[Any, ...], dict[str, int]] = {}
+    for sign, snap in ((-1, old), (1, new)):
+        for key, measures in _rows(snap):
+            row = acc.setdefault(key, {})
+            for m, v in measures.items():
+                if v:
+                    row[m] = row.get(m, 0) + sign * v
+    return {k: {m: v for m, v in row.items() if v} for k, row in acc.items() if any(row.values())}
+
+
+def _upsert(table: str, keys: tuple[str, ...], rows: dict[tuple[Any, ...], dict[str, int]]) -> None:
+    if not rows:
+        return
+    cols = [*keys, *MEASURES]
+    values = []
+    params: list[Any] = []
+    for key, measures in rows.items():
+        values.append("(" + ", ".join(["%s"] * len(cols)) + ")")
+        params.extend(key)
+        params.extend(measures.get(m, 0) for m in MEASURES)
+    sets = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES {', '.join(values)} "  # noqa: S608 - our names
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def _project(
+    rows: dict[tuple[Any, ...], dict[str, int]],
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+    for key, measures in rows.items():
+        row = out.setdefault(key[:4], {})
+        for m, v in measures.items():
+            row[m] = row.get(m, 0) + v
+    return out
+
+
+def _snapshot_save(pk: int, facts: dict[str, Any]) -> None:
+    """One statement (an upsert), not the ORM's read-then-write."""
+    table = DossierFacts._meta.db_table
+    cols = ["dossier_id", *SNAPSHOT]
+    sets = ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) "  # noqa: S608 - our names
+            f"VALUES ({', '.join(['%s'] * len(cols))}) "
+            f"ON CONFLICT (dossier_id) DO UPDATE SET {sets}",
+            [pk, *(facts[c] for c in SNAPSHOT)],
+        )
+
+
+def _monthly(
+    rows: dict[tuple[Any, ...], dict[str, int]], pos: int
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+    for key, measures in rows.items():
+        k = (key[0].replace(day=1), key[1].replace(day=1), key[2], key[3], key[pos])
+        row = out.setdefault(k, {})
+        for m, v in measures.items():
+            row[m] = row.get(m, 0) + v
+    return out
+
+
+def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
+    """Bring the daily counts in line with the dossier as it is now (called by the dossier
+    services in the transaction of every change; idempotent, so calling it twice costs one
+    read). ``apology``: an apology may have been issued (its row is read again)."""
+    old_row = DossierFacts.objects.filter(dossier_id=dossier.pk).values(*SNAPSHOT).first()
+    if old_row is None and dossier.received_at is None and not apology:
+        return  # nothing counted yet (a submission waiting for the desk)
+    if apology or old_row is None:
+        from motcua.dossiers.models import Apology
+
+        apology_at = (
+            Apology.objects.filter(dossier_id=dossier.pk)
+            .values_list("issued_at", flat=True)
+            .first()
+        )
+        new = facts_of(dossier, apology_at)
+    else:
+        new = facts_of(dossier, None)
+        new["apology_day"] = old_row["apology_day"]
+    if old_row == new:
+        return
+    rows = _delta(old_row, new)
+    _upsert(DailyCount._meta.db_table, FULL_KEY, rows)
+    _upsert(DailyLevelCount._meta.db_table, LEVEL_KEY, _project(rows))
+    for model, column, pos in MONTHLY:
+        _upsert(model._meta.db_table, (*LEVEL_KEY, column), _monthly(rows, pos))
+    if _rows(new):
+        _snapshot_save(dossier.pk, new)
+    else:  # counted nowhere any more (as the rebuild keeps no snapshot of it)
+        DossierFacts.objects.filter(dossier_id=dossier.pk).delete()
+
+
+# ---- set-based rebuild ------------------------------------------------------------------------
+
+
+def _sql_day(expr: str, vendor: str, offset: int) -> str:
+    if vendor == "postgresql":
+        return f"(({expr}) AT TIME ZONE 'UTC' + interval '{offset} seconds')::date"
+    return f"date({expr}, '{offset:+d} seconds')"
+
+
+def _sql_month(expr: str, vendor: str) -> str:
+    if vendor == "postgresql":
+        return f"CAST(date_trunc('month', {expr}) AS date)"
+    return f"date({expr}, 'start of month')"
+
+
+def _greatest(*exprs: str) -> str:
+    out = exprs[0]
+    for e in exprs[1:]:
+        out = f"(CASE WHEN {e} > {out} THEN {e} ELSE {out} END)"
+    return out
+
+
+def _snapshot_sql(vendor: str) -> str:
+    off = _offset_seconds()
+    day = lambda e: _sql_day(e, vendor, off)  # noqa: E731
+    r, f, u = "d.received_at", "d.finished_at", "d.due_at"
+    res = "d.status = 'resolved'"
+    cols = ", ".join(("dossier_id", *SNAPSHOT))
+    true, false = ("TRUE", "FALSE") if vendor == "postgresql" else ("1", "0")
+    return f"""
+        INSERT INTO {DossierFacts._meta.db_table} ({cols})
+        SELECT d.id, d.level, d.channel, d.receiving_agency_id, d.processing_agency_id,
+               d.procedure_id, d.status,
+               {day(r)}, {day(f)},
+               CASE WHEN {r} IS NOT NULL AND {f} IS NOT NULL THEN {day(_greatest(r, f))} END,
+               CASE WHEN {r} IS NOT NULL AND {u} IS NOT NULL THEN {day(_greatest(r, u))} END,
+               CASE WHEN {r} IS NOT NULL AND {u} IS NOT NULL AND {f} IS NOT NULL
+                    THEN {day(_greatest(r, u, f))} END,
+               d.digitized, COALESCE(d.online_payment_vnd, 0),
+               CASE WHEN {res} AND {f} > {u} THEN {true} ELSE {false} END,
+               CASE WHEN {res} AND {day(f)} < {day(u)} THEN {true} ELSE {false} END,
+               CASE WHEN {res} AND d.electronic_result THEN {true} ELSE {false} END,
+               CASE WHEN {res} THEN COALESCE(d.working_seconds, 0) ELSE 0 END,
+               COALESCE(d.apology_breach, ''),
+               {day("a.issued_at")}
+        FROM dossiers_dossier d LEFT JOIN dossiers_apology a ON a.dossier_id = d.id
+        WHERE d.received_at IS NOT NULL OR a.id IS NOT NULL
+    """  # noqa: S608 - our table names
+
+
+def _fact_selects(vendor: str) -> list[tuple[str, str, dict[str, str]]]:
+    """(day column, recv_day column, {measure: expression}) of each kind of fact, read from the
+    snapshot table aliased ``s`` (the same rules as ``_rows``)."""
+    rcv = "s.recv_day IS NOT NULL"
+    one = "1"
+    int_ = (
+        (lambda c: f"CAST({c} AS INTEGER)") if vendor != "postgresql" else (lambda c: f"{c}::int")
+    )
+    wr = "s.status IN ('withdrawn', 'returned')"
+    return [
+        (
+            "s.recv_day",
+            "s.recv_day",
+            {
+                "received": one,
+                "digitized": int_("s.digitized"),
+                "paid": "CASE WHEN s.paid_vnd > 0 THEN 1 ELSE 0 END",
+                "paid_vnd": "s.paid_vnd",
+                "_where": rcv,
+            },
+        ),
+        (
+            "s.close_day",
+            "s.close_day",
+            {"closed": one, "_where": f"{rcv} AND s.close_day IS NOT NULL"},
+        ),
+        (
+            "s.fin_day",
+            "s.fin_day",
+            {
+                "resolved": one,
+                "resolved_late": int_("s.late"),
+                "resolved_early": int_("s.early"),
+                "electronic": int_("s.electronic"),
+                "working_seconds": "s.working_seconds",
+                "breach_missing": "CASE WHEN s.breach = 'missing' THEN 1 ELSE 0 END",
+                "_where": f"{rcv} AND s.fin_day IS NOT NULL AND s.status = 'resolved'",
+            },
+        ),
+        (
+            "s.fin_day",
+            "s.recv_day",
+            {
+                "withdrawn": "CASE WHEN s.status = 'withdrawn' THEN 1 ELSE 0 END",
+                "returned": "CASE WHEN s.status = 'returned' THEN 1 ELSE 0 END",
+                "breach_missing": "CASE WHEN s.breach = 'missing' THEN 1 ELSE 0 END",
+                "_where": f"{rcv} AND s.fin_day IS NOT NULL AND {wr}",
+            },
+        ),
+        (
+            "s.fin_day",
+            "s.fin_day",
+            {
+                "breach_missing": one,
+                "_where": f"{rcv} AND s.fin_day IS NOT NULL AND s.breach = 'missing' "
+                f"AND s.status NOT IN ('resolved', 'withdrawn', 'returned')",
+            },
+        ),
+        (
+            "s.due_in_day",
+            "s.due_in_day",
+            {"overdue_in": one, "_where": f"{rcv} AND s.due_in_day IS NOT NULL"},
+        ),
+        (
+            "s.due_out_day",
+            "s.due_out_day",
+            {"overdue_out": one, "_where": f"{rcv} AND s.due_out_day IS NOT NULL"},
+        ),
+        (
+            "s.apology_day",
+            "s.apology_day",
+            {
+                "apologies": one,
+                "apologies_late": "CASE WHEN s.breach = 'late' THEN 1 ELSE 0 END",
+                "_where": "s.apology_day IS NOT NULL",
+            },
+        ),
+    ]
+
+
+def rebuild_aggregates(
+    from_day: dt.date | None = None, to_day: dt.date | None = None
+) -> dict[str, int]:
+    """Recompute the daily counts of the days in [from_day, to_day] (every day when None) from
+    the dossiers, set-based, in one transaction; the per-dossier snapshot is recomputed whole.
+    A rebuild of every day marks the aggregates complete. Returns row counts."""
+    vendor = connection.vendor
+    full, lvl, snap = (
+        DailyCount._meta.db_table,
+        DailyLevelCount._meta.db_table,
+        DossierFacts._meta.db_table,
+    )
+    lo = from_day or dt.date(1, 1, 1)
+    hi = to_day or dt.date(9999, 12, 31)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {snap}")  # noqa: S608
+        cur.execute(_snapshot_sql(vendor))
+        cur.execute(f"DELETE FROM {full} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
+        cur.execute(f"DELETE FROM {lvl} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
+        dims = "s.level, s.channel, s.receiving_agency_id, s.processing_agency_id, s.procedure_id"
+        for day_col, recv_col, measures in _fact_selects(vendor):
+            where = measures.pop("_where")
+            names = list(measures)
+            sums = ", ".join(f"SUM({measures[m]})" for m in names)
+            sets = ", ".join(f"{m} = {full}.{m} + excluded.{m}" for m in names)
+            cur.execute(
+                f"INSERT INTO {full} (day, recv_day, level, channel, receiving_agency_id, "  # noqa: S608
+                f"processing_agency_id, procedure_id, {', '.join(names)}) "
+                f"SELECT {day_col}, {recv_col}, {dims}, {sums} FROM {snap} s "
+                f"WHERE {where} AND {day_col} >= %s AND {day_col} <= %s "
+                f"GROUP BY {day_col}, {recv_col}, {dims} "
+                f"ON CONFLICT ({', '.join(FULL_KEY)}) DO UPDATE SET {sets}",
+                [lo, hi],
+            )
+        msum = ", ".join(f"SUM({m})" for m in MEASURES)
+        cur.execute(
+            f"INSERT INTO {lvl} (day, recv_day, level, channel, {', '.join(MEASURES)}) "  # noqa: S608
+            f"SELECT day, recv_day, level, channel, {msum} FROM {full} "
+            f"WHERE day >= %s AND day <= %s GROUP BY day, recv_day, level, channel",
+            [lo, hi],
+        )
+        month_lo, month_hi = lo.replace(day=1), hi.replace(day=1)
+        for model, column, _pos in MONTHLY:
+            table = model._meta.db_table
+            m_day, m_recv = _sql_month("day", vendor), _sql_month("recv_day", vendor)
+            cur.execute(
+                f"DELETE FROM {table} WHERE day >= %s AND day <= %s",  # noqa: S608
+                [month_lo, month_hi],
+            )
+            cur.execute(
+                f"INSERT INTO {table} (day, recv_day, level, channel, {column}, "  # noqa: S608
+                f"{', '.join(MEASURES)}) "
+                f"SELECT {m_day}, {m_recv}, level, channel, {column}, {msum} FROM {full} "
+                f"WHERE {m_day} >= %s AND {m_day} <= %s "
+                f"GROUP BY {m_day}, {m_recv}, level, channel, {column}",
+                [month_lo, month_hi],
+            )
+        counts = {}
+        for name, table in (("dossiers", snap), ("daily_rows", full), ("level_rows", lvl)):
+            cur.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            counts[name] = int(cur.fetchone()[0])
+        if from_day is None and to_day is None:
+            AggregateState.objects.update_or_create(
+                pk=1, defaults={"complete": True, "rebuilt_at": timezone.now()}
+            )
+    return counts
+
+
+def aggregates_after_bulk_write() -> None:
+    """After dossiers were written in bulk, bypassing the services (the import): rebuild the
+    daily counts when they are kept complete; otherwise the reports scan and nothing is due."""
+    if AggregateState.objects.filter(pk=1, complete=True).exists():
+        rebuild_aggregates()
+
+
+def aggregates_complete() -> bool:
+    """Whether reports may read the daily counts (``MOTCUA_REPORT_SOURCE``: ``auto`` — when a
+    full rebuild has been made and the services keep them, the default; ``scan`` — never;
+    ``aggregates`` — always)."""
+    source = getattr(settings, "MOTCUA_REPORT_SOURCE", "auto")
+    if source == "scan":
+        return False
+    if source == "aggregates":
+        return True
+    db = router.db_for_read(AggregateState)
+    return AggregateState.objects.using(db).filter(pk=1, complete=True).exists()
+
+
+def _db() -> Any:
+    return connections[router.db_for_read(DailyCount) or "default"]
+
+
+def _grain(first: dt.date, last: dt.date, group: list[str], agency_ids: list[int] | None) -> str:
+    """The smallest table that answers: per level, per month of whole months, else daily."""
+    if agency_ids is not None:
+        return DailyCount._meta.db_table
+    if set(group) <= {"level", "channel"}:
+        return DailyLevelCount._meta.db_table
+    whole_months = first.day == 1 and (last + dt.timedelta(days=1)).day == 1
+    if whole_months:
+        for model, column, _pos in MONTHLY:
+            if set(group) <= {"level", "channel", column}:
+                return model._meta.db_table
+    return DailyCount._meta.db_table
+
+
+def sums(
+    first: dt.date,
+    last: dt.date,
+    group: Iterable[str] = (),
+    agency_ids: list[int] | None = None,
+) -> list[dict[str, Any]]:
+    """The period's figures (in the scan's keys) per ``group`` (columns of the daily counts),
+    read from the narrow per-level table when the grouping and the scope allow it."""
+    group = list(group)
+    table = _grain(first, last, group, agency_ids)
+    inp = "day >= %s"
+    wr = "(withdrawn + returned)"
+    exprs = {
+        "carried_over": "SUM(CASE WHEN day < %s THEN received - closed ELSE 0 END)",
+        "received_new": f"SUM(CASE WHEN {inp} THEN received ELSE 0 END)",
+        "received_online": f"SUM(CASE WHEN {inp} AND channel = 'online' THEN received ELSE 0 END)",
+        "resolved": f"SUM(CASE WHEN {inp} THEN resolved ELSE 0 END)",
+        "resolved_late": f"SUM(CASE WHEN {inp} THEN resolved_late ELSE 0 END)",
+        "resolved_early": f"SUM(CASE WHEN {inp} THEN resolved_early ELSE 0 END)",
+        "withdrawn": f"SUM(CASE WHEN {inp} THEN withdrawn ELSE 0 END)",
+        "returned": f"SUM(CASE WHEN {inp} THEN returned ELSE 0 END)",
+        "in_progress": "SUM(received - closed)",
+        "in_progress_overdue": "SUM(overdue_in - overdue_out)",
+        "digitized": f"SUM(CASE WHEN {inp} THEN digitized ELSE 0 END)",
+        "electronic_results": f"SUM(CASE WHEN {inp} THEN electronic ELSE 0 END)",
+        "online_payments": f"SUM(CASE WHEN {inp} THEN paid ELSE 0 END)",
+        "online_payment_vnd": f"SUM(CASE WHEN {inp} THEN paid_vnd ELSE 0 END)",
+        "working_seconds": f"SUM(CASE WHEN {inp} THEN working_seconds ELSE 0 END)",
+        "apologies": f"SUM(CASE WHEN {inp} THEN apologies ELSE 0 END)",
+        "apology_breach_late": f"SUM(CASE WHEN {inp} THEN apologies_late ELSE 0 END)",
+        "apology_breach_missing": f"SUM(CASE WHEN {inp} THEN breach_missing ELSE 0 END)",
+        "withdrawn_returned_online": f"SUM(CASE WHEN {inp} AND recv_day >= %s "
+        f"AND channel = 'online' THEN {wr} ELSE 0 END)",
+        "withdrawn_returned_carried_over": f"SUM(CASE WHEN {inp} AND recv_day < %s "
+        f"THEN {wr} ELSE 0 END)",
+    }
+    params: list[Any] = []
+    select = []
+    for name, e in exprs.items():
+        select.append(f"{e} AS {name}")
+        params.extend([first] * e.count("%s"))
+    where = "day <= %s"
+    params.append(last)
+    if agency_ids is not None:
+        ph = ", ".join(["%s"] * len(agency_ids)) or "NULL"
+        where += f" AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
+        params.extend(agency_ids)
+        params.extend(agency_ids)
+    cols = ", ".join(group)
+    sql = (
+        f"SELECT {cols + ', ' if cols else ''}{', '.join(select)} FROM {table} "  # noqa: S608
+        f"WHERE {where}" + (f" GROUP BY {cols}" if cols else "")
+    )
+    with _db().cursor() as cur:
+        cur.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    # only the groups with dossiers alive in the period (the scan reads those alone)
+    return [
+        {k: (int(v) if v is not None and k not in group else v) for k, v in r.items()}
+        for r in rows
+        if (r["carried_over"] or 0) + (r["received_new"] or 0) > 0
+    ]
+
+
+def by_day(
+    first: dt.date, last: dt.date, agency_ids: list[int] | None = None
+) -> list[tuple[dt.date, int, int, int]]:
+    """(day, received, resolved, resolved late) of each day of the period (the monthly trend)."""
+    table = (DailyLevelCount if agency_ids is None else DailyCount)._meta.db_table
+    params: list[Any] = [first, last]
+    where = "day >= %s AND day <= %s"
+    if agency_ids is not None:
+        ph = ", ".join(["%s"] * len(agency_ids)) or "NULL"
+        where += f" AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
+        params.extend([*agency_ids, *agency_ids])
+    with _db().cursor() as cur:
+        cur.execute(
+            f"SELECT day, SUM(received), SUM(resolved), SUM(resolved_late) FROM {table} "  # noqa: S608
+            f"WHERE {where} GROUP BY day",
+            params,
+        )
+        out = []
+        for day, rec, res, late in cur.fetchall():
+            if isinstance(day, str):
+                day = dt.date.fromisoformat(day)
+            out.append((day, int(rec or 0), int(res or 0), int(late or 0)))
+    return out

@@ -1,0 +1,60 @@
+"""The daily counts against the reference scan (``motcua stats-verify``, the property tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from motcua.reports.selectors import (
+    Period,
+    _report_from_aggregates,
+    report_scan,
+)
+from motcua.units.models import AdministrativeUnit
+
+
+def diff(a: Any, b: Any, path: str = "") -> list[str]:
+    """Every place where two JSON-like values differ, as ``path: scan != aggregates``."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for k in sorted(set(a) | set(b), key=str):
+            if k not in a or k not in b:
+                out.append(f"{path}.{k}: {a.get(k, '∅')!r} != {b.get(k, '∅')!r}")
+            else:
+                out.extend(diff(a[k], b[k], f"{path}.{k}"))
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: {len(a)} dòng != {len(b)} dòng"]
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            out.extend(diff(x, y, f"{path}[{i}]"))
+        return out
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+def _months(p: Period) -> list[Period]:
+    out = []
+    first = p.first
+    while first <= p.last:
+        nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        out.append(Period(first, min(p.last, nxt - dt.timedelta(days=1))))
+        first = nxt
+    return out
+
+
+def verify(
+    p: Period, *, unit: AdministrativeUnit | None = None, months: bool = False
+) -> dict[str, Any]:
+    periods = [p, *(_months(p) if months else [])]
+    differences: list[str] = []
+    for q in periods:
+        scan = report_scan(q, unit=unit)
+        agg = _report_from_aggregates(q, unit=unit, agency_ids=None, details=True)
+        differences.extend(f"{q.first}..{q.last}{line}" for line in diff(scan, agg))
+    return {
+        "from": p.first.isoformat(),
+        "to": p.last.isoformat(),
+        "periods": len(periods),
+        "differences": differences,
+    }

@@ -1,0 +1,177 @@
+"""The services keep the daily counts in their own transaction: whole lifecycles (receipt, a
+supplement that moves the due instant, an apology, resolution late, withdrawal, an inter-level
+dossier) leave exactly the counts a rebuild gives, and the report from them equals the scan;
+``motcua stats-verify`` and ``stats-rebuild`` on the same data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import (
+    apology_issue,
+    dossier_receive,
+    dossier_withdraw,
+    step_complete,
+    supplement_receive,
+    supplement_request,
+)
+from motcua.reports.aggregates import aggregates_complete, rebuild_aggregates
+from motcua.reports.models import MEASURES, DailyCount, DailyLevelCount, DossierFacts
+from motcua.reports.selectors import Period, _report_from_aggregates, report, report_scan
+from motcua.reports.verify import diff
+from tests.dossiers.conftest import World, at
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = [{"name": "Bản sao Giấy chứng nhận", "originals": 0, "copies": 1}]
+PERIODS = [
+    Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30)),
+    Period(dt.date(2022, 6, 1), dt.date(2022, 6, 7)),
+    Period(dt.date(2022, 6, 8), dt.date(2022, 6, 30)),
+    Period(dt.date(2022, 6, 9), dt.date(2022, 6, 9)),
+]
+
+
+def receive(w: World, when: str, **over: object) -> Dossier:
+    return dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(**over), now=at(when)
+    )
+
+
+def counts() -> tuple[dict[Any, Any], dict[Any, Any]]:
+    out = []
+    for model, keys in (
+        (
+            DailyCount,
+            (
+                "day",
+                "recv_day",
+                "level",
+                "channel",
+                "receiving_agency_id",
+                "processing_agency_id",
+                "procedure_id",
+            ),
+        ),
+        (DailyLevelCount, ("day", "recv_day", "level", "channel")),
+    ):
+        rows = {}
+        for r in model.objects.values(*keys, *MEASURES):
+            values = tuple(r[m] for m in MEASURES)
+            if any(values):
+                rows[tuple(str(r[k]) for k in keys)] = values
+        out.append(rows)
+    return out[0], out[1]
+
+
+def lifecycles(w: World) -> None:
+    # resolved on time
+    a = receive(w, "2022-06-01 09:00")
+    step_complete(actor=w.users["specialist"], dossier=a, now=at("2022-06-03 10:00"))
+    step_complete(actor=w.users["leader"], dossier=a, now=at("2022-06-06 08:00"))
+    # a late apology, then resolved late
+    b = receive(w, "2022-06-01 09:30")
+    apology_issue(
+        actor=w.users["leader"],
+        dossier=b,
+        reason="Chờ xác minh",
+        new_appointment=at("2022-06-10 17:00"),
+        now=at("2022-06-07 10:00"),
+    )
+    step_complete(actor=w.users["specialist"], dossier=b, now=at("2022-06-08 15:00"))
+    step_complete(actor=w.users["leader"], dossier=b, now=at("2022-06-09 10:00"))
+    # a supplement: the due instant moves (restart from zero)
+    c = receive(w, "2022-06-02 08:00")
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=c,
+        items=ITEMS,
+        reason="Thiếu",
+        now=at("2022-06-03 10:00"),
+    )
+    supplement_receive(actor=w.users["counter"], dossier=c, now=at("2022-06-10 09:00"))
+    # withdrawn
+    d = receive(w, "2022-06-01 10:00")
+    dossier_withdraw(
+        actor=w.users["counter"], dossier=d, reason="Xin rút", now=at("2022-06-02 09:00")
+    )
+    # still open and overdue at the end of June
+    receive(w, "2022-06-20 09:00")
+
+
+def test_services_keep_the_counts(world: World) -> None:
+    lifecycles(world)
+    kept = counts()
+    assert kept[1], "the services wrote daily counts"
+    assert DossierFacts.objects.count() == 5
+    for p in PERIODS:
+        assert (
+            diff(
+                report_scan(p), _report_from_aggregates(p, unit=None, agency_ids=None, details=True)
+            )
+            == []
+        )
+        ids = [world.justice.pk]
+        assert (
+            diff(
+                report_scan(p, agency_ids=ids),
+                _report_from_aggregates(p, unit=None, agency_ids=ids, details=True),
+            )
+            == []
+        )
+    june = report_scan(PERIODS[0])["levels"]["total"]
+    assert (june["received"], june["resolved"], june["resolved_late"], june["withdrawn"]) == (
+        5,
+        2,
+        1,
+        1,
+    )
+    assert june["in_progress"] == 2 and june["in_progress_overdue"] == 2  # due 17/6 and 27/6
+    assert june["apologies"] == 1 and june["apology_breach_late"] == 1
+    rebuild_aggregates()
+    assert counts() == kept
+
+
+def test_report_reads_the_counts_once_complete(world: World) -> None:
+    lifecycles(world)
+    assert not aggregates_complete()  # never rebuilt: the scan answers
+    rebuild_aggregates()
+    assert aggregates_complete()
+    with override_settings(MOTCUA_REPORT_SOURCE="scan"):
+        assert not aggregates_complete()
+    # a later change through the services keeps them complete and right
+    receive(world, "2022-06-21 09:00")
+    p = PERIODS[0]
+    assert report(p) == report_scan(p)
+    assert report(p)["levels"]["total"]["received"] == 6
+
+
+def test_stats_verify_and_rebuild_commands(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lifecycles(world)
+    call_command("stats_rebuild")
+    out = json.loads(capsys.readouterr().out)
+    assert out["dossiers"] == 5 and out["level_rows"] > 0
+    call_command("stats_verify", "--from", "2022-01-01", "--to", "2022-06-30", "--months")
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["differences"] == 0 and summary["periods"] == 7
+    # a change that bypasses the services is found and named
+    Dossier.objects.filter(status="withdrawn").update(status="returned")
+    with pytest.raises(SystemExit) as exc:
+        call_command("stats_verify", "--from", "2022-06-01", "--to", "2022-06-30")
+    assert exc.value.code == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert any("levels.province.withdrawn: 0 != 1" in line for line in lines)
+    # rebuilding the day of the change repairs it
+    call_command("stats_rebuild", "--from", "2022-06-02", "--to", "2022-06-02")
+    capsys.readouterr()
+    call_command("stats_verify", "--from", "2022-06-01", "--to", "2022-06-30")
+    assert json.loads(capsys.readouterr().out.strip())["differences"] == 0
