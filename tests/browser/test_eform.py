@@ -1,7 +1,8 @@
 """A citizen fills a procedure's electronic application form in Chromium: a repeated group
 (rows added in the page), a conditional field (shown when its condition holds, required then),
 a wrong value refused with the message beside its field; the filed dossier shows the data at
-the counter. (Result drafting and signing continue in the lead's journey test.)"""
+the counter, which accepts it; the specialist drafts the result from the procedure's template
+filled with the form's data, and the leader signs it (issue 15's journey, end to end)."""
 
 from __future__ import annotations
 
@@ -105,8 +106,70 @@ def test_citizen_fills_the_form_and_the_counter_sees_it(
         pdf_url = staff.locator("#eform-pdf").get_attribute("href")
         r = staff.request.get(f"{base}{pdf_url}")
         assert r.status == 200 and r.body().startswith(b"%PDF")
+        staff.click("text=Tiếp nhận hồ sơ trực tuyến")  # the desk accepts the online dossier
+        staff.wait_for_selector(".messages")
+        d.refresh_from_db()
+        assert d.status == Status.IN_PROGRESS
     finally:
         officer.close()
+    _specialist_drafts_and_leader_signs(w, d, base, browser, artifacts)
+
+
+def _specialist_drafts_and_leader_signs(
+    w: World, d: Dossier, base: str, browser: Any, artifacts: Any
+) -> None:
+    """The journey goes on: the specialist drafts the result from the procedure's template,
+    filled from the citizen's form (the repeated group as a table), the leader signs it (PAdES)
+    and the signed PDF verifies."""
+    from motcua.dossiers.models import Document, DocumentKind
+    from motcua.esign.verify import verify_pdf
+    from tests.drafting.tools import html_template
+    from tests.esign_tools import certificate_for
+
+    template = html_template(
+        code=w.simple.code,
+        body=(
+            "<p>Cấp cho: {{ form.full_name }} ({{ form.id_no }}), mục đích: "
+            '{{ form.purpose_other }}</p><table border="1">{% for m in form.members %}'
+            "<tr><td>{{ forloop.counter }}</td><td>{{ m.name }}</td></tr>{% endfor %}</table>"
+        ),
+    )
+    certificate_for(w.justice)
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    specialist = ctx.new_page()
+    try:
+        login(specialist, base, "cv_tuphap")
+        specialist.goto(f"{base}/can-bo/ho-so/{d.code}/")
+        specialist.select_option("#draft-template", str(template.pk))
+        specialist.click("#draft-create-button")
+        specialist.wait_for_selector("#draft-preview")
+        preview = specialist.inner_text("#draft-preview")
+        assert "Phạm Thị Dung (079300000123)" in preview and "Hồ sơ du học" in preview
+        assert "Lê Văn Em" in preview and "Lê Thị Hoa" in preview
+        specialist.screenshot(path=str(artifacts / "eform-04-du-thao-tu-to-khai.png"))
+        specialist.click("#draft-submit")
+        specialist.wait_for_selector("#draft-status")
+    finally:
+        ctx.close()
+    from motcua.drafting.models import ResultDraft
+
+    draft = ResultDraft.objects.get(dossier=d)
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    leader = ctx.new_page()
+    try:
+        login(leader, base, "ld_tuphap")
+        leader.goto(f"{base}/can-bo/ho-so/{d.code}/")
+        leader.click(f"#draft-{draft.pk}")
+        leader.wait_for_selector("#draft-sign")
+        leader.click("#draft-sign-button")
+        leader.wait_for_selector("#signed-results")
+        leader.screenshot(path=str(artifacts / "eform-05-lanh-dao-ky.png"))
+    finally:
+        ctx.close()
+    doc = Document.objects.get(dossier=d, kind=DocumentKind.RESULT_ELECTRONIC)
+    with doc.file.open("rb") as fh:
+        verdict = verify_pdf(fh.read(), agencies=[w.justice])
+    assert verdict.valid and verdict.agency == w.justice
 
 
 def test_admin_edits_a_form_with_live_preview(live_server: Any, page: Any, shot: Any) -> None:
