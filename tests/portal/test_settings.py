@@ -72,11 +72,11 @@ SHARED = (
 
 def test_a_redis_cache_url_makes_the_lookup_counter_shared_by_processes() -> None:
     """Two processes (two gunicorn workers) count the same client's look-ups together when
-    MOTCUA_CACHE_URL names a Redis (database 8, as the Celery test); without it each counts
+    MOTCUA_CACHE_URL names a Redis (database 10 here); without it each counts
     alone, which is why deploy/motcua.env.example sets it."""
     import redis
 
-    url = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
+    url = "redis://127.0.0.1:6379/10"  # its own database: the Celery test (8) runs beside it
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError:
