@@ -104,3 +104,24 @@ def test_history_has_the_seeds_shape() -> None:
     for v in levels.values():
         assert v["received"] == v["resolved"] + v["withdrawn"] + v["returned"] + v["in_progress"]
     assert demo_load(scale=0.01)["history_2022"]["created"] == 0  # idempotent
+
+
+def test_the_ten_most_filed_procedures_have_application_forms() -> None:
+    """Issue 15: the demo's ten most-filed procedures carry real electronic application forms
+    (judicial records, civil status, residence, business households…), and the live demo
+    dossiers of those procedures carry the form's data, valid for that form."""
+    from django.db.models import Count
+
+    from motcua.dossiers.models import Dossier
+    from motcua.eforms.forms import EForm
+    from motcua.eforms.models import FormDefinition
+
+    demo_load()
+    top = Dossier.objects.values("procedure__name").annotate(n=Count("id")).order_by("-n")[:10]
+    with_form = set(FormDefinition.objects.values_list("procedure__name", flat=True))
+    assert len(with_form) == 10
+    assert {r["procedure__name"] for r in top} == with_form
+    filled = Dossier.objects.exclude(form_data={}).select_related("procedure__eform")
+    assert filled.exists()
+    for d in filled:
+        assert EForm.from_json(d.procedure.eform.definition, d.form_data).is_valid()

@@ -182,3 +182,28 @@ def test_labels_are_escaped(world: World, definition: dict[str, Any]) -> None:
     html = render_to_string("eforms/_form.html", {"eform": EForm(definition)})
     assert "<script>" not in html and "<b onmouseover" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;b onmouseover=x&gt;" in html
+
+
+def test_a_past_structure_only_is_still_offered_for_addresses(world: World) -> None:
+    """The 2022 demo province holds only units that ended on 30 June 2025: the address picker
+    offers that last structure rather than nothing (an address field could never be filled)."""
+    from motcua.eforms.forms import _units
+    from motcua.units.models import AdministrativeUnit
+
+    AdministrativeUnit.objects.filter(level=3).update(valid_to=dt.date(2025, 6, 30))
+    ended = AdministrativeUnit.objects.filter(level=3).count()
+    assert ended > 0
+    provinces, communes = _units(dt.date(2026, 11, 29))
+    assert len(communes) == ended
+    assert {p for _, p in communes} <= {u.code for u in provinces}
+    # with a commune in force, only the structure in force is offered
+    AdministrativeUnit.objects.create(
+        code="99999",
+        name="Xã Mới",
+        kind="xa",
+        level=3,
+        valid_from=dt.date(2025, 7, 1),
+        parent=AdministrativeUnit.objects.filter(level=1).first(),
+    )
+    _, communes = _units(dt.date(2026, 11, 29))
+    assert [u.code for u, _ in communes] == ["99999"]

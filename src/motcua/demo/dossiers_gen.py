@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
@@ -19,6 +20,7 @@ from motcua.dossiers import services as svc
 from motcua.dossiers.files import check_upload
 from motcua.dossiers.models import Dossier
 from motcua.eforms.demo import demo_form_data
+from motcua.eforms.models import FormDefinition
 from motcua.esign.services import result_sign
 from motcua.units.models import AdministrativeUnit, Agency, Level, Membership, Role
 from motcua.worktime import core as wt
@@ -246,10 +248,13 @@ def load_dossiers(users: dict[str, Any], seed: int = 2022) -> dict[str, int]:
         )
 
     def procedures(**filters: Any) -> list[Procedure]:
-        qs = Procedure.objects.filter(status="published", **filters).prefetch_related(
-            "documents", "steps"
+        # those with an electronic application form first: the live dossiers carry its data
+        qs = (
+            Procedure.objects.filter(status="published", **filters)
+            .annotate(has_form=Exists(FormDefinition.objects.filter(procedure=OuterRef("pk"))))
+            .prefetch_related("documents", "steps")
         )
-        return list(qs.order_by("code")[:40])
+        return list(qs.order_by("-has_form", "code")[:40])
 
     prov_justice = procedures(agency=justice, is_inter_level=False)
     prov_env = procedures(agency=environment, is_inter_level=False)

@@ -17,6 +17,7 @@ import numpy as np
 from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.dossiers.legacy import Row, write_rows
 from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.eforms.demo_forms import DEMO_FORMS
 from motcua.units.models import Agency, AgencyKind, Level
 from motcua.worktime import core as wt
 
@@ -42,6 +43,13 @@ ELECTRONIC_RESULT_SHARE = 0.20
 VN = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has had no DST since 1975
 START = dt.datetime(2022, 1, 1, tzinfo=VN)
 END = dt.datetime(2022, 7, 1, tzinfo=VN)
+FREQUENT = frozenset(name for name, _ in DEMO_FORMS)
+#: the procedures people file most, each this share of its level's dossiers not carried over
+#: nor still in progress (at the district, whose in-progress half-year takes most of its
+#: dossiers, nearly all of the rest: else they would rank below the communes' everyday ones): the
+#: demo's ten most-filed procedures, whose electronic application forms are in the demo catalog
+#: (motcua.eforms.demo_forms)
+FREQUENT_SHARE = {Level.PROVINCE: 0.04, Level.DISTRICT: 0.3, Level.COMMUNE: 0.04}
 PREFIX = "LS22-"  # codes of the generated history: LS22-<level>-<n>
 
 
@@ -96,15 +104,28 @@ def history_load(scale: float, seed: int = 2022) -> dict[str, int]:
         # carried over: long procedures received in late December (due in January); still in
         # progress at the end of June: the newest, on the longest procedures
         long_procs = [p for p in procs if p.time_limit_days >= 10] or procs
-        capable = sum(1 for p in procs if p.online_service != "khong") / len(procs)
-        online_rate = min(1.0, ONLINE_SHARE / capable) if capable else 0.0
         longest = [p for p in procs if p.time_limit_days >= 20] or long_procs
-        chosen = [
-            rng.choice(
-                long_procs if i < n_carried else longest if i >= total - 2 * n_progress else procs
-            )
-            for i in range(len(received))
-        ]
+        # the procedures people file most (those with an electronic application form in the
+        # demo: judicial records, civil status, residence, business households) take
+        # FREQUENT_SHARE of the level's other dossiers each, the rest share what is left evenly
+        frequent = [p for p in procs if p.name in FREQUENT]
+        general = [p for p in procs if p.name not in FREQUENT] or procs
+        share = FREQUENT_SHARE.get(level, 0.04) * len(frequent)
+
+        chosen: list[Procedure] = []
+        for i in range(len(received)):
+            if i < n_carried:
+                chosen.append(rng.choice(long_procs))
+            elif i >= total - 2 * n_progress:
+                chosen.append(rng.choice(longest))
+            elif frequent and rng.random() < share:
+                chosen.append(rng.choice(frequent))
+            else:
+                chosen.append(rng.choice(general))
+        # only procedures offered online can be filed online: the rate among those that can,
+        # so that the level's online share stays the seed's whatever the mix
+        capable_n = sum(1 for p in chosen if p.online_service != "khong")
+        online_rate = min(1.0, ONLINE_SHARE * len(chosen) / capable_n) if capable_n else 0.0
         starts = np.array([int(t.timestamp()) for t in received], dtype=np.int64)
         budgets = np.array(
             [cal.budget_seconds(float(p.time_limit_days)) for p in chosen], dtype=np.int64

@@ -46,7 +46,18 @@ def _lower(label: str) -> str:
 
 
 def _units(today: dt.date) -> tuple[list[AdministrativeUnit], list[tuple[AdministrativeUnit, str]]]:
-    """Provinces in force, and communes in force with their province's code."""
+    """Provinces in force, and communes in force with their province's code. A database that
+    holds only a past structure (the 2022 demo province, whose units ended on 1 July 2025) offers
+    its last one: an address must be choosable, and the applicant's is one of those."""
+    if not AdministrativeUnit.objects.filter(models_q_valid(today), level=3).exists():
+        last = (
+            AdministrativeUnit.objects.filter(level=3, valid_to__isnull=False)
+            .order_by("-valid_to")
+            .values_list("valid_to", flat=True)
+            .first()
+        )
+        if last is not None:
+            today = last - dt.timedelta(days=1)
     live = AdministrativeUnit.objects.filter(models_q_valid(today)).select_related(
         "parent", "parent__parent"
     )
