@@ -219,3 +219,45 @@ def test_a_docx_template_drafts_and_downloads_filled(world: World) -> None:
     r = cv.get(f"/du-thao/{dr.pk}/docx/")
     assert r.status_code == 200
     assert Document(io.BytesIO(r.content)).paragraphs[0].text == "Cấp cho Trần Thị Bình"
+
+
+def test_the_leader_returns_the_draft_and_the_specialist_cancels_it(world: World) -> None:
+    """Return with a reason (a reason is required; a missing version changes nothing), then
+    cancel; each answer is the draft's page or the dossier's, with a Vietnamese message."""
+    w = world
+    d = in_progress(w, FORM_DATA)
+    t = html_template()
+    cv = login(w.users["specialist"])
+    cv.post(f"/du-thao/ho-so/{d.pk}/soan/", {"template": t.pk})
+    dr = ResultDraft.objects.get(dossier=d)
+    cv.post(f"/du-thao/{dr.pk}/trinh-ky/", {"version": dr.version})
+    dr.refresh_from_db()
+    ld = login(w.users["leader"])
+    # no reason, no version: refused with the messages, nothing changed
+    r = ld.post(f"/du-thao/{dr.pk}/tra-lai/", {}, follow=True)
+    assert r.status_code == 200
+    dr.refresh_from_db()
+    assert dr.status == DraftStatus.SUBMITTED
+    r = ld.post(
+        f"/du-thao/{dr.pk}/tra-lai/",
+        {"reason": "Sửa lại nơi nhận", "version": dr.version},
+        follow=True,
+    )
+    assert "Đã trả lại dự thảo" in r.content.decode()
+    dr.refresh_from_db()
+    assert dr.status == DraftStatus.RETURNED
+    # a submit or cancel without a version changes nothing
+    cv.post(f"/du-thao/{dr.pk}/trinh-ky/", {})
+    cv.post(f"/du-thao/{dr.pk}/huy/", {})
+    dr.refresh_from_db()
+    assert dr.status == DraftStatus.RETURNED
+    r = cv.post(f"/du-thao/{dr.pk}/huy/", {"version": dr.version})
+    assert r.status_code == 302 and r["Location"] == f"/can-bo/ho-so/{d.code}/"
+    dr.refresh_from_db()
+    assert dr.status == DraftStatus.CANCELLED
+    # a cancelled draft cannot be signed: a message, no result
+    r = ld.post(f"/du-thao/{dr.pk}/ky/", {"version": dr.version}, follow=True)
+    dr.refresh_from_db()
+    assert dr.status == DraftStatus.CANCELLED and dr.document is None
+    # an HTML template has no Word file
+    assert cv.get(f"/du-thao/{dr.pk}/docx/").status_code == 404
