@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -51,6 +52,10 @@ def test_fake_command_serves_the_protocol(settings: Any, tmp_path: Path) -> None
             assert json.loads(answer.read()) == {"mode": "error"}
         r = verify(id_number="070123456789", full_name="Nguyễn Văn An", birth_date=None)
         assert (r.outcome, r.reason) == (UNAVAILABLE, "http_500")
+        # Ctrl+C stops it cleanly (exit 0), as the printed help says
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
