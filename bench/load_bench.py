@@ -96,7 +96,7 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
         "codes = ['|'.join(p) for p in mine.values_list('code', 'applicant_id_number')[:500]];"
         "docs = list(d.procedure.documents.values_list('order', flat=True));"
         "print(json.dumps({'codes': codes, 'procedure': d.procedure.code,"
-        " 'desk': d.receiving_agency.code, 'docs': docs}))"
+        " 'desk': d.receiving_agency.code, 'docs': docs, 'form': d.form_data}))"
     )
     # the last line: `shell` first says how many objects it imported
     found = json.loads(motcua(env, "shell", "-c", code).strip().splitlines()[-1])
@@ -119,6 +119,8 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
         "BENCH_PROCEDURE": found["procedure"],
         "BENCH_DESK": found["desk"],
         "BENCH_DOCS": ",".join(str(o) for o in found["docs"]),
+        # the procedure's electronic application form as that dossier filled it (eforms)
+        "BENCH_FORM": json.dumps(found["form"]),
     }
 
 

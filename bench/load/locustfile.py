@@ -2,14 +2,15 @@
 
 Environment: BENCH_TOKEN (an API key of a desk, counter role), BENCH_CODES (comma-separated
 "code|ID number" pairs a citizen types into the public look-up), BENCH_PROCEDURE, BENCH_DESK
-and BENCH_DOCS (what an intake files: every document of the procedure), BENCH_QUERIES (catalog
-search words). The phase is chosen with locust's --tags (ceiling | lookup | lookuppage | search
-| intake | mixed).
+and BENCH_DOCS (what an intake files: every document of the procedure; BENCH_FORM its filled
+application form, JSON), BENCH_QUERIES (catalog search words). The phase is chosen with
+locust's --tags (ceiling | lookup | lookuppage | search | intake | mixed).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import uuid
@@ -22,6 +23,7 @@ QUERIES = [q for q in os.environ.get("BENCH_QUERIES", "ho tich,dat dai,khai sinh
 PROCEDURE = os.environ.get("BENCH_PROCEDURE", "")
 DESK = os.environ.get("BENCH_DESK", "")
 DOCS = [int(o) for o in os.environ.get("BENCH_DOCS", "1").split(",") if o]
+FORM = json.loads(os.environ.get("BENCH_FORM") or "{}")
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 _ids = itertools.count(1)
 
@@ -82,5 +84,7 @@ class Visitor(FastHttpUser):
             "request": "Hồ sơ thử tải",
             "documents": [{"order": o, "submitted": True} for o in DOCS],
         }
+        if FORM:  # the procedure's application form, filled as the demo dossier was
+            body["form_data"] = FORM
         headers = {**AUTH, "Idempotency-Key": uuid.uuid4().hex}
         self.client.post("/api/v1/dossiers/", json=body, headers=headers, name="intake")
