@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "motcua.counterqueue",
     "motcua.postal",
     "motcua.popdata",
+    "motcua.reform",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

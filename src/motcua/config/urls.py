@@ -35,6 +35,7 @@ urlpatterns = [
     path("xep-hang/", include("motcua.counterqueue.urls")),
     path("buu-chinh/", include("motcua.postal.urls")),
     path("xac-thuc-cong-dan/", include("motcua.popdata.urls")),
+    path("cai-cach/", include("motcua.reform.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -48,7 +48,14 @@ class OTPRequiredMiddleware:
 
 
 # the staff pages of the issue-15 apps too: result drafts, the desk panel, queue statistics
-STAFF_PREFIXES = ("/can-bo/", "/admin/", "/du-thao/", "/xep-hang/quay/", "/xep-hang/thong-ke/")
+STAFF_PREFIXES = (
+    "/can-bo/",
+    "/admin/",
+    "/du-thao/",
+    "/xep-hang/quay/",
+    "/xep-hang/thong-ke/",
+    "/cai-cach/",
+)
 
 
 class CitizenDoorsMiddleware:

@@ -104,6 +104,7 @@ class AgencyKind(models.TextChoices):
     DEPARTMENT = "so_nganh", "Sở, ban, ngành"
     SERVICE_CENTER = "trung_tam", "Trung tâm Phục vụ hành chính công"
     ONE_STOP_DESK = "mot_cua", "Bộ phận Một cửa"
+    COMMUNE_CENTER = "tt_xa", "Trung tâm Phục vụ hành chính công cấp xã"
     OFFICE = "phong", "Phòng chuyên môn"
     VERTICAL = "nganh_doc", "Cơ quan ngành dọc"
 
