@@ -1,4 +1,5 @@
-"""/cai-cach/: the reform dashboard, plan tasks and indicators (urls_plan), the PAR index (urls_par)."""
+"""/cai-cach/: the reform dashboard, plan tasks and indicators (urls_plan), the PAR index
+(urls_par)."""
 
 from django.urls import include, path
 
