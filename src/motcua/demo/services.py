@@ -25,6 +25,7 @@ from motcua.feedback.demo import demo_feedback
 from motcua.payments.demo import payments_demo_load
 from motcua.portal.demo import demo_ratings
 from motcua.postal.demo import postal_demo_load
+from motcua.reform.plan_demo import seed_reform_demo
 from motcua.reports.aggregates import rebuild_aggregates
 from motcua.reports.indices import criteria_load
 from motcua.units.models import AdministrativeUnit, Agency, Level, Role
@@ -144,6 +145,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         demo_booking_slots()  # counter-visit slots for the portal's booking page
         drafting_demo_load()  # result templates of common procedures (motcua.drafting)
         demo_counterqueue(seed)  # desks and a day of queue tickets (counterqueue)
+        history["reform"] = seed_reform_demo()  # the 2022 reform plan, figures, narratives
         history["payments"] = payments_demo_load()  # the history's online payments, receipts
         history["postal"] = postal_demo_load()  # a few results returned by post (issue 15)
         history["aggregates"] = rebuild_aggregates()  # the statistics' daily counts (reports)

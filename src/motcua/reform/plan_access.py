@@ -1,0 +1,128 @@
+"""Who may see and change the reform plan. Every page, command and admin action asks here.
+
+* A province administrator (``Role.PROVINCE_ADMIN`` in an agency of the province) manages the
+  plans of that province: tasks, indicators, legal-document counts, narratives, the report.
+* An agency's staff (any active role) see the tasks their agency is responsible for and record
+  progress and evidence on them; nothing else.
+* Superusers (and the system: commands, the demo, ``actor=None``) manage everything. Anyone
+  else (a citizen, an account without a role) is refused.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from motcua.core.errors import NotFound, PermissionDenied
+from motcua.dossiers.access import is_superuser
+from motcua.reform.models import ReformPlan, ReformTask
+from motcua.units.models import AdministrativeUnit, Membership, Role
+
+Actor = AbstractBaseUser | AnonymousUser
+
+REFUSED = "Bạn không có quyền theo dõi cải cách hành chính"
+NOT_MANAGER = "Chỉ quản trị cấp tỉnh được quản lý kế hoạch cải cách hành chính"
+
+
+def _authenticated(actor: Actor | None) -> bool:
+    return actor is not None and bool(getattr(actor, "is_authenticated", False))
+
+
+def managed_unit_ids(actor: Actor | None) -> set[int] | None:
+    """The units (provinces) whose plans the actor manages; None = all (a superuser, or the
+    system itself: ``actor=None`` is what the command line and the demo loader pass; the web
+    always passes ``request.user``, an AnonymousUser when nobody is logged in)."""
+    if actor is None:
+        return None
+    if not _authenticated(actor):
+        return set()
+    if is_superuser(actor):
+        return None
+    return set(
+        Membership.objects.filter(
+            user_id=actor.pk, active=True, role=Role.PROVINCE_ADMIN
+        ).values_list("agency__unit_id", flat=True)
+    )
+
+
+def own_agency_ids(actor: Actor | None) -> set[int]:
+    """Agencies where the actor holds any active role (their own, never expanded)."""
+    if not _authenticated(actor):
+        return set()
+    return set(
+        Membership.objects.filter(user_id=actor.pk, active=True).values_list("agency_id", flat=True)
+    )
+
+
+def require_staff(actor: Actor | None) -> None:
+    """A staff member of some agency, or a superuser."""
+    if is_superuser(actor) or own_agency_ids(actor):
+        return
+    raise PermissionDenied(REFUSED, code="permission_denied")
+
+
+def is_manager(actor: Actor | None, unit: AdministrativeUnit | int | None = None) -> bool:
+    ids = managed_unit_ids(actor)
+    if ids is None:
+        return True
+    if unit is None:
+        return bool(ids)
+    return (unit if isinstance(unit, int) else unit.pk) in ids
+
+
+def require_manager(actor: Actor | None, unit: AdministrativeUnit | int | None = None) -> None:
+    if not is_manager(actor, unit):
+        raise PermissionDenied(NOT_MANAGER, code="permission_denied")
+
+
+def managed_units(actor: Actor | None) -> QuerySet[AdministrativeUnit]:
+    ids = managed_unit_ids(actor)
+    qs = AdministrativeUnit.objects.filter(valid_to__isnull=True)
+    if ids is None:
+        return qs.filter(level=1)
+    return qs.filter(pk__in=ids)
+
+
+def plans_visible_to(actor: Actor | None) -> QuerySet[ReformPlan]:
+    if is_superuser(actor):
+        return ReformPlan.objects.all()
+    managed = managed_unit_ids(actor) or set()
+    own = own_agency_ids(actor)
+    return ReformPlan.objects.filter(
+        Q(unit_id__in=managed) | Q(tasks__agency_id__in=own)
+    ).distinct()
+
+
+def tasks_visible_to(actor: Actor | None) -> QuerySet[ReformTask]:
+    """Tasks of the plans the actor manages, and the tasks of the actor's own agencies."""
+    qs = ReformTask.objects.select_related("agency", "plan")
+    if is_superuser(actor):
+        return qs
+    managed = managed_unit_ids(actor) or set()
+    own = own_agency_ids(actor)
+    if not managed and not own:
+        return qs.none()
+    return qs.filter(Q(plan__unit_id__in=managed) | Q(agency_id__in=own))
+
+
+def task_get_for(actor: Actor | None, pk: int | str) -> ReformTask:
+    """A task the actor may see, or NotFound (never reveals that other agencies' tasks exist)."""
+    try:
+        task = tasks_visible_to(actor).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        task = None
+    if task is None:
+        raise NotFound("Không tìm thấy nhiệm vụ", code="not_found")
+    return task
+
+
+def can_report_progress(actor: Actor | None, task: ReformTask) -> bool:
+    return is_manager(actor, task.plan.unit_id) or task.agency_id in own_agency_ids(actor)
+
+
+def require_progress(actor: Actor | None, task: ReformTask) -> None:
+    if not can_report_progress(actor, task):
+        raise PermissionDenied(
+            "Chỉ cơ quan chủ trì hoặc quản trị cấp tỉnh được cập nhật nhiệm vụ này",
+            code="permission_denied",
+        )

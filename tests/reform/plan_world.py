@@ -1,0 +1,47 @@
+"""The reform plan's test world: the small province of ``tests.dossiers.conftest`` with a
+province administrator, the demo plan (``seed_reform_demo``) and a citizen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+
+from motcua.reform.models import ReformPlan, ReformTask
+from motcua.reform.plan_demo import seed_reform_demo
+from motcua.units.models import Agency, Role
+from tests.dossiers.conftest import World, member
+from tests.factories import CitizenFactory, UserFactory
+
+
+@dataclass
+class ReformWorld:
+    w: World
+    committee: Agency
+    admin: User  # province administrator
+    own: User  # staff of Sở Tư pháp (responsible for the STP tasks)
+    other: User  # staff of Sở Y tế (no task)
+    citizen: User
+    plan: ReformPlan
+    task: ReformTask  # a Sở Tư pháp task, in progress
+
+
+@pytest.fixture
+def reform_world(world: World) -> ReformWorld:
+    committee = Agency.objects.get(code="000.00.00.H10")
+    admin = member(UserFactory(username="qt_tinh"), committee, Role.PROVINCE_ADMIN)
+    seed_reform_demo()
+    plan = ReformPlan.objects.get(year=2022)
+    task = ReformTask.objects.filter(agency=world.justice, status="dang_thuc_hien").first()
+    assert task is not None
+    return ReformWorld(
+        world,
+        committee,
+        admin,
+        world.users["specialist"],
+        world.users["health"],
+        CitizenFactory().user,
+        plan,
+        task,
+    )

@@ -1,0 +1,293 @@
+"""The reform pages' permission matrix (province administrator / own agency / other agency /
+citizen / anonymous), bad input (Vietnamese message, nothing changed) and evidence uploads."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from motcua.audit.models import AuditEntry
+from motcua.reform.models import (
+    AreaNarrative,
+    IndicatorValue,
+    LegalDocCount,
+    ReformTask,
+    TaskEvidence,
+)
+from tests.dossiers import conftest as dossiers_world
+from tests.esign_tools import plain_pdf
+from tests.reform import plan_world
+from tests.reform.plan_world import ReformWorld
+
+world = dossiers_world.world  # the shared small province (fixture)
+reform_world = plan_world.reform_world  # fixture
+
+
+def client_for(user: object | None) -> Client:
+    c = Client()
+    if user is not None:
+        c.force_login(user)  # type: ignore[arg-type]
+    return c
+
+
+def state(task: ReformTask) -> tuple:
+    t = ReformTask.objects.get(pk=task.pk)
+    return (t.status, t.progress, t.version, t.notes.count(), t.evidence.count())
+
+
+def progress_post(task: ReformTask, **over: object) -> dict:
+    data = {
+        "status": "dang_thuc_hien",
+        "progress": "70",
+        "text": "Đã kiểm tra 3 huyện",
+        "version": str(task.version),
+    }
+    data.update({k: str(v) for k, v in over.items()})
+    return data
+
+
+PAGES = ["reform:dashboard", "reform:tasks"]
+ADMIN_PAGES = ["reform:indicators", "reform:narratives", "reform:report", "reform:plan_edit"]
+
+
+def test_anonymous_is_sent_to_login_and_changes_nothing(reform_world: ReformWorld) -> None:
+    rw = reform_world
+    c = client_for(None)
+    for name in PAGES + ADMIN_PAGES:
+        r = c.get(reverse(name))
+        assert r.status_code == 302 and "/dang-nhap/" in r["Location"], name
+    r = c.get(reverse("reform:task", args=[rw.task.pk]))
+    assert r.status_code == 302
+    before = state(rw.task)
+    r = c.post(reverse("reform:task_progress", args=[rw.task.pk]), progress_post(rw.task))
+    assert r.status_code in (302, 403)
+    assert state(rw.task) == before
+
+
+def test_citizen_and_roleless_account_are_refused(reform_world: ReformWorld) -> None:
+    from tests.factories import UserFactory
+
+    rw = reform_world
+    for user in (rw.citizen, UserFactory(username="khong_vai_tro")):
+        c = client_for(user)
+        for name in PAGES + ADMIN_PAGES:
+            assert c.get(reverse(name)).status_code == 403, name
+        assert c.get(reverse("reform:task", args=[rw.task.pk])).status_code == 403
+        before = state(rw.task)
+        r = c.post(reverse("reform:task_progress", args=[rw.task.pk]), progress_post(rw.task))
+        assert r.status_code == 403
+        assert state(rw.task) == before
+
+
+def test_other_agency_gets_404_on_tasks_and_403_on_figures(reform_world: ReformWorld) -> None:
+    rw = reform_world
+    c = client_for(rw.other)
+    r = c.get(reverse("reform:tasks"), {"year": 2022})
+    assert r.status_code == 200
+    assert rw.task.title not in r.content.decode()
+    assert c.get(reverse("reform:task", args=[rw.task.pk])).status_code == 404
+    before = state(rw.task)
+    audits = AuditEntry.objects.count()
+    r = c.post(reverse("reform:task_progress", args=[rw.task.pk]), progress_post(rw.task))
+    assert r.status_code == 404
+    r = c.post(
+        reverse("reform:task_evidence", args=[rw.task.pk]),
+        {"title": "Biên bản", "file": _pdf()},
+    )
+    assert r.status_code == 404
+    r = c.post(reverse("reform:task_edit", args=[rw.task.pk]), {"title": "Sửa trộm"})
+    assert r.status_code == 404
+    assert state(rw.task) == before
+    assert AuditEntry.objects.count() == audits
+    for name in ADMIN_PAGES:
+        assert c.get(reverse(name)).status_code == 403, name
+    r = c.post(
+        reverse("reform:indicators"),
+        {
+            "action": "legal",
+            "kind": "qd_qppl",
+            "count": "1",
+            "period_from": "2022-07-01",
+            "period_to": "2022-12-31",
+        },
+    )
+    assert r.status_code == 403
+    assert not LegalDocCount.objects.filter(period_from="2022-07-01").exists()
+
+
+def test_own_agency_updates_its_task_but_not_the_plan(reform_world: ReformWorld) -> None:
+    rw = reform_world
+    c = client_for(rw.own)
+    r = c.get(reverse("reform:task", args=[rw.task.pk]))
+    assert r.status_code == 200 and "Cập nhật tiến độ" in r.content.decode()
+    r = c.post(reverse("reform:task_progress", args=[rw.task.pk]), progress_post(rw.task))
+    assert r.status_code == 302
+    t = ReformTask.objects.get(pk=rw.task.pk)
+    assert t.progress == 70 and t.notes.filter(author=rw.own).exists()
+    # another agency's task (Sở Nội vụ's work falls to the People's Committee in this world)
+    foreign = ReformTask.objects.exclude(agency=rw.w.justice).first()
+    assert foreign is not None
+    assert c.get(reverse("reform:task", args=[foreign.pk])).status_code == 404
+    assert c.get(reverse("reform:task_edit", args=[rw.task.pk])).status_code == 403
+    for name in ADMIN_PAGES:
+        assert c.get(reverse(name)).status_code == 403, name
+    r = c.get(reverse("reform:tasks"), {"year": 2022})
+    body = r.content.decode()
+    assert rw.task.title in body and foreign.title not in body
+
+
+def test_bad_progress_input_is_a_vietnamese_message_and_changes_nothing(
+    reform_world: ReformWorld,
+) -> None:
+    rw = reform_world
+    c = client_for(rw.own)
+    before = state(rw.task)
+    url = reverse("reform:task_progress", args=[rw.task.pk])
+    cases = [
+        (progress_post(rw.task, progress=150), "Tiến độ (phần trăm): không được lớn hơn 100."),
+        (progress_post(rw.task, progress="năm mươi"), "Tiến độ (phần trăm): phải là một số."),
+        (progress_post(rw.task, status="xong"), "Tình trạng: lựa chọn không hợp lệ."),
+        (progress_post(rw.task, text=""), "Chưa nhập nội dung cập nhật."),
+        (progress_post(rw.task, version=rw.task.version + 5), "vừa được người khác cập nhật"),
+        (
+            progress_post(rw.task, status="hoan_thanh", completed_on="2099-01-01"),
+            "Ngày hoàn thành không được ở tương lai",
+        ),
+        (progress_post(rw.task, completed_on="31/02/2022"), "Ngày hoàn thành: ngày không hợp lệ"),
+    ]
+    for data, message in cases:
+        r = c.post(url, data)
+        assert r.status_code == 400, data
+        assert message in r.content.decode(), message
+        assert state(rw.task) == before
+
+
+def _pdf() -> object:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("bien-ban.pdf", plain_pdf(), content_type="application/pdf")
+
+
+def test_evidence_upload_checked_and_download_scoped(reform_world: ReformWorld) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rw = reform_world
+    c = client_for(rw.own)
+    url = reverse("reform:task_evidence", args=[rw.task.pk])
+    fake = SimpleUploadedFile(
+        "bao-cao.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    r = c.post(url, {"title": "Báo cáo", "file": fake})
+    assert r.status_code == 400
+    assert "không phải PDF, JPEG hoặc PNG" in r.content.decode()
+    assert TaskEvidence.objects.count() == 0
+    r = c.post(url, {"title": "Biên bản kiểm tra", "file": _pdf()})
+    assert r.status_code == 302
+    ev = TaskEvidence.objects.get()
+    assert ev.content_type == "application/pdf" and ev.uploaded_by == rw.own
+    assert AuditEntry.objects.filter(action="reform.evidence_add").exists()
+    dl = reverse("reform:evidence_file", args=[rw.task.pk, ev.pk])
+    r = c.get(dl)
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+    assert client_for(rw.other).get(dl).status_code == 404
+    assert client_for(rw.admin).get(dl).status_code == 200
+
+
+def test_province_admin_sees_everything_and_enters_figures(reform_world: ReformWorld) -> None:
+    rw = reform_world
+    c = client_for(rw.admin)
+    r = c.get(reverse("reform:dashboard"), {"nam": 2022})
+    body = r.content.decode()
+    assert r.status_code == 200
+    import datetime as dt
+
+    from django.utils import timezone
+
+    open_late = ReformTask.objects.overdue(timezone.localdate()).count()
+    assert open_late == 11  # every 2022 task not done is late today
+    assert ReformTask.objects.overdue(dt.date(2022, 6, 30)).count() == 1
+    assert "Cải cách thể chế" in body and f"Nhiệm vụ quá hạn ({open_late})" in body
+    assert "Chưa có kết quả Chỉ số cải cách hành chính năm 2022" in body
+    for name in ADMIN_PAGES:
+        assert c.get(reverse(name)).status_code == 200, name
+    for t in ReformTask.objects.all():
+        assert c.get(reverse("reform:task", args=[t.pk])).status_code == 200
+    # bad figure: Vietnamese message, nothing written
+    audits = AuditEntry.objects.count()
+    r = c.post(
+        reverse("reform:indicators"),
+        {
+            "action": "value",
+            "indicator": "999999",
+            "value": "abc",
+            "source": "",
+            "period_from": "2022-07-01",
+            "period_to": "2022-01-01",
+        },
+    )
+    body = r.content.decode()
+    assert r.status_code == 400
+    assert "Giá trị: phải là một số." in body and "Chưa nhập nguồn số liệu." in body
+    assert "Chỉ tiêu: lựa chọn không tồn tại." in body
+    assert AuditEntry.objects.count() == audits
+    ind = IndicatorValue.objects.get(indicator__code="thu-nsnn").indicator
+    r = c.post(
+        reverse("reform:indicators"),
+        {
+            "action": "value",
+            "indicator": str(ind.pk),
+            "value": "14.500,5",
+            "source": "Sở Tài chính",
+            "period_from": "01/01/2022",
+            "period_to": "31/12/2022",
+        },
+    )
+    assert r.status_code == 302
+    v = IndicatorValue.objects.get(indicator=ind, period_to="2022-12-31")
+    assert str(v.value.normalize()) == "14500.5"
+    e = AuditEntry.objects.filter(action="reform.indicator_value_save").last()
+    assert e is not None and e.actor_id == rw.admin.pk and e.before is None
+    r = c.post(
+        reverse("reform:narratives"),
+        {
+            "area": "cong_vu",
+            "text": "Đã thẩm định 12 Đề án vị trí việc làm.",
+            "period_from": "2022-07-01",
+            "period_to": "2022-12-31",
+        },
+    )
+    assert r.status_code == 302
+    assert AreaNarrative.objects.filter(area="cong_vu", period_to="2022-12-31").exists()
+
+
+def test_admin_creates_and_edits_tasks_with_form_errors(reform_world: ReformWorld) -> None:
+    rw = reform_world
+    c = client_for(rw.admin)
+    url = reverse("reform:task_new") + f"?ke-hoach={rw.plan.pk}"
+    r = c.post(url, {"plan": rw.plan.pk, "area": "khac", "title": "", "deadline": "hôm qua"})
+    body = r.content.decode()
+    assert r.status_code == 400
+    assert "Lĩnh vực: lựa chọn không hợp lệ." in body and "Chưa nhập tên nhiệm vụ." in body
+    n = ReformTask.objects.count()
+    r = c.post(
+        url,
+        {
+            "plan": rw.plan.pk,
+            "area": "cong_vu",
+            "title": "Thi tuyển công chức năm 2022",
+            "agency": rw.w.health.pk,
+            "deadline": "2022-11-30",
+        },
+    )
+    assert r.status_code == 302 and ReformTask.objects.count() == n + 1
+    created = ReformTask.objects.get(title="Thi tuyển công chức năm 2022")
+    # now Sở Y tế's officer sees this one task, and only it
+    other = client_for(rw.other)
+    assert other.get(reverse("reform:task", args=[created.pk])).status_code == 200
+    assert other.get(reverse("reform:task", args=[rw.task.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/cai-cach/nhiem-vu/abc/", "/cai-cach/nhiem-vu/999999/"])
+def test_unknown_task_is_404_not_500(reform_world: ReformWorld, path: str) -> None:
+    assert client_for(reform_world.admin).get(path).status_code == 404
