@@ -291,3 +291,70 @@ def test_admin_creates_and_edits_tasks_with_form_errors(reform_world: ReformWorl
 @pytest.mark.parametrize("path", ["/cai-cach/nhiem-vu/abc/", "/cai-cach/nhiem-vu/999999/"])
 def test_unknown_task_is_404_not_500(reform_world: ReformWorld, path: str) -> None:
     assert client_for(reform_world.admin).get(path).status_code == 404
+
+
+def test_plan_form_and_task_filter_fragment(reform_world: ReformWorld) -> None:
+    from motcua.reform.models import ReformPlan
+
+    rw = reform_world
+    c = client_for(rw.admin)
+    url = reverse("reform:plan_edit")
+    r = c.post(url, {"unit": rw.w.province.pk, "year": "3000", "title": ""})
+    body = r.content.decode()
+    assert r.status_code == 400
+    assert "Năm: không được lớn hơn 2100." in body and "Chưa nhập tên kế hoạch." in body
+    assert not ReformPlan.objects.filter(year=3000).exists()
+    r = c.post(
+        url,
+        {
+            "unit": rw.w.province.pk,
+            "year": "2023",
+            "title": "Kế hoạch CCHC năm 2023",
+            "number": "15/KH-UBND",
+            "issued_on": "12/01/2023",
+        },
+    )
+    assert r.status_code == 302
+    plan = ReformPlan.objects.get(year=2023)
+    assert plan.number == "15/KH-UBND" and str(plan.issued_on) == "2023-01-12"
+    assert AuditEntry.objects.filter(action="reform.plan_save", object_id=str(plan.pk)).exists()
+    assert (
+        client_for(rw.own)
+        .post(url, {"unit": rw.w.province.pk, "year": "2024", "title": "x"})
+        .status_code
+        == 403
+    )
+    assert not ReformPlan.objects.filter(year=2024).exists()
+    # the task list's filter answers htmx with the rows only
+    r = c.get(reverse("reform:tasks"), {"year": 2022, "area": "cq_so"}, HTTP_HX_REQUEST="true")
+    body = r.content.decode()
+    assert r.status_code == 200 and "<html" not in body
+    assert body.count("<tr") == 3 and "Trung tâm IOC" in body
+    r = c.get(reverse("reform:tasks"), {"year": "x", "overdue": "on"})
+    assert r.status_code == 200  # a bad filter value is ignored, not a 500
+
+
+def test_admin_saves_indicator_values_through_the_services(reform_world: ReformWorld) -> None:
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root_cchc", is_staff=True, is_superuser=True)
+    c = client_for(root)
+    ind = IndicatorValue.objects.get(indicator__code="cq-chuc-nang").indicator
+    url = reverse("admin:reform_indicatorvalue_add")
+    data = {
+        "indicator": ind.pk,
+        "unit": reform_world.w.province.pk,
+        "period_from": "2022-07-01",
+        "period_to": "2022-12-31",
+        "value": "17.5",
+        "source": "Sở Nội vụ",
+    }
+    r = c.post(url, data)
+    assert r.status_code == 200 and "nhận số nguyên" in r.content.decode()
+    assert not IndicatorValue.objects.filter(indicator=ind, period_to="2022-12-31").exists()
+    r = c.post(url, {**data, "value": "18"})
+    assert r.status_code == 302
+    v = IndicatorValue.objects.get(indicator=ind, period_to="2022-12-31")
+    assert v.entered_by == root
+    e = AuditEntry.objects.filter(action="reform.indicator_value_save").last()
+    assert e is not None and e.actor_id == root.pk and e.after["value"] == "18"
