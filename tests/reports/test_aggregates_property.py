@@ -23,7 +23,6 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.reports import agg_index, decision766
-from motcua.reports.selectors import scope_for
 from motcua.reports.aggregates import aggregates_sync, rebuild_aggregates
 from motcua.reports.models import (
     DailyCount,
@@ -32,7 +31,7 @@ from motcua.reports.models import (
     MonthlyAgencyCount,
     MonthlyProcedureCount,
 )
-from motcua.reports.selectors import Period, _report_from_aggregates, report_scan
+from motcua.reports.selectors import Period, _report_from_aggregates, report_scan, scope_for
 from motcua.reports.verify import diff
 from tests.factories import AgencyFactory, procedure_spec
 

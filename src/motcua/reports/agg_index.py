@@ -76,7 +76,9 @@ def ratios(
         return sum(int(r[key] or 0) for r in rows if keep is None or keep(r))
 
     known = [r for r in rows if r["level"] in {int(k) for k in LEVEL_KEYS}]
-    alive_levels = {r["level"] for r in known if (r["carried_over"] or 0) + (r["received_new"] or 0)}
+    alive_levels = {
+        r["level"] for r in known if (r["carried_over"] or 0) + (r["received_new"] or 0)
+    }
     # the scan's levels_table total: the levels with dossiers alive in the period
     t = {k: sum(int(r[k] or 0) for r in known if r["level"] in alive_levels) for k in TOTAL_KEYS}
     n_handled = total("carried_over") + total("received_new")
