@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DB = "motcua_statsbench"
+DB = os.environ.get("STATS_BENCH_DB", "motcua_statsbench")
 PG = f"postgres://postgres@127.0.0.1:5432/{DB}"
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -157,7 +157,7 @@ def fill(n: int, agencies: list[int], procs: list[int]) -> float:
     return time.perf_counter() - t0
 
 
-def duck(csv_path: Path) -> dict[str, Any]:
+def duck(csv_path: Path, periods: list[tuple[str, str]]) -> dict[str, Any]:
     import duckdb
 
     from report_bench import DUCK_SQL
@@ -173,19 +173,39 @@ def duck(csv_path: Path) -> dict[str, Any]:
         [str(csv_path)],
     )
     load = time.perf_counter() - t0
-    sql = DUCK_SQL.format(s="2022-01-01 00:00:00+07", e="2022-07-01 00:00:00+07")
-    rows: list[Any] = []
+    out: dict[str, Any] = {"load_s": round(load, 2)}
+    for start, end in periods:
+        sql = DUCK_SQL.format(s=f"{start} 00:00:00+07", e=f"{end} 00:00:00+07")
+        rows: list[Any] = []
 
-    def q() -> None:
-        nonlocal rows
-        rows = con.execute(sql).fetchall()
+        def q(sql: str = sql) -> None:
+            nonlocal rows
+            rows = con.execute(sql).fetchall()
 
-    t = best(q)
-    return {
-        "load_s": round(load, 2),
-        "table_s": round(t, 4),
-        "received": sum(r[1] + r[2] for r in rows),
-    }
+        t = best(q)
+        out[f"{start}..{end}"] = {
+            "table_s": round(t, 4),
+            "received": sum(r[1] + r[2] for r in rows),
+        }
+    return out
+
+
+class _source:  # noqa: N801 - a context manager
+    """Force the reports' source (``MOTCUA_REPORT_SOURCE``) for a block."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __enter__(self) -> None:
+        from django.conf import settings
+
+        self.old = getattr(settings, "MOTCUA_REPORT_SOURCE", "auto")
+        settings.MOTCUA_REPORT_SOURCE = self.value
+
+    def __exit__(self, *exc: object) -> None:
+        from django.conf import settings
+
+        settings.MOTCUA_REPORT_SOURCE = self.old
 
 
 def main() -> None:
@@ -198,7 +218,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = PG
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
-    out: dict[str, Any] = {"rows": args.rows}
+    out: dict[str, Any] = {
+        "rows": args.rows,
+        "load_average_before": [round(x, 1) for x in os.getloadavg()],
+    }
     if not args.no_drop:
         psql(f"DROP DATABASE IF EXISTS {DB}")
         psql(f"CREATE DATABASE {DB}")
@@ -243,28 +266,35 @@ def main() -> None:
         psql("VACUUM ANALYZE", DB)
         print(json.dumps(out), flush=True)
     p = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
-    scan = report_scan(p)
-    agg = _report_from_aggregates(p, unit=None, agency_ids=None, details=True)
-    out["differences"] = len(diff(scan, agg))
-    out["received"] = scan["levels"]["total"]["received"]
-    out["scan_table_s"] = round(best(lambda: levels_table(p)), 4)
-    out["agg_table_s"] = round(best(lambda: agg_report.levels_table(p)), 4)
-    out["scan_full_s"] = round(best(lambda: report_scan(p)), 4)
-    out["agg_full_s"] = round(
-        best(lambda: _report_from_aggregates(p, unit=None, agency_ids=None, details=True)), 4
-    )
-    odd = Period(dt.date(2022, 1, 10), dt.date(2022, 6, 20))  # not whole months: daily rows
-    out["agg_full_not_month_aligned_s"] = round(
-        best(lambda: _report_from_aggregates(odd, unit=None, agency_ids=None, details=True), 1), 4
-    )
-    out["differences_not_month_aligned"] = len(
-        diff(
-            report_scan(odd), _report_from_aggregates(odd, unit=None, agency_ids=None, details=True)
-        )
-    )
+    odd = Period(dt.date(2022, 1, 10), dt.date(2022, 6, 20))  # not whole months
     month = Period(dt.date(2022, 3, 1), dt.date(2022, 3, 31))
-    out["agg_table_month_s"] = round(best(lambda: agg_report.levels_table(month)), 4)
-    print(json.dumps(out), flush=True)
+    week = Period(dt.date(2022, 3, 7), dt.date(2022, 3, 13))
+    from motcua.reports import decision766
+
+    def agg_full(q: Period) -> dict[str, Any]:
+        return _report_from_aggregates(q, unit=None, agency_ids=None, details=True)
+
+    for name, q in (("half_year", p), ("odd", odd), ("month", month), ("week", week)):
+        scan = report_scan(q)
+        agg = agg_full(q)
+        r: dict[str, Any] = {
+            "period": f"{q.first}..{q.last}",
+            "differences": len(diff(scan, agg)),
+            "received": scan["levels"]["total"]["received"],
+            "agg_table_s": round(best(lambda q=q: agg_report.levels_table(q)), 4),
+            "agg_full_s": round(best(lambda q=q: agg_full(q)), 4),
+        }
+        if name in ("half_year", "odd"):
+            r["scan_table_s"] = round(best(lambda q=q: levels_table(q)), 4)
+            r["scan_full_s"] = round(best(lambda q=q: report_scan(q), 2), 4)
+            with _source("scan"):
+                i_scan = decision766.index766(q)
+                r["index766_scan_s"] = round(best(lambda q=q: decision766.index766(q), 2), 4)
+            i_agg = decision766.index766(q)
+            r["index766_differences"] = len(diff(i_scan, i_agg))
+            r["index766_agg_s"] = round(best(lambda q=q: decision766.index766(q)), 4)
+        out[name] = r
+        print(json.dumps({name: r}), flush=True)
     # the hook's cost: one dossier's due instant moved and synced, 500 times, rolled back
     ids = list(Dossier.objects.filter(finished_at__isnull=True).values_list("pk", flat=True)[:500])
     with transaction.atomic():
@@ -279,18 +309,37 @@ def main() -> None:
             Dossier.objects.get(pk=pk)
         out["get_ms"] = round(1000 * (time.perf_counter() - t0) / len(ids), 2)
         transaction.set_rollback(True)
-    # the whole command against the process start-up
+    # the whole command against the process start-up, in the same run
     env = {**os.environ}
     py = [sys.executable, "-m", "motcua"]
-    out["startup_s"] = round(
+    out["startup_help_s"] = round(
         best(lambda: subprocess.run([*py, "help"], env=env, check=True, capture_output=True)), 3
+    )
+    out["startup_report_help_s"] = round(
+        best(
+            lambda: subprocess.run(
+                [*py, "report", "--help"], env=env, check=True, capture_output=True
+            )
+        ),
+        3,
+    )
+    setup = "import django; django.setup()"
+    out["startup_django_setup_s"] = round(
+        best(
+            lambda: subprocess.run(
+                [sys.executable, "-c", setup], env=env, check=True, capture_output=True
+            )
+        ),
+        3,
     )
     with tempfile.TemporaryDirectory() as tmp:
         target = str(Path(tmp) / "r.json")
-        args_r = [*py, "report", "--from", "2022-01-01", "--to", "2022-06-30", "-o", target]
-        out["report_command_s"] = round(
-            best(lambda: subprocess.run(args_r, env=env, check=True, capture_output=True)), 3
-        )
+        for name, q in (("half_year", p), ("odd", odd)):
+            args_r = [*py, "report", "--from", str(q.first), "--to", str(q.last), "-o", target]
+            out[f"report_command_{name}_s"] = round(
+                best(lambda a=args_r: subprocess.run(a, env=env, check=True, capture_output=True)),
+                3,
+            )
         csv_path = Path(tmp) / "d.csv"
         with csv_path.open("w") as fh:
             subprocess.run(
@@ -310,7 +359,16 @@ def main() -> None:
                 check=True,
                 stdout=fh,
             )
-        out["duckdb"] = duck(csv_path)
+        out["duckdb"] = duck(csv_path, [("2022-01-01", "2022-07-01"), ("2022-01-10", "2022-06-21")])
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_database_size(current_database())")
+        out["database_bytes"] = int(cur.fetchone()[0])
+        sizes = {}
+        for t in ("dossiers_dossier", "reports_dailycount", "reports_dossierfacts"):
+            cur.execute("SELECT pg_total_relation_size(%s)", [t])
+            sizes[t] = int(cur.fetchone()[0])
+        out["table_bytes"] = sizes
+    out["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(out, indent=1), flush=True)
 
 

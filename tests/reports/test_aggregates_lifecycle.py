@@ -25,7 +25,7 @@ from motcua.dossiers.services import (
 from motcua.reports.aggregates import aggregates_complete, rebuild_aggregates
 from motcua.reports.models import MEASURES, DailyCount, DailyLevelCount, DossierFacts
 from motcua.reports.selectors import Period, _report_from_aggregates, report, report_scan
-from motcua.reports.verify import diff
+from motcua.reports.verify import diff, index_inputs
 from tests.dossiers.conftest import World, at
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,13 @@ def test_services_keep_the_counts(world: World) -> None:
             )
             == []
         )
+        i_scan, i_agg = index_inputs(p)
+        assert diff(i_scan, i_agg) == [], p
+    # the Decision 766 inputs the services' facts carry: steps, the late ones, the apology
+    i_june = index_inputs(PERIODS[0])[1]
+    assert i_june["tracked"] == (5, 5)
+    assert i_june["apology_kept"] == (0, 3)  # b's apology was late; two open and overdue
+    assert i_june["progress"] == (2, 5)
     june = report_scan(PERIODS[0])["levels"]["total"]
     assert (june["received"], june["resolved"], june["resolved_late"], june["withdrawn"]) == (
         5,

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import catalog_import_specs
-from motcua.dossiers.models import Apology, Dossier
+from motcua.dossiers.models import (
+    Apology,
+    Document,
+    Dossier,
+    DossierStep,
+    Rating,
+    SupplementRequest,
+)
+from motcua.reports import agg_index, decision766
 from motcua.reports.aggregates import aggregates_sync, rebuild_aggregates
 from motcua.reports.models import (
     DailyCount,
@@ -23,7 +31,7 @@ from motcua.reports.models import (
     MonthlyAgencyCount,
     MonthlyProcedureCount,
 )
-from motcua.reports.selectors import Period, _report_from_aggregates, report_scan
+from motcua.reports.selectors import Period, _report_from_aggregates, report_scan, scope_for
 from motcua.reports.verify import diff
 from tests.factories import AgencyFactory, procedure_spec
 
@@ -100,6 +108,11 @@ def version(draw: Any) -> dict[str, Any]:
         "working_seconds": draw(st.one_of(st.none(), st.integers(0, 10**6))),
         "apology_breach": draw(st.sampled_from(["", "", "late", "missing"])),
         "apology": draw(st.one_of(st.none(), instant)),
+        # related rows (only ever added, as the services do): the Decision 766 inputs
+        "step": draw(st.booleans()),
+        "supplements": draw(st.integers(0, 2)),
+        "doc": draw(st.sampled_from(["", "", "input_electronic", "result_electronic", "reused"])),
+        "rating": draw(st.one_of(st.none(), st.tuples(st.integers(1, 5), instant))),
     }
 
 
@@ -156,8 +169,42 @@ def _apply(base: dict[str, Any], d: Dossier | None, n: int, v: dict[str, Any]) -
             new_appointment=v["apology"] + dt.timedelta(days=3),
         )
         apology = True
+    _related(d, v)
     aggregates_sync(d, apology=apology)
     return d
+
+
+def _related(d: Dossier, v: dict[str, Any]) -> None:
+    """Steps, supplement requests, documents and a rating, added before the hook runs."""
+    if v["step"] and not DossierStep.objects.filter(dossier=d).exists():
+        DossierStep.objects.create(
+            dossier=d,
+            order=1,
+            name="Thẩm định",
+            role="chuyen_vien",
+            agency_id=d.processing_agency_id,
+            budget_days=5,
+        )
+    for _ in range(v["supplements"]):
+        SupplementRequest.objects.create(
+            dossier=d, requested_at=T0, items=["Tờ khai"], reason="thiếu", at_intake=False
+        )
+    if v["doc"]:
+        kind = "input_scan" if v["doc"] == "reused" else v["doc"]
+        original = Document.objects.filter(dossier=d).first()
+        Document.objects.create(
+            dossier=d,
+            kind=kind,
+            name="a.pdf",
+            file="dossiers/a.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            uploaded_at=T0,
+            reused_from=original if v["doc"] == "reused" else None,
+        )
+    if v["rating"] is not None and not Rating.objects.filter(dossier=d).exists():
+        Rating.objects.create(dossier=d, score=v["rating"][0], at=v["rating"][1])
 
 
 def _table(model: Any, keys: tuple[str, ...]) -> dict[tuple[Any, ...], tuple[int, ...]]:
@@ -201,9 +248,14 @@ def tables() -> tuple[Any, ...]:
     histories=st.lists(history, min_size=1, max_size=10),
     periods=st.lists(period, min_size=1, max_size=3),
     scope=st.one_of(st.none(), st.sets(st.integers(0, 2), min_size=1)),
+    level=st.one_of(st.none(), st.integers(1, 3)),
 )
 def test_aggregates_equal_scan(
-    base: dict[str, Any], histories: list[list[dict[str, Any]]], periods: list[Period], scope: Any
+    base: dict[str, Any],
+    histories: list[list[dict[str, Any]]],
+    periods: list[Period],
+    scope: Any,
+    level: int | None,
 ) -> None:
     with transaction.atomic():
         for n, versions in enumerate(histories):
@@ -215,6 +267,14 @@ def test_aggregates_equal_scan(
             scan = report_scan(p, agency_ids=ids)
             agg = _report_from_aggregates(p, unit=None, agency_ids=ids, details=True)
             assert diff(scan, agg) == [], (p, diff(scan, agg))
+            # the Decision 766 inputs: the scan's ratios against those from the counts
+            qs = scope_for(agency_ids=ids) if ids is not None else Dossier.objects.all()
+            if level is not None:
+                qs = qs.filter(level=level)
+            procedures = Procedure.objects.all()
+            r_scan = decision766._ratios(p, qs, procedures)
+            r_agg = agg_index.ratios(p, ids, level, procedures, None, qs)
+            assert r_scan == r_agg, (p, ids, level, diff(r_scan, r_agg))
         # what the hook kept equals a set-based rebuild (whole, then of a range of days)
         kept = tables()
         snapshots = DossierFacts.objects.count()

@@ -54,6 +54,9 @@ FULL_KEY = (
     "procedure_id",
 )
 LEVEL_KEY = ("day", "recv_day", "level", "channel")
+#: The measures whose rows keep the receipt day in ``recv_day`` (Biểu 06's withdrawn and returned,
+#: carried over or received online in the period); every other measure reads ``day`` alone.
+RECV_MEASURES = ("withdrawn", "returned")
 #: Monthly grains (``day`` and ``recv_day`` = first day of their month), as positions in FULL_KEY
 #: after the four common ones: exact for periods made of whole months (the breakdowns of a
 #: month, quarter, half-year, year read a few thousand rows instead of the daily ones).
@@ -81,7 +84,17 @@ SNAPSHOT = (
     "working_seconds",
     "breach",
     "apology_day",
+    "finished_late",
+    "tracked",
+    "twice",
+    "reused",
+    "input_electronic",
+    "result_stored",
 )
+#: The flags of a dossier read from its related rows (steps, supplement requests, documents):
+#: the Decision 766 index's inputs.
+FLAGS = ("tracked", "twice", "reused", "input_electronic", "result_stored")
+NO_FLAGS = dict.fromkeys(FLAGS, False)
 
 
 @functools.cache
@@ -106,8 +119,12 @@ def _later(*moments: dt.datetime | None) -> dt.datetime | None:
 # ---- one dossier's contribution ---------------------------------------------------------------
 
 
-def facts_of(d: Any, apology_at: dt.datetime | None) -> dict[str, Any]:
-    """The snapshot of a dossier's statistical facts (the columns of ``DossierFacts``)."""
+def facts_of(
+    d: Any, apology_at: dt.datetime | None, flags: dict[str, bool] | None = None
+) -> dict[str, Any]:
+    """The snapshot of a dossier's statistical facts (the columns of ``DossierFacts``);
+    ``flags``: what its related rows say (``flags_of``)."""
+    flags = flags or NO_FLAGS
     r, f, u = d.received_at, d.finished_at, d.due_at
     fin_day, due_day = _day(f), _day(u)
     resolved = d.status == "resolved"
@@ -133,7 +150,45 @@ def facts_of(d: Any, apology_at: dt.datetime | None) -> dict[str, Any]:
         "working_seconds": int(d.working_seconds or 0) if resolved else 0,
         "breach": d.apology_breach or "",
         "apology_day": _day(apology_at),
+        "finished_late": bool(f is not None and u is not None and f > u),
+        "tracked": bool(flags["tracked"]),
+        "twice": bool(flags["twice"]),
+        "reused": bool(flags["reused"]),
+        "input_electronic": bool(flags["input_electronic"]),
+        "result_stored": bool(resolved and flags["result_stored"]),
     }
+
+
+def _flag_sql() -> dict[str, str]:
+    """The flags as SQL over a dossier id expression ``{id}`` (the hook and the rebuild)."""
+    from django.apps import apps
+
+    step = apps.get_model("dossiers", "DossierStep")._meta.db_table
+    supp = apps.get_model("dossiers", "SupplementRequest")._meta.db_table
+    doc = apps.get_model("dossiers", "Document")._meta.db_table
+    reuse = apps.get_model("eservices", "DocumentReuse")._meta.db_table
+    return {
+        "tracked": f"EXISTS (SELECT 1 FROM {step} x WHERE x.dossier_id = {{id}})",  # noqa: S608
+        "twice": f"(SELECT COUNT(*) FROM {supp} x WHERE x.dossier_id = {{id}} "  # noqa: S608
+        "AND NOT x.at_intake) > 1",
+        "reused": f"EXISTS (SELECT 1 FROM {doc} x WHERE x.dossier_id = {{id}} "  # noqa: S608
+        f"AND (x.reused_from_id IS NOT NULL OR EXISTS "
+        f"(SELECT 1 FROM {reuse} y WHERE y.document_id = x.id)))",
+        "input_electronic": f"EXISTS (SELECT 1 FROM {doc} x WHERE x.dossier_id = {{id}} "  # noqa: S608
+        "AND x.kind = 'input_electronic')",
+        "result_stored": f"EXISTS (SELECT 1 FROM {doc} x WHERE x.dossier_id = {{id}} "  # noqa: S608
+        "AND x.kind IN ('result_electronic', 'result_paper_scan'))",
+    }
+
+
+def flags_of(pk: int) -> dict[str, bool]:
+    """One statement: what the dossier's steps, supplement requests and documents say."""
+    exprs = _flag_sql()
+    sql = "SELECT " + ", ".join(exprs[f].format(id="%s") for f in FLAGS)
+    with connection.cursor() as cur:
+        cur.execute(sql, [pk] * len(FLAGS))
+        row = cur.fetchone()
+    return {f: bool(v) for f, v in zip(FLAGS, row, strict=True)}
 
 
 def _rows(s: dict[str, Any] | None) -> list[tuple[tuple[Any, ...], dict[str, int]]]:
@@ -155,10 +210,25 @@ def _rows(s: dict[str, Any] | None) -> list[tuple[tuple[Any, ...], dict[str, int
     r = s["recv_day"]
     if r is not None:
         vnd = s["paid_vnd"]
-        add(r, r, received=1, digitized=int(s["digitized"]), paid=int(vnd > 0), paid_vnd=vnd)
+        tracked, twice = int(s["tracked"]), int(s["twice"])
+        add(
+            r,
+            r,
+            received=1,
+            digitized=int(s["digitized"]),
+            paid=int(vnd > 0),
+            paid_vnd=vnd,
+            tracked_received=tracked,
+            twice_received=twice,
+            reused=int(s["reused"]),
+            input_electronic=int(s["input_electronic"]),
+        )
         if s["close_day"] is not None:
-            add(s["close_day"], s["close_day"], closed=1)
+            c = s["close_day"]
+            add(c, c, closed=1, tracked_closed=tracked, twice_closed=twice)
         f = s["fin_day"]
+        if f is not None and s["finished_late"]:
+            add(f, f, finished_late=1, twice_finished_late=twice)
         if f is not None:
             missing = int(s["breach"] == "missing")
             if s["status"] == "resolved":
@@ -171,15 +241,16 @@ def _rows(s: dict[str, Any] | None) -> list[tuple[tuple[Any, ...], dict[str, int
                     electronic=int(s["electronic"]),
                     working_seconds=s["working_seconds"],
                     breach_missing=missing,
+                    results_stored=int(s["result_stored"]),
                 )
             elif s["status"] in ("withdrawn", "returned"):
                 add(f, r, **{s["status"]: 1, "breach_missing": missing})
             elif missing:
                 add(f, f, breach_missing=missing)
         if s["due_in_day"] is not None:
-            add(s["due_in_day"], s["due_in_day"], overdue_in=1)
+            add(s["due_in_day"], s["due_in_day"], overdue_in=1, twice_overdue_in=twice)
         if s["due_out_day"] is not None:
-            add(s["due_out_day"], s["due_out_day"], overdue_out=1)
+            add(s["due_out_day"], s["due_out_day"], overdue_out=1, twice_overdue_out=twice)
     if s["apology_day"] is not None:
         a = s["apology_day"]
         add(a, a, apologies=1, apologies_late=int(s["breach"] == "late"))
@@ -246,11 +317,16 @@ def _snapshot_save(pk: int, facts: dict[str, Any]) -> None:
 def _monthly(
     rows: dict[tuple[Any, ...], dict[str, int]], pos: int
 ) -> dict[tuple[Any, ...], dict[str, int]]:
+    """The monthly rows of daily rows: ``day`` = the first of its month; ``recv_day`` the same,
+    except for the measures that read the receipt day (withdrawn, returned: Biểu 06), which keep
+    the exact receipt day — so a monthly row answers "received before / from the period's first
+    day" for any first day, and months wholly inside a period of any shape read it exactly."""
     out: dict[tuple[Any, ...], dict[str, int]] = {}
     for key, measures in rows.items():
-        k = (key[0].replace(day=1), key[1].replace(day=1), key[2], key[3], key[pos])
-        row = out.setdefault(k, {})
+        month = key[0].replace(day=1)
         for m, v in measures.items():
+            recv = key[1] if m in RECV_MEASURES else month
+            row = out.setdefault((month, recv, key[2], key[3], key[pos]), {})
             row[m] = row.get(m, 0) + v
     return out
 
@@ -270,9 +346,9 @@ def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
             .values_list("issued_at", flat=True)
             .first()
         )
-        new = facts_of(dossier, apology_at)
+        new = facts_of(dossier, apology_at, flags_of(dossier.pk))
     else:
-        new = facts_of(dossier, None)
+        new = facts_of(dossier, None, flags_of(dossier.pk))
         new["apology_day"] = old_row["apology_day"]
     if old_row == new:
         return
@@ -316,6 +392,9 @@ def _snapshot_sql(vendor: str) -> str:
     res = "d.status = 'resolved'"
     cols = ", ".join(("dossier_id", *SNAPSHOT))
     true, false = ("TRUE", "FALSE") if vendor == "postgresql" else ("1", "0")
+    flag = {k: v.format(id="d.id") for k, v in _flag_sql().items()}
+    if vendor != "postgresql":  # SQLite: booleans as integers
+        flag = {k: f"CASE WHEN {v} THEN 1 ELSE 0 END" for k, v in flag.items()}
     return f"""
         INSERT INTO {DossierFacts._meta.db_table} ({cols})
         SELECT d.id, d.level, d.channel, d.receiving_agency_id, d.processing_agency_id,
@@ -331,7 +410,11 @@ def _snapshot_sql(vendor: str) -> str:
                CASE WHEN {res} AND d.electronic_result THEN {true} ELSE {false} END,
                CASE WHEN {res} THEN COALESCE(d.working_seconds, 0) ELSE 0 END,
                COALESCE(d.apology_breach, ''),
-               {day("a.issued_at")}
+               {day("a.issued_at")},
+               CASE WHEN {f} > {u} THEN {true} ELSE {false} END,
+               {flag["tracked"]}, {flag["twice"]}, {flag["reused"]},
+               {flag["input_electronic"]},
+               CASE WHEN {res} AND {flag["result_stored"]} THEN {true} ELSE {false} END
         FROM dossiers_dossier d LEFT JOIN dossiers_apology a ON a.dossier_id = d.id
         WHERE d.received_at IS NOT NULL OR a.id IS NOT NULL
     """  # noqa: S608 - our table names
@@ -355,13 +438,31 @@ def _fact_selects(vendor: str) -> list[tuple[str, str, dict[str, str]]]:
                 "digitized": int_("s.digitized"),
                 "paid": "CASE WHEN s.paid_vnd > 0 THEN 1 ELSE 0 END",
                 "paid_vnd": "s.paid_vnd",
+                "tracked_received": int_("s.tracked"),
+                "twice_received": int_("s.twice"),
+                "reused": int_("s.reused"),
+                "input_electronic": int_("s.input_electronic"),
                 "_where": rcv,
             },
         ),
         (
             "s.close_day",
             "s.close_day",
-            {"closed": one, "_where": f"{rcv} AND s.close_day IS NOT NULL"},
+            {
+                "closed": one,
+                "tracked_closed": int_("s.tracked"),
+                "twice_closed": int_("s.twice"),
+                "_where": f"{rcv} AND s.close_day IS NOT NULL",
+            },
+        ),
+        (
+            "s.fin_day",
+            "s.fin_day",
+            {
+                "finished_late": one,
+                "twice_finished_late": int_("s.twice"),
+                "_where": f"{rcv} AND s.fin_day IS NOT NULL AND s.finished_late",
+            },
         ),
         (
             "s.fin_day",
@@ -373,6 +474,7 @@ def _fact_selects(vendor: str) -> list[tuple[str, str, dict[str, str]]]:
                 "electronic": int_("s.electronic"),
                 "working_seconds": "s.working_seconds",
                 "breach_missing": "CASE WHEN s.breach = 'missing' THEN 1 ELSE 0 END",
+                "results_stored": int_("s.result_stored"),
                 "_where": f"{rcv} AND s.fin_day IS NOT NULL AND s.status = 'resolved'",
             },
         ),
@@ -398,12 +500,20 @@ def _fact_selects(vendor: str) -> list[tuple[str, str, dict[str, str]]]:
         (
             "s.due_in_day",
             "s.due_in_day",
-            {"overdue_in": one, "_where": f"{rcv} AND s.due_in_day IS NOT NULL"},
+            {
+                "overdue_in": one,
+                "twice_overdue_in": int_("s.twice"),
+                "_where": f"{rcv} AND s.due_in_day IS NOT NULL",
+            },
         ),
         (
             "s.due_out_day",
             "s.due_out_day",
-            {"overdue_out": one, "_where": f"{rcv} AND s.due_out_day IS NOT NULL"},
+            {
+                "overdue_out": one,
+                "twice_overdue_out": int_("s.twice"),
+                "_where": f"{rcv} AND s.due_out_day IS NOT NULL",
+            },
         ),
         (
             "s.apology_day",
@@ -432,26 +542,33 @@ def rebuild_aggregates(
     lo = from_day or dt.date(1, 1, 1)
     hi = to_day or dt.date(9999, 12, 31)
     with transaction.atomic(), connection.cursor() as cur:
+        if vendor == "postgresql":  # room for the one hash aggregate of each table
+            cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute(f"DELETE FROM {snap}")  # noqa: S608
         cur.execute(_snapshot_sql(vendor))
         cur.execute(f"DELETE FROM {full} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
         cur.execute(f"DELETE FROM {lvl} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
+        # one pass: every kind of fact of every dossier as one UNION ALL, one GROUP BY, one
+        # INSERT (the days in range were emptied: nothing to merge with)
         dims = "s.level, s.channel, s.receiving_agency_id, s.processing_agency_id, s.procedure_id"
+        branches = []
+        params: list[Any] = []
         for day_col, recv_col, measures in _fact_selects(vendor):
             where = measures.pop("_where")
-            names = list(measures)
-            sums = ", ".join(f"SUM({measures[m]})" for m in names)
-            sets = ", ".join(f"{m} = {full}.{m} + excluded.{m}" for m in names)
-            cur.execute(
-                f"INSERT INTO {full} (day, recv_day, level, channel, receiving_agency_id, "  # noqa: S608
-                f"processing_agency_id, procedure_id, {', '.join(names)}) "
-                f"SELECT {day_col}, {recv_col}, {dims}, {sums} FROM {snap} s "
-                f"WHERE {where} AND {day_col} >= %s AND {day_col} <= %s "
-                f"GROUP BY {day_col}, {recv_col}, {dims} "
-                f"ON CONFLICT ({', '.join(FULL_KEY)}) DO UPDATE SET {sets}",
-                [lo, hi],
+            cols = ", ".join(f"{measures.get(m, '0')} AS {m}" for m in MEASURES)
+            branches.append(
+                f"SELECT {day_col} AS day, {recv_col} AS recv_day, {dims}, {cols} "  # noqa: S608
+                f"FROM {snap} s WHERE {where} AND {day_col} >= %s AND {day_col} <= %s"
             )
+            params.extend([lo, hi])
         msum = ", ".join(f"SUM({m})" for m in MEASURES)
+        keys = ", ".join(FULL_KEY)
+        cur.execute(
+            f"INSERT INTO {full} ({keys}, {', '.join(MEASURES)}) "  # noqa: S608
+            f"SELECT {keys}, {msum} FROM ({' UNION ALL '.join(branches)}) f "
+            f"GROUP BY {keys}",
+            params,
+        )
         cur.execute(
             f"INSERT INTO {lvl} (day, recv_day, level, channel, {', '.join(MEASURES)}) "  # noqa: S608
             f"SELECT day, recv_day, level, channel, {msum} FROM {full} "
@@ -459,20 +576,29 @@ def rebuild_aggregates(
             [lo, hi],
         )
         month_lo, month_hi = lo.replace(day=1), hi.replace(day=1)
+        m_day = _sql_month("day", vendor)
+        # the measures that keep the exact receipt day (RECV_MEASURES) apart: see _monthly
+        plain = ", ".join(f"0 AS {m}" if m in RECV_MEASURES else m for m in MEASURES)
+        recv_only = ", ".join(m if m in RECV_MEASURES else "0" for m in MEASURES)
+        recv_any = " OR ".join(f"{m} <> 0" for m in RECV_MEASURES)
         for model, column, _pos in MONTHLY:
             table = model._meta.db_table
-            m_day, m_recv = _sql_month("day", vendor), _sql_month("recv_day", vendor)
             cur.execute(
                 f"DELETE FROM {table} WHERE day >= %s AND day <= %s",  # noqa: S608
                 [month_lo, month_hi],
             )
+            rng = f"{m_day} >= %s AND {m_day} <= %s"
             cur.execute(
                 f"INSERT INTO {table} (day, recv_day, level, channel, {column}, "  # noqa: S608
                 f"{', '.join(MEASURES)}) "
-                f"SELECT {m_day}, {m_recv}, level, channel, {column}, {msum} FROM {full} "
-                f"WHERE {m_day} >= %s AND {m_day} <= %s "
-                f"GROUP BY {m_day}, {m_recv}, level, channel, {column}",
-                [month_lo, month_hi],
+                f"SELECT day, recv_day, level, channel, {column}, {msum} FROM ("
+                f"  SELECT {m_day} AS day, {m_day} AS recv_day, level, channel, {column}, {plain} "
+                f"  FROM {full} WHERE {rng}"
+                f"  UNION ALL"
+                f"  SELECT {m_day}, recv_day, level, channel, {column}, {recv_only} "
+                f"  FROM {full} WHERE {rng} AND ({recv_any})"
+                f") m GROUP BY day, recv_day, level, channel, {column}",
+                [month_lo, month_hi, month_lo, month_hi],
             )
         counts = {}
         for name, table in (("dossiers", snap), ("daily_rows", full), ("level_rows", lvl)):
@@ -509,18 +635,64 @@ def _db() -> Any:
     return connections[router.db_for_read(DailyCount) or "default"]
 
 
-def _grain(first: dt.date, last: dt.date, group: list[str], agency_ids: list[int] | None) -> str:
-    """The smallest table that answers: per level, per month of whole months, else daily."""
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _month_split(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(Mf, W1, L): the month of ``first``; the first whole month inside the period (``first``
+    itself when it starts a month); the month after the last whole one. The monthly rows of
+    months before Mf or in [W1, L) lie wholly before the period or wholly inside it; the other
+    days up to ``last`` — the partial months at the edges — come from the daily rows."""
+    mf = first.replace(day=1)
+    w1 = first if first.day == 1 else _next_month(first)
+    nxt = last + dt.timedelta(days=1)
+    end = nxt if nxt.day == 1 else last.replace(day=1)
+    return mf, w1, max(end, w1)
+
+
+def _sources(
+    first: dt.date, last: dt.date, group: list[str], agency_ids: list[int] | None
+) -> tuple[str, list[Any]]:
+    """The rows (a table, or a UNION ALL of monthly and daily rows) that answer the period's
+    figures per ``group``, and their parameters. Every row has a ``day`` on which the sums'
+    tests (before the first day, inside the period, ``recv_day`` against the first day) are
+    exact: a monthly row is read only for a month wholly before or wholly inside the period."""
+    daily = DailyCount._meta.db_table
     if agency_ids is not None:
-        return DailyCount._meta.db_table
+        ph = ", ".join(["%s"] * len(agency_ids)) or "NULL"
+        where = f"day <= %s AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
+        return f"(SELECT * FROM {daily} WHERE {where}) src", [last, *agency_ids, *agency_ids]  # noqa: S608
     if set(group) <= {"level", "channel"}:
-        return DailyLevelCount._meta.db_table
-    whole_months = first.day == 1 and (last + dt.timedelta(days=1)).day == 1
-    if whole_months:
-        for model, column, _pos in MONTHLY:
-            if set(group) <= {"level", "channel", column}:
-                return model._meta.db_table
-    return DailyCount._meta.db_table
+        return f"(SELECT * FROM {DailyLevelCount._meta.db_table} WHERE day <= %s) src", [last]  # noqa: S608
+    for model, column, _pos in MONTHLY:
+        if set(group) <= {"level", "channel", column}:
+            mf, w1, end = _month_split(first, last)
+            cols = ", ".join(("day", "recv_day", "level", "channel", column, *MEASURES))
+            sql = (
+                f"(SELECT {cols} FROM {model._meta.db_table} "  # noqa: S608 - our names
+                "WHERE day < %s OR (day >= %s AND day < %s) "
+                f"UNION ALL SELECT {cols} FROM {daily} "
+                "WHERE day >= %s AND day <= %s AND (day < %s OR day >= %s)) src"
+            )
+            return sql, [mf, w1, end, mf, last, w1, end]
+    return f"(SELECT * FROM {daily} WHERE day <= %s) src", [last]  # noqa: S608
+
+
+#: The Decision 766 index's figures (``agg_index.py``), in the same form as the report's: open
+#: at the end = Σ(day ≤ last) in − out; alive in the period = carried over + received new.
+INDEX_EXPRS = {
+    "finished_late": "SUM(CASE WHEN day >= %s THEN finished_late ELSE 0 END)",
+    "tracked_alive": "SUM(CASE WHEN day < %s THEN tracked_received - tracked_closed "
+    "ELSE tracked_received END)",
+    "twice_alive": "SUM(CASE WHEN day < %s THEN twice_received - twice_closed "
+    "ELSE twice_received END)",
+    "twice_finished_late": "SUM(CASE WHEN day >= %s THEN twice_finished_late ELSE 0 END)",
+    "twice_overdue": "SUM(twice_overdue_in - twice_overdue_out)",
+    "reused": "SUM(CASE WHEN day >= %s THEN reused ELSE 0 END)",
+    "input_electronic": "SUM(CASE WHEN day >= %s THEN input_electronic ELSE 0 END)",
+    "results_stored": "SUM(CASE WHEN day >= %s THEN results_stored ELSE 0 END)",
+}
 
 
 def sums(
@@ -528,11 +700,13 @@ def sums(
     last: dt.date,
     group: Iterable[str] = (),
     agency_ids: list[int] | None = None,
+    *,
+    index: bool = False,
 ) -> list[dict[str, Any]]:
     """The period's figures (in the scan's keys) per ``group`` (columns of the daily counts),
-    read from the narrow per-level table when the grouping and the scope allow it."""
+    read from the narrow per-level table when the grouping and the scope allow it; ``index``:
+    with the Decision 766 inputs, and every group (not only those with dossiers alive)."""
     group = list(group)
-    table = _grain(first, last, group, agency_ids)
     inp = "day >= %s"
     wr = "(withdrawn + returned)"
     exprs = {
@@ -558,23 +732,19 @@ def sums(
         f"AND channel = 'online' THEN {wr} ELSE 0 END)",
         "withdrawn_returned_carried_over": f"SUM(CASE WHEN {inp} AND recv_day < %s "
         f"THEN {wr} ELSE 0 END)",
+        **(INDEX_EXPRS if index else {}),
     }
     params: list[Any] = []
     select = []
     for name, e in exprs.items():
         select.append(f"{e} AS {name}")
         params.extend([first] * e.count("%s"))
-    where = "day <= %s"
-    params.append(last)
-    if agency_ids is not None:
-        ph = ", ".join(["%s"] * len(agency_ids)) or "NULL"
-        where += f" AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
-        params.extend(agency_ids)
-        params.extend(agency_ids)
+    source, source_params = _sources(first, last, group, agency_ids)
+    params = params + source_params
     cols = ", ".join(group)
     sql = (
-        f"SELECT {cols + ', ' if cols else ''}{', '.join(select)} FROM {table} "  # noqa: S608
-        f"WHERE {where}" + (f" GROUP BY {cols}" if cols else "")
+        f"SELECT {cols + ', ' if cols else ''}{', '.join(select)} FROM {source}"  # noqa: S608
+        + (f" GROUP BY {cols}" if cols else "")
     )
     with _db().cursor() as cur:
         cur.execute(sql, params)
@@ -584,7 +754,7 @@ def sums(
     return [
         {k: (int(v) if v is not None and k not in group else v) for k, v in r.items()}
         for r in rows
-        if (r["carried_over"] or 0) + (r["received_new"] or 0) > 0
+        if index or (r["carried_over"] or 0) + (r["received_new"] or 0) > 0
     ]
 
 

@@ -33,7 +33,13 @@ from motcua.dossiers.models import (
 )
 from motcua.feedback.selectors import on_time_by_agency
 from motcua.reports.models import IndexCriterion
-from motcua.reports.selectors import Period, alive, levels_table, scope_for
+from motcua.reports.selectors import (
+    Period,
+    alive,
+    levels_table,
+    scope_agency_ids,
+    scope_for,
+)
 from motcua.units.models import AdministrativeUnit, Agency
 from motcua.units.selectors import unit_subtree_ids
 
@@ -163,8 +169,16 @@ def _ratios(
     scope: QuerySet[Dossier] | None,
     procedures: QuerySet[Procedure],
     feedback_agencies: list[int] | None = None,
+    agg_scope: tuple[list[int] | None, int | None] | None = None,
 ) -> dict[str, tuple[int, int] | None]:
-    """(numerator, denominator) of each named formula; None: no data for it."""
+    """(numerator, denominator) of each named formula; None: no data for it. ``agg_scope``
+    (agencies, level) of the same scope: read from the daily counts when they are complete."""
+    from motcua.reports import agg_index, aggregates
+
+    if agg_scope is not None and aggregates.aggregates_complete():
+        return agg_index.ratios(
+            period, *agg_scope, procedures, feedback_agencies, handled(period, scope)
+        )
     t = levels_table(period, scope).get("total") or dict.fromkeys(
         ("received_new", "resolved", "received_online", "digitized", "electronic_results"), 0
     )
@@ -248,18 +262,22 @@ def index766(
     a unit, one agency, a leader's agencies (``agency_ids``) or a level."""
     scope = None
     procedures = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
+    agg_ids: list[int] | None = None  # the same scope for the daily counts
     if unit is not None:
         scope = scope_for(unit)
+        agg_ids = scope_agency_ids(unit)
         procedures = procedures.filter(
             Q(agency__in=Agency.objects.filter(pk__in=scope.values("processing_agency")))
             | Q(agency__isnull=True)
         )
     if agency is not None:
         scope = scope_for(agency_ids=[agency.pk])
+        agg_ids = [agency.pk]
         procedures = procedures.filter(agency=agency)
     if agency_ids is not None:
         ids = list(agency_ids)
         scope = scope_for(agency_ids=ids)
+        agg_ids = ids
         procedures = procedures.filter(agency__in=ids)
     if level is not None:
         scope = (scope if scope is not None else Dossier.objects.all()).filter(level=level)
@@ -275,7 +293,7 @@ def index766(
     if level is not None:
         fb = (fb if fb is not None else Agency.objects.all()).filter(level=level)
     fb_ids = None if fb is None else list(fb.values_list("pk", flat=True))
-    ratios = _ratios(period, scope, procedures, fb_ids)
+    ratios = _ratios(period, scope, procedures, fb_ids, (agg_ids, level))
     groups: dict[str, dict[str, Any]] = {}
     score = maximum = no_data = Decimal(0)
     for c in _criteria():

@@ -46,7 +46,14 @@ from motcua.dossiers.models import (
 )
 from motcua.feedback.selectors import index8_score, on_time_by_agency
 from motcua.reports.models import EVALUATION_INDICES, Appraisal, Metric, Target
-from motcua.reports.selectors import LEVEL_KEYS, Period, alive, levels_table, scope_for
+from motcua.reports.selectors import (
+    LEVEL_KEYS,
+    Period,
+    alive,
+    levels_table,
+    scope_agency_ids,
+    scope_for,
+)
 from motcua.units.models import AdministrativeUnit, Agency, Level
 
 # ---- Circular 01/2018 Arts. 13–14: nine indices, each scored 2 / 1 / 0 -------------------------
@@ -383,8 +390,23 @@ __all__ = [
 
 
 def metric_value(
-    metric: str, period: Period, scope: QuerySet[Dossier] | None = None
+    metric: str,
+    period: Period,
+    scope: QuerySet[Dossier] | None = None,
+    unit: AdministrativeUnit | None = None,
 ) -> float | None:
+    """A target's actual figure over ``scope`` (or ``unit``: the same scope, which lets the daily
+    counts answer when they are complete)."""
+    from motcua.reports import agg_index, agg_report, aggregates
+
+    if scope is None and aggregates.aggregates_complete():
+        ids = scope_agency_ids(unit) if unit is not None else None
+        if metric == Metric.ONLINE_SERVICES_USED:
+            used, n = agg_index.online_services_used(period, ids)
+            return round(100 * used / n, 2) if n else None
+        return _share(metric, agg_report.levels_table(period, ids).get("total"))
+    if unit is not None:
+        scope = scope_for(unit)
     t = levels_table(period, scope).get("total")
     if metric == Metric.ONLINE_SERVICES_USED:
         offered = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED).exclude(
@@ -400,6 +422,10 @@ def metric_value(
         used = offered.filter(code__in=used_codes).count()
         n = offered.count()
         return round(100 * used / n, 2) if n else None
+    return _share(metric, t)
+
+
+def _share(metric: str, t: dict[str, Any] | None) -> float | None:
     if not t:
         return None
     pairs = {
@@ -420,8 +446,7 @@ def targets_vs_actual(period: Period) -> list[dict[str, Any]]:
         period_from__lte=period.last, period_to__gte=period.first
     ).select_related("unit"):
         tp = Period(target.period_from, target.period_to)
-        scope = scope_for(target.unit) if target.unit else None
-        actual = metric_value(target.metric, tp, scope)
+        actual = metric_value(target.metric, tp, unit=target.unit)
         out.append(
             {
                 "name": target.name,

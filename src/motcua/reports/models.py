@@ -174,6 +174,18 @@ MEASURES = (
     "overdue_out",  # ... and finished: on the latest of receipt, due and finish
     "apologies",  # apologies issued (issue day) and those of a late-apology dossier
     "apologies_late",
+    # the Decision 766 index's inputs (decision766.py, agg_index.py)
+    "finished_late",  # finished after its due instant, any status (finish day)
+    "tracked_received",  # received / closed, of the dossiers with steps (open with steps at T)
+    "tracked_closed",
+    "twice_received",  # the same four, of the dossiers asked for a supplement more than once
+    "twice_closed",
+    "twice_finished_late",
+    "twice_overdue_in",
+    "twice_overdue_out",
+    "reused",  # received with a reused document (receipt day)
+    "input_electronic",  # received with an electronic input document (receipt day)
+    "results_stored",  # resolved with a result document (finish day)
 )
 
 
@@ -207,6 +219,23 @@ class _Counts(models.Model):
     overdue_out = models.BigIntegerField("ra khỏi diện quá hạn", default=0, db_default=0)
     apologies = models.BigIntegerField("văn bản xin lỗi", default=0, db_default=0)
     apologies_late = models.BigIntegerField("xin lỗi muộn", default=0, db_default=0)
+    finished_late = models.BigIntegerField("kết thúc sau hạn", default=0, db_default=0)
+    tracked_received = models.BigIntegerField("tiếp nhận, có tiến độ", default=0, db_default=0)
+    tracked_closed = models.BigIntegerField("kết thúc, có tiến độ", default=0, db_default=0)
+    twice_received = models.BigIntegerField("tiếp nhận, bổ sung > 1 lần", default=0, db_default=0)
+    twice_closed = models.BigIntegerField("kết thúc, bổ sung > 1 lần", default=0, db_default=0)
+    twice_finished_late = models.BigIntegerField(
+        "kết thúc sau hạn, bổ sung > 1 lần", default=0, db_default=0
+    )
+    twice_overdue_in = models.BigIntegerField(
+        "vào diện quá hạn, bổ sung > 1 lần", default=0, db_default=0
+    )
+    twice_overdue_out = models.BigIntegerField(
+        "ra khỏi diện quá hạn, bổ sung > 1 lần", default=0, db_default=0
+    )
+    reused = models.BigIntegerField("tái sử dụng giấy tờ", default=0, db_default=0)
+    input_electronic = models.BigIntegerField("thành phần hồ sơ điện tử", default=0, db_default=0)
+    results_stored = models.BigIntegerField("kết quả được lưu", default=0, db_default=0)
 
     class Meta:
         abstract = True
@@ -283,6 +312,12 @@ class DossierFacts(models.Model):
     )
     breach = models.CharField("vi phạm về xin lỗi", max_length=10, blank=True)
     apology_day = models.DateField("ngày xin lỗi", null=True)  # one Apology per dossier
+    finished_late = models.BooleanField("kết thúc sau hạn", default=False)
+    tracked = models.BooleanField("có tiến độ từng bước", default=False)
+    twice = models.BooleanField("bổ sung quá 01 lần", default=False)
+    reused = models.BooleanField("tái sử dụng giấy tờ", default=False)
+    input_electronic = models.BooleanField("thành phần hồ sơ điện tử", default=False)
+    result_stored = models.BooleanField("kết quả được lưu", default=False)
 
     class Meta:
         verbose_name = "đóng góp số liệu của hồ sơ"

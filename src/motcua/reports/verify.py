@@ -9,6 +9,8 @@ from motcua.reports.selectors import (
     Period,
     _report_from_aggregates,
     report_scan,
+    scope_agency_ids,
+    scope_for,
 )
 from motcua.units.models import AdministrativeUnit
 
@@ -43,6 +45,20 @@ def _months(p: Period) -> list[Period]:
     return out
 
 
+def index_inputs(p: Period, unit: AdministrativeUnit | None = None) -> tuple[Any, Any]:
+    """The Decision 766 index's (numerator, denominator) pairs by the scan and from the counts."""
+    from motcua.catalog.models import Procedure, ProcedureStatus
+    from motcua.dossiers.models import Dossier
+    from motcua.reports import agg_index, decision766
+
+    scope = scope_for(unit) if unit is not None else None
+    procedures = Procedure.objects.filter(status=ProcedureStatus.PUBLISHED)
+    scan = decision766._ratios(p, scope, procedures)
+    base = decision766.handled(p, scope if scope is not None else Dossier.objects.all())
+    agg = agg_index.ratios(p, scope_agency_ids(unit), None, procedures, None, base)
+    return scan, agg
+
+
 def verify(
     p: Period, *, unit: AdministrativeUnit | None = None, months: bool = False
 ) -> dict[str, Any]:
@@ -52,6 +68,8 @@ def verify(
         scan = report_scan(q, unit=unit)
         agg = _report_from_aggregates(q, unit=unit, agency_ids=None, details=True)
         differences.extend(f"{q.first}..{q.last}{line}" for line in diff(scan, agg))
+        i_scan, i_agg = index_inputs(q, unit)
+        differences.extend(f"{q.first}..{q.last}.index766{line}" for line in diff(i_scan, i_agg))
     return {
         "from": p.first.isoformat(),
         "to": p.last.isoformat(),
