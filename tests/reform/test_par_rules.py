@@ -178,3 +178,13 @@ def test_loading_is_idempotent_and_a_bad_file_changes_nothing(tmp_path: Path) ->
         call_command("par_template_load", tep=str(f), stdout=StringIO())
     assert not ParTemplate.objects.filter(code__startswith="bad").exists()
     assert ParCriterion.objects.count() == n
+
+
+def test_rules_are_described_in_vietnamese() -> None:
+    from motcua.reform.par_rules import describe
+
+    assert describe({"kind": "deduction", "per_item": 0.5, "floor": 0}, D("2.00")) == (
+        "2 điểm, trừ 0,5 mỗi trường hợp, tối thiểu 0"
+    )
+    tiers = {"kind": "tiers", "tiers": [{"min": 100, "points": 2}, {"min": 80, "points": 1}]}
+    assert describe(tiers, D(2)) == "từ 100: 2; từ 80: 1; thấp hơn: 0"

@@ -4,6 +4,7 @@ with ties (1, 1, 3), and year-on-year comparison."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from motcua.audit.models import AuditEntry
 from motcua.audit.services import audit_verify
 from motcua.core.errors import IllegalTransition, ValidationFailed
+from motcua.dossiers.models import Dossier, Rating
 from motcua.reform import par_services as svc
 from motcua.reform.models import ParAssessment, ParStatus
 from motcua.reform.par_selectors import compare, ranking
@@ -79,6 +81,19 @@ def test_automatic_criteria_are_scored_from_the_agencys_dossiers(par: Par, tmp_p
         svc.self_save(
             par.justice_leader, a, {got["3.2"].criterion_id: svc.SelfEntry(value=Decimal(100))}
         )
+
+
+def test_satisfaction_comes_from_the_ratings_of_the_agencys_dossiers(
+    par: Par, tmp_path: Path
+) -> None:
+    justice_dossiers(tmp_path)
+    at = dt.datetime(2022, 3, 3, 9, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    for code, stars in (("PAR01", 5), ("PAR02", 4), ("PAR03", 2)):
+        Rating.objects.create(dossier=Dossier.objects.get(code=code), score=stars, at=at)
+    a = svc.assessment_open(par.justice_leader, par.w.justice, 2022)
+    s = score(a, "8.3")  # proportional from 50 % (0 points) to 100 % (4 points)
+    assert s.value == Decimal("66.67")  # 2 of 3 ratings at 4–5
+    assert s.self_points == Decimal("1.33")  # 4 × 16.67 / 50
 
 
 def test_the_district_is_measured_on_its_territory(par: Par, tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
 """The criteria the system fills itself: measured from the agency's dossiers, ratings and
-feedback of the assessed year, through the reports' selectors (never a query of its own).
+feedback of the assessed year, through the reports' selectors (``report``: the same counts as the
+statistics), the feedback module's on-time count and, for the commune tree, the Decision 766
+index; the satisfaction share is one count over the ratings with decision766's threshold.
 
 Scope: a department is measured on the dossiers it processes or receives (``agency_ids``); a
 district or commune People's Committee on every dossier of its territory (``unit``: its own
@@ -15,9 +17,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from motcua.reports.decision766 import index766
-from motcua.reports.selectors import Period, period_preset, report
+from motcua.dossiers.models import Rating
+from motcua.feedback.selectors import on_time_by_agency
+from motcua.reports.decision766 import SATISFIED, index766
+from motcua.reports.selectors import Period, period_preset, report, scope_for
 from motcua.units.models import Agency, Level
+from motcua.units.selectors import agencies_under
 
 #: metric key → (label, unit, where it comes from)
 METRICS: dict[str, tuple[str, str, str]] = {
@@ -54,12 +59,12 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "satisfaction": (
         "Tỷ lệ đánh giá hài lòng trên hệ thống",
         "%",
-        "reports.decision766: đánh giá 4–5 sao / số đánh giá trong năm",
+        "dossiers.Rating, thang của reports.decision766: đánh giá 4–5 / số đánh giá trong năm",
     ),
     "feedback_on_time": (
         "Tỷ lệ phản ánh, kiến nghị trả lời đúng hạn",
         "%",
-        "reports.decision766 (feedback): trả lời đúng hạn / đến hạn trong năm",
+        "feedback.selectors.on_time_by_agency: trả lời đúng hạn / đến hạn trong năm",
     ),
     "index766": (
         "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)",
@@ -119,27 +124,37 @@ def measure(agency: Agency, year: int, keys: set[str] | None = None) -> dict[str
         "electronic_results_share": _ratio(g("electronic_results"), g("resolved")),
         "online_payment_share": _ratio(g("online_payments"), g("received_new")),
     }
-    if wanted & {"satisfaction", "feedback_on_time", "index766"}:
-        if "unit" in scope:
-            idx = index766(period, unit=scope["unit"])
-        else:
-            idx = index766(period, agency_ids=scope["agency_ids"])
-        crit = {c["code"]: c for grp in idx["groups"].values() for c in grp["criteria"]}
-        for key, code, note in (
-            ("satisfaction", "satisfied_ratings", "chưa có đánh giá của người dân trong năm"),
-            ("feedback_on_time", "feedback_on_time", "không có phản ánh đến hạn trong năm"),
-        ):
-            c = crit.get(code) or {}
-            if c.get("score") is None or not c.get("denominator"):
-                out[key] = {"value": None, "numerator": 0, "denominator": 0, "note": note}
-            else:
-                out[key] = _ratio(int(c["numerator"]), int(c["denominator"]), note)
+    agency_ids = (
+        list(agencies_under(scope["unit"]).values_list("pk", flat=True))
+        if "unit" in scope
+        else scope["agency_ids"]
+    )
+    if "satisfaction" in wanted:
+        # the Decision 766 satisfaction criterion: ratings of 4–5 of 5 over the year's ratings of
+        # the dossiers in scope (decision766.SATISFIED), one count query
+        ratings = Rating.objects.filter(
+            at__gte=period.start, at__lt=period.end, dossier__in=scope_for(**scope)
+        )
+        n = ratings.count()
+        happy = ratings.filter(score__gte=SATISFIED).count() if n else 0
+        out["satisfaction"] = _ratio(happy, n, "chưa có đánh giá của người dân trong năm")
+    if "feedback_on_time" in wanted:
+        # Circular 01/2018 index 8 as the feedback module counts it (feedback.selectors)
+        stats = on_time_by_agency(period.start, period.end, agency_ids).values()
+        due = sum(st["due"] for st in stats)
+        out["feedback_on_time"] = _ratio(
+            sum(st["on_time"] for st in stats),
+            due,
+            "không có phản ánh, kiến nghị đến hạn trong năm",
+        )
+    if "index766" in wanted:
         has_any = g("received") or g("resolved")
+        idx = index766(period, **scope) if has_any else None
         out["index766"] = {
-            "value": Decimal(str(idx["score_100"])).quantize(CENT) if has_any else None,
-            "numerator": idx["score"],
-            "denominator": idx["max"],
-            **({} if has_any else {"note": NO_DOSSIER}),
+            "value": Decimal(str(idx["score_100"])).quantize(CENT) if idx else None,
+            "numerator": idx["score"] if idx else 0,
+            "denominator": idx["max"] if idx else 0,
+            **({} if idx else {"note": NO_DOSSIER}),
         }
     return {k: v for k, v in out.items() if k in wanted}
 

@@ -175,19 +175,27 @@ def points(rule: dict[str, Any], max_points: Decimal, value: Decimal | None) -> 
     return got.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _vn(x: Any) -> str:
+    """A number the Vietnamese way: 0.5 → '0,5', 2.0 → '2'."""
+    return str(_plain(Decimal(str(x)))).replace(".", ",")
+
+
 def describe(rule: dict[str, Any], max_points: Decimal) -> str:
     """The rule in words, for the forms and the template page."""
-    top = _plain(Decimal(max_points))
+    top = _vn(max_points)
     kind = rule.get("kind")
     if kind == "yes_no":
         return f"Có: {top} điểm; không: 0"
     if kind == "threshold":
-        return f"Đạt từ {rule['min']} trở lên: {top} điểm; dưới: 0"
+        return f"Đạt từ {_vn(rule['min'])} trở lên: {top} điểm; dưới: 0"
     if kind == "proportional":
-        return f"Tỷ lệ thuận: {rule['zero_at']} → 0 điểm, {rule['full_at']} → {top} điểm"
+        return f"Tỷ lệ thuận: {_vn(rule['zero_at'])} → 0 điểm, {_vn(rule['full_at'])} → {top} điểm"
     if kind == "tiers":
-        parts = [f"từ {t['min']}: {t['points']}" for t in rule["tiers"]]
-        return "; ".join(parts) + f"; thấp hơn: {rule.get('else', 0)}"
+        parts = [f"từ {_vn(t['min'])}: {_vn(t['points'])}" for t in rule["tiers"]]
+        return "; ".join(parts) + f"; thấp hơn: {_vn(rule.get('else', 0))}"
     if kind == "deduction":
-        return f"{top} điểm, trừ {rule['per_item']} mỗi trường hợp, tối thiểu {rule['floor']}"
+        return (
+            f"{top} điểm, trừ {_vn(rule['per_item'])} mỗi trường hợp, "
+            f"tối thiểu {_vn(rule['floor'])}"
+        )
     return f"Chấm trực tiếp từ 0 đến {top} điểm"

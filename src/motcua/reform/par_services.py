@@ -133,8 +133,10 @@ def leaves(template: ParTemplate) -> list[ParCriterion]:
     return [c for c in template.criteria.order_by("order", "code") if c.is_leaf()]
 
 
-def _totals(a: ParAssessment) -> None:
-    rows = list(a.scores.select_related("criterion"))
+def _totals(a: ParAssessment, rows: list[ParScore] | None = None) -> None:
+    """The three totals from the scores (``rows``: already loaded, with their criteria)."""
+    if rows is None:
+        rows = list(a.scores.select_related("criterion"))
     a.max_total = sum((s.criterion.max_points for s in rows), start=Decimal(0))
     a.self_total = sum((s.self_points or Decimal(0) for s in rows), start=Decimal(0))
     a.final_total = sum((s.points for s in rows), start=Decimal(0))
@@ -211,7 +213,7 @@ def _fill_auto(a: ParAssessment) -> int:
         elif (s.auto_detail or {}).get("value") is not None:
             s.value = s.self_points = None  # the system had a value before and has none now
         s.auto_detail = detail
-        s.save(update_fields=["value", "self_points", "auto_detail"])
+    ParScore.objects.bulk_update(rows, ["value", "self_points", "auto_detail"])
     a.auto_at = timezone.now()
     return len(rows)
 
@@ -316,9 +318,10 @@ def self_save(
                 pts = par_rules.points(c.rule, c.max_points, value)
             if (s.value, s.self_points, s.evidence, s.note) != (value, pts, e.evidence, e.note):
                 s.value, s.self_points, s.evidence, s.note = value, pts, e.evidence, e.note
-                s.save(update_fields=["value", "self_points", "evidence", "note"])
-                changed.append(c.code)
-        _totals(a)
+                changed.append(s)
+        if changed:
+            ParScore.objects.bulk_update(changed, ["value", "self_points", "evidence", "note"])
+        _totals(a, list(rows.values()))
         a.save()
         if changed:
             audit_record(
@@ -326,7 +329,7 @@ def self_save(
                 action="par.self_save",
                 object_type="ParAssessment",
                 object_id=a.pk,
-                after={"criteria": changed, "self_total": a.self_total},
+                after={"criteria": [s.criterion.code for s in changed], "self_total": a.self_total},
             )
     return a
 
@@ -428,7 +431,7 @@ def appraise(actor: Actor | None, a: ParAssessment, entries: dict[int, Appraisal
                 before={**before, "criterion": c.code, "agency": a.agency.code, "year": a.year},
                 after={**after, "criterion": c.code, "agency": a.agency.code, "year": a.year},
             )
-        _totals(a)
+        _totals(a, list(rows.values()))
         a.save()
     return a
 
