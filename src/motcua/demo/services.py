@@ -26,6 +26,7 @@ from motcua.payments.demo import payments_demo_load
 from motcua.portal.demo import demo_ratings
 from motcua.postal.demo import postal_demo_load
 from motcua.reform.plan_demo import seed_reform_demo
+from motcua.reform.par_demo import seed_par_demo
 from motcua.reports.aggregates import rebuild_aggregates
 from motcua.reports.indices import criteria_load
 from motcua.units.models import AdministrativeUnit, Agency, Level, Role
@@ -149,6 +150,7 @@ def demo_load(*, seed: int = 2022, scale: float = 0.02) -> dict[str, Any]:
         history["payments"] = payments_demo_load()  # the history's online payments, receipts
         history["postal"] = postal_demo_load()  # a few results returned by post (issue 15)
         history["aggregates"] = rebuild_aggregates()  # the statistics' daily counts (reports)
+        history["par"] = seed_par_demo(seed)  # PAR index 2021, 2022 (reform, after aggregates)
         audit_record(
             actor=None,
             action="demo.load",
