@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('reform', '0001_initial'),
+        ('reform', '0002_plan'),
         ('units', '0003_agency_kind_commune_center'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
