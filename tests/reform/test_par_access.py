@@ -171,3 +171,28 @@ def test_the_scorer_and_the_appraiser_reach_their_pages(par: Par) -> None:
     assert own.status_code == 200 and "Sở Tư pháp" in own.content.decode()
     assert client_for(par.appraiser).get(f"/cai-cach/chi-so/tham-dinh/{a.pk}/").status_code == 200
     assert client_for(par.district_leader).get("/cai-cach/chi-so/").status_code == 200
+
+
+def test_bad_input_is_a_message_never_a_500(par: Par) -> None:
+    c = client_for(par.justice_leader)
+    for q in ("?nam=abc", "?nam=1800", "?nam=99999999999999999999"):
+        r = c.get("/cai-cach/chi-so/" + q)
+        assert r.status_code == 200
+        assert "Năm" in r.content.decode()
+    assert c.get("/cai-cach/chi-so/so-sanh/?tu=x&den=2022").status_code == 200
+    r = c.post(
+        "/cai-cach/chi-so/tu-danh-gia/mo/",
+        {"agency": par.w.justice.pk, "year": "3000"},
+        follow=True,
+    )
+    assert "Năm đánh giá" in r.content.decode()
+    assert not ParAssessment.objects.exists()
+    a = justice_2022(par)
+    item = score(a, "1.2")
+    before = snapshot(a)
+    r = c.post(
+        f"/cai-cach/chi-so/tu-danh-gia/{a.pk}/",
+        {f"v_{item.criterion_id}": "không phải số", f"e_{item.criterion_id}": "x"},
+    )
+    assert r.status_code == 200 and "phải là một số" in r.content.decode()
+    assert snapshot(a) == before
