@@ -185,3 +185,54 @@ def test_bieu06_numbers_the_levels_that_exist() -> None:
     groups = [(a, b) for a, b in cells if a in ("I", "II", "III")]
     assert groups == [("I", "Cơ quan chuyên môn cấp tỉnh"), ("II", "Cấp xã")]
     assert all(b != "Cấp huyện" for _, b in cells)
+
+
+def test_a_successor_scoped_roll_up_includes_its_predecessors_dossiers(t: TwoLevel) -> None:
+    _crossing(t)
+    rebuild_aggregates()
+    ward = [t.ward_committee.pk, t.ward_center.pk]
+    # at receipt the dossier was the district's: not in the ward's own report
+    assert report(Y2025, agency_ids=ward)["levels"] == {}
+    rolled = report(Y2025, agency_ids=ward, roll_up=True, by_desk=True)
+    assert rolled["levels"]["total"]["received"] == 1
+    assert [r["agency_code"] for r in rolled["by_agency"]] == [t.ward_committee.code]
+    # another commune's scope never sees it
+    other = [t.other_committee.pk, t.other_center.pk]
+    assert report(Y2025, agency_ids=other, roll_up=True)["levels"] == {}
+
+
+def test_dashboard_roll_up_option(t: TwoLevel) -> None:
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    _crossing(t)
+    c = Client()
+    c.force_login(UserFactory(username="quan_tri", superuser=True))
+    plain = c.get("/can-bo/bao-cao/", {"year": 2025, "kind": "year"})
+    assert plain.status_code == 200
+    page = plain.content.decode()
+    district, ward = "UBND thành phố Đồng Xoài", "UBND phường Đồng Xoài"
+    assert district in page and 'id="roll-up" checked' not in page
+    rolled = c.get("/can-bo/bao-cao/", {"year": 2025, "kind": "year", "gop": "1"})
+    rpage = rolled.content.decode()
+    # the agency chart moves from the district to its successor (the evaluation table always
+    # shows the agency that resolved it)
+    assert rpage.count(district) < page.count(district)
+    assert rpage.count(ward) > page.count(ward)
+    assert 'id="roll-up" checked' in rpage
+    # a ward leader sees the inherited dossier only rolled up; another commune never
+    ward = Client()
+    ward.force_login(t.users["ward_leader"])
+    assert (
+        "UBND phường Đồng Xoài"
+        in ward.get("/can-bo/bao-cao/", {"year": 2025, "kind": "year", "gop": "1"}).content.decode()
+    )
+    other = Client()
+    other.force_login(t.users["other_officer"])
+    assert other.get(
+        "/can-bo/bao-cao/", {"year": 2025, "kind": "year", "gop": "1"}
+    ).status_code in (
+        403,
+        302,
+    )

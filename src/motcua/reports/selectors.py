@@ -488,6 +488,10 @@ def report(
 
     if agency_ids is not None:
         agency_ids = list(agency_ids)
+        if roll_up:  # the agencies' predecessors' dossiers too, merged into them below
+            from motcua.reports.two_level import with_predecessors
+
+            agency_ids = with_predecessors(agency_ids)
     if aggregates.aggregates_complete():
         out = _report_from_aggregates(period, unit=unit, agency_ids=agency_ids, details=details)
     else:

@@ -80,6 +80,17 @@ def successor_on(agency: Agency, day: dt.date) -> Agency:
     return agency
 
 
+def with_predecessors(agency_ids: Iterable[int]) -> list[int]:
+    """The agencies and every agency they succeeded, recursively (a scoped roll-up report)."""
+    ids = set(agency_ids)
+    frontier = set(ids)
+    while frontier:
+        nxt = set(Agency.objects.filter(successor_id__in=frontier).values_list("pk", flat=True))
+        frontier = nxt - ids
+        ids |= frontier
+    return sorted(ids)
+
+
 def roll_up(rows: list[dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
     """Merge the rows of agencies abolished before ``day`` into their successors' rows."""
     agencies = {a.code: a for a in Agency.objects.filter(code__in=[r["agency_code"] for r in rows])}

@@ -71,7 +71,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         period, kind = _report_period(request, ids)
     except BadPeriod as exc:
         return _bad_period(request, exc)
-    rep = report(period, agency_ids=ids)
+    # two-level government (issue 11): rows of abolished agencies merged into their successors
+    roll_up = request.GET.get("gop") == "1"
+    rep = report(period, agency_ids=ids, roll_up=roll_up)
     agencies = sorted(rep["by_agency"], key=lambda a: -a["received"])[:15]
     late_chart = charts.hbars(
         [(a["agency"], a["late_rate"]) for a in agencies],
@@ -122,6 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "n": _int(request.GET.get("n"), 1),
         "query": request.GET.urlencode(),
         "drillable": list(DRILL_DOWN),
+        "roll_up": roll_up,
     }
     return render(request, "backoffice/dashboard.html", context)
 
