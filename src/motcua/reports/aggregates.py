@@ -549,6 +549,16 @@ def rebuild_aggregates(
     with transaction.atomic(), connection.cursor() as cur:
         if vendor == "postgresql":  # room for the one hash aggregate of each table
             cur.execute("SET LOCAL work_mem = '256MB'")
+        whole = vendor == "postgresql" and from_day is None and to_day is None
+        if whole:  # every row goes: emptied at once, unique keys built once at the end
+            models = (DailyCount, DailyLevelCount, *(m for m, _c, _p in MONTHLY))
+            tables = ", ".join(m._meta.db_table for m in (DossierFacts, *models))
+            cur.execute(f"TRUNCATE {tables}")
+            for model in models:
+                cur.execute(
+                    f"ALTER TABLE {model._meta.db_table} "
+                    f"DROP CONSTRAINT {model._meta.constraints[0].name}"
+                )
         cur.execute(f"DELETE FROM {snap}")  # noqa: S608
         cur.execute(_snapshot_sql(vendor))
         cur.execute(f"DELETE FROM {full} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
@@ -605,6 +615,13 @@ def rebuild_aggregates(
                 f") m GROUP BY day, recv_day, level, channel, {column}",
                 [month_lo, month_hi, month_lo, month_hi],
             )
+        if whole:
+            for model in models:
+                c = model._meta.constraints[0]
+                cur.execute(
+                    f"ALTER TABLE {model._meta.db_table} ADD CONSTRAINT {c.name} "
+                    f"UNIQUE ({', '.join(c.fields)})"
+                )
         counts = {}
         for name, table in (("dossiers", snap), ("daily_rows", full), ("level_rows", lvl)):
             cur.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
@@ -674,13 +691,21 @@ def _sources(
         if set(group) <= {"level", "channel", column}:
             mf, w1, end = _month_split(first, last)
             cols = ", ".join(("day", "recv_day", "level", "channel", column, *MEASURES))
+            # the edge days, as plain ranges (an index range scan reads only those days)
+            edges = []
+            if mf < w1:
+                edges.append((mf, min(w1 - dt.timedelta(days=1), last)))
+            if max(end, mf) <= last and (not edges or end > edges[0][1]):
+                edges.append((max(end, mf), last))
             sql = (
                 f"(SELECT {cols} FROM {model._meta.db_table} "  # noqa: S608 - our names
-                "WHERE day < %s OR (day >= %s AND day < %s) "
-                f"UNION ALL SELECT {cols} FROM {daily} "
-                "WHERE day >= %s AND day <= %s AND (day < %s OR day >= %s)) src"
+                "WHERE day < %s OR (day >= %s AND day < %s)"
             )
-            return sql, [mf, w1, end, mf, last, w1, end]
+            params: list[Any] = [mf, w1, end]
+            for lo, hi in edges:
+                sql += f" UNION ALL SELECT {cols} FROM {daily} WHERE day >= %s AND day <= %s"  # noqa: S608
+                params.extend([lo, hi])
+            return sql + ") src", params
     return f"(SELECT * FROM {daily} WHERE day <= %s) src", [last]  # noqa: S608
 
 
