@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from motcua.catalog.models import Procedure
 from motcua.core.models import SearchableModel
@@ -135,6 +136,26 @@ class Dossier(SearchableModel):
         related_name="processed_dossiers",
         verbose_name="cơ quan chủ trì giải quyết",
     )
+    # Two-level local government (issue 11, docs/two-level.md): when the transition moves an open
+    # dossier from an abolished agency to its successor, the agencies in force at receipt are kept
+    # here (NULL = unchanged since receipt). Statistics count a dossier under these; the tracking
+    # book and its number stay with the desk that received it.
+    origin_receiving_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="nơi tiếp nhận (tại thời điểm tiếp nhận)",
+    )
+    origin_processing_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="cơ quan giải quyết (tại thời điểm tiếp nhận)",
+    )
     status = models.CharField("trạng thái", max_length=20, choices=Status.choices, db_index=True)
     sets = models.PositiveSmallIntegerField("số bộ hồ sơ", default=1)
     submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
@@ -192,9 +213,13 @@ class Dossier(SearchableModel):
             models.Index(fields=["finished_at", "received_at"], name="dossier_finished_recv"),
         ]
         constraints = [
+            # the book belongs to the desk that received the dossier, even after the transition
+            # moved the dossier to the desk's successor (which keeps its own book)
             models.UniqueConstraint(
-                fields=["receiving_agency", "book_year", "book_number"],
-                name="dossier_book_number_unique",
+                Coalesce("origin_receiving_agency", "receiving_agency"),
+                "book_year",
+                "book_number",
+                name="dossier_book_number_unique_at_receipt",
             ),
         ]
 
@@ -309,6 +334,11 @@ class EventType(models.TextChoices):
     RATED = "rated", "Đánh giá"
     DUE_RECOMPUTED = "due_recomputed", "Tính lại hạn (thay đổi lịch)"
     POSTAL = "postal", "Bưu chính công ích"  # motcua.postal: handover, pickup, return
+    AGENCY_SUCCESSION = (
+        "agency_succession",
+        "Chuyển cơ quan kế thừa (sắp xếp đơn vị hành chính)",
+    )  # motcua.units.transition: the agency was abolished, its successor carries on
+    ROUTED = "routed", "Chuyển cơ quan có thẩm quyền (tiếp nhận không phụ thuộc địa giới)"
 
 
 class DossierEvent(models.Model):

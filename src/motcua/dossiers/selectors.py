@@ -222,10 +222,18 @@ def late_steps(dossier: Dossier) -> list[DossierStep]:
     return list(dossier.steps.filter(outcome="late").select_related("agency"))
 
 
+def _book_of(desk_id: int) -> Q:
+    """The dossiers in a desk's book: those it received, even if the transition to the two-level
+    model moved them to its successor since (``origin_receiving_agency``, issue 11)."""
+    return Q(origin_receiving_agency_id=desk_id) | Q(
+        receiving_agency_id=desk_id, origin_receiving_agency__isnull=True
+    )
+
+
 def book_latest_year(desk_id: int) -> int | None:
     """The latest year in which ``desk_id`` numbered a dossier in its tracking book."""
     return (
-        Dossier.objects.filter(receiving_agency_id=desk_id, book_number__isnull=False)
+        Dossier.objects.filter(_book_of(desk_id), book_number__isnull=False)
         .order_by("-book_year")
         .values_list("book_year", flat=True)
         .first()
@@ -236,9 +244,7 @@ def tracking_book(
     desk_id: int, year: int, *, first: dt.date | None = None, last: dt.date | None = None
 ) -> QuerySet[Dossier]:
     """Sổ theo dõi hồ sơ: a desk's received dossiers of a year, in book order."""
-    qs = Dossier.objects.filter(
-        receiving_agency_id=desk_id, book_year=year, book_number__isnull=False
-    )
+    qs = Dossier.objects.filter(_book_of(desk_id), book_year=year, book_number__isnull=False)
     if first:
         qs = qs.filter(received_at__date__gte=first)
     if last:

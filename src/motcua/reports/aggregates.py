@@ -114,8 +114,11 @@ def facts_of(d: Any, apology_at: dt.datetime | None) -> dict[str, Any]:
     return {
         "level": int(d.level),
         "channel": d.channel,
-        "receiving_agency_id": d.receiving_agency_id,
-        "processing_agency_id": d.processing_agency_id,
+        # the agencies in force at receipt (issue 11: a transition never moves past figures)
+        "receiving_agency_id": getattr(d, "origin_receiving_agency_id", None)
+        or d.receiving_agency_id,
+        "processing_agency_id": getattr(d, "origin_processing_agency_id", None)
+        or d.processing_agency_id,
         "procedure_id": d.procedure_id,
         "status": d.status,
         "recv_day": _day(r),
@@ -318,7 +321,9 @@ def _snapshot_sql(vendor: str) -> str:
     true, false = ("TRUE", "FALSE") if vendor == "postgresql" else ("1", "0")
     return f"""
         INSERT INTO {DossierFacts._meta.db_table} ({cols})
-        SELECT d.id, d.level, d.channel, d.receiving_agency_id, d.processing_agency_id,
+        SELECT d.id, d.level, d.channel,
+               COALESCE(d.origin_receiving_agency_id, d.receiving_agency_id),
+               COALESCE(d.origin_processing_agency_id, d.processing_agency_id),
                d.procedure_id, d.status,
                {day(r)}, {day(f)},
                CASE WHEN {r} IS NOT NULL AND {f} IS NOT NULL THEN {day(_greatest(r, f))} END,

@@ -63,6 +63,7 @@ from motcua.dossiers.services.steps import (
     step_complete,
     step_send_back,
 )
+from motcua.dossiers.services.succession import dossier_agencies_succeed
 from motcua.dossiers.services.supplement import (
     supplement_receive,
     supplement_request,
@@ -89,6 +90,7 @@ __all__ = [
     "counter_next",
     "counter_refuse",
     "dossier_accept_online",
+    "dossier_agencies_succeed",
     "dossier_complete_online",
     "dossier_dispatch_parallel",
     "dossier_rate",
