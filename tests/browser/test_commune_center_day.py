@@ -83,7 +83,7 @@ def test_a_day_at_a_commune_center(live_server: Any, browser: Any, page: Any, sh
 
     # 2. a dossier at the counter, for a commune procedure --------------------------------------
     page.goto(f"{base}/can-bo/tiep-nhan/")
-    chosen = _fill_intake(page, "ho tich", "Lê Thị Cúc", "075123000111")
+    chosen = _fill_intake(page, "dang ky", "Lê Thị Cúc", "075123000111")
     assert shot("xa-02-tiep-nhan").exists()
     page.click("button[value=receive]")
     page.wait_for_selector("#status")

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -101,14 +102,14 @@ class Ctx:
 
     def work(self, d: Dossier, times: list[dt.datetime]) -> Dossier:
         """Complete as many steps as there are times, each by the demo officer whose step it
-        is (stops at a step nobody of the demo holds)."""
+        is (stops at a step nobody of the demo holds, and before the result's return)."""
         from motcua.dossiers.access import STEP_ROLE
         from motcua.units.models import Membership
 
         for at in times:
             step = d.steps.filter(status="active").order_by("order", "id").first()
-            if step is None:
-                break
+            if step is None or step.role == "tra_ket_qua":
+                break  # the result is returned with result_return, by the story
             m = (
                 Membership.objects.filter(
                     agency_id=step.agency_id, role=STEP_ROLE[step.role], active=True
@@ -302,15 +303,29 @@ def today(ctx: Ctx, built: Any) -> int:
     d = receive(bh, "motcua.bienhoa", commune[8], clock.back(9, 9))
     d = ctx.work(d, [clock.back(8, 10), clock.back(7, 10), clock.back(7, 15)])
     receive(ln, "motcua.locninh", commune[9], clock.back(1, 10))
-    made += routed(ctx, dx, bh, commune[10])
+    made += routed(ctx, dx, built.communes[BIEN_HOA][0], commune[10])
     return made
 
 
 def routed(ctx: Ctx, desk: Agency, competent: Agency, p: Procedure) -> int:
-    """A dossier received at ``desk`` for a procedure that another commune (``competent``)
-    decides: intake regardless of residence, routed to that commune (issue 11)."""
-    # filled in with the core's routing (motcua.dossiers.services) when it lands
-    return 0
+    """A dossier received at ``desk`` for a procedure that another commune's People's Committee
+    (``competent``) decides: intake regardless of residence, routed there (issue 11). Needs
+    the core's routing (``Intake.competent_agency``); without it, no routed dossier is made."""
+    if "competent_agency" not in {f.name for f in dataclasses.fields(svc.Intake)}:
+        return 0
+    intake = dataclasses.replace(ctx.intake(p, competent.unit.name), competent_agency=competent)
+    d = svc.dossier_receive(
+        actor=ctx.users["motcua.dongxoai"], desk=desk, intake=intake, now=ctx.clock.back(1, 14)
+    )
+    # the other commune's specialist takes it an hour later
+    ctx.work(d, [min(timezone.now(), _required(d.received_at) + dt.timedelta(hours=1))])
+    return 1
+
+
+def _required(value: dt.datetime | None) -> dt.datetime:
+    if value is None:
+        raise ValueError("demo: a received dossier has no receipt time")
+    return value
 
 
 def live_load(users: dict[str, Any], built: Any, seed: int) -> dict[str, Any]:

@@ -3,12 +3,12 @@ same services as the 2022 demo (see the package's modules)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import time
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from motcua.audit.services import audit_record
 from motcua.catalog.services import catalog_import_specs
@@ -77,9 +77,9 @@ def demo_current_load(*, seed: int = 2025, scale: float = 0.02) -> dict[str, Any
         criteria_load()
         staff_password = secrets.token_urlsafe(9)
         users = load_staff(built, staff_password)
-        history = history_current_load(scale, seed, structure.group(), dt.date.today())
+        history = history_current_load(scale, seed, structure.group(), timezone.localdate())
         live = live_load(users, built, seed)
-        queue = demo_counterqueue(seed)
+        queue = demo_counterqueue(seed, per_day=6)
         aggregates = rebuild_aggregates()
         audit_record(
             actor=None,
@@ -105,7 +105,12 @@ def demo_current_load(*, seed: int = 2025, scale: float = 0.02) -> dict[str, Any
             "usernames": sorted(s.username for s in plan),
             "password": staff_password,
             "accounts": [
-                {"username": s.username, "name": s.name, "role": str(s.role), "agency": s.agency.name}
+                {
+                    "username": s.username,
+                    "name": s.name,
+                    "role": str(s.role),
+                    "agency": s.agency.name,
+                }
                 for s in plan
             ],
         },

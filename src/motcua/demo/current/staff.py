@@ -67,7 +67,8 @@ def former_plan(built: Built) -> list[Staff]:
 
 
 def user_for(username: str, full_name: str, password: str | None, *, staff: bool = False) -> Any:
-    """``full_name`` in Vietnamese order (family and middle names to ``last_name``)."""
+    """``full_name`` in Vietnamese order (family and middle names to ``last_name``).
+    ``password``: already hashed (``make_password``; the staff share one), None: unusable."""
     model = get_user_model()
     user = model.objects.filter(username=username).first() or model(username=username)
     last, _, first = full_name.rpartition(" ")
@@ -77,18 +78,21 @@ def user_for(username: str, full_name: str, password: str | None, *, staff: bool
     if password is None:
         user.set_unusable_password()
     else:
-        user.set_password(password)
+        user.password = password
     user.save()
     return user
 
 
 def load_staff(built: Built, password: str) -> dict[str, Any]:
+    from django.contrib.auth.hashers import make_password
+
     from motcua.demo.dossiers_gen import _province_admin_group
 
     users = {}
+    hashed = make_password(password)  # one hash for the shared password: hashing is the slow part
     for s in staff_plan(built):
         admin = s.role == Role.PROVINCE_ADMIN
-        user = user_for(s.username, s.name, password, staff=admin)
+        user = user_for(s.username, s.name, hashed, staff=admin)
         Membership.objects.get_or_create(user=user, agency=s.agency, role=s.role)
         if admin:
             user.groups.add(_province_admin_group())

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from motcua.audit.services import audit_record
 from motcua.demo import agencies as bp
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level
 from motcua.units.services import LAST_DAY_OLD, REFORM_DATE
@@ -148,41 +149,71 @@ def build() -> Built:
         receives_dossiers=True,
         valid_from=REFORM_DATE,
     )
+    communes = _communes(by_code, province, committee)
+    successors = _former(by_code, committee, center, communes)
+    return Built(province, committee, center, communes, successors)
+
+
+def _communes(
+    by_code: dict[str, Agency], province: AdministrativeUnit, committee: Agency
+) -> dict[str, tuple[Agency, Agency]]:
+    """Each commune's People's Committee and its commune-level center, written in bulk (two
+    statements and one audit entry instead of 190 saves)."""
     units = {
         u.code: u
         for u in AdministrativeUnit.objects.filter(
             level=Level.COMMUNE, valid_from=REFORM_DATE, parent=province
         )
     }
-    communes: dict[str, tuple[Agency, Agency]] = {}
-    for row in data()["communes"]:
-        unit = units[row["unit"]]
-        c_committee = _agency(
-            by_code,
-            code=row["committee"],
-            name=f"Ủy ban nhân dân {row['name']}",
-            short_name=f"UBND {row['name']}",
+    rows = data()["communes"]
+    common = {"level": Level.COMMUNE, "valid_from": REFORM_DATE}
+    new = [
+        Agency(
+            code=r["committee"],
+            name=f"Ủy ban nhân dân {r['name']}",
+            short_name=f"UBND {r['name']}",
             kind=AgencyKind.PEOPLES_COMMITTEE,
-            level=Level.COMMUNE,
-            unit=unit,
+            unit=units[r["unit"]],
             parent=committee,
-            valid_from=REFORM_DATE,
+            **common,
         )
-        c_center = _agency(
-            by_code,
-            code=row["center"],
-            name=f"Trung tâm Phục vụ hành chính công {row['name']}",
-            short_name=f"TTPVHCC {row['name']}",
+        for r in rows
+        if r["committee"] not in by_code
+    ]
+    _bulk(by_code, new)
+    new = [
+        Agency(
+            code=r["center"],
+            name=f"Trung tâm Phục vụ hành chính công {r['name']}",
+            short_name=f"TTPVHCC {r['name']}",
             kind=AgencyKind.COMMUNE_CENTER,
-            level=Level.COMMUNE,
-            unit=unit,
-            parent=c_committee,
+            unit=units[r["unit"]],
+            parent=by_code[r["committee"]],
             receives_dossiers=True,
-            valid_from=REFORM_DATE,
+            **common,
         )
-        communes[row["unit"]] = (c_committee, c_center)
-    successors = _former(by_code, committee, center, communes)
-    return Built(province, committee, center, communes, successors)
+        for r in rows
+        if r["center"] not in by_code
+    ]
+    _bulk(by_code, new)
+    return {r["unit"]: (by_code[r["committee"]], by_code[r["center"]]) for r in rows}
+
+
+def _bulk(by_code: dict[str, Agency], agencies: list[Agency]) -> None:
+    if not agencies:
+        return
+    for a in agencies:
+        a.refresh_search_text()
+    Agency.objects.bulk_create(agencies)
+    saved = Agency.objects.filter(code__in=[a.code for a in agencies])
+    by_code.update({a.code: a for a in saved})
+    audit_record(
+        actor=None,
+        action="units.agencies_load",
+        object_type="Agency",
+        object_id="demo-current",
+        after={"created": [a.code for a in agencies]},
+    )
 
 
 def _former(
