@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, DateTimeField, F, Func, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from motcua.catalog.models import Field, Procedure
@@ -251,14 +252,23 @@ def _grouped(qs: QuerySet[Dossier], period: Period, keys: Iterable[str]) -> list
 def scope_for(
     unit: AdministrativeUnit | None = None, agency_ids: Iterable[int] | None = None
 ) -> QuerySet[Dossier]:
-    qs = Dossier.objects.all()
+    # the agencies in force at receipt (issue 11; the daily counts are keyed the same way)
+    qs = Dossier.objects.annotate(**AT_RECEIPT)
     if unit is not None:
         ids = list(agencies_under(unit).values_list("pk", flat=True))
-        qs = qs.filter(Q(receiving_agency_id__in=ids) | Q(processing_agency_id__in=ids))
+        qs = qs.filter(Q(desk_at_receipt__in=ids) | Q(agency_at_receipt__in=ids))
     if agency_ids is not None:
         ids2 = list(agency_ids)
-        qs = qs.filter(Q(receiving_agency_id__in=ids2) | Q(processing_agency_id__in=ids2))
+        qs = qs.filter(Q(desk_at_receipt__in=ids2) | Q(agency_at_receipt__in=ids2))
     return qs
+
+
+#: A dossier's receiving desk and lead agency as they were at receipt (a transition to the
+#: two-level model moves open dossiers to the successors and keeps these in ``origin_*``).
+AT_RECEIPT = {
+    "desk_at_receipt": Coalesce("origin_receiving_agency_id", "receiving_agency_id"),
+    "agency_at_receipt": Coalesce("origin_processing_agency_id", "processing_agency_id"),
+}
 
 
 def _apologies(
@@ -270,6 +280,9 @@ def _apologies(
     if scope is not None:
         qs = qs.filter(dossier__in=scope)
     fields = [f"dossier__{k}" for k in keys]
+    if any(k in AT_RECEIPT for k in keys):  # the agencies at receipt, as the tables use them
+        qs = qs.annotate(**{f"d_{k}": _via_dossier(AT_RECEIPT[k]) for k in keys if k in AT_RECEIPT})
+        fields = [f"d_{k}" if k in AT_RECEIPT else f"dossier__{k}" for k in keys]
     rows = (
         qs.values(*fields)
         .annotate(
@@ -282,6 +295,10 @@ def _apologies(
         tuple(r[f] for f in fields): {"apologies": r["n"], "apology_breach_late": r["late"]}
         for r in rows
     }
+
+
+def _via_dossier(expr: Coalesce) -> Coalesce:
+    return Coalesce(*(f"dossier__{e.name}" for e in expr.get_source_expressions()))
 
 
 def levels_table(period: Period, scope: QuerySet[Dossier] | None = None) -> dict[str, Any]:
@@ -316,9 +333,18 @@ def _sum_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 def by_agency(period: Period, scope: QuerySet[Dossier] | None = None) -> list[dict[str, Any]]:
     """Grouped on the foreign key (no join over the period's rows); names looked up after."""
-    rows = _grouped(alive(period, scope), period, ["processing_agency_id"])
-    apologies = _apologies(period, scope, ["processing_agency_id"])
+    return by_agency_column(period, scope, "agency_at_receipt")
+
+
+def by_agency_column(
+    period: Period, scope: QuerySet[Dossier] | None, column: str
+) -> list[dict[str, Any]]:
+    """Per lead agency (``agency_at_receipt``) or per receiving desk (``desk_at_receipt``)."""
+    base = scope if scope is not None else Dossier.objects.annotate(**AT_RECEIPT)
+    rows = _grouped(alive(period, base), period, [column])
+    apologies = _apologies(period, scope, [column])
     for r in rows:
+        r["processing_agency_id"] = r.pop(column)
         r.update(apologies.get((r["processing_agency_id"],), {}))
     names = {
         a.pk: a for a in Agency.objects.filter(pk__in=[r["processing_agency_id"] for r in rows])
@@ -453,13 +479,31 @@ def report(
     unit: AdministrativeUnit | None = None,
     agency_ids: Iterable[int] | None = None,
     details: bool = True,
+    by_desk: bool = False,
+    roll_up: bool = False,
 ) -> dict[str, Any]:
-    """The whole report as a JSON-able dict (docs/report-format.md names every key)."""
+    """The whole report as a JSON-able dict (docs/report-format.md names every key).
+    ``by_desk`` / ``roll_up``: the two-level views (reports/two_level.py, issue 11)."""
     from motcua.reports import aggregates
 
+    if agency_ids is not None:
+        agency_ids = list(agency_ids)
     if aggregates.aggregates_complete():
-        return _report_from_aggregates(period, unit=unit, agency_ids=agency_ids, details=details)
-    return report_scan(period, unit=unit, agency_ids=agency_ids, details=details)
+        out = _report_from_aggregates(period, unit=unit, agency_ids=agency_ids, details=details)
+    else:
+        out = report_scan(period, unit=unit, agency_ids=agency_ids, details=details)
+    if details and (by_desk or roll_up):
+        from motcua.reports import two_level
+
+        two_level.extend(
+            out,
+            period,
+            unit=unit,
+            agency_ids=agency_ids,
+            by_desk=by_desk,
+            roll_up_to_successors=roll_up,
+        )
+    return out
 
 
 def report_scan(

@@ -50,6 +50,7 @@ from motcua.dossiers.services._tx import (
     counter_next,
 )
 from motcua.dossiers.services.applicants import contact_errors, person_id_ok
+from motcua.dossiers.services.routing import route_to_competent, routed_event
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level, Role
 from motcua.worktime import core as wt
 
@@ -88,6 +89,9 @@ class Intake:
     result_place: str = ""
     # the application form as filled (motcua.eforms), validated by its form at the door
     form_data: dict[str, Any] = field(default_factory=dict)
+    # intake regardless of residence (issue 11): the competent agency when it is not the desk's
+    # own (another commune's People's Committee, a department); see services/routing.py
+    competent_agency: Agency | None = None
 
 
 @dataclass(frozen=True)
@@ -453,7 +457,11 @@ def dossier_receive(
             at=at,
             required_document=required,
         )
-    return _receive(dossier, intake, actor=actor, desk=desk, received=at, before="")
+    routed = route_to_competent(dossier, intake.competent_agency, desk=desk, at=at)
+    received = _receive(dossier, intake, actor=actor, desk=desk, received=at, before="")
+    if routed:
+        routed_event(received, actor=actor, desk=desk, at=at)
+    return received
 
 
 def _void_prepayment(d: Dossier, *, actor: Actor, at: dt.datetime, reason: str) -> None:

@@ -26,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default="")
         parser.add_argument("--format", default="json", choices=["json", "xlsx", "docx", "bieu06"])
         parser.add_argument("-o", "--output", default="")
+        # two-level local government (issue 11): per receiving desk too; abolished agencies'
+        # rows merged into their successors
+        parser.add_argument("--by-desk", action="store_true")
+        parser.add_argument("--roll-up", action="store_true")
 
     def handle(self, *args: object, **opts: Any) -> None:
         with replica_reads():  # a streaming replica where one is configured (motcua.ops)
@@ -38,7 +42,7 @@ class Command(BaseCommand):
         if fmt != "json" and not opts["output"]:
             fail("output_required", f"định dạng {fmt} cần -o TỆP")
         out = output_path(opts["output"]) if opts["output"] else None
-        rep = report(p, unit=u)
+        rep = report(p, unit=u, by_desk=opts["by_desk"], roll_up=opts["roll_up"])
         if fmt == "json":
             rep["index766"] = index766(p, unit=u)
             rep["targets"] = targets_vs_actual(p)

@@ -1,0 +1,153 @@
+"""Reports across the switch to two-level local government (issue 11): each dossier once, under
+the structure in force at receipt, with the right levels; roll-up to successors on request; the
+reports of a period before the switch unchanged by the transition. Scan and daily counts agree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import dossier_receive, result_return, step_complete
+from motcua.reports.aggregates import rebuild_aggregates
+from motcua.reports.selectors import Period, period_preset, report, report_scan
+from motcua.units.transition import apply_transition
+from tests.dossiers.conftest import World, at
+from tests.twolevel import REFORM, TwoLevel, build
+
+H1_2025 = period_preset(2025, "6")
+H2_2025 = Period(H1_2025.last.replace(month=7, day=1), H1_2025.last.replace(month=12, day=31))
+Y2025 = period_preset(2025, "year")
+
+
+def _crossing(t: TwoLevel) -> Dossier:
+    """Received at the district desk in June 2025, finished by the successor ward in August."""
+    d = dossier_receive(
+        actor=t.users["district_counter"],
+        desk=t.w.district_desk,
+        intake=t.w.intake(t.district_proc),
+        now=at("2025-06-20 09:00"),
+    )
+    apply_transition(REFORM, now=at("2025-07-01 07:00"))
+    step_complete(actor=t.users["ward_officer"], dossier=d, now=at("2025-08-04 09:00"))
+    step_complete(actor=t.users["ward_leader"], dossier=d, now=at("2025-08-05 09:00"))
+    result_return(actor=t.users["ward_counter"], dossier=d, now=at("2025-08-05 10:00"))
+    d.refresh_from_db()
+    return d
+
+
+def _both(period: Period, **kw: object) -> dict:
+    """The report by scan and by daily counts, asserted equal."""
+    scan = report_scan(period)
+    rebuild_aggregates()
+    agg = report(period, **kw)
+    scan_kw = dict(report_scan(period))
+    if kw:
+        from motcua.reports import two_level
+
+        two_level.extend(
+            scan_kw,
+            period,
+            unit=None,
+            agency_ids=None,
+            by_desk=bool(kw.get("by_desk")),
+            roll_up_to_successors=bool(kw.get("roll_up")),
+        )
+    assert json.dumps(agg, sort_keys=True, default=str) == json.dumps(
+        scan_kw, sort_keys=True, default=str
+    )
+    assert {k: scan[k] for k in ("levels",)} == {k: agg[k] for k in ("levels",)}
+    return agg
+
+
+@pytest.fixture
+def t(world: World) -> TwoLevel:
+    return build(world)
+
+
+def test_a_dossier_crossing_the_switch_counts_once_with_its_level(t: TwoLevel) -> None:
+    w = t.w
+    d = _crossing(t)
+    assert d.status == "resolved" and d.processing_agency == t.ward_committee
+    h1, h2, year = (_both(p, by_desk=True) for p in (H1_2025, H2_2025, Y2025))
+    # H1: received at the district level, still in progress at the end of June
+    assert set(h1["levels"]) == {"district", "total"}
+    assert h1["levels"]["district"]["received_new"] == 1
+    assert h1["levels"]["district"]["in_progress"] == 1
+    assert h1["levels"]["total"]["received"] == 1
+    # H2: carried over and resolved, still at the level it was received at
+    assert set(h2["levels"]) == {"district", "total"}
+    assert h2["levels"]["district"]["carried_over"] == 1
+    assert h2["levels"]["district"]["resolved"] == 1
+    assert h2["levels"]["total"]["received"] == 1
+    # the year: once
+    assert year["levels"]["total"]["received"] == 1
+    assert year["levels"]["total"]["received_new"] == 1
+    assert year["levels"]["total"]["resolved"] == 1
+    for rep in (h1, h2, year):
+        # under the structure at receipt in both views, once each
+        assert [r["agency_code"] for r in rep["by_agency"]] == [w.district_committee.code]
+        assert [r["agency_code"] for r in rep["by_receiving_agency"]] == [w.district_desk.code]
+        assert sum(r["received"] for r in rep["by_agency"]) == 1
+        assert sum(r["received"] for r in rep["by_receiving_agency"]) == 1
+    # rolled up on request: under the successors (ward level), still once
+    rolled = _both(Y2025, by_desk=True, roll_up=True)
+    assert rolled["rolled_up_to"] == "2025-12-31"
+    assert [(r["agency_code"], r["level"]) for r in rolled["by_agency"]] == [
+        (t.ward_committee.code, "commune")
+    ]
+    assert [r["agency_code"] for r in rolled["by_receiving_agency"]] == [t.ward_center.code]
+    assert rolled["by_agency"][0]["resolved"] == 1
+    assert rolled["levels"] == year["levels"]  # the totals do not move
+    # a period wholly before the switch is not rolled up to agencies that did not exist yet
+    h1_rolled = _both(H1_2025, roll_up=True)
+    assert [r["agency_code"] for r in h1_rolled["by_agency"]] == [w.district_committee.code]
+
+
+def test_reports_before_the_switch_do_not_change_when_the_transition_runs(
+    t: TwoLevel,
+) -> None:
+    w = t.w
+
+    # H1 2022: one finished at the district, one still open at the end (moved by the transition)
+    done = dossier_receive(
+        actor=t.users["district_counter"],
+        desk=w.district_desk,
+        intake=w.intake(t.district_proc),
+        now=at("2022-03-01 09:00"),
+    )
+    step_complete(actor=w.users["district_officer"], dossier=done, now=at("2022-03-02 09:00"))
+    step_complete(actor=w.users["district_leader"], dossier=done, now=at("2022-03-03 09:00"))
+    dossier_receive(
+        actor=t.users["district_counter"],
+        desk=w.district_desk,
+        intake=w.intake(t.district_proc),
+        now=at("2022-06-10 09:00"),
+    )
+    dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-05-10 09:00")
+    )
+    h1 = period_preset(2022, "6")
+    before_scan = json.dumps(report_scan(h1), sort_keys=True, default=str)
+    rebuild_aggregates()
+    before_agg = json.dumps(report(h1, by_desk=True), sort_keys=True, default=str)
+    result = apply_transition(REFORM, now=at("2025-07-01 07:00"))
+    assert result.moved_dossiers == 1
+    # the services kept the daily counts in line: same figures without a rebuild
+    assert json.dumps(report(h1, by_desk=True), sort_keys=True, default=str) == before_agg
+    assert json.dumps(report_scan(h1), sort_keys=True, default=str) == before_scan
+    rebuild_aggregates()
+    assert json.dumps(report(h1, by_desk=True), sort_keys=True, default=str) == before_agg
+    # stats-verify (scan against the daily counts) stays green
+    call_command("stats_verify", "--from", "2022-01-01", "--to", "2022-12-31")
+
+
+def test_report_command_roll_up_flag(t: TwoLevel, capsys: pytest.CaptureFixture[str]) -> None:
+    _crossing(t)
+    call_command("report", "--from", "2025-01-01", "--to", "2025-12-31", "--roll-up", "--by-desk")
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["rolled_up_to"] == "2025-12-31"
+    assert [r["agency_code"] for r in rep["by_agency"]] == [t.ward_committee.code]
+    assert [r["agency_code"] for r in rep["by_receiving_agency"]] == [t.ward_center.code]
