@@ -309,10 +309,7 @@ def today(ctx: Ctx, built: Any) -> int:
 
 def routed(ctx: Ctx, desk: Agency, competent: Agency, p: Procedure) -> int:
     """A dossier received at ``desk`` for a procedure that another commune's People's Committee
-    (``competent``) decides: intake regardless of residence, routed there (issue 11). Needs
-    the core's routing (``Intake.competent_agency``); without it, no routed dossier is made."""
-    if "competent_agency" not in {f.name for f in dataclasses.fields(svc.Intake)}:
-        return 0
+    (``competent``) decides: intake regardless of residence, routed there (issue 11)."""
     intake = dataclasses.replace(ctx.intake(p, competent.unit.name), competent_agency=competent)
     d = svc.dossier_receive(
         actor=ctx.users["motcua.dongxoai"], desk=desk, intake=intake, now=ctx.clock.back(1, 14)
