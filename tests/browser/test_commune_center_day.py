@@ -104,6 +104,8 @@ def _day(base: str, browser: Any, page: Any, shot: Any) -> None:
     login(page, base, "motcua.dongxoai")
     assert page.locator("#queue").is_visible()
     assert "Phường Đồng Xoài" in page.inner_text("body")
+    # a result waiting to be returned (the demo's dossier resolved by the commune)
+    assert "Trả kết quả" in page.inner_text("#queue")
     assert shot("xa-01-hang-cho").exists()
 
     # 2. a dossier at the counter, for a procedure of the commune -------------------------------
