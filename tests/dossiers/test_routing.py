@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.dossiers.models import Dossier, EventType, Status
@@ -98,4 +99,53 @@ def test_bad_competent_agency_is_refused_and_nothing_written(
         }[pick]
     with pytest.raises(ValidationFailed, match=fragment):
         receive_elsewhere(t, competent)
+    assert not Dossier.objects.exists()
+
+
+def _post(t: TwoLevel, competent: object) -> object:
+    from django.test import Client
+
+    c = Client()
+    c.force_login(t.users["other_counter"])
+    docs = list(t.commune_proc.documents.all())
+    form = {
+        "desk": t.other_center.pk,
+        "procedure": t.commune_proc.pk,
+        "action": "receive",
+        "kind": "person",
+        "name": "Trần Thị Bình",
+        "id_number": "070987654321",
+        "phone": "0987654321",
+        "address": "Đồng Xoài",
+        "sets": "1",
+        "competent_agency": competent,
+        f"doc_{docs[0].pk}_submitted": "on",
+        f"doc_{docs[0].pk}_originals": "1",
+        f"doc_{docs[0].pk}_copies": "0",
+    }
+    with time_machine.travel(at("2025-07-07 09:30"), tick=False):
+        page = c.get(f"/can-bo/tiep-nhan/?desk={t.other_center.pk}&procedure={t.commune_proc.pk}")
+        assert page.status_code == 200
+        return c.post("/can-bo/tiep-nhan/", form)
+
+
+def test_counter_form_routes_to_the_competent_commune(t: TwoLevel) -> None:
+    r = _post(t, t.ward_committee.pk)
+    assert r.status_code == 302  # type: ignore[attr-defined]
+    d = Dossier.objects.get()
+    assert (d.receiving_agency, d.processing_agency) == (t.other_center, t.ward_committee)
+
+
+@pytest.mark.parametrize("bad", ["khong-phai-so", "999999"])
+def test_counter_form_refuses_a_bad_competent_agency(t: TwoLevel, bad: str) -> None:
+    r = _post(t, bad)
+    assert r.status_code == 400  # type: ignore[attr-defined]
+    assert "Cơ quan có thẩm quyền giải quyết: lựa chọn không tồn tại" in r.content.decode()  # type: ignore[attr-defined]
+    assert not Dossier.objects.exists()
+
+
+def test_counter_form_refuses_an_abolished_agency(t: TwoLevel) -> None:
+    """An abolished commune is not offered, and a forged post of it is refused."""
+    r = _post(t, t.w.commune_committee.pk)
+    assert r.status_code == 400  # type: ignore[attr-defined]
     assert not Dossier.objects.exists()

@@ -151,3 +151,37 @@ def test_report_command_roll_up_flag(t: TwoLevel, capsys: pytest.CaptureFixture[
     assert rep["rolled_up_to"] == "2025-12-31"
     assert [r["agency_code"] for r in rep["by_agency"]] == [t.ward_committee.code]
     assert [r["agency_code"] for r in rep["by_receiving_agency"]] == [t.ward_center.code]
+
+
+def test_bieu06_numbers_the_levels_that_exist() -> None:
+    """After the switch: I province, II commune (no empty 'Cấp huyện' group)."""
+    from openpyxl import Workbook
+
+    from motcua.reports.exports import bieu06_sheet
+
+    zero = dict.fromkeys(
+        (
+            "carried_over",
+            "received_new",
+            "received_online",
+            "resolved",
+            "resolved_early",
+            "resolved_on_time",
+            "resolved_late",
+            "in_progress",
+            "in_progress_overdue",
+            "withdrawn",
+            "returned",
+        ),
+        0,
+    )
+    rows = [
+        {**zero, "field": "Hộ tịch", "level": "commune", "received_new": 2, "in_progress": 2},
+        {**zero, "field": "Tư pháp", "level": "province", "received_new": 1, "in_progress": 1},
+    ]
+    wb = Workbook()
+    bieu06_sheet(wb.active, {"from": "2025-07-01", "to": "2025-12-31"}, rows)
+    cells = [(r[0].value, r[1].value) for r in wb.active.iter_rows(max_col=2)]
+    groups = [(a, b) for a, b in cells if a in ("I", "II", "III")]
+    assert groups == [("I", "Cơ quan chuyên môn cấp tỉnh"), ("II", "Cấp xã")]
+    assert all(b != "Cấp huyện" for _, b in cells)

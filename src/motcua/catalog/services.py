@@ -545,7 +545,7 @@ def catalog_import_specs(
     )
     for p in existing_qs:
         current[p.code] = p  # the latest version wins
-    created = updated = unchanged = 0
+    created = updated = unchanged = amended = 0
     fresh: list[tuple[Procedure, ProcedureSpec]] = []
     for spec in specs:
         existing = current.get(spec.code)
@@ -559,7 +559,18 @@ def catalog_import_specs(
             p.refresh_search_text()
             fresh.append((p, spec))
             continue
-        if _spec_differs(existing, spec):
+        if level_change(existing, spec):
+            # two-level government (issue 11): a change of level from a later date is a new
+            # version (procedure_amend), never a correction of the old one in place
+            procedure_amend(
+                actor=actor,
+                procedure=existing,
+                spec=spec,
+                effective=spec.valid_from,  # type: ignore[arg-type]
+                decision=spec.decision,
+            )
+            amended += 1
+        elif _spec_differs(existing, spec):
             procedure_update(actor=actor, procedure=existing, spec=spec)
             updated += 1
         else:
@@ -605,6 +616,8 @@ def catalog_import_specs(
         "unchanged": unchanged,
         "fields_created": len(new_fields),
     }
+    if amended:
+        summary["level_changes"] = amended
     audit_record(
         actor=actor,
         action="catalog.import",
@@ -613,6 +626,30 @@ def catalog_import_specs(
         after={**summary, "created_codes": [p.code for p, _ in fresh]},
     )
     return summary
+
+
+def _levels(level: int, also_at: Sequence[int]) -> set[int]:
+    return {int(level), *(int(x) for x in also_at)}
+
+
+def level_change(procedure: Procedure, spec: ProcedureSpec) -> bool:
+    """A row that moves a published procedure to other levels from a later date (e.g. a
+    district procedure that the commune handles from 1 July 2025): a new version from
+    ``spec.valid_from``; the current one ends the day before."""
+    if spec.valid_from is None or procedure.status != ProcedureStatus.PUBLISHED:
+        return False
+    if procedure.valid_from is not None and spec.valid_from <= procedure.valid_from:
+        return False
+    current = {
+        lvl
+        for lvl, on in (
+            (1, procedure.at_province),
+            (2, procedure.at_district),
+            (3, procedure.at_commune),
+        )
+        if on
+    }
+    return procedure.level != spec.level or current != _levels(spec.level, spec.also_at)
 
 
 def _spec_differs(procedure: Procedure, spec: ProcedureSpec) -> bool:

@@ -305,10 +305,10 @@ def bieu06_sheet(
     line = head + 3
     number = 0
     totals = [0] * 11
-    for level, roman, name in LEVEL_GROUPS:
+    present = [g for g in LEVEL_GROUPS if any(r["level"] == g[0] for r in rows)]
+    romans = ("I", "II", "III")  # numbered as they appear: two levels since 1 July 2025
+    for (level, _roman, name), roman in zip(present, romans, strict=False):
         group = [r for r in rows if r["level"] == level]
-        if not group:
-            continue
         ws.cell(row=line, column=1, value=roman).font = Font(bold=True)
         ws.cell(row=line, column=2, value=name).font = Font(bold=True)
         line += 1

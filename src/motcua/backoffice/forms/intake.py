@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from motcua.backoffice.forms.base import (
     MAX_COUNT,
@@ -159,6 +160,29 @@ class ChecklistMixin:
         ]
 
 
+def competent_choices(procedure: Procedure) -> QuerySet[Agency]:
+    """Agencies in force that may decide ``procedure`` (its levels; its agency if it names one)."""
+    from motcua.dossiers.services.routing import COMPETENT_KINDS
+
+    if procedure.agency_id is not None:
+        return Agency.objects.filter(pk=procedure.agency_id)
+    levels = [
+        lvl
+        for lvl, on in (
+            (1, procedure.at_province),
+            (2, procedure.at_district),
+            (3, procedure.at_commune),
+        )
+        if on
+    ]
+    return Agency.objects.filter(
+        kind__in=COMPETENT_KINDS,
+        level__in=levels,
+        valid_to__isnull=True,
+        unit__valid_to__isnull=True,
+    ).order_by("level", "name")
+
+
 class IntakeForm(ChecklistMixin, ApplicantForm):
     """Everything the counter officer types for one paper dossier."""
 
@@ -182,6 +206,14 @@ class IntakeForm(ChecklistMixin, ApplicantForm):
 
     request = TextField(label="Nội dung yêu cầu", required=False)
     result_place = forms.CharField(label="Nơi nhận kết quả", max_length=255, required=False)
+    # intake regardless of residence (issue 11, dossiers/services/routing.py): the agency that
+    # decides, when it is not the desk's own (another commune, a department)
+    competent_agency = forms.ModelChoiceField(
+        label="Cơ quan có thẩm quyền giải quyết",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Cơ quan của địa bàn nơi tiếp nhận (mặc định)",
+    )
     refuse_reasons = TextField(label="Lý do từ chối", required=False)
     guide_reason = TextField(label="Lý do cần hoàn thiện", required=False)
     guide_contact = forms.CharField(label="Liên hệ", max_length=255, required=False)
@@ -196,6 +228,7 @@ class IntakeForm(ChecklistMixin, ApplicantForm):
         self.add_documents(documents)
         choices = [(str(d.pk), d.name) for d in documents]
         self.fields["missing"].choices = choices  # type: ignore[attr-defined]
+        self.fields["competent_agency"].queryset = competent_choices(procedure)  # type: ignore[attr-defined]
         self.vn_messages()  # the per-document fields too
         # the procedure's application form (motcua.eforms), a section of the same page
         from motcua.eforms.views import eform_bound
@@ -234,6 +267,7 @@ class IntakeForm(ChecklistMixin, ApplicantForm):
             proxy_id_number=c["proxy_id_number"],
             sets=c["sets"],
             result_place=c["result_place"],
+            competent_agency=c.get("competent_agency"),
             form_data=self.eform.form_data()
             if self.eform is not None and self.eform.is_bound and c.get("action") != "refuse"
             else {},
