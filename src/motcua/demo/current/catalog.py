@@ -2,10 +2,11 @@
 
 * Provincial procedures go on at the current departments (a merged department's procedures at
   the one that took it over, ``structure.MERGED_INTO``).
-* District procedures end on 30 June 2025 (the former Bình Phước districts received them until
-  then). From 1 July 2025 each is published anew, under a new code, at the commune (most) or at
-  the province (health, and the district police's vehicle registration, now the province's):
-  ``DISTRICT_TO_PROVINCE``.
+* District procedures change level on 1 July 2025 (the former Bình Phước districts received them
+  until then): a second import of the same codes from that date makes each a new version
+  (``catalog_import_specs`` → ``procedure_amend``; the first ends on 30 June 2025), at the commune
+  (most) or at the province (health, and the district police's vehicle registration, now the
+  province's): ``DISTRICT_TO_PROVINCE``.
 * Commune procedures go on; an inter-level one whose upper step was the district's now goes up to
   the province.
 """
@@ -20,16 +21,11 @@ from motcua.demo.agencies import PROVINCE_GROUP as FORMER_GROUP
 from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.current.structure import code, department_code
 from motcua.units.models import Level
-from motcua.units.services import LAST_DAY_OLD, REFORM_DATE
+from motcua.units.services import REFORM_DATE
 
 #: district fields (demo catalog codes) whose procedures went to the province, and to whom
 DISTRICT_TO_PROVINCE = {"H22-YT01": 16, "H01-CA01": 31}
-NEW_CODE_PREFIX = "3."  # the procedures published anew from 1 July 2025 (demo codes)
 DECISION = "Quyết định công bố danh mục TTHC thực hiện tại chính quyền địa phương hai cấp"
-
-
-def new_code(old: str) -> str:
-    return NEW_CODE_PREFIX + old.split(".", 1)[1]
 
 
 def _department(agency_code: str) -> str:
@@ -52,8 +48,10 @@ def _steps(steps: list[StepSpec], *, upper: int | None) -> list[StepSpec]:
     return out
 
 
-def current_catalog(seed: int = 2022) -> list[ProcedureSpec]:
+def current_catalog(seed: int = 2022) -> tuple[list[ProcedureSpec], list[ProcedureSpec]]:
+    """(the catalog as first imported, the level changes of 1 July 2025 imported after it)."""
     specs: list[ProcedureSpec] = []
+    changes: list[ProcedureSpec] = []
     local = code(0, 0, 0)
     for s in demo_catalog(seed):
         if s.level == Level.PROVINCE:
@@ -73,18 +71,16 @@ def current_catalog(seed: int = 2022) -> list[ProcedureSpec]:
                 )
             )
         else:
-            # the former version, received at the district desks until 30 June 2025
-            specs.append(dataclasses.replace(s, valid_to=LAST_DAY_OLD))
+            specs.append(s)  # received at the district desks until 30 June 2025
             to_province = DISTRICT_TO_PROVINCE.get(s.field_code)
             level = Level.PROVINCE if to_province else Level.COMMUNE
-            specs.append(
+            changes.append(
                 dataclasses.replace(
                     s,
-                    code=new_code(s.code),
                     level=level,
                     agency_code=department_code(to_province) if to_province else "",
                     agency_text="" if to_province else "UBND cấp xã",
-                    local_code=f"{new_code(s.code)}.{local}",
+                    local_code=f"{s.code}.{local}",
                     is_inter_level=s.is_inter_level and not to_province,
                     valid_from=REFORM_DATE,
                     valid_to=None,
@@ -92,4 +88,4 @@ def current_catalog(seed: int = 2022) -> list[ProcedureSpec]:
                     steps=_steps(s.steps, upper=None if to_province else Level.PROVINCE),
                 )
             )
-    return specs
+    return specs, changes

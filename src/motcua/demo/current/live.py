@@ -131,9 +131,9 @@ class Ctx:
         return d
 
 
-def _procedures(**filters: Any) -> list[Procedure]:
+def _procedures(status: str = "published", **filters: Any) -> list[Procedure]:
     return list(
-        Procedure.objects.filter(status="published", **filters)
+        Procedure.objects.filter(status=status, **filters)
         .prefetch_related("documents", "steps")
         .order_by("code")[:40]
     )
@@ -143,7 +143,8 @@ def carried_over(ctx: Ctx, built: Any) -> list[Dossier]:
     """Received at the former Đồng Xoài and Lộc Ninh desks in May–June 2025 (the district
     procedures of the time), still open on 30 June 2025."""
     former = {a.successor_id: a for a in Agency.objects.filter(pk__in=list(built.successors))}
-    old = _procedures(
+    old = _procedures(  # the versions that ended with the district level (amended since)
+        status="amended",
         level=Level.DISTRICT,
         valid_to__isnull=False,
         is_inter_level=False,

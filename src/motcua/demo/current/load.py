@@ -54,6 +54,30 @@ def _calendar() -> WorkCalendar:
     return cal
 
 
+def _catalog(seed: int) -> dict[str, int]:
+    """The catalog, then its level changes of 1 July 2025 (new versions of the district
+    procedures). On a second run the changed procedures are left as they are."""
+    from motcua.catalog.models import Procedure
+
+    specs, changes = current_catalog(seed)
+    changed = set(
+        Procedure.objects.filter(
+            code__in=[c.code for c in changes], valid_from=REFORM_DATE
+        ).values_list("code", flat=True)
+    )
+    first = catalog_import_specs(
+        actor=None, specs=[s for s in specs if s.code not in changed], source="demo hai cấp"
+    )
+    second = catalog_import_specs(
+        actor=None, specs=changes, source="demo hai cấp: thay đổi cấp từ 01/7/2025"
+    )
+    return {
+        "rows": Procedure.objects.filter(valid_to__isnull=True).count(),  # in force today
+        "created": first["created"],
+        "level_changes": second.get("level_changes", 0),
+    }
+
+
 def demo_current_load(*, seed: int = 2025, scale: float = 0.02) -> dict[str, Any]:
     """Idempotent: running it again changes nothing but the passwords (printed anew)."""
     from motcua.counterqueue.demo import demo_counterqueue
@@ -70,9 +94,7 @@ def demo_current_load(*, seed: int = 2025, scale: float = 0.02) -> dict[str, Any
         }
         cal = _calendar()
         built = structure.build()
-        catalog = catalog_import_specs(
-            actor=None, specs=current_catalog(seed), source="demo hai cấp"
-        )
+        catalog = _catalog(seed)
         username, password = _admin_user()
         criteria_load()
         staff_password = secrets.token_urlsafe(9)
