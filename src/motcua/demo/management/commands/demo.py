@@ -44,11 +44,20 @@ class Command(BaseCommand):
             help="Quy mô hồ sơ 6 tháng đầu năm 2022 so với báo cáo của tỉnh (1.0 = 340.000 hồ sơ)",
         )
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
+        parser.add_argument(
+            "--current",
+            action="store_true",
+            help="Tỉnh trình diễn hai cấp: Đồng Nai hiện nay (docs/two-level-demo.md)",
+        )
 
     def handle(self, *args: object, **opts: Any) -> None:
         if opts["scale"] < 0 or opts["scale"] > 10:
             self.stderr.write("lỗi [bad_scale]: --scale từ 0 đến 10")
             raise SystemExit(2)
+        if opts["current"]:
+            from motcua.demo.current.command import handle_current
+
+            return handle_current(self, opts)
         result = demo_load(seed=opts["seed"], scale=opts["scale"])
         staff = result["staff"]
         admin = result["admin"]
