@@ -53,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         .filter(status=Status.SUBMITTED, receiving_agency__in=_desks(request))
         .count(),
         "late_consultations": consultations_overdue(request.user, now=now)[:20],
-        "apology_warnings": apology_warnings(request.user, now=now)[:50],
+        "apology_warnings": apology_warnings(request.user, now=now, limit=50),
         "now": now,
     }
     return render(request, "backoffice/queue.html", context)
