@@ -117,6 +117,9 @@ def main() -> None:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument(
+        "--db-name", default="motcua_import_bench", help="the PostgreSQL database to recreate"
+    )
+    parser.add_argument(
         "--old",
         action="store_true",
         help="also time the import as it was before streaming (tests/reports/legacy_reference.py)",
@@ -139,7 +142,7 @@ def main() -> None:
             for label, command in runs:  # each on a fresh database, baseline in the same state
                 load_before = os.getloadavg()[0]
                 if db == "postgresql":
-                    url = fresh_pg("motcua_import_bench")
+                    url = fresh_pg(args.db_name)
                     baseline = copy_pg(url, path)
                 else:
                     file = work / f"bench-{n}.sqlite3"

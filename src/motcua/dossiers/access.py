@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers.models import Consultation, Dossier, DossierStep
@@ -100,13 +100,16 @@ def dossiers_visible_to(actor: Actor | None) -> QuerySet[Dossier]:
         return Dossier.objects.all()
     if not ids:
         return Dossier.objects.none()
-    step_dossiers = DossierStep.objects.filter(agency_id__in=ids).values("dossier_id")
-    consulted = Consultation.objects.filter(to_agency_id__in=ids).values("dossier_id")
+    # EXISTS, not "pk IN (all the agency's steps)": for one dossier (its page) or a page of
+    # search hits PostgreSQL probes the step index by dossier, instead of hashing every step the
+    # agency ever had, a cost that grew with the table (docs/scale.md, "Screens")
+    step_here = DossierStep.objects.filter(dossier_id=OuterRef("pk"), agency_id__in=ids)
+    consulted = Consultation.objects.filter(dossier_id=OuterRef("pk"), to_agency_id__in=ids)
     return Dossier.objects.filter(
         Q(receiving_agency_id__in=ids)
         | Q(processing_agency_id__in=ids)
-        | Q(pk__in=step_dossiers)
-        | Q(pk__in=consulted)
+        | Exists(step_here)
+        | Exists(consulted)
     )
 
 

@@ -129,12 +129,14 @@ class Dossier(SearchableModel):
         on_delete=models.PROTECT,
         related_name="received_dossiers",
         verbose_name="nơi tiếp nhận",
+        db_index=False,  # led by dossier_desk_recv and dossier_book_number_unique
     )
     processing_agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
         related_name="processed_dossiers",
         verbose_name="cơ quan chủ trì giải quyết",
+        db_index=False,  # led by dossier_proc_status
     )
     # Two-level local government (issue 11, docs/two-level.md): when the transition moves an open
     # dossier from an abolished agency to its successor, the agencies in force at receipt are kept
@@ -156,17 +158,20 @@ class Dossier(SearchableModel):
         related_name="+",
         verbose_name="cơ quan giải quyết (tại thời điểm tiếp nhận)",
     )
-    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, db_index=True)
+    # not indexed alone: dossier_status_due leads with it
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices)
     sets = models.PositiveSmallIntegerField("số bộ hồ sơ", default=1)
     submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
     received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True, db_index=True)
     handed_over_at = models.DateTimeField("chuyển cơ quan giải quyết lúc", null=True, blank=True)
     clock_started_at = models.DateTimeField("bắt đầu tính thời hạn", null=True, blank=True)
-    due_at = models.DateTimeField("hạn giải quyết", null=True, blank=True, db_index=True)
+    # not indexed alone: every query on it asks for a status too (dossier_status_due)
+    due_at = models.DateTimeField("hạn giải quyết", null=True, blank=True)
     appointment_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
     paused_at = models.DateTimeField("tạm dừng từ", null=True, blank=True)
     pauses = models.JSONField("các khoảng tạm dừng (ISO)", default=list, blank=True)
-    finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True, db_index=True)
+    # not indexed alone: dossier_finished_recv leads with it
+    finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
     returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
     return_method = models.CharField("hình thức nhận kết quả", max_length=80, blank=True)
     result_place = models.CharField("nơi trả kết quả", max_length=255, blank=True)
@@ -180,7 +185,8 @@ class Dossier(SearchableModel):
     # handled at, whether the inputs were digitized and the result issued electronically (set
     # by the services that attach documents, or carried over by a legacy import), and the
     # working time from receipt to the end, pauses excluded.
-    level = models.PositiveSmallIntegerField("cấp", db_index=True, default=1)
+    # three values, grouped by (never filtered on alone): an index would not be used
+    level = models.PositiveSmallIntegerField("cấp", default=1)
     digitized = models.BooleanField("đã số hóa", default=False)
     electronic_result = models.BooleanField("có kết quả điện tử", default=False)
     working_seconds = models.BigIntegerField(
@@ -205,6 +211,10 @@ class Dossier(SearchableModel):
         verbose_name = "hồ sơ"
         verbose_name_plural = "hồ sơ"
         ordering = ["-received_at", "-id"]
+        # Every index here is read by a screen or a report and costs each import its share of
+        # the move (docs/scale.md lists which query reads which): a column indexed alone only
+        # when no composite leads with it. On PostgreSQL, dossiers 0010 adds the trigram index
+        # of search_text and 0011 drops the LIKE-pattern copy of the code index.
         indexes = [
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_desk_recv"),

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.models import search_matching
+from motcua.core.text import fold
 from motcua.dossiers.access import STEP_ROLE, Actor, agency_ids_for, dossiers_visible_to
 from motcua.dossiers.models import (
     OPEN_STATUSES,
@@ -96,10 +97,16 @@ def _left(cal: wt.Calendar, now: dt.datetime, due: dt.datetime | None) -> int:
     return -wt.elapsed(cal, due, now)
 
 
-def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200) -> list[QueueRow]:
-    """The officer's queue: active steps of their agencies and roles, sorted by working time
-    left (overdue first); dossiers due within one working day are marked."""
-    moment = now or timezone.now()
+#: Rows on one page of the queue and of the search (a page never reads more, whatever the table).
+PAGE_SIZE = 25
+#: The queue's heading counts at most this many steps ("hơn 1.000"), never the whole table.
+COUNT_CAP = 1000
+
+
+def queue_steps(actor: Actor) -> QuerySet[DossierStep]:
+    """The active steps in the officer's queue (their agencies and roles), in queue order: the
+    step's due instant, then its id. Each membership is one range of the ``step_queue`` index
+    (agency, status, due_at), so a page costs the same with 1,000 or 10 million dossiers."""
     ids = agency_ids_for(actor)
     steps = DossierStep.objects.filter(
         status=StepStatus.ACTIVE, dossier__status__in=[*OPEN_STATUSES, "resolved"]
@@ -117,14 +124,72 @@ def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200)
         dossier__status="resolved",
         role__in=["chuyen_vien", "lanh_dao", "lanh_dao_phong", "lien_thong"],
     )
+    return steps.order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def queue_cursor(step: DossierStep) -> str:
+    """Where the next page starts: after this step, in queue order."""
+    return f"{step.due_at.isoformat() if step.due_at else ''}|{step.pk}"
+
+
+def _after_cursor(steps: QuerySet[DossierStep], cursor: str) -> QuerySet[DossierStep]:
+    """Keyset: the steps after ``cursor`` in queue order (due instant nulls last, then id). A
+    cursor that does not parse starts from the top (it only comes from our own links)."""
+    due_text, _, pk_text = cursor.partition("|")
+    if not pk_text.isascii() or not pk_text.isdigit() or len(pk_text) > 18:
+        return steps
+    pk = int(pk_text)
+    if not due_text:
+        return steps.filter(due_at__isnull=True, pk__gt=pk)
+    try:
+        due = dt.datetime.fromisoformat(due_text)
+    except ValueError:
+        return steps
+    if timezone.is_naive(due):
+        return steps
+    return steps.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk) | Q(due_at__isnull=True))
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    total: int  # steps in the whole queue, counted up to COUNT_CAP + 1
+    next_cursor: str  # "" on the last page
+
+
+def queue_page(
+    actor: Actor,
+    *,
+    now: dt.datetime | None = None,
+    after: str = "",
+    limit: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of the queue (``after``: the cursor of the previous page's last row), with a
+    count bounded by COUNT_CAP."""
+    steps = queue_steps(actor)
+    total = steps.order_by()[: COUNT_CAP + 1].count()
+    if after:
+        steps = _after_cursor(steps, after)
+    rows = _queue_rows(steps, now or timezone.now(), limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return QueuePage(rows, total, queue_cursor(rows[-1].step) if more and rows else "")
+
+
+def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200) -> list[QueueRow]:
+    """The officer's queue: active steps of their agencies and roles, in order of their due
+    instant (the soonest and the overdue first); dossiers due within one working day are
+    marked."""
+    return _queue_rows(queue_steps(actor), now or timezone.now(), limit)
+
+
+def _queue_rows(steps: QuerySet[DossierStep], moment: dt.datetime, limit: int) -> list[QueueRow]:
     calendars = _calendar_cache()
     rows = []
     apologised = Apology.objects.filter(dossier=OuterRef("dossier"))
-    for s in (
-        steps.select_related("dossier__procedure", "dossier__receiving_agency__unit", "agency")
-        .annotate(apologised=Exists(apologised))
-        .order_by("due_at")[:limit]
-    ):
+    for s in steps.select_related(
+        "dossier__procedure", "dossier__receiving_agency__unit", "agency"
+    ).annotate(apologised=Exists(apologised))[:limit]:
         cal = calendars(s.dossier.receiving_agency)
         left = _left(cal, moment, s.due_at)
         d_left = _left(cal, moment, s.dossier.due_at)
@@ -141,14 +206,25 @@ def queue_for(actor: Actor, *, now: dt.datetime | None = None, limit: int = 200)
                 and _apology_due(s.dossier, moment, cal),
             )
         )
-    rows.sort(key=lambda r: (min(r.seconds_left, r.dossier_seconds_left), r.dossier.pk))
     return rows
 
 
-def dossier_search(actor: Actor, query: str, *, limit: int = 100) -> QuerySet[Dossier]:
-    """By code, applicant name or ID number, without diacritics, within the actor's scope."""
+def dossier_search(
+    actor: Actor, query: str, *, limit: int = 100, before: int | None = None
+) -> QuerySet[Dossier]:
+    """By code, applicant name or ID number, without diacritics, within the actor's scope, the
+    newest first; ``before``: only dossiers with a smaller id (the next page). On PostgreSQL
+    each word is a LIKE on the trigram-indexed ``search_text`` (dossiers 0011_search_trgm)."""
     qs = search_matching(dossiers_visible_to(actor), query)
-    return qs.select_related("procedure", "receiving_agency").order_by("-id")[:limit]
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    words = fold(query).split()
+    # Newest first. When every word has a trigram (3 characters or more), the order is written
+    # so that PostgreSQL cannot walk the primary key backwards filtering every row (its pick
+    # for a rare name at 1M rows, a cost that grows with the table): the trigram index finds
+    # the matching rows, the page is sorted from them. A shorter word has no trigram to look up.
+    newest = (F("id") + 0).desc() if words and min(map(len, words)) >= 3 else F("id").desc()
+    return qs.select_related("procedure", "receiving_agency").order_by(newest)[:limit]
 
 
 def _apology_due(d: Dossier, now: dt.datetime, cal: wt.Calendar) -> bool:
@@ -162,7 +238,9 @@ def _apology_due(d: Dossier, now: dt.datetime, cal: wt.Calendar) -> bool:
 _LAST_DAY_SPAN = dt.timedelta(days=21)
 
 
-def apology_warnings(actor: Actor, *, now: dt.datetime | None = None) -> list[Dossier]:
+def apology_warnings(
+    actor: Actor, *, now: dt.datetime | None = None, limit: int | None = None
+) -> list[Dossier]:
     """Dossiers in their last working day (or overdue) without an apology, for the leaders of the
     agencies responsible for them (the processing agency, or an agency with an active step):
     they sign the apology (Mẫu 04), which is due no later than one working day before the due
@@ -171,9 +249,13 @@ def apology_warnings(actor: Actor, *, now: dt.datetime | None = None) -> list[Do
     user_id = getattr(actor, "pk", None)
     if user_id is None:
         return []
-    led = Membership.objects.filter(user_id=user_id, role=Role.LEADER, active=True).values(
-        "agency_id"
+    led = list(
+        Membership.objects.filter(user_id=user_id, role=Role.LEADER, active=True).values_list(
+            "agency_id", flat=True
+        )
     )
+    if not led:  # not a leader anywhere: no query (the queue page of every officer asks)
+        return []
     active_here = DossierStep.objects.filter(
         dossier=OuterRef("pk"), status=StepStatus.ACTIVE, agency_id__in=led
     )
@@ -186,7 +268,13 @@ def apology_warnings(actor: Actor, *, now: dt.datetime | None = None) -> list[Do
         .order_by("due_at", "pk")
     )
     calendars = _calendar_cache()
-    return [d for d in candidates if _apology_due(d, moment, calendars(d.receiving_agency))]
+    out = []
+    for d in candidates.iterator(chunk_size=200):
+        if _apology_due(d, moment, calendars(d.receiving_agency)):
+            out.append(d)
+            if limit is not None and len(out) >= limit:
+                break  # the page lists the first ones by due instant
+    return out
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,13 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.selectors import (
+    COUNT_CAP,
+    PAGE_SIZE,
     apology_warnings,
     book_latest_year,
     consultations_overdue,
     dossier_search,
-    queue_for,
+    queue_page,
     tracking_book,
 )
 
@@ -37,16 +39,21 @@ from motcua.dossiers.selectors import (
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    rows = queue_for(request.user, now=now)
+    # one page of 25 rows (keyset: ?sau=<cursor of the previous page's last row>) and a count
+    # bounded at COUNT_CAP: the page costs the same whatever the number of dossiers
+    page = queue_page(request.user, now=now, after=request.GET.get("sau", "")[:80])
     cal_day = 8 * 3600
     context = {
-        "rows": rows,
+        "rows": page.rows,
+        "total": page.total,
+        "count_cap": COUNT_CAP,
+        "next_cursor": page.next_cursor,
         "day": cal_day,
         "online_waiting": dossiers_visible_to(request.user)
         .filter(status=Status.SUBMITTED, receiving_agency__in=_desks(request))
         .count(),
         "late_consultations": consultations_overdue(request.user, now=now)[:20],
-        "apology_warnings": apology_warnings(request.user, now=now)[:50],
+        "apology_warnings": apology_warnings(request.user, now=now, limit=50),
         "now": now,
     }
     return render(request, "backoffice/queue.html", context)
@@ -55,10 +62,23 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    results = list(dossier_search(request.user, q)) if q else []
+    # 25 rows a page, the newest first; ?truoc=<id>: the next page (keyset, never OFFSET)
+    before_text = request.GET.get("truoc", "")
+    before = int(before_text) if before_text.isascii() and before_text.isdigit() else None
+    if before is not None and before > 2**62:
+        before = None
+    results = list(dossier_search(request.user, q, limit=PAGE_SIZE + 1, before=before)) if q else []
+    more = len(results) > PAGE_SIZE
+    results = results[:PAGE_SIZE]
     partial = request.headers.get("HX-Request") == "true"
     template = "backoffice/_search_results.html" if partial else "backoffice/search.html"
-    return render(request, template, {"q": q, "results": results})
+    context = {
+        "q": q,
+        "results": results,
+        "next_before": results[-1].pk if more else None,
+        "paged": before is not None,
+    }
+    return render(request, template, context)
 
 
 @login_required
