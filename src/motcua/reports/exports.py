@@ -306,7 +306,10 @@ def bieu06_sheet(
     number = 0
     totals = [0] * 11
     present = [g for g in LEVEL_GROUPS if any(r["level"] == g[0] for r in rows)]
-    romans = ("I", "II", "III")  # numbered as they appear: two levels since 1 July 2025
+    # the form's groups are those of the model in force: I, II, III for a period that starts
+    # under the three levels; I, II (province, commune) wholly after 1 July 2025 (issue 11)
+    two_level = str(rep.get("from", "")) >= "2025-07-01"
+    romans = ("I", "II", "III") if two_level else tuple(g[1] for g in present)
     for (level, _roman, name), roman in zip(present, romans, strict=False):
         group = [r for r in rows if r["level"] == level]
         ws.cell(row=line, column=1, value=roman).font = Font(bold=True)
