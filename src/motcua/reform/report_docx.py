@@ -79,14 +79,19 @@ def _heading_block(doc: Any, rep: dict[str, Any], issued: dt.date) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(65), Mm(100)
+    for col, width in zip(table.columns, (Mm(70), Mm(95)), strict=True):
+        col.width = width
+        for cell in col.cells:
+            cell.width = width
     _cell_lines(
         left,
         [
-            (f"ỦY BAN NHÂN DÂN TỈNH {name.upper()}", True, False),
+            ("ỦY BAN NHÂN DÂN", True, False),
+            (f"TỈNH {name.upper()}", True, False),
             ("", False, False),
             ("Số:        /BC-UBND", False, False),
         ],
+        size=12,
     )
     _cell_lines(
         right,
@@ -100,6 +105,7 @@ def _heading_block(doc: Any, rep: dict[str, Any], issued: dt.date) -> None:
                 True,
             ),
         ],
+        size=12,
     )
 
 
