@@ -1,8 +1,10 @@
 """The reform plan's test world: the small province of ``tests.dossiers.conftest`` with a
-province administrator, the demo plan (``seed_reform_demo``) and a citizen."""
+province administrator, the demo plan (``seed_reform_demo``) and a citizen. Like the demo's
+Bình Phước, the province has a ``valid_to`` (merged on 1/7/2025)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -10,7 +12,7 @@ from django.contrib.auth.models import User
 
 from motcua.reform.models import ReformPlan, ReformTask
 from motcua.reform.plan_demo import seed_reform_demo
-from motcua.units.models import Agency, Role
+from motcua.units.models import AdministrativeUnit, Agency, Role
 from tests.dossiers.conftest import World, member
 from tests.factories import CitizenFactory, UserFactory
 
@@ -29,6 +31,8 @@ class ReformWorld:
 
 @pytest.fixture
 def reform_world(world: World) -> ReformWorld:
+    # as in the demo: the 2022 province was merged away on 1/7/2025 (its plans stay its own)
+    AdministrativeUnit.objects.filter(pk=world.province.pk).update(valid_to=dt.date(2025, 6, 30))
     committee = Agency.objects.get(code="000.00.00.H10")
     admin = member(UserFactory(username="qt_tinh"), committee, Role.PROVINCE_ADMIN)
     seed_reform_demo()

@@ -358,3 +358,45 @@ def test_admin_saves_indicator_values_through_the_services(reform_world: ReformW
     assert v.entered_by == root
     e = AuditEntry.objects.filter(action="reform.indicator_value_save").last()
     assert e is not None and e.actor_id == root.pk and e.after["value"] == "18"
+
+
+def test_dashboard_chart_is_fed_by_ranking_and_scoped_counts(
+    reform_world: ReformWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from motcua.reform import par_selectors
+
+    rows = [
+        {
+            "agency_code": "a",
+            "agency_name": "Sở Tư pháp",
+            "group": "so",
+            "group_label": "Sở",
+            "self_score": 90,
+            "final_score": 88,
+            "max_score": 100,
+            "index_pct": 88.0,
+            "rank": 1,
+        },
+        {
+            "agency_code": "b",
+            "agency_name": "Sở Y tế",
+            "group": "so",
+            "group_label": "Sở",
+            "self_score": 70,
+            "final_score": 44,
+            "max_score": 100,
+            "index_pct": 44.0,
+            "rank": 2,
+        },
+    ]
+    monkeypatch.setattr(par_selectors, "ranking", lambda year: rows if year == 2022 else [])
+    body = client_for(reform_world.admin).get(reverse("reform:dashboard"), {"nam": 2022})
+    html = body.content.decode()
+    assert "width:100.0%" in html and "width:50.0%" in html and "Sở Y tế" in html
+    # an agency's officer: the counts of their own agency's tasks only
+    own = client_for(reform_world.own).get(reverse("reform:dashboard"), {"nam": 2022})
+    n_own = ReformTask.objects.filter(agency=reform_world.w.justice).count()
+    assert own.status_code == 200
+    assert "<td>Tổng cộng</td>" in own.content.decode()
+    assert f"<td>{n_own}</td><td>" in own.content.decode().split("Tổng cộng")[1]
+    assert "Chỉ tiêu, văn bản" not in own.content.decode()  # no admin links

@@ -113,13 +113,17 @@ def test_docx_has_the_seed_structure_and_the_period_figures(h1: tuple) -> None:
     assert "Kế hoạch số 73/KH-UBND ngày 17/3/2022" in text
     assert "Số hóa hồ sơ, kết quả giải quyết TTHC mức độ 2" in text
     assert "Đang thực hiện (quá hạn)" in text
+    # a narrative's "## " line is a bold sub-heading paragraph of its own
+    assert "## " not in text
+    sub = [p for p in doc.paragraphs if p.text == SEED_SUBHEADINGS[2]]
+    assert len(sub) == 1 and all(r.bold for r in sub[0].runs)
     # the PAR index: nothing assessed yet, said in a sentence
     assert "Chưa có kết quả Chỉ số cải cách hành chính năm 2022" in text
     # the administrative-document heading
     for part in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "ỦY BAN NHÂN DÂN TỈNH BÌNH PHƯỚC",
+        "ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC",
         "/BC-UBND",
         "BÁO CÁO",
     ):

@@ -92,7 +92,7 @@ class TaskForm(VNForm):
     def __init__(self, unit: AdministrativeUnit, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-            unit_id__in=unit_subtree_ids(unit), valid_to__isnull=True
+            unit_id__in=unit_subtree_ids(unit)
         ).order_by("level", "code")
         self.vn_messages()
 

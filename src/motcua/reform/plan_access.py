@@ -76,11 +76,11 @@ def require_manager(actor: Actor | None, unit: AdministrativeUnit | int | None =
 
 
 def managed_units(actor: Actor | None) -> QuerySet[AdministrativeUnit]:
+    """Units whose plans the actor manages (a unit merged away keeps its past plans)."""
     ids = managed_unit_ids(actor)
-    qs = AdministrativeUnit.objects.filter(valid_to__isnull=True)
     if ids is None:
-        return qs.filter(level=1)
-    return qs.filter(pk__in=ids)
+        return AdministrativeUnit.objects.filter(level=1)
+    return AdministrativeUnit.objects.filter(pk__in=ids)
 
 
 def plans_visible_to(actor: Actor | None) -> QuerySet[ReformPlan]:

@@ -299,15 +299,14 @@ NARRATIVES = {
 
 
 def _province() -> AdministrativeUnit | None:
-    return (
-        AdministrativeUnit.objects.filter(level=Level.PROVINCE, code="70", valid_to__isnull=True)
-        .order_by("valid_from")
-        .first()
-    )
+    # the demo's 2022 province (merged into Đồng Nai on 1/7/2025, so it has a valid_to)
+    return AdministrativeUnit.objects.filter(
+        level=Level.PROVINCE, code="70", valid_from__isnull=True
+    ).first()
 
 
 def _agency(province: AdministrativeUnit, short: str) -> Agency | None:
-    qs = Agency.objects.filter(unit=province, valid_to__isnull=True)
+    qs = Agency.objects.filter(unit=province)
     return (
         qs.filter(short_name=short).first()
         or qs.filter(kind="ubnd").order_by("code").first()

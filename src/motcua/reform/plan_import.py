@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from motcua.core.errors import DomainError, ImportFailed
@@ -124,10 +125,12 @@ def indicators_import(*, actor: Any, data: bytes, now: dt.datetime | None = None
     if not rows:
         raise ImportFailed("Tệp không có dòng số liệu nào", code="empty_file")
     indicators = {i.code: i for i in Indicator.objects.all()}
-    units = {
-        u.code: u
-        for u in AdministrativeUnit.objects.filter(valid_to__isnull=True, level=Level.PROVINCE)
-    }
+    units: dict[str, AdministrativeUnit] = {}
+    # a code reused after a reorganisation names the latest province that had it
+    for u in AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by(
+        F("valid_from").desc(nulls_last=True)
+    ):
+        units.setdefault(u.code, u)
     errors: list[tuple[int, str]] = []
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str, dt.date, dt.date], int] = {}

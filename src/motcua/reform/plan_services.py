@@ -38,8 +38,19 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _text(value: str | None, label: str, *, required: bool = True, limit: int = 4000) -> str:
-    out = nfc(value or "").strip()
+def _text(
+    value: str | None,
+    label: str,
+    *,
+    required: bool = True,
+    limit: int = 4000,
+    multiline: bool = False,
+) -> str:
+    """NFC, spaces folded; ``multiline`` keeps the line breaks (paragraphs), empty lines out."""
+    if multiline:
+        out = "\n".join(line for line in (nfc(x) for x in (value or "").splitlines()) if line)
+    else:
+        out = nfc(value or "")
     if required and not out:
         raise ValidationFailed(f"Chưa nhập {label}", code="required")
     if len(out) > limit:
@@ -126,7 +137,7 @@ def task_save(
         )
     task.area = _area(area)
     task.title = _text(title, "tên nhiệm vụ", limit=500)
-    task.description = _text(description, "sản phẩm, yêu cầu", required=False)
+    task.description = _text(description, "sản phẩm, yêu cầu", required=False, multiline=True)
     task.agency = agency
     task.deadline = deadline
     task.version += 1 if before is not None else 0
@@ -168,7 +179,7 @@ def task_progress(
         raise ValidationFailed("Tình trạng không hợp lệ", code="bad_status")
     if not 0 <= progress <= 100:
         raise ValidationFailed("Tiến độ phải từ 0 đến 100%", code="bad_progress")
-    note = _text(text, "nội dung cập nhật")
+    note = _text(text, "nội dung cập nhật", multiline=True)
     today = timezone.localdate(at)
     if status == TaskStatus.DONE:
         completed_on = completed_on or today
@@ -420,7 +431,7 @@ def narrative_save(
     access.require_manager(actor, unit)
     _period(period_from, period_to)
     _area(area)
-    text = _text(text, "nội dung đánh giá", limit=20000)
+    text = _text(text, "nội dung đánh giá", limit=20000, multiline=True)
     row = (
         AreaNarrative.objects.select_for_update()
         .filter(unit=unit, period_from=period_from, period_to=period_to, area=area)

@@ -79,14 +79,19 @@ def _heading_block(doc: Any, rep: dict[str, Any], issued: dt.date) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(65), Mm(100)
+    for col, width in zip(table.columns, (Mm(70), Mm(95)), strict=True):
+        col.width = width
+        for cell in col.cells:
+            cell.width = width
     _cell_lines(
         left,
         [
-            (f"ỦY BAN NHÂN DÂN TỈNH {name.upper()}", True, False),
+            ("ỦY BAN NHÂN DÂN", True, False),
+            (f"TỈNH {name.upper()}", True, False),
             ("", False, False),
             ("Số:        /BC-UBND", False, False),
         ],
+        size=12,
     )
     _cell_lines(
         right,
@@ -100,6 +105,7 @@ def _heading_block(doc: Any, rep: dict[str, Any], issued: dt.date) -> None:
                 True,
             ),
         ],
+        size=12,
     )
 
 
@@ -122,8 +128,11 @@ def _para(doc: Any, text: str, *, bold: bool = False, italic: bool = False) -> N
     run.bold, run.italic = bold, italic
 
 
-def _grid(doc: Any, header: list[str], rows: list[list[str]]) -> None:
-    from docx.shared import Pt
+def _grid(
+    doc: Any, header: list[str], rows: list[list[str]], widths: list[int] | None = None
+) -> None:
+    """A bordered table; ``widths`` in mm (the text width is 165 mm)."""
+    from docx.shared import Mm, Pt
 
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -137,6 +146,12 @@ def _grid(doc: Any, header: list[str], rows: list[list[str]]) -> None:
         for cell, text in zip(cells, row, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(text).font.size = Pt(12)
+    if widths:
+        table.autofit = False
+        for col, width in zip(table.columns, widths, strict=True):
+            col.width = Mm(width)  # the grid LibreOffice reads
+            for cell in col.cells:
+                cell.width = Mm(width)  # the cells Word reads
     doc.add_paragraph()
 
 
@@ -170,6 +185,11 @@ def _legal_sentence(rows: list[dict[str, Any]]) -> str:
     return "Trong kỳ báo cáo, " + "; ".join(parts) + "."
 
 
+def _value(r: dict[str, Any]) -> str:
+    sep = "" if r["measure"] == "%" else " "
+    return f"{_num(r['value'])}{sep}{r['measure']}".strip()
+
+
 def _indicators(doc: Any, rows: list[dict[str, Any]]) -> None:
     _para(doc, "Các chỉ tiêu theo dõi trong kỳ:", italic=True)
     _grid(
@@ -179,11 +199,12 @@ def _indicators(doc: Any, rows: list[dict[str, Any]]) -> None:
             [
                 r["name"],
                 f"{_vn(r['from'])} – {_vn(r['to'])}",
-                f"{_num(r['value'])} {r['measure']}".strip(),
+                _value(r),
                 r["source"],
             ]
             for r in rows
         ],
+        [60, 30, 30, 45],
     )
 
 
@@ -209,6 +230,7 @@ def _tasks(doc: Any, t: dict[str, Any], plans: list[dict[str, Any]]) -> None:
             ]
             for i in t["items"]
         ],
+        [70, 40, 26, 29],
     )
 
 
