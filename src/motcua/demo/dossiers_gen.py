@@ -125,7 +125,7 @@ def staff_plan() -> list[Staff]:
 #: What the province administrator keeps in the administration (DESIGN.md: the procedure
 #: catalog and its application forms, calendars, units and users; reports' targets and index
 #: criteria), and reads.
-PROVINCE_ADMIN_APPS = ("catalog", "eforms", "worktime", "units", "reports")
+PROVINCE_ADMIN_APPS = ("catalog", "eforms", "worktime", "units", "reports", "reform")
 PROVINCE_ADMIN_READS = (("auth", "user"), ("auth", "group"), ("audit", "auditentry"))
 
 
