@@ -153,11 +153,7 @@ def _summary(items: list[dict]) -> dict[str, Any]:
 def _ranking(year: int) -> dict[str, Any]:
     from motcua.reform.par_selectors import ranking
 
-    try:
-        rows = list(ranking(year))
-    except Exception:
-        rows = []
-    return {"year": year, "rows": rows}
+    return {"year": year, "rows": list(ranking(year))}
 
 
 def build(
