@@ -166,15 +166,9 @@ def test_idempotent_and_refuses_the_2022_demo(demo: dict[str, Any]) -> None:
     again = demo_current_load(scale=SCALE)
     assert again["catalog"]["created"] == 0 and again["dossiers"]["created"] == 0
     assert (Agency.objects.count(), Dossier.objects.count()) == n
-    center = Agency.objects.get(code=structure.code(0, 1, 1))
-    Agency.objects.create(
-        code="000.01.01.H10",
-        name="TTPVHCC 2022",
-        kind=AgencyKind.SERVICE_CENTER,
-        level=Level.PROVINCE,
-        unit=center.unit,
-    ) if not Agency.objects.filter(code="000.01.01.H10").exists() else None
-    Agency.objects.filter(code="000.01.01.H10").update(valid_to=None)
+    # the former Bình Phước center (the 2022 demo's, code 000.01.01.H10) in force again: a
+    # database holding the 2022 demo is refused
+    assert Agency.objects.filter(code="000.01.01.H10").update(valid_to=None) == 1
     with pytest.raises(ValidationFailed) as e:
         demo_current_load(scale=SCALE)
     assert e.value.code == "demo_2022_present"
