@@ -581,7 +581,9 @@ def rebuild_aggregates(
         cur.execute(
             f"INSERT INTO {full} ({keys}, {', '.join(MEASURES)}) "  # noqa: S608
             f"SELECT {keys}, {msum} FROM ({' UNION ALL '.join(branches)}) f "
-            f"GROUP BY {keys}",
+            # stored in day order: a period's edge days are then a few contiguous pages, which
+            # the planner reads by the key's index (hash order made it scan the whole table)
+            f"GROUP BY {keys} ORDER BY day",
             params,
         )
         cur.execute(
