@@ -468,7 +468,10 @@ def main() -> None:
             def make(i: int, page: str = page) -> str:
                 return urls(s, i)[page]
 
-            results[page] = timings(session, make, count, check)
+            try:
+                results[page] = timings(session, make, count, check)
+            except SystemExit as exc:  # a refused page: said, and the other pages go on
+                print(f"{page}: {exc}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=60)
