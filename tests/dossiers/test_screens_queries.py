@@ -202,3 +202,16 @@ def test_postgresql_has_the_trigram_index_and_not_the_redundant_ones(db: None) -
     for column in ("status", "level", "finished_at", "due_at"):
         assert column not in single
     assert "receiving_agency_id" not in single and "processing_agency_id" not in single
+
+
+def test_search_by_a_whole_code_is_that_dossier(world: World, specialist: Client) -> None:
+    fill(world, 0, 50)
+    # "T-00001" is also inside T-00010…T-00019 as text; the whole code finds the one dossier
+    page = specialist.get("/can-bo/tim-kiem/", {"q": "T-00001"}).content.decode()
+    assert ROW.findall(page) == ["T-00001"]
+    # part of a code is no code: the search of the text, newest first
+    page = specialist.get("/can-bo/tim-kiem/", {"q": "T-0001"}).content.decode()
+    assert ROW.findall(page) == [f"T-{i:05d}" for i in range(19, 9, -1)]
+    c = Client()
+    c.force_login(world.users["health"])
+    assert ROW.findall(c.get("/can-bo/tim-kiem/", {"q": "T-00001"}).content.decode()) == []

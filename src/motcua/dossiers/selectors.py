@@ -215,7 +215,17 @@ def dossier_search(
     """By code, applicant name or ID number, without diacritics, within the actor's scope, the
     newest first; ``before``: only dossiers with a smaller id (the next page). On PostgreSQL
     each word is a LIKE on the trigram-indexed ``search_text`` (dossiers 0011_search_trgm)."""
-    qs = search_matching(dossiers_visible_to(actor), query)
+    visible = dossiers_visible_to(actor)
+    text = query.strip()
+    if text and len(text) <= 60 and not any(c.isspace() or c == "\x00" for c in text):
+        # a whole code, as printed on the receipt: the unique index, one row. Codes share
+        # long prefixes (agency, date), whose trigrams each point at much of the table.
+        exact = visible.filter(code=text)
+        if before is not None:
+            exact = exact.filter(pk__lt=before)
+        if exact.exists():
+            return exact.select_related("procedure", "receiving_agency").order_by("-id")[:limit]
+    qs = search_matching(visible, query)
     if before is not None:
         qs = qs.filter(pk__lt=before)
     words = fold(query).split()
