@@ -207,3 +207,37 @@ def test_a_past_structure_only_is_still_offered_for_addresses(world: World) -> N
     )
     _, communes = _units(dt.date(2026, 11, 29))
     assert [u.code for u, _ in communes] == ["99999"]
+
+
+def test_address_choices_kept_between_requests_follow_every_change(world: World) -> None:
+    """The units in force are read once and kept (issue 9: they were most of an intake's CPU);
+    a rename, a new commune or an ended one is seen by the next form, never the stale list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.eforms.forms import _units, _units_read
+    from motcua.units.models import AdministrativeUnit
+
+    day = dt.date(2026, 11, 29)
+    _, communes = _units(day)
+    with CaptureQueriesContext(connection) as q:
+        again = _units(day)[1]
+    assert [u.code for u, _ in again] == [u.code for u, _ in communes]
+    assert len(q.captured_queries) == 1  # the fingerprint only
+    commune = AdministrativeUnit.objects.get(code=communes[0][0].code)
+    commune.name = "Xã Đổi Tên"
+    commune.save()
+    assert "Xã Đổi Tên" in {u.name for u, _ in _units(day)[1]}
+    commune.valid_to = dt.date(2026, 1, 1)
+    commune.save()
+
+    def fresh() -> list[tuple[str, str, str]]:
+        return [(u.code, u.name, p) for u, p in _units_read(day)[1]]
+
+    assert [(u.code, u.name, p) for u, p in _units(day)[1]] == fresh()
+    # a bulk import (no signals) is seen through the table's fingerprint
+    new = AdministrativeUnit(code="99998", name="Xã Nhập", kind="xa", level=3)
+    new.parent = commune.parent
+    AdministrativeUnit.objects.bulk_create([new])
+    assert [(u.code, u.name, p) for u, p in _units(day)[1]] == fresh()
+    assert "99998" in {u.code for u, _ in _units(day)[1]}

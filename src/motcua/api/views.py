@@ -278,7 +278,15 @@ class DossierList(generics.ListAPIView[Dossier]):
         from motcua.api.intake import created_response, dossier_create
 
         dossier, replayed = dossier_create(request)
-        body = s.DossierDetailSerializer(DossierDetail.load(request.user, dossier.pk)).data
+        # a dossier created now was received under the caller's counter role at its desk (the
+        # service checked it in this request): it is visible to them, no second access query;
+        # a replayed one is checked again (the caller's roles may have changed since)
+        detail = (
+            DossierDetail.load(request.user, dossier.pk)
+            if replayed
+            else DossierDetail.detail(dossier.pk)
+        )
+        body = s.DossierDetailSerializer(detail).data
         return created_response(dossier, replayed, body)
 
     def get_queryset(self) -> QuerySet[Dossier]:
@@ -315,7 +323,11 @@ class DossierDetail(generics.RetrieveAPIView[Dossier]):
 
     @staticmethod
     def load(actor: Any, ref: str | int) -> Dossier:
-        found = dossier_get_for(actor, ref)
+        return DossierDetail.detail(dossier_get_for(actor, ref).pk)
+
+    @staticmethod
+    def detail(pk: int) -> Dossier:
+        """The dossier with what the detail shows; the caller has checked the access."""
         return (
             Dossier.objects.select_related("procedure", "receiving_agency", "processing_agency")
             .prefetch_related(
@@ -326,7 +338,7 @@ class DossierDetail(generics.RetrieveAPIView[Dossier]):
                     queryset=DossierEvent.objects.select_related("agency").order_by("at", "id"),
                 ),
             )
-            .get(pk=found.pk)
+            .get(pk=pk)
         )
 
 

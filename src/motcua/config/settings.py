@@ -484,7 +484,8 @@ if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")
     raise ImproperlyConfigured("MOTCUA_CACHE_URL phải là địa chỉ Redis (redis://máy:cổng/số)")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache keeping its Redis client object (motcua/core/cache.py)
+        "BACKEND": "motcua.core.cache.RedisCache",
         "LOCATION": _CACHE_URL,
         "KEY_PREFIX": "motcua",
     }

@@ -45,7 +45,51 @@ def _lower(label: str) -> str:
 # ---- addresses ---------------------------------------------------------------------------------
 
 
+# The address choices are the same for every form of a day and the units change rarely, but
+# building them reads every unit in force (~500 rows, ~100 ms of CPU an intake: BENCHMARKS.md).
+# They are kept per process, keyed by the day, a fingerprint of the table (one aggregate query:
+# catches bulk imports) and a generation in the shared cache that every save or delete of a unit
+# raises (catches renames and date changes, in every worker): a changed unit is never served.
+_UNITS_GENERATION = "eforms:units:generation"
+_units_kept: dict[tuple[Any, ...], Any] = {}
+
+
+def units_changed(**_: Any) -> None:
+    """post_save / post_delete of AdministrativeUnit (eforms.apps): drop the kept choices."""
+    from django.core.cache import cache
+
+    _units_kept.clear()
+    try:
+        cache.incr(_UNITS_GENERATION)
+    except ValueError:
+        cache.set(_UNITS_GENERATION, 1, None)
+
+
 def _units(today: dt.date) -> tuple[list[AdministrativeUnit], list[tuple[AdministrativeUnit, str]]]:
+    """``_units_read`` kept per process while the units have not changed (see above)."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max, Min
+
+    stamp = AdministrativeUnit.objects.aggregate(
+        n=Count("id"),
+        last=Max("id"),
+        f=Max("valid_from"),
+        t=Max("valid_to"),
+        nf=Count("valid_from"),
+        nt=Count("valid_to"),
+        t0=Min("valid_to"),
+    )
+    key = (today, *stamp.values(), cache.get(_UNITS_GENERATION, 0))
+    kept = _units_kept.get(key)
+    if kept is None:
+        _units_kept.clear()
+        kept = _units_kept[key] = _units_read(today)
+    return kept
+
+
+def _units_read(
+    today: dt.date,
+) -> tuple[list[AdministrativeUnit], list[tuple[AdministrativeUnit, str]]]:
     """Provinces in force, and communes in force with their province's code. A database that
     holds only a past structure (the 2022 demo province, whose units ended on 1 July 2025) offers
     its last one: an address must be choosable, and the applicant's is one of those."""

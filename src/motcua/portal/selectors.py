@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connections, router
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.catalog.models import Field, Procedure
@@ -247,16 +248,30 @@ def lookup_answer(
     dossier, read with one narrow query and the answer kept per dossier version in the cache
     (the look-up is the portal's busiest request: docs/portal.md, BENCHMARKS.md). A wrong code
     and a wrong factor cost the same one query, as in ``dossier_lookup``."""
-    row = (
-        Dossier.objects.filter(code__isnull=False, code__in=_code_candidates(code))
-        .annotate(rated=Exists(Rating.objects.filter(dossier_id=OuterRef("pk"))))
-        .values_list("pk", "version", "applicant_id_number", "applicant_phone", "rated")
-        .first()
-    )
+    row = _lookup_row(_code_candidates(code))
     stored_id, stored_phone = (row[2], row[3] or "") if row is not None else (_ABSENT, _ABSENT)
     if not _factor_matches(stored_id, stored_phone, factor) or row is None:
         return None
     return _cached_answer(row[0], row[1], rated=row[4], now=now)
+
+
+def _lookup_row(candidates: list[str]) -> tuple[Any, ...] | None:
+    """(pk, version, ID number, phone, rated) of the dossier with one of these codes, in one
+    statement written once: the look-up is the portal's busiest request and building this query
+    through the ORM was a third of its CPU (BENCHMARKS.md, issue 9). It is the ORM's query of
+    before — ``Dossier.objects.filter(code__isnull=False, code__in=…).annotate(rated=Exists(
+    Rating…)).values_list(…).first()`` — read from the database the router chooses for reads."""
+    d, r = Dossier._meta.db_table, Rating._meta.db_table
+    marks = ", ".join(["%s"] * len(candidates))
+    sql = (
+        f"SELECT d.id, d.version, d.applicant_id_number, d.applicant_phone, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {r} r WHERE r.dossier_id = d.id) "
+        f"FROM {d} d WHERE d.code IS NOT NULL AND d.code IN ({marks}) ORDER BY d.id LIMIT 1"
+    )
+    with connections[router.db_for_read(Dossier)].cursor() as cur:
+        cur.execute(sql, candidates)
+        found = cur.fetchone()
+    return tuple(found) if found is not None else None
 
 
 def _cached_answer(pk: int, version: int, *, rated: bool, now: dt.datetime | None) -> PublicDossier:

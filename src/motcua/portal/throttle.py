@@ -8,7 +8,8 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 
@@ -34,13 +35,29 @@ def _key(scope: str, ip: str) -> str:
 def attempt(request: HttpRequest, scope: str = "lookup") -> int | None:
     """Count one attempt; None when allowed, else the seconds to wait before the next one."""
     tries, window = settings.MOTCUA_LOOKUP_RATE
-    key = _key(scope, client_ip(request))
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        n = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        n = 1
+    n = _count(_key(scope, client_ip(request)), window + 1)
     if n <= tries:
         return None
     return max(1, window - int(time.time()) % max(1, window))
+
+
+def _count(key: str, ttl: int) -> int:
+    """Add one to the window's counter and return it. On Redis (production: MOTCUA_CACHE_URL)
+    one round trip, INCR and EXPIRE pipelined (the look-up is the portal's busiest request:
+    BENCHMARKS.md); the counter stays an integer the cache's own ``get`` reads. Elsewhere (the
+    per-process cache of development and tests) through the cache's API."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(full)
+        pipe.expire(full, ttl)
+        n, _ = pipe.execute()
+        return int(n)
+    cache.add(key, 0, timeout=ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=ttl)
+        return 1

@@ -8,7 +8,10 @@ Times come in as ``now`` (default: the clock) so that the demo and the tests can
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -47,6 +50,41 @@ HANDOVER_CUTOFF = getattr(settings, "MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 
 # ---- plumbing -----------------------------------------------------------------------------------
+
+#: Dossiers whose daily counts are brought in line at the end of the operation (``aggregates_once``)
+_pending_counts: contextvars.ContextVar[dict[int, tuple[Dossier, bool]] | None] = (
+    contextvars.ContextVar("motcua_pending_counts", default=None)
+)
+
+
+def _aggregates(dossier: Dossier, *, apology: bool = False) -> None:
+    """``aggregates_sync`` now, or once at the end of the enclosing ``aggregates_once``."""
+    pending = _pending_counts.get()
+    if pending is None:
+        aggregates_sync(dossier, apology=apology)
+        return
+    earlier = pending.get(dossier.pk)
+    pending[dossier.pk] = (dossier, apology or (earlier is not None and earlier[1]))
+
+
+@contextmanager
+def aggregates_once() -> Iterator[None]:
+    """Inside the operation's transaction: the daily counts of each dossier changed within are
+    brought in line once, with the dossier as it is at the end (an intake's receipt and its
+    hand-over event were two syncs; ``aggregates_sync`` is idempotent, so one at the end gives
+    the same counts). Nested uses leave it to the outermost; an exception skips it (the
+    transaction rolls back anyway)."""
+    if _pending_counts.get() is not None:
+        yield
+        return
+    pending: dict[int, tuple[Dossier, bool]] = {}
+    token = _pending_counts.set(pending)
+    try:
+        yield
+    finally:
+        _pending_counts.reset(token)
+    for dossier, apology in pending.values():
+        aggregates_sync(dossier, apology=apology)
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -157,7 +195,7 @@ def _event(
     if kind in PORTAL_EVENTS:
         _portal_sync(dossier, event)
     # the statistics' daily counts follow the change, in its transaction (reports/aggregates.py)
-    aggregates_sync(dossier, apology=kind == "apology_issued")
+    _aggregates(dossier, apology=kind == "apology_issued")
     return event
 
 
@@ -341,7 +379,7 @@ def _save_file(
     if kind == DocumentKind.RESULT_ELECTRONIC and not dossier.electronic_result:
         dossier.electronic_result = True
         dossier.save(update_fields=["electronic_result"])
-    aggregates_sync(dossier)
+    _aggregates(dossier)
     return doc
 
 

@@ -45,7 +45,7 @@ from motcua.dossiers.services._tx import (
     _required,
     _save,
     _save_file,
-    _start_step,
+    aggregates_once,
     calendar_for,
     counter_next,
 )
@@ -251,7 +251,7 @@ def _create_steps(
     dossier: Dossier, procedure: Procedure, desk: Agency, lead: Agency, cal: wt.Calendar
 ) -> list[DossierStep]:
     steps = [
-        DossierStep.objects.create(
+        DossierStep(
             dossier=dossier,
             order=s.order,
             name=s.name,
@@ -263,7 +263,7 @@ def _create_steps(
     ]
     if not steps:
         steps.append(
-            DossierStep.objects.create(
+            DossierStep(
                 dossier=dossier,
                 order=1,
                 name="Giải quyết hồ sơ",
@@ -272,20 +272,27 @@ def _create_steps(
                 budget_days=procedure.time_limit_days,
             )
         )
-    # the desk's receipt is done at the counter; the next step starts at hand-over
+    # the desk's receipt is done at the counter; the next step starts at hand-over. The states
+    # are set before the rows are written: one INSERT for every step (BENCHMARKS.md, issue 9)
     first = steps[0]
     received, handover = _required(dossier.received_at), _required(dossier.handed_over_at)
     rest = steps
     if first.role == "tiep_nhan":
-        _start_step(dossier, first, received, cal)
+        _started(first, received, cal)
         first.status = StepStatus.DONE
         first.finished_at = handover
         first.outcome = _outcome(first, handover)
-        first.save(update_fields=["status", "finished_at", "outcome"])
         rest = steps[1:]
     if rest:
-        _start_step(dossier, rest[0], handover, cal)
-    return steps
+        _started(rest[0], handover, cal)
+    return DossierStep.objects.bulk_create(steps)
+
+
+def _started(step: DossierStep, start: dt.datetime, cal: wt.Calendar) -> None:
+    """``_tx._start_step`` on a step not yet written."""
+    step.status = StepStatus.ACTIVE
+    step.started_at = start
+    step.due_at = wt.due(cal, start, float(step.budget_days))
 
 
 def _receive(
@@ -410,6 +417,13 @@ def dossier_receive(
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Counter (or postal) intake of a complete dossier: code, receipt (Mẫu 01), due instant."""
+    with aggregates_once():  # the daily counts once, at the end (not once per event)
+        return _dossier_receive(actor=actor, desk=desk, intake=intake, channel=channel, now=now)
+
+
+def _dossier_receive(
+    *, actor: Actor, desk: Agency, intake: Intake, channel: str, now: dt.datetime | None
+) -> Dossier:
     at = _now(now)
     require_role(actor, desk, Role.COUNTER)
     if channel not in (Channel.COUNTER, Channel.POSTAL):
@@ -439,15 +453,7 @@ def dossier_receive(
         sets=max(1, intake.sets),
         form_data=dict(intake.form_data),
     )
-    for i, c in enumerate(intake.checklist, start=1):
-        ChecklistItem.objects.create(
-            dossier=dossier,
-            order=i,
-            name=nfc(c.name),
-            originals=c.originals,
-            copies=c.copies,
-            submitted=c.submitted,
-        )
+    _record_checklist(dossier, intake.checklist)
     for required, checked in intake.scans:
         _save_file(
             dossier,
@@ -626,6 +632,18 @@ def counter_guidance_receive(
     """The applicant guided at the counter (Mẫu 02) is back with the complete dossier: the
     checklist is checked again and the dossier received from its record (code, Mẫu 01, due
     instant counted from now, the receipt of the complete dossier)."""
+    with aggregates_once():
+        return _guidance_receive(actor, dossier, checklist, scans, expected_version, now)
+
+
+def _guidance_receive(
+    actor: Actor,
+    dossier: Dossier,
+    checklist: list[ChecklistEntry],
+    scans: Sequence[tuple[str, CheckedFile]],
+    expected_version: int | None,
+    now: dt.datetime | None,
+) -> Dossier:
     at = _now(now)
     d = _lock(dossier, expected_version)
     require_role(actor, d.receiving_agency, Role.COUNTER)
@@ -656,8 +674,8 @@ def counter_guidance_receive(
 
 
 def _record_checklist(dossier: Dossier, checklist: list[ChecklistEntry]) -> None:
-    for i, c in enumerate(checklist, start=1):
-        ChecklistItem.objects.create(
+    ChecklistItem.objects.bulk_create(  # one INSERT for the whole checklist
+        ChecklistItem(
             dossier=dossier,
             order=i,
             name=nfc(c.name),
@@ -665,3 +683,5 @@ def _record_checklist(dossier: Dossier, checklist: list[ChecklistEntry]) -> None
             copies=c.copies,
             submitted=c.submitted,
         )
+        for i, c in enumerate(checklist, start=1)
+    )
