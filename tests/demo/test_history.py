@@ -162,7 +162,9 @@ def test_seed_scale_history_prints_the_seeds_report(tmp_path, settings) -> None:
     dossiers, ratings, feedback) loads at scale 0: the whole ``--scale 1.0`` run takes minutes
     (BENCHMARKS.md, "The seed-scale demo"). Run once per CI, on the SQLite pass."""
     if connection.vendor != "sqlite":
-        pytest.skip("seed-scale history: run once per CI, on the SQLite pass (about two minutes)")
+        pytest.skip(
+            "seed-scale history: run once per CI, on the SQLite pass (about three minutes of CPU)"
+        )
     from motcua.demo.history import history_load
     from motcua.demo.services import demo_load
     from motcua.payments.demo import payments_demo_load
