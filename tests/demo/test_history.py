@@ -20,7 +20,7 @@ from django.db import connection
 
 from motcua.catalog.models import Procedure
 from motcua.core.text import fold
-from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.dossiers.models import Channel, Dossier
 from motcua.payments.models import PaymentChannel, PaymentRequest, PaymentStatus
 
 pytestmark = pytest.mark.django_db
@@ -175,4 +175,3 @@ def test_seed_scale_history_prints_the_seeds_report(tmp_path, settings) -> None:
     payments_demo_load()
     _assert_seed_figures(_report(tmp_path))
     assert Procedure.objects.count() == 1784
-    assert not Dossier.objects.filter(code__startswith="LS22-", status=Status.DRAFT).exists()
