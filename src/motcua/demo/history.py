@@ -234,9 +234,10 @@ def _level_rows(
         r_at = dt.datetime.fromtimestamp(received[i], tz)
         due = dt.datetime.fromtimestamp(dues[i], tz)
         status = Status.RESOLVED
-        if i in progress:  # resolved in July
-            after = max(dues[i], end_ts) + rng.randint(3600, 200 * 3600)
-            finished = dt.datetime.fromtimestamp(after, tz)
+        if i in progress:  # resolved in July: on time, unless already overdue at the end
+            lo = end_ts + 3600
+            hi = dues[i] if dues[i] > lo else max(dues[i], end_ts) + 200 * 3600
+            finished = dt.datetime.fromtimestamp(rng.randint(lo, hi), tz)
         elif i in withdrawn:
             status = rng.choice((Status.WITHDRAWN, Status.RETURNED))
             finished = min(r_at + dt.timedelta(days=rng.randint(1, 5)), END - dt.timedelta(hours=1))
