@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -169,3 +170,23 @@ def test_export_command_writes_both_formats(tmp_path: Path) -> None:
     call_command("export_catalog", "-o", str(tmp_path / "c.csv"))
     assert len(parse_file(tmp_path / "c.xlsx")) == 1
     assert len(parse_file(tmp_path / "c.csv")) == 1
+
+
+def test_national_portal_column_round_trips_and_is_counted() -> None:
+    from motcua.catalog.selectors import catalog_counts
+
+    rows = [
+        good_row("1.000001", national_portal="1"),
+        good_row("1.000002", national_portal=""),  # empty: not connected (the default)
+    ]
+    parsed = parse_file("c.csv", data=csv_bytes(rows), agencies=set())
+    assert [p.spec.national_portal for p in parsed] == [True, False]
+    catalog_import_specs(actor=None, specs=[p.spec for p in parsed], source="t")
+    assert Procedure.objects.get(code="1.000001").national_portal is True
+    counts = catalog_counts(on=dt.date(2030, 1, 1))
+    assert counts["total"]["national_portal"] == 1
+    out = [spec_to_row(s)["national_portal"] for s in catalog_specs()]
+    assert sorted(out) == ["0", "1"]
+    with pytest.raises(ImportFailed) as exc:
+        parse_file("c.csv", data=csv_bytes([good_row(national_portal="có lẽ")]), agencies=set())
+    assert "national_portal" in " ".join(r for _, r in exc.value.details)

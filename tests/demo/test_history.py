@@ -42,6 +42,8 @@ SEED_LEVELS = {
 # ---- section 6 ------------------------------------------------------------------------------
 SEED_ONLINE_SHARE = 87.07  # "tỷ lệ tiếp nhận hồ sơ TTHC trên môi trường điện tử đạt 87,07%"
 SEED_ONLINE_SERVICES = (1651, 1784, 92.54)  # "tích hợp 1.651 … trên tổng số 1.784 … (đạt 92,54%)"
+#: "1.437 dịch vụ công kết nối Cổng dịch vụ công quốc gia"
+SEED_NATIONAL_PORTAL = 1437
 SEED_PAYMENTS = 26_600  # "hơn 26.600 giao dịch thành công"
 SEED_PAYMENT_VND = 165_000_000_000  # "với tổng số tiền thanh toán hơn 165 tỷ đồng"
 # Plan 170/KH-UBND (section 2): 80% of online services generate dossiers, 50% of dossiers
@@ -141,6 +143,7 @@ def _assert_seed_figures(rep: dict) -> None:
         SEED_ONLINE_SERVICES[:2]
     )
     assert catalog["online_share"] == SEED_ONLINE_SERVICES[2]
+    assert catalog["by_level"]["total"]["national_portal"] == SEED_NATIONAL_PORTAL
     n, vnd = _land_payments()
     assert SEED_PAYMENTS < n < SEED_PAYMENTS * 1.01
     assert SEED_PAYMENT_VND < vnd < SEED_PAYMENT_VND * 1.01
@@ -175,3 +178,15 @@ def test_seed_scale_history_prints_the_seeds_report(tmp_path, settings) -> None:
     payments_demo_load()
     _assert_seed_figures(_report(tmp_path))
     assert Procedure.objects.count() == 1784
+
+
+def test_demo_catalog_has_the_seeds_online_and_national_portal_services() -> None:
+    from motcua.catalog.models import OnlineService
+    from motcua.demo.catalog_gen import demo_catalog
+
+    specs = demo_catalog()
+    online = [s for s in specs if s.online_service != OnlineService.NONE]
+    connected = [s for s in specs if s.national_portal]
+    assert (len(online), len(specs)) == SEED_ONLINE_SERVICES[:2]
+    assert len(connected) == SEED_NATIONAL_PORTAL
+    assert all(s.online_service != OnlineService.NONE for s in connected)

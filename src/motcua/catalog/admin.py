@@ -84,6 +84,7 @@ class ProcedureAdmin(FoldedSearchAdmin):
         "is_inter_level",
         "is_vertical",
         "prepayment",
+        "national_portal",
         "status",
     )
     list_filter = (
@@ -93,6 +94,7 @@ class ProcedureAdmin(FoldedSearchAdmin):
         "is_inter_level",
         "is_vertical",
         "prepayment",
+        "national_portal",
         "field",
     )
     list_select_related = ("field",)

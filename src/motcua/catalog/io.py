@@ -55,6 +55,7 @@ COLUMNS: tuple[str, ...] = (
     "fees",
     "steps",
     "prepayment",
+    "national_portal",
 )
 REQUIRED = ("code", "name", "field_code", "level", "time_limit_days", "steps")
 
@@ -227,6 +228,7 @@ def row_to_spec(row: dict[str, str]) -> ProcedureSpec:
         is_vertical=_bool(g("vertical", ""), "vertical"),
         pause_on_supplement=_bool(g("pause_on_supplement", ""), "pause_on_supplement"),
         prepayment=_bool(g("prepayment", ""), "prepayment"),
+        national_portal=_bool(g("national_portal", ""), "national_portal"),
         legal_basis=g("legal_basis", ""),
         status=_choice(
             g("status", ""), "status", ProcedureStatus.values, ProcedureStatus.PUBLISHED
@@ -394,6 +396,7 @@ def spec_to_row(spec: ProcedureSpec) -> dict[str, str]:
         "vertical": "1" if spec.is_vertical else "0",
         "pause_on_supplement": "1" if spec.pause_on_supplement else "0",
         "prepayment": "1" if spec.prepayment else "0",
+        "national_portal": "1" if spec.national_portal else "0",
         "legal_basis": spec.legal_basis,
         "status": spec.status,
         "valid_from": spec.valid_from.isoformat() if spec.valid_from else "",

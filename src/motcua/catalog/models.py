@@ -124,6 +124,12 @@ class Procedure(SearchableModel):
         help_text="Mặc định (theo NĐ 61/2018) thời hạn tính lại từ đầu khi nhận đủ hồ sơ bổ sung; "
         "một số luật chuyên ngành chỉ tạm dừng.",
     )
+    national_portal = models.BooleanField(
+        "kết nối Cổng Dịch vụ công quốc gia",
+        default=False,
+        help_text="Dịch vụ công trực tuyến của thủ tục đã được tích hợp, kết nối với Cổng Dịch vụ "
+        "công quốc gia (chỉ tiêu báo cáo: số dịch vụ công kết nối Cổng DVC quốc gia).",
+    )
     prepayment = models.BooleanField(
         "nộp phí khi nộp hồ sơ trực tuyến (thanh toán trước)",
         default=False,

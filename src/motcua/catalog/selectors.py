@@ -61,6 +61,7 @@ def procedure_to_spec(p: Procedure) -> ProcedureSpec:
         is_vertical=p.is_vertical,
         pause_on_supplement=p.pause_on_supplement,
         prepayment=p.prepayment,
+        national_portal=p.national_portal,
         legal_basis=p.legal_basis,
         status=p.status,
         valid_from=p.valid_from,
@@ -94,7 +95,8 @@ def catalog_specs(qs: QuerySet[Procedure] | None = None) -> Iterator[ProcedureSp
 
 
 def catalog_counts(*, on: dt.date) -> dict[str, Any]:
-    """Procedures in force by level, with vertical-sector, inter-level and online counts."""
+    """Procedures in force by level, with vertical-sector, inter-level, online and
+    national-portal-connected counts."""
     qs = procedures_valid_on(on)
     rows = qs.values("level").annotate(
         total=Count("id"),
@@ -102,10 +104,11 @@ def catalog_counts(*, on: dt.date) -> dict[str, Any]:
         inter_level=Count("id", filter=Q(is_inter_level=True)),
         online=Count("id", filter=~Q(online_service=OnlineService.NONE)),
         online_full=Count("id", filter=Q(online_service=OnlineService.FULL)),
+        national_portal=Count("id", filter=Q(national_portal=True)),
     )
     names = {Level.PROVINCE: "province", Level.DISTRICT: "district", Level.COMMUNE: "commune"}
     out: dict[str, Any] = {}
-    keys = ("total", "vertical", "inter_level", "online", "online_full")
+    keys = ("total", "vertical", "inter_level", "online", "online_full", "national_portal")
     total = dict.fromkeys(keys, 0)
     for r in rows:
         out[names[Level(r["level"])]] = {k: r[k] for k in keys}

@@ -84,6 +84,7 @@ class ProcedureSpec:
     is_vertical: bool = False
     pause_on_supplement: bool = False
     prepayment: bool = False
+    national_portal: bool = False
     legal_basis: str = ""
     status: str = ProcedureStatus.PUBLISHED
     valid_from: dt.date | None = None
@@ -200,6 +201,7 @@ def _procedure_values(spec: ProcedureSpec, agencies: dict[str, Agency]) -> dict[
         "is_vertical": spec.is_vertical,
         "pause_on_supplement": spec.pause_on_supplement,
         "prepayment": spec.prepayment,
+        "national_portal": spec.national_portal,
         "legal_basis": spec.legal_basis.strip(),
         "status": spec.status,
         "valid_from": spec.valid_from,
@@ -252,6 +254,7 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
         "time_limit_days": str(procedure.time_limit_days),
         "online_service": procedure.online_service,
         "prepayment": procedure.prepayment,
+        "national_portal": procedure.national_portal,
         "status": procedure.status,
         "valid_from": procedure.valid_from,
         "valid_to": procedure.valid_to,

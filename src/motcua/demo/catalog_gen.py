@@ -27,6 +27,8 @@ SEED_SHAPE = {
 }
 INTER_LEVEL = {1: 8, 2: 25, 3: 20}  # 53 in all
 ONLINE_TOTAL = 1651
+#: of those, connected to the National Public Service Portal (the seed: 1.437)
+NATIONAL_PORTAL_TOTAL = 1437
 #: the district land procedures that take longest (first certificates of land-use rights with
 #: the land-use fee's assessment): a quarter of the field at least 50 working days, so that
 #: the seed's district dossiers in progress at the end of June (7,907: the last two months'
@@ -147,6 +149,9 @@ def demo_catalog(seed: int = 2022) -> list[ProcedureSpec]:
     offline = set(rng.sample(range(len(chosen)), len(chosen) - ONLINE_TOTAL))
 
     long_limits = _long_limits(chosen, seed)
+    # connected to the national portal: online ones, drawn apart (the rest stays as it was)
+    online_idx = sorted(set(range(len(chosen))) - offline)
+    connected = set(random.Random(seed * 31 + 11).sample(online_idx, NATIONAL_PORTAL_TOTAL))
     specs = []
     serial = 0
     prepaid = 0  # a few online land procedures with fees ask for prepayment (no draw: same seed)
@@ -206,6 +211,7 @@ def demo_catalog(seed: int = 2022) -> list[ProcedureSpec]:
                 is_inter_level=i in inter,
                 is_vertical=f.vertical,
                 prepayment=prepayment,
+                national_portal=i in connected,
                 legal_basis=f.legal_basis or f"Quyết định công bố TTHC lĩnh vực {f.name}",
                 status="published",
                 valid_from=valid_from,

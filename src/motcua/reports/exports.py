@@ -469,7 +469,9 @@ def to_docx(rep: dict[str, Any], *, province: str = "Bình Phước") -> bytes:
         doc.add_paragraph(
             f"Kết quả cung cấp dịch vụ công trực tuyến: {_num(c_tot.get('online', 0))} dịch vụ "
             f"công trực tuyến trên tổng số {_num(c_tot.get('total', 0))} dịch vụ công của tỉnh "
-            f"(đạt {_num(rep.get('catalog', {}).get('online_share', 0.0))}%); tỷ lệ tiếp nhận "
+            f"(đạt {_num(rep.get('catalog', {}).get('online_share', 0.0))}%); "
+            f"{_num(c_tot.get('national_portal', 0))} dịch vụ công kết nối Cổng dịch vụ công "
+            f"quốc gia; tỷ lệ tiếp nhận "
             f"hồ sơ TTHC trên môi trường điện tử đạt {_num(sh.get('received_online', 0.0))}%. "
             f"Thanh toán trực tuyến: {_num(tot['online_payments'])} giao dịch thành công với "
             f"tổng số tiền {_num(tot['online_payment_vnd'])} đồng."
