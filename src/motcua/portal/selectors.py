@@ -252,7 +252,7 @@ def lookup_answer(
     stored_id, stored_phone = (row[2], row[3] or "") if row is not None else (_ABSENT, _ABSENT)
     if not _factor_matches(stored_id, stored_phone, factor) or row is None:
         return None
-    return _cached_answer(row[0], row[1], rated=row[4], now=now)
+    return _cached_answer(row[0], row[1], rated=bool(row[4]), now=now)
 
 
 def _lookup_row(candidates: list[str]) -> tuple[Any, ...] | None:

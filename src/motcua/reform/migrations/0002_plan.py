@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='tên tệp')),
                 ('content_type', models.CharField(max_length=40, verbose_name='loại tệp')),
                 ('size', models.PositiveIntegerField(verbose_name='kích thước')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
+                ('sha256', models.CharField(max_length=64, verbose_name='mã băm SHA-256')),
                 ('pages', models.PositiveIntegerField(default=1, verbose_name='số trang')),
                 ('uploaded_at', models.DateTimeField(verbose_name='tải lên lúc')),
                 ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='reform.reformtask', verbose_name='nhiệm vụ')),

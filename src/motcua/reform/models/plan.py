@@ -191,7 +191,7 @@ class TaskEvidence(models.Model):
     name = models.CharField("tên tệp", max_length=200)
     content_type = models.CharField("loại tệp", max_length=40)
     size = models.PositiveIntegerField("kích thước")
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("mã băm SHA-256", max_length=64)
     pages = models.PositiveIntegerField("số trang", default=1)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
