@@ -85,7 +85,7 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, is_staff=False)
     kind = "person"
     name = factory.Sequence(lambda n: f"Nguyễn Văn Dân {n}")
-    id_number = factory.Sequence(lambda n: f"0792{n:08d}")
+    id_number = factory.Sequence(lambda n: f"0792{n + 50_000_000:08d}")  # clear of fixed numbers
     phone = factory.Sequence(lambda n: f"09{n:08d}")
     email = factory.Sequence(lambda n: f"dan{n}@example.vn")
     email_verified_at = factory.LazyFunction(timezone.now)

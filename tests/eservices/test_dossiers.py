@@ -218,7 +218,7 @@ def test_an_unreceived_submission_is_cancelled_by_its_applicant_at_once(
     w = world
     submitted = _online(w, citizen.user)
     # another citizen cannot touch it (the page and the service both say: no such dossier)
-    other = CitizenFactory().user
+    other = CitizenFactory(id_number="079288888888").user  # not a fixture's number
     stranger = Client()
     stranger.force_login(other)
     url = reverse("eservices:dossier_withdraw", args=[submitted.pk])

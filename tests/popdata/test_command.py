@@ -26,6 +26,9 @@ def test_fake_command_serves_the_protocol(settings: Any, tmp_path: Path) -> None
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
+        # as from a terminal: a test worker may run with SIGINT ignored, which the child would
+        # inherit (Python then installs no KeyboardInterrupt handler and Ctrl+C does nothing)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert proc.stdout is not None
