@@ -8,10 +8,30 @@ tested through the real pages in ``tests/security/`` and ``tests/citizens/``."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+#: CI runs the suite twice, on SQLite (with coverage) then on PostgreSQL (``.ci/run`` sets
+#: MOTCUA_SECOND_PASS=1 for the second). What does not depend on the database — the browser
+#: tests (the PostgreSQL pass reaches the same pages through Django's test client) and the tests
+#: marked ``once`` (commands run on a SQLite file of their own, pure computations) — runs on the
+#: first pass only, and is reported skipped with this reason on the second.
+SECOND_PASS_REASON = (
+    "run once per CI, on the SQLite pass: this test does not depend on the database "
+    "(MOTCUA_SECOND_PASS=1)"
+)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    if os.environ.get("MOTCUA_SECOND_PASS") != "1":
+        return
+    skip = pytest.mark.skip(reason=SECOND_PASS_REASON)
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("once"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -8,16 +8,14 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.test import Client
 
 from motcua.core.text import number, person_name, shorten, vnd
 from motcua.dossiers.models import Dossier, EventType, Status
 from motcua.dossiers.services import dossier_receive
-from motcua.units.models import Agency, Membership, Role
+from motcua.units.models import Agency, Role
 from tests.dossiers.conftest import World, at, member
 from tests.factories import UserFactory
 
@@ -322,87 +320,11 @@ def test_admin_pages_are_in_vietnamese(world: World) -> None:
     assert "Th\\u1ee9 Hai" in js or "Thứ Hai" in js  # "Monday"
 
 
-# ---- the tracking book --------------------------------------------------------------------
-
-
-def test_demo_tracking_books_and_codes_follow_receipt_order(db: None) -> None:
-    from motcua.demo.services import demo_load
-
-    demo_load(scale=0)
-    books: dict[tuple[int, int], list[Dossier]] = {}
-    for d in Dossier.objects.filter(book_number__isnull=False).order_by("book_number"):
-        books.setdefault((d.receiving_agency_id, d.book_year or 0), []).append(d)
-    assert books
-    for key, rows in books.items():
-        times = [d.received_at for d in rows]
-        assert times == sorted(times), key  # type: ignore[type-var]
-        assert [d.book_number for d in rows] == list(range(1, len(rows) + 1)), key
-        # and the dossier codes of a day (desk-yymmdd-NNNN) count up in the same order
-        codes = [d.code for d in rows]
-        assert codes == sorted(codes), key  # type: ignore[type-var]
-
-
-# ---- the demo's logins --------------------------------------------------------------------
-
-
-def test_demo_prints_each_login_with_its_role_and_what_it_does(
-    capsys: pytest.CaptureFixture[str], settings: Any, tmp_path: Path, db: None
-) -> None:
-    settings.VAR_DIR = tmp_path
-    call_command("demo", "--scale", "0")
-    out = capsys.readouterr().out
-    creds = (tmp_path / "demo-credentials.txt").read_text(encoding="utf-8")
-    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("    ")}
-    for m in Membership.objects.select_related("user", "agency"):
-        line = next(v for k, v in lines.items() if k == m.user.username)
-        assert Role(m.role).label in line, line
-        assert m.user.username in creds
-    counter = lines["motcua.tinh"]
-    assert "Nguyễn Thị Hoa" in counter and "tiếp nhận" in counter.lower()
-    assert "quản trị" in lines["quantri.tinh"].lower()
-    assert "1.784 thủ tục" in out
-
-
-def test_demo_province_admin_reaches_what_the_readme_says(db: None) -> None:
-    from motcua.demo.services import demo_load
-
-    demo_load(scale=0)
-    user = User.objects.get(username="quantri.tinh")
-    c = login(user)
-    page = c.get("/can-bo/").content.decode()
-    links = nav_links(page)
-    assert "/can-bo/bao-cao/" in links and "/admin/" in links
-    for url in links:
-        assert c.get(url).status_code == 200, url
-    admin = c.get("/admin/").content.decode()
-    # DESIGN.md: the province administrator keeps the catalog, calendars, units and users
-    for model in (
-        "/admin/catalog/procedure/",
-        "/admin/worktime/workcalendar/",
-        "/admin/units/agency/",
-        "/admin/units/membership/",
-        "/admin/auth/user/",
-    ):
-        assert model in admin, model
-        assert c.get(model).status_code == 200, model
-    assert c.get("/admin/catalog/procedure/import/").status_code == 200  # README: import
-
-
 def test_a_refused_admin_import_gets_the_403_page(world: World) -> None:
     clerk = UserFactory(username="nhan_vien", is_staff=True)
     r = login(clerk).get("/admin/catalog/procedure/import/")
     assert r.status_code == 403
     assert "Không có quyền truy cập" in r.content.decode()
-
-
-def test_every_demo_login_opens_every_link_of_its_menu(db: None) -> None:
-    from motcua.demo.services import demo_load
-
-    demo_load(scale=0)
-    for m in Membership.objects.select_related("user"):
-        c = login(m.user)
-        for url in nav_links(c.get("/can-bo/").content.decode()):
-            assert c.get(url).status_code == 200, (m.user.username, url)
 
 
 def test_project_catalog_is_compiled_and_read_first() -> None:

@@ -37,6 +37,7 @@ def motcua_in(cwd: Path, *args: str, var: Path | None) -> subprocess.CompletedPr
 PRINT_DB = "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
 
 
+@pytest.mark.once  # a SQLite file of its own (tests/conftest.py)
 def test_default_database_is_the_installations_var_not_the_current_folder(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
@@ -49,6 +50,7 @@ def test_default_database_is_the_installations_var_not_the_current_folder(tmp_pa
     assert not (a / "var").exists() and not (b / "var").exists()
 
 
+@pytest.mark.once  # a SQLite file of its own (tests/conftest.py)
 def test_explicit_var_dir_is_used_from_every_folder(tmp_path: Path) -> None:
     var, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -61,6 +63,7 @@ def test_explicit_var_dir_is_used_from_every_folder(tmp_path: Path) -> None:
     assert not (elsewhere / "var").exists()
 
 
+@pytest.mark.once  # a SQLite file of its own (tests/conftest.py)
 def test_non_editable_install_falls_back_to_the_user_data_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -76,6 +79,7 @@ def test_non_editable_install_falls_back_to_the_user_data_folder(
     assert motcua_settings.default_var_dir(checkout) == REPO_VAR
 
 
+@pytest.mark.once  # a SQLite file of its own (tests/conftest.py)
 @pytest.mark.parametrize(
     "args",
     [
@@ -92,6 +96,7 @@ def test_unmigrated_database_says_run_migrate(tmp_path: Path, args: tuple[str, .
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.once  # a SQLite file of its own (tests/conftest.py)
 def test_unmigrated_database_on_import(tmp_path: Path) -> None:
     f = tmp_path / "ho-so.csv"
     header = "code,procedure_code,agency_code,level,channel,received_at,due_at,status,"

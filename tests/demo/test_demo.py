@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import catalog_counts
@@ -15,11 +18,20 @@ from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.services import demo_load
 from motcua.units.models import Agency, Level
 
-pytestmark = pytest.mark.django_db
+# the module's tests share one demo, so they run on one xdist worker (./dev test: --dist loadgroup)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
-def test_catalog_has_the_seeds_shape() -> None:
-    demo_load()
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The demo at its default scale, built once for the read-only tests of this module inside
+    a transaction rolled back at the end (each build takes seconds)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_load()
+        transaction.set_rollback(True)
+
+
+def test_catalog_has_the_seeds_shape(loaded: dict[str, Any]) -> None:
     counts = catalog_counts(on=dt.date(2022, 6, 30))
     assert counts["total"]["total"] == 1784
     assert (counts["province"]["total"], counts["province"]["vertical"]) == (1446, 26)
@@ -32,8 +44,7 @@ def test_catalog_has_the_seeds_shape() -> None:
         assert sum(s.budget_days for s in p.steps.all()) == p.time_limit_days
 
 
-def test_agencies_of_the_demo_province() -> None:
-    demo_load()
+def test_agencies_of_the_demo_province(loaded: dict[str, Any]) -> None:
     assert Agency.objects.filter(kind="so_nganh").count() == 20
     assert Agency.objects.filter(kind="mot_cua", level=Level.DISTRICT).count() == 11
     assert Agency.objects.filter(kind="mot_cua", level=Level.COMMUNE).count() == 111
@@ -42,10 +53,9 @@ def test_agencies_of_the_demo_province() -> None:
     assert center.code.endswith(".H10")
 
 
-def test_deterministic_and_idempotent() -> None:
+def test_deterministic_and_idempotent(loaded: dict[str, Any]) -> None:
     assert demo_catalog(2022) == demo_catalog(2022)
     assert demo_catalog(2022) != demo_catalog(7)
-    demo_load()
     n = (Procedure.objects.count(), Agency.objects.count())
     second = demo_load()
     assert second["catalog"]["created"] == 0
@@ -78,35 +88,7 @@ def test_demo_command_prints_login(capsys: pytest.CaptureFixture[str], settings,
     assert r.status_code == 302 and r["Location"] == "/cong-dan/"
 
 
-def test_history_has_the_seeds_shape() -> None:
-    from motcua.reports.indices import index766
-    from motcua.reports.selectors import Period, report
-
-    loaded = demo_load(scale=0.01)
-    # the half-year's feedback (phản ánh, kiến nghị): index 8 and Decision 766 have data
-    assert loaded["feedback"]["created"] == 20
-    assert loaded["feedback"]["on_time"] > loaded["feedback"]["late"] > 0
-    half = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
-    groups = index766(half)["groups"]
-    fb = next(c for c in groups["hai_long"]["criteria"] if c["code"] == "feedback_on_time")
-    assert fb["denominator"] == 20 and fb["score"] is not None
-    levels = report(Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30)), details=False)["levels"]
-    prov, dist, comm = levels["province"], levels["district"], levels["commune"]
-    assert prov["received_new"] == round(204_655 * 0.01)
-    assert dist["received_new"] == round(22_249 * 0.01)
-    assert comm["received_new"] == round(88_194 * 0.01)
-    assert abs(prov["late_rate"] - 4.44) < 1.0
-    assert abs(dist["late_rate"] - 8.57) < 2.5
-    assert abs(comm["late_rate"] - 1.04) < 1.0
-    assert abs(prov["carried_over"] - 219) <= 25
-    online = levels["total"]["received_online"] / levels["total"]["received_new"]
-    assert abs(online - 0.8707) < 0.03
-    for v in levels.values():
-        assert v["received"] == v["resolved"] + v["withdrawn"] + v["returned"] + v["in_progress"]
-    assert demo_load(scale=0.01)["history_2022"]["created"] == 0  # idempotent
-
-
-def test_the_ten_most_filed_procedures_have_application_forms() -> None:
+def test_the_ten_most_filed_procedures_have_application_forms(loaded: dict[str, Any]) -> None:
     """Issue 15: the demo's ten most-filed procedures carry real electronic application forms
     (judicial records, civil status, residence, business households…), and the live demo
     dossiers of those procedures carry the form's data, valid for that form."""
@@ -116,7 +98,6 @@ def test_the_ten_most_filed_procedures_have_application_forms() -> None:
     from motcua.eforms.forms import EForm
     from motcua.eforms.models import FormDefinition
 
-    demo_load()
     top = Dossier.objects.values("procedure__name").annotate(n=Count("id")).order_by("-n")[:10]
     with_form = set(FormDefinition.objects.values_list("procedure__name", flat=True))
     assert len(with_form) == 10

@@ -12,18 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from io import StringIO
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import transaction
 
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.core.text import fold
-from motcua.dossiers.models import Channel, Dossier
+from motcua.demo.services import demo_load
+from motcua.dossiers.models import Channel, Dossier, Rating, Status
 from motcua.payments.models import PaymentChannel, PaymentRequest, PaymentStatus
+from motcua.portal.demo import RATED_SHARE, demo_ratings
+from motcua.reports.decision766 import _ratios
+from motcua.reports.indices import index766
+from motcua.reports.selectors import Period
 
-pytestmark = pytest.mark.django_db
+# the module's tests share one small demo, so they run on one xdist worker (--dist loadgroup)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-small")]
+SCALE = 0.01
+HALF = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
 
 # ---- the seed, section 2: per level (received, new, carried over, resolved, late, late rate as
 # printed, in progress, in progress overdue where stated) --------------------------------------
@@ -85,15 +94,21 @@ def _land_payments() -> tuple[int, int]:
     return len(land), sum(p.amount_vnd for p in land)
 
 
-def _demo(scale: float, tmp_path, settings) -> dict:  # type: ignore[no-untyped-def]
-    settings.VAR_DIR = tmp_path
-    call_command("demo", "--scale", str(scale), "--json", stdout=StringIO())
-    return _report(tmp_path)
+@pytest.fixture(scope="module")
+def small(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """The demo at scale 0.01 and ``motcua report``'s JSON of its half-year, built once for the
+    module inside a transaction rolled back at the end (a build takes seconds)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        loaded = demo_load(scale=SCALE)
+        yield loaded, _report(tmp_path_factory.mktemp("report"))
+        transaction.set_rollback(True)
 
 
-def test_small_scale_keeps_the_seeds_proportions(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
-    scale = 0.01
-    rep = _demo(scale, tmp_path, settings)
+def test_small_scale_keeps_the_seeds_proportions(small: tuple[dict, dict]) -> None:
+    scale = SCALE
+    rep = small[1]
     levels = rep["levels"]
     for name, (_, new, carried, resolved, late, rate, progress, overdue) in SEED_LEVELS.items():
         got = levels[name]
@@ -125,59 +140,40 @@ def test_small_scale_keeps_the_seeds_proportions(tmp_path, settings) -> None:  #
     assert not open_.filter(due_at__lt=end).exists()
 
 
-def _assert_seed_figures(rep: dict) -> None:
-    levels = rep["levels"]
-    for name, seed in SEED_LEVELS.items():
-        got = levels[name]
-        figures = tuple(got[k] for k in KEYS)
-        if seed[-1] is None:  # in progress overdue: not stated by the seed, none generated
-            seed = (*seed[:-1], 0)
-        assert figures == seed, name
-        assert got["withdrawn"] + got["returned"] == seed[0] - seed[3] - seed[6]
-    assert levels["province"]["withdrawn"] + levels["province"]["returned"] == 7
-    assert levels["district"]["withdrawn"] + levels["district"]["returned"] == 16
-    assert levels["commune"]["withdrawn"] + levels["commune"]["returned"] == 0
-    assert rep["shares"]["received_online"] == SEED_ONLINE_SHARE
-    catalog = rep["catalog"]
-    assert (catalog["by_level"]["total"]["online"], catalog["by_level"]["total"]["total"]) == (
-        SEED_ONLINE_SERVICES[:2]
+def test_the_half_years_feedback_and_idempotence(small: tuple[dict, dict]) -> None:
+    """The half-year's feedback (phản ánh, kiến nghị) gives index 8 and Decision 766 their data;
+    loading the demo again creates no history."""
+    loaded = small[0]
+    assert loaded["feedback"]["created"] == 20
+    assert loaded["feedback"]["on_time"] > loaded["feedback"]["late"] > 0
+    groups = index766(HALF)["groups"]
+    fb = next(c for c in groups["hai_long"]["criteria"] if c["code"] == "feedback_on_time")
+    assert fb["denominator"] == 20 and fb["score"] is not None
+    assert demo_load(scale=SCALE)["history_2022"]["created"] == 0
+
+
+def test_demo_ratings_shape_and_idempotence(small: tuple[dict, dict]) -> None:
+    """``motcua demo`` rates a share of the returned dossiers, idempotently, and the ratings
+    reach the Decision 766 satisfaction criteria of the half-year."""
+    n = small[0]["ratings"]["created"]
+    returned = Dossier.objects.filter(status=Status.RESOLVED).exclude(
+        returned_at__isnull=True, imported=False
     )
-    assert catalog["online_share"] == SEED_ONLINE_SERVICES[2]
-    assert catalog["by_level"]["total"]["national_portal"] == SEED_NATIONAL_PORTAL
-    n, vnd = _land_payments()
-    assert SEED_PAYMENTS < n < SEED_PAYMENTS * 1.01
-    assert SEED_PAYMENT_VND < vnd < SEED_PAYMENT_VND * 1.01
-    total = levels["total"]
-    assert (total["online_payments"], total["online_payment_vnd"]) == (n, vnd)
-    # the Plan 170 campaign's targets, each with its actual value over the campaign
-    targets = {t["metric"]: t for t in rep["targets"]}
-    assert {k: t["target"] for k, t in targets.items()} == SEED_PLAN_170
-    for t in targets.values():
-        assert t["actual"] is not None and 0 < t["actual"] <= 100
-        assert t["met"] == (t["actual"] >= t["target"])
-
-
-@pytest.mark.slow
-def test_seed_scale_history_prints_the_seeds_report(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
-    """The half-year at scale 1.0 (what ``motcua demo --scale 1.0`` loads: the same generator,
-    the legacy import's bulk path and its statistics hook, the payments) then ``motcua
-    report``: every figure of the seed's sections 2 and 6, exactly. The rest of the demo (live
-    dossiers, ratings, feedback) loads at scale 0: the whole ``--scale 1.0`` run takes minutes
-    (BENCHMARKS.md, "The seed-scale demo"). Run once per CI, on the SQLite pass."""
-    if connection.vendor != "sqlite":
-        pytest.skip(
-            "seed-scale history: run once per CI, on the SQLite pass (about three minutes of CPU)"
-        )
-    from motcua.demo.history import history_load
-    from motcua.demo.services import demo_load
-    from motcua.payments.demo import payments_demo_load
-
-    settings.VAR_DIR = tmp_path
-    demo_load(scale=0)
-    assert history_load(1.0)["created"] == 226_593 + 27_734 + 88_991
-    payments_demo_load()
-    _assert_seed_figures(_report(tmp_path))
-    assert Procedure.objects.count() == 1784
+    assert n == Rating.objects.count()
+    assert abs(n / returned.count() - RATED_SHARE) < 0.05
+    scores = list(Rating.objects.values_list("score", flat=True))
+    assert set(scores) <= {1, 3, 5}
+    assert scores.count(5) / n > 0.85
+    assert 0 < scores.count(1) / n < 0.06
+    # every rating after its dossier's result; none on an open dossier
+    assert not Rating.objects.exclude(dossier__status=Status.RESOLVED).exists()
+    for r in Rating.objects.select_related("dossier")[:200]:
+        assert r.at >= (r.dossier.returned_at or r.dossier.finished_at)
+    assert demo_ratings()["created"] == 0  # idempotent
+    ratios = _ratios(HALF, None, Procedure.objects.filter(status=ProcedureStatus.PUBLISHED))
+    satisfied, rated = ratios["satisfied_ratings"]
+    assert rated > 0 and satisfied / rated > 0.85
+    assert ratios["satisfaction_dossiers"] is not None
 
 
 def test_demo_catalog_has_the_seeds_online_and_national_portal_services() -> None:

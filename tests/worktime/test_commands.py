@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# the commands run on a SQLite file of their own: once per CI (tests/conftest.py)
+pytestmark = pytest.mark.once
+
 
 def motcua(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     # the console script is its own process: give it its own SQLite file, not the test database
