@@ -171,7 +171,9 @@ def load(args: argparse.Namespace, env: dict[str, str]) -> None:
 
 
 def django_setup(env: dict[str, str]) -> None:
-    for k in ("DATABASE_URL", "MOTCUA_VAR_DIR"):
+    # the server's second-factor policy too: the bench's leader and province administrator
+    # have no TOTP device, and the query plans below open their pages in this process
+    for k in ("DATABASE_URL", "MOTCUA_VAR_DIR", "MOTCUA_OTP_ROLES"):
         os.environ[k] = env[k]
     os.environ.pop("MOTCUA_ENV", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")

@@ -119,7 +119,7 @@ def test_late_dossier_shows_the_apology_and_new_date(client: Client, world: Worl
 
 
 def test_the_kept_answer_follows_every_change_late_and_rating(client: Client, world: World) -> None:
-    """The look-up keeps its answer per dossier version (portal.selectors.lookup_answer): a step
+    """The look-up keeps its answer in the shared cache (dossiers.lookup_cache): a step
     finished, a result returned, a rating given and the clock passing the due instant all show
     at once, never the kept answer."""
     from motcua.dossiers.services import dossier_rate, result_return, step_complete
@@ -130,14 +130,14 @@ def test_the_kept_answer_follows_every_change_late_and_rating(client: Client, wo
     first = lookup_answer(d.code, ID, now=at("2026-06-01 10:00"))
     assert first is not None and first.status == "in_progress" and not first.late
     assert first.steps == [] or all(s["finished_at"] for s in first.steps)
-    # the same answer again comes from the cache: one query (the dossier's row)
+    # the same answer again comes from the cache: no query at all
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as q:
         again = lookup_answer(d.code, ID, now=at("2026-06-01 10:05"))
     assert again == first
-    assert len(q.captured_queries) == 1
+    assert len(q.captured_queries) == 0
     # past the due instant, still unchanged: late now, from the kept answer
     assert d.due_at is not None
     assert lookup_answer(d.code, ID, now=d.due_at + dt.timedelta(hours=1)).late is True
@@ -369,3 +369,89 @@ def test_api_lookup_is_documented(client: Client) -> None:
     assert op["summary"] == "Tra cứu tình trạng hồ sơ (công khai)"
     assert {"200", "400", "404", "429"} <= set(op["responses"])
     assert op.get("security") in (None, [], [{}]) or {} in op["security"]
+
+
+# ---- the kept answers (dossiers.lookup_cache) ----------------------------------------------
+
+
+def test_wrong_code_and_wrong_factor_cost_the_same_queries_cold_and_kept(
+    world: World, received: Dossier
+) -> None:
+    """Through the cache too: a wrong code and a wrong factor each read the row once (cold), then
+    nothing (kept); the public answer is built only for the right factor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.portal.selectors import lookup_answer
+
+    counts = []
+    for code, factor in [("KHONG-CO-HO-SO", ID), (received.code, "070999999999")] * 2:
+        with CaptureQueriesContext(connection) as q:
+            assert lookup_answer(code, factor) is None
+        counts.append(len(q.captured_queries))
+    assert counts == [1, 1, 0, 0]
+    with CaptureQueriesContext(connection) as q:
+        assert lookup_answer(received.code, ID) is not None
+    assert len(q.captured_queries) > 0  # the answer itself: built now, for the right factor
+
+
+def test_a_change_committed_while_a_reader_reads_voids_its_entry(received: Dossier) -> None:
+    """The race the marks close: a reader reads the marks and the old row, the change commits
+    (its mark is set anew), then the reader files its entry — under marks already void."""
+    from motcua.dossiers import lookup_cache
+    from motcua.portal.selectors import _code_candidates
+
+    candidates = _code_candidates(received.code)
+    entry, marks = lookup_cache.read(candidates)
+    assert entry is None
+    stale = lookup_cache.Entry(marks=marks, pk=received.pk, id_hash="x", phone_hash="y")
+    lookup_cache.changed(received.code)  # the writer's commit
+    lookup_cache.write(candidates, stale)  # the reader, late
+    assert lookup_cache.read(candidates)[0] is None
+    # an entry filed under the current marks is read back
+    fresh_marks = lookup_cache.read(candidates)[1]
+    lookup_cache.write(candidates, lookup_cache.Entry(fresh_marks, received.pk, "x", "y"))
+    assert lookup_cache.read(candidates)[0] is not None
+
+
+def test_a_code_looked_up_before_it_exists_is_found_once_received(world: World) -> None:
+    """ "No such code" is kept too (so that it costs what a wrong factor costs); the receipt
+    that gives the code voids it."""
+    from motcua.portal.selectors import lookup_answer
+
+    first = receive(world)
+    assert first.code.endswith("-0001")
+    next_code = first.code[:-4] + "0002"
+    assert lookup_answer(next_code, ID) is None
+    assert lookup_answer(next_code, ID) is None  # kept
+    second = receive(world, "2026-06-01 09:30")
+    assert second.code == next_code
+    found = lookup_answer(next_code, ID)
+    assert found is not None and found.code == next_code
+
+
+def test_an_import_voids_every_kept_answer(world: World, received: Dossier) -> None:
+    from motcua.dossiers import lookup_cache
+    from motcua.portal.selectors import _code_candidates, lookup_answer
+
+    assert lookup_answer(received.code, ID) is not None
+    candidates = _code_candidates(received.code)
+    assert lookup_cache.read(candidates)[0] is not None
+    lookup_cache.changed_all()  # what dossiers.legacy does after writing the rows
+    assert lookup_cache.read(candidates)[0] is None
+
+
+def test_the_cache_holds_no_id_number_or_phone_in_clear(world: World) -> None:
+    import pickle
+
+    from motcua.dossiers import lookup_cache
+    from motcua.portal.selectors import _code_candidates, lookup_answer
+
+    d = receive(world)  # the applicant's ID number is ID, the phone PHONE
+    assert d.applicant_phone == PHONE
+    assert lookup_answer(d.code, PHONE) is not None
+    entry = lookup_cache.read(_code_candidates(d.code))[0]
+    assert entry is not None and entry.pk == d.pk
+    raw = pickle.dumps(entry)
+    assert ID.encode() not in raw and PHONE.encode() not in raw
+    assert entry.id_hash == lookup_cache.digest(ID) != ID

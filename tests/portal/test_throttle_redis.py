@@ -62,3 +62,57 @@ def test_redis_counter_is_one_round_trip_and_limits(redis_cache: Any, settings: 
     # another address has its own counter
     other = RequestFactory().post("/tra-cuu/", REMOTE_ADDR="10.9.9.8")
     assert throttle.attempt(other) is None
+
+
+@pytest.mark.django_db
+def test_the_api_look_up_on_redis_is_one_round_trip_when_kept(
+    redis_cache: Any, settings: Any, world: Any
+) -> None:
+    """On Redis the counter and the kept answer come back in one pipelined round trip, with no
+    query; a change through the services voids the kept answer at once."""
+    import json
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from redis.client import Pipeline
+
+    from motcua.dossiers.services import step_complete
+    from tests.dossiers.conftest import at
+    from tests.portal.conftest import receive
+
+    settings.MOTCUA_LOOKUP_RATE = (100, 600)
+    d = receive(world)
+    body = json.dumps({"code": d.code, "factor": "070123456789"})
+    c = Client(REMOTE_ADDR="10.9.9.9")
+
+    def look() -> Any:
+        r = c.post("/api/v1/lookup/", body, content_type="application/json")
+        assert r.status_code == 200, r.content
+        return r.json()
+
+    first = look()
+    client = redis_cache._cache.get_client(write=True)
+    calls: list[str] = []
+    real_pipeline, real_mget = type(client).pipeline, type(client).mget
+
+    def pipeline(self: Any, *a: Any, **kw: Any) -> Any:
+        calls.append("pipeline")
+        return real_pipeline(self, *a, **kw)
+
+    def mget(self: Any, *a: Any, **kw: Any) -> Any:
+        if not isinstance(self, Pipeline):  # inside the pipeline it is the same round trip
+            calls.append("mget")
+        return real_mget(self, *a, **kw)
+
+    type(client).pipeline, type(client).mget = pipeline, mget  # type: ignore[method-assign]
+    try:
+        with CaptureQueriesContext(connection) as q:
+            again = look()
+    finally:
+        type(client).pipeline, type(client).mget = real_pipeline, real_mget  # type: ignore[method-assign]
+    assert again == first
+    assert calls == ["pipeline"] and len(q.captured_queries) == 0
+    step_complete(actor=world.users["specialist"], dossier=d, now=at("2026-06-02 09:00"))
+    after = look()
+    assert len(after["steps"]) > len(first["steps"])

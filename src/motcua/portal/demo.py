@@ -12,6 +12,7 @@ import random
 
 from django.db.models import Q
 
+from motcua.dossiers import lookup_cache
 from motcua.dossiers.models import Dossier, Rating, Status
 from motcua.portal.services import SCORES, Satisfaction
 
@@ -59,4 +60,6 @@ def demo_ratings(seed: int = 2022) -> dict[str, int]:
             )
         )
     Rating.objects.bulk_create(rows, batch_size=2000)
+    if rows:
+        lookup_cache.changed_all()  # ratings written in bulk: the look-up's "rated" follows
     return {"created": len(rows)}

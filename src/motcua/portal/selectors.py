@@ -24,6 +24,7 @@ from motcua.catalog.models import Field, Procedure
 from motcua.catalog.selectors import procedures_valid_on
 from motcua.core.models import search_matching
 from motcua.core.text import nfc
+from motcua.dossiers import lookup_cache
 from motcua.dossiers.models import Apology, Dossier, DossierStep, Rating, Status, StepStatus
 from motcua.dossiers.qr import lookup_id, lookup_token, lookup_url
 from motcua.reports import selectors as reports
@@ -235,24 +236,54 @@ def dossier_lookup(code: str, factor: str) -> Dossier | None:
     return None
 
 
-# How long a look-up's answer is kept (seconds). The key holds the dossier's version, which every
-# change through dossiers.services raises (``_tx._save``): a changed dossier is never answered
-# from the cache; the expiry only bounds what a change outside the services could leave.
-LOOKUP_CACHE_SECONDS = 600
+def lookup_keys(code: str) -> list[str]:
+    """The cache keys ``lookup_answer`` reads for this code (fetched by the pages with their
+    attempt counter: ``throttle.attempt_and_get``)."""
+    return lookup_cache.keys(_code_candidates(code))
 
 
 def lookup_answer(
-    code: str, factor: str, *, now: dt.datetime | None = None
+    code: str,
+    factor: str,
+    *,
+    now: dt.datetime | None = None,
+    fetched: dict[str, Any] | None = None,
 ) -> PublicDossier | None:
     """What the look-up shows (the page, the API): ``public_dossier`` of ``dossier_lookup``'s
-    dossier, read with one narrow query and the answer kept per dossier version in the cache
-    (the look-up is the portal's busiest request: docs/portal.md, BENCHMARKS.md). A wrong code
-    and a wrong factor cost the same one query, as in ``dossier_lookup``."""
-    row = _lookup_row(_code_candidates(code))
-    stored_id, stored_phone = (row[2], row[3] or "") if row is not None else (_ABSENT, _ABSENT)
-    if not _factor_matches(stored_id, stored_phone, factor) or row is None:
+    dossier. The look-up is the portal's busiest request (docs/portal.md, BENCHMARKS.md): its
+    entry is read from the shared cache in one round trip and is valid while the code's marks are
+    unchanged (``lookup_cache``); only a code not looked up since its last change reads the
+    table, with one narrow query. A wrong code and a wrong factor cost the same: the same round
+    trip, the same comparisons, the same query when the entry is missing; the public answer is
+    built only for the right factor. ``fetched``: what the cache answered for
+    ``lookup_keys(code)``, read by the caller with its attempt counter."""
+    now = now or timezone.now()
+    candidates = _code_candidates(code)
+    entry, marks = lookup_cache.read(candidates, fetched)
+    if entry is None:
+        row = _lookup_row(candidates)
+        entry = lookup_cache.Entry(
+            marks=marks,
+            pk=row[0] if row is not None else None,
+            id_hash=lookup_cache.digest(_id_number(row[2] if row is not None else _ABSENT)),
+            phone_hash=lookup_cache.digest(_phone(row[3] or "") if row is not None else _ABSENT),
+            rated=bool(row[4]) if row is not None else False,
+        )
+        lookup_cache.write(candidates, entry)
+    factor_text = str(factor)[: MAX_FACTOR * 2]
+    by_id = _same(entry.id_hash, lookup_cache.digest(_id_number(factor_text)))
+    by_phone = _same(entry.phone_hash, lookup_cache.digest(_phone(factor_text)))
+    if not (by_id | by_phone) or entry.pk is None:
         return None
-    return _cached_answer(row[0], row[1], rated=bool(row[4]), now=now)
+    if entry.answer is None:
+        # read from the primary: the entry is filed under marks read before this row, so a
+        # change committed in between voids it (lookup_cache)
+        entry.answer = public_dossier(_looked_up().get(pk=entry.pk), now=now)
+        lookup_cache.write(candidates, entry)
+    answer: PublicDossier = entry.answer
+    # what changes with time: late now
+    late = _late(answer.received_at, answer.due_at, answer.finished_at, now)
+    return replace(answer, late=late, rated=entry.rated)
 
 
 def _lookup_row(candidates: list[str]) -> tuple[Any, ...] | None:
@@ -260,7 +291,8 @@ def _lookup_row(candidates: list[str]) -> tuple[Any, ...] | None:
     statement written once: the look-up is the portal's busiest request and building this query
     through the ORM was a third of its CPU (BENCHMARKS.md, issue 9). It is the ORM's query of
     before — ``Dossier.objects.filter(code__isnull=False, code__in=…).annotate(rated=Exists(
-    Rating…)).values_list(…).first()`` — read from the database the router chooses for reads."""
+    Rating…)).values_list(…).first()`` — read from the primary (the look-up is a POST: never
+    inside ``replica_reads``)."""
     d, r = Dossier._meta.db_table, Rating._meta.db_table
     marks = ", ".join(["%s"] * len(candidates))
     sql = (
@@ -272,20 +304,6 @@ def _lookup_row(candidates: list[str]) -> tuple[Any, ...] | None:
         cur.execute(sql, candidates)
         found = cur.fetchone()
     return tuple(found) if found is not None else None
-
-
-def _cached_answer(pk: int, version: int, *, rated: bool, now: dt.datetime | None) -> PublicDossier:
-    now = now or timezone.now()
-    answer = cache.get(f"portal:lookup:{pk}:{version}")
-    if answer is None:
-        d = _looked_up().get(pk=pk)
-        answer = public_dossier(d, now=now)
-        # keyed by the version read with it: a change in between files it under the new one
-        cache.set(f"portal:lookup:{pk}:{d.version}", answer, LOOKUP_CACHE_SECONDS)
-        return answer
-    # what changes with time or outside the dossier's version: late now, rated since
-    late = _late(answer.received_at, answer.due_at, answer.finished_at, now)
-    return replace(answer, late=late, rated=rated)
 
 
 # ---- what the public sees of a dossier -------------------------------------------------------

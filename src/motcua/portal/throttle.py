@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -34,11 +35,40 @@ def _key(scope: str, ip: str) -> str:
 
 def attempt(request: HttpRequest, scope: str = "lookup") -> int | None:
     """Count one attempt; None when allowed, else the seconds to wait before the next one."""
+    return attempt_and_get(request, [], scope)[0]
+
+
+def attempt_and_get(
+    request: HttpRequest, keys: list[str], scope: str = "lookup"
+) -> tuple[int | None, dict[str, Any]]:
+    """``attempt``, and the cache's ``get_many(keys)`` with it: on Redis one round trip for both
+    (INCR, EXPIRE and MGET pipelined — the look-up's whole conversation with the cache when its
+    answer is kept: ``dossiers.lookup_cache``, BENCHMARKS.md); elsewhere one after the other."""
     tries, window = settings.MOTCUA_LOOKUP_RATE
-    n = _count(_key(scope, client_ip(request)), window + 1)
+    key = _key(scope, client_ip(request))
+    backend = caches["default"]
+    got: dict[str, Any] = {}
+    if isinstance(backend, RedisCache):
+        full = backend.make_and_validate_key(key)
+        wanted = [backend.make_and_validate_key(k) for k in keys]
+        client = backend._cache.get_client(full, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(full)
+        pipe.expire(full, window + 1)
+        if wanted:
+            pipe.mget(wanted)
+        replies = pipe.execute()
+        n = int(replies[0])
+        if wanted:
+            loads = backend._cache._serializer.loads
+            got = {k: loads(v) for k, v in zip(keys, replies[2], strict=True) if v is not None}
+    else:
+        n = _count(key, window + 1)
+        if keys:
+            got = cache.get_many(keys)
     if n <= tries:
-        return None
-    return max(1, window - int(time.time()) % max(1, window))
+        return None, got
+    return max(1, window - int(time.time()) % max(1, window)), got
 
 
 def _count(key: str, ttl: int) -> int:

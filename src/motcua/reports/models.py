@@ -269,6 +269,12 @@ class DailyCount(_Counts):
                 name="dailycount_key",
             )
         ]
+        # the reports of a leader's agencies (``receiving OR processing`` in their ids): two
+        # index ranges instead of every row of the period (BENCHMARKS.md, screens at 1M)
+        indexes = [
+            models.Index(fields=["processing_agency_id", "day"], name="dailycount_proc_day"),
+            models.Index(fields=["receiving_agency_id", "day"], name="dailycount_recv_day"),
+        ]
 
 
 class DailyLevelCount(_Counts):

@@ -29,6 +29,7 @@ from django.db import transaction
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Field, Procedure, ProcedureStatus
 from motcua.core.errors import ImportFailed
+from motcua.dossiers import lookup_cache
 from motcua.units.models import AdministrativeUnit, Agency, Level
 
 from . import stage
@@ -184,6 +185,7 @@ def _finish(*, actor: Any, source: str, digest: str) -> dict[str, Any]:
         "by_status": {s: counts.get(s, 0) for s in STATUSES.values()},
     }
     after_import(stage_table=stage.STAGE, rows=moved)
+    lookup_cache.changed_all()  # codes written outside the services: every cached look-up void
     audit_record(
         actor=actor,
         action="dossiers.import",

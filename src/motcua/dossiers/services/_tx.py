@@ -22,6 +22,7 @@ from django.utils import timezone
 from motcua.audit.services import audit_record
 from motcua.core.errors import IllegalTransition, NotFound, ValidationFailed
 from motcua.core.text import nfc, person_name
+from motcua.dossiers import lookup_cache
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
     Counter,
@@ -281,6 +282,7 @@ def _save(dossier: Dossier, *fields: str) -> None:
     dossier.version += 1
     dossier.refresh_search_text()
     dossier.save(update_fields=[*fields, "version", "search_text"])
+    lookup_cache.changed(dossier.code)  # the public look-up's cached answer is void
 
 
 def _require_owner(dossier: Dossier, account: Actor) -> None:

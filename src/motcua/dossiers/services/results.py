@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
+from motcua.dossiers import lookup_cache
 from motcua.dossiers.access import has_role, require_role, require_step_role
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
@@ -214,6 +215,7 @@ def dossier_rate(
             rating = Rating.objects.create(dossier=d, score=score, comment=nfc(comment), at=at)
     except IntegrityError:
         raise IllegalTransition("Hồ sơ đã được đánh giá", code="already_rated") from None
+    lookup_cache.changed(d.code)  # the look-up shows "rated"
     data: dict[str, object] = {"score": score}
     if via:
         data["via"] = via

@@ -1,0 +1,111 @@
+"""The public look-up's answers kept in the shared cache, so that the portal's busiest request
+reads no table when the same code has been looked up before (BENCHMARKS.md, issue 9).
+
+An *entry* is filed under the code as the caller typed it (its normalised candidates) and holds
+what the look-up needs to answer: whether a dossier has that code, the applicant's ID number and
+phone as keyed hashes (HMAC with the installation's SECRET_KEY: the cache holds no personal number
+in clear) and, once a caller gave the right second factor, the dossier's public answer.
+
+An entry is valid only while the *marks* it was read under are still the current ones: one mark
+per code, set to a new random value whenever a dossier with that code changes through the
+services (``dossiers.services._tx._save``), is received (its code is given), is rated; and one
+mark for every code at once, set anew after an import writes dossiers outside the services
+(``legacy``). A mark is set at once and again when the transaction commits: a reader that read the
+row before the commit filed its entry under a mark that is already void, so a changed dossier
+is never answered from the cache. The entry's expiry (``TTL``) bounds only what a change outside
+the services and imports could leave.
+
+Marks are random, never counters: a mark evicted from the cache and set again cannot come back
+to a value an old entry was filed under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+#: seconds an entry is kept
+TTL = 600
+#: a mark outlives every entry filed under it
+MARK_TTL = 3 * TTL
+ALL = "portal:lookup:mark"
+_SALT = "motcua.portal.lookup"
+
+
+@dataclass
+class Entry:
+    """What the cache keeps for the code(s) a caller typed."""
+
+    marks: tuple[Any, ...]
+    pk: int | None  # None: no dossier has this code
+    id_hash: str
+    phone_hash: str
+    rated: bool = False
+    answer: Any = None  # the PublicDossier, once a caller gave the right second factor
+
+
+def digest(value: str) -> str:
+    """The keyed hash of a normalised ID number or phone; "" for an empty one."""
+    return salted_hmac(_SALT, value, algorithm="sha256").hexdigest() if value else ""
+
+
+def _mark_key(code: str) -> str:
+    return f"portal:lookup:mark:{hashlib.sha256(code.encode()).hexdigest()[:40]}"
+
+
+def _entry_key(candidates: list[str]) -> str:
+    """Keyed like the hashes it holds: an entry written under another SECRET_KEY (a key
+    rotated, another installation on the same cache) is never read, its hashes would not
+    match."""
+    return "portal:lookup:entry:" + digest("\x00".join(candidates))[:40]
+
+
+def keys(candidates: list[str]) -> list[str]:
+    """The cache keys ``read`` reads: the marks (every code's, then each candidate's), then the
+    entry. The look-up fetches them with its attempt counter in one round trip
+    (``portal.throttle.attempt_and_get``)."""
+    return [ALL, *(_mark_key(c) for c in candidates), _entry_key(candidates)]
+
+
+def read(
+    candidates: list[str], fetched: dict[str, Any] | None = None
+) -> tuple[Entry | None, tuple[Any, ...]]:
+    """The valid entry for these candidates (or None) and the current marks: from ``fetched``
+    (what the cache answered for ``keys(candidates)``), else in one round trip (one MGET on
+    Redis)."""
+    *marks_keys, ek = keys(candidates)
+    got = fetched if fetched is not None else cache.get_many([*marks_keys, ek])
+    marks = tuple(got.get(k) for k in marks_keys)
+    entry = got.get(ek)
+    if isinstance(entry, Entry) and entry.marks == marks:
+        return entry, marks
+    return None, marks
+
+
+def write(candidates: list[str], entry: Entry) -> None:
+    cache.set(_entry_key(candidates), entry, TTL)
+
+
+def _set_mark(key: str) -> None:
+    cache.set(key, secrets.token_hex(8), MARK_TTL)
+
+
+def changed(code: str | None) -> None:
+    """Every entry of this dossier code is void: now, and again after the commit."""
+    if not code:
+        return
+    key = _mark_key(code)
+    _set_mark(key)
+    transaction.on_commit(lambda: _set_mark(key))
+
+
+def changed_all() -> None:
+    """Every entry is void (an import wrote dossiers outside the services)."""
+    _set_mark(ALL)
+    transaction.on_commit(lambda: _set_mark(ALL))
