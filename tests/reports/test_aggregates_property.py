@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from motcua.catalog.models import Procedure
@@ -18,12 +18,15 @@ from motcua.dossiers.models import (
     Apology,
     Document,
     Dossier,
+    DossierEvent,
     DossierStep,
+    EventType,
     Rating,
     SupplementRequest,
 )
-from motcua.reports import agg_index, decision766
+from motcua.reports import agg_eval, agg_index, decision766
 from motcua.reports.aggregates import aggregates_sync, rebuild_aggregates
+from motcua.reports.indices import evaluation_inputs_scan
 from motcua.reports.models import (
     DailyCount,
     DailyLevelCount,
@@ -109,7 +112,10 @@ def version(draw: Any) -> dict[str, Any]:
         "apology_breach": draw(st.sampled_from(["", "", "late", "missing"])),
         "apology": draw(st.one_of(st.none(), instant)),
         # related rows (only ever added, as the services do): the Decision 766 inputs
-        "step": draw(st.booleans()),
+        # a step, and how it ended (index 2); a result handed back, where (index 4)
+        "step": draw(st.sampled_from(["", "pending", "late", "early", "on_time"])),
+        "step_role": draw(st.sampled_from(["chuyen_vien", "tiep_nhan"])),
+        "returned": draw(st.sampled_from(["", "", "here", "elsewhere", "post"])),
         "supplements": draw(st.integers(0, 2)),
         "doc": draw(st.sampled_from(["", "", "input_electronic", "result_electronic", "reused"])),
         "rating": draw(st.one_of(st.none(), st.tuples(st.integers(1, 5), instant))),
@@ -117,6 +123,46 @@ def version(draw: Any) -> dict[str, Any]:
 
 
 history = st.lists(version(), min_size=1, max_size=3)
+
+
+def _resolved_version(
+    *,
+    step: str = "",
+    step_role: str = "chuyen_vien",
+    returned: str = "",
+    breach: str = "",
+    rating: tuple[int, dt.datetime] | None = None,
+    supplements: int = 0,
+    late: bool = False,
+    channel: str = "online",
+    pa: int = 1,
+) -> dict[str, Any]:
+    """A dossier resolved in October 2021 (the explicit examples)."""
+    received = T0 + dt.timedelta(days=2, hours=1)
+    finished = received + dt.timedelta(days=6)
+    return {
+        "received_at": received,
+        "status": "resolved",
+        "finished_at": finished,
+        "due_at": finished - dt.timedelta(days=1) if late else finished + dt.timedelta(days=2),
+        "level": 1,
+        "channel": channel,
+        "ra": 0,
+        "pa": pa,
+        "proc": 0,
+        "digitized": True,
+        "electronic_result": False,
+        "online_payment_vnd": 0,
+        "working_seconds": 3600,
+        "apology_breach": breach,
+        "apology": None,
+        "step": step,
+        "step_role": step_role,
+        "returned": returned,
+        "supplements": supplements,
+        "doc": "",
+        "rating": rating,
+    }
 months = st.tuples(st.integers(0, 10), st.integers(1, 7)).map(
     lambda t: Period(
         dt.date(2021 + (9 + t[0]) // 12, (9 + t[0]) % 12 + 1, 1),
@@ -181,9 +227,22 @@ def _related(d: Dossier, v: dict[str, Any]) -> None:
             dossier=d,
             order=1,
             name="Thẩm định",
-            role="chuyen_vien",
+            role=v["step_role"],
             agency_id=d.processing_agency_id,
             budget_days=5,
+            status="pending" if v["step"] == "pending" else "done",
+            outcome="" if v["step"] == "pending" else v["step"],
+        )
+    if v["returned"] and not DossierEvent.objects.filter(dossier=d).exists():
+        DossierEvent.objects.create(
+            dossier=d,
+            type=EventType.RESULT_RETURNED,
+            at=T0,
+            actor_label="Cán bộ",
+            agency_id=d.receiving_agency_id
+            if v["returned"] != "elsewhere"
+            else d.processing_agency_id,
+            note="Trả qua bưu điện" if v["returned"] == "post" else "",
         )
     for _ in range(v["supplements"]):
         SupplementRequest.objects.create(
@@ -244,6 +303,23 @@ def tables() -> tuple[Any, ...]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@example(  # every branch of the evaluation's indices at once (random histories reach few)
+    histories=[
+        [_resolved_version(step="late", returned="elsewhere", breach="late", late=True)],
+        [_resolved_version(step="early", returned="post", breach="missing", rating=(1, T0))],
+        [_resolved_version(step="on_time", returned="here", supplements=2, channel="counter")],
+        [_resolved_version(step="pending", step_role="tiep_nhan", supplements=1, late=True)],
+    ],
+    periods=[Period(dt.date(2021, 10, 1), dt.date(2021, 12, 31))],
+    scope=None,
+    level=None,
+).via("the evaluation's branches")
+@example(
+    histories=[[_resolved_version(step="late", late=True)], [_resolved_version(pa=2)]],
+    periods=[Period(dt.date(2021, 10, 3), dt.date(2021, 11, 20))],
+    scope={1},
+    level=None,
+).via("a leader's agencies")
 @given(
     histories=st.lists(history, min_size=1, max_size=10),
     periods=st.lists(period, min_size=1, max_size=3),
@@ -275,6 +351,10 @@ def test_aggregates_equal_scan(
             r_scan = decision766._ratios(p, qs, procedures)
             r_agg = agg_index.ratios(p, ids, level, procedures, None, qs)
             assert r_scan == r_agg, (p, ids, level, diff(r_scan, r_agg))
+            # the Circular 01/2018 evaluation's inputs: index points, breaches, procedures
+            e_scan = evaluation_inputs_scan(p, agency_ids=ids)
+            e_agg = agg_eval.evaluation_inputs(p, agency_ids=ids)
+            assert e_scan == e_agg, (p, ids, e_scan, e_agg)
         # what the hook kept equals a set-based rebuild (whole, then of a range of days)
         kept = tables()
         snapshots = DossierFacts.objects.count()

@@ -90,7 +90,16 @@ SNAPSHOT = (
     "reused",
     "input_electronic",
     "result_stored",
+    "i1",
+    "i2",
+    "i3",
+    "i4",
+    "i7",
 )
+#: A resolved dossier's points on the Circular 01/2018 indices kept in its snapshot
+#: (``indices.index_points``); None for the others.
+POINTS = ("i1", "i2", "i3", "i4", "i7")
+NO_POINTS = dict.fromkeys(POINTS)
 #: The flags of a dossier read from its related rows (steps, supplement requests, documents):
 #: the Decision 766 index's inputs.
 FLAGS = ("tracked", "twice", "reused", "input_electronic", "result_stored")
@@ -120,11 +129,16 @@ def _later(*moments: dt.datetime | None) -> dt.datetime | None:
 
 
 def facts_of(
-    d: Any, apology_at: dt.datetime | None, flags: dict[str, bool] | None = None
+    d: Any,
+    apology_at: dt.datetime | None,
+    flags: dict[str, bool] | None = None,
+    points: dict[str, int | None] | None = None,
 ) -> dict[str, Any]:
     """The snapshot of a dossier's statistical facts (the columns of ``DossierFacts``);
-    ``flags``: what its related rows say (``flags_of``)."""
+    ``flags``: what its related rows say (``flags_of``); ``points``: a resolved dossier's index
+    points (``points_of``)."""
     flags = flags or NO_FLAGS
+    points = points if points is not None and d.status == "resolved" else NO_POINTS
     r, f, u = d.received_at, d.finished_at, d.due_at
     fin_day, due_day = _day(f), _day(u)
     resolved = d.status == "resolved"
@@ -159,7 +173,24 @@ def facts_of(
         "reused": bool(flags["reused"]),
         "input_electronic": bool(flags["input_electronic"]),
         "result_stored": bool(resolved and flags["result_stored"]),
+        **{k: points[k] for k in POINTS},
     }
+
+
+def points_of(pk: int) -> dict[str, int | None]:
+    """A resolved dossier's points on indices 1–4 and 7: the scan's own expressions
+    (``indices.index_points``) for this one dossier, in one statement."""
+    from zoneinfo import ZoneInfo
+
+    from motcua.dossiers.models import Dossier
+    from motcua.reports.indices import index_points
+
+    row = (
+        index_points(Dossier.objects.filter(pk=pk), ZoneInfo(settings.TIME_ZONE))
+        .values_list(*POINTS)
+        .first()
+    )
+    return dict(zip(POINTS, row, strict=True)) if row is not None else dict(NO_POINTS)
 
 
 def _flag_sql() -> dict[str, str]:
@@ -245,6 +276,9 @@ def _rows(s: dict[str, Any] | None) -> list[tuple[tuple[Any, ...], dict[str, int
                     working_seconds=s["working_seconds"],
                     breach_missing=missing,
                     results_stored=int(s["result_stored"]),
+                    resolved_breach_late=int(s["breach"] == "late"),
+                    resolved_breach_missing=missing,
+                    **{f"idx{k[1:]}": int(s[k] or 0) for k in POINTS},
                 )
             elif s["status"] in ("withdrawn", "returned"):
                 add(f, r, **{s["status"]: 1, "breach_missing": missing})
@@ -334,6 +368,10 @@ def _monthly(
     return out
 
 
+def _points(dossier: Any) -> dict[str, int | None] | None:
+    return points_of(dossier.pk) if dossier.status == "resolved" else None
+
+
 def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     """Bring the daily counts in line with the dossier as it is now (called by the dossier
     services in the transaction of every change; idempotent, so calling it twice costs one
@@ -349,9 +387,9 @@ def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
             .values_list("issued_at", flat=True)
             .first()
         )
-        new = facts_of(dossier, apology_at, flags_of(dossier.pk))
+        new = facts_of(dossier, apology_at, flags_of(dossier.pk), _points(dossier))
     else:
-        new = facts_of(dossier, None, flags_of(dossier.pk))
+        new = facts_of(dossier, None, flags_of(dossier.pk), _points(dossier))
         new["apology_day"] = old_row["apology_day"]
     if old_row == new:
         return
@@ -419,10 +457,32 @@ def _snapshot_sql(vendor: str) -> str:
                CASE WHEN {f} > {u} THEN {true} ELSE {false} END,
                {flag["tracked"]}, {flag["twice"]}, {flag["reused"]},
                {flag["input_electronic"]},
-               CASE WHEN {res} AND {flag["result_stored"]} THEN {true} ELSE {false} END
+               CASE WHEN {res} AND {flag["result_stored"]} THEN {true} ELSE {false} END,
+               NULL, NULL, NULL, NULL, NULL
         FROM dossiers_dossier d LEFT JOIN dossiers_apology a ON a.dossier_id = d.id
         WHERE d.received_at IS NOT NULL OR a.id IS NOT NULL
     """  # noqa: S608 - our table names
+
+
+def _snapshot_points(cur: Any, snap: str) -> None:
+    """The resolved dossiers' index points into the snapshot, set-based, from the scan's own
+    expressions (``indices.index_points``, compiled by the ORM: one definition)."""
+    from zoneinfo import ZoneInfo
+
+    from motcua.dossiers.models import Dossier
+    from motcua.reports.indices import index_points
+
+    qs = index_points(
+        Dossier.objects.filter(status="resolved", received_at__isnull=False),
+        ZoneInfo(settings.TIME_ZONE),
+    ).values_list("id", *POINTS).order_by()
+    sql, params = qs.query.sql_with_params()
+    sets = ", ".join(f"{k} = p.{k}" for k in POINTS)
+    cur.execute(
+        f"UPDATE {snap} SET {sets} FROM ({sql}) AS p "  # noqa: S608 - our names
+        f"WHERE {snap}.dossier_id = p.id",
+        params,
+    )
 
 
 def _fact_selects(vendor: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -480,6 +540,9 @@ def _fact_selects(vendor: str) -> list[tuple[str, str, dict[str, str]]]:
                 "working_seconds": "s.working_seconds",
                 "breach_missing": "CASE WHEN s.breach = 'missing' THEN 1 ELSE 0 END",
                 "results_stored": int_("s.result_stored"),
+                "resolved_breach_late": "CASE WHEN s.breach = 'late' THEN 1 ELSE 0 END",
+                "resolved_breach_missing": "CASE WHEN s.breach = 'missing' THEN 1 ELSE 0 END",
+                **{f"idx{k[1:]}": f"COALESCE(s.{k}, 0)" for k in POINTS},
                 "_where": f"{rcv} AND s.fin_day IS NOT NULL AND s.status = 'resolved'",
             },
         ),
@@ -561,6 +624,7 @@ def rebuild_aggregates(
                 )
         cur.execute(f"DELETE FROM {snap}")  # noqa: S608
         cur.execute(_snapshot_sql(vendor))
+        _snapshot_points(cur, snap)
         cur.execute(f"DELETE FROM {full} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
         cur.execute(f"DELETE FROM {lvl} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
         # one pass: every kind of fact of every dossier as one UNION ALL, one GROUP BY, one

@@ -47,6 +47,7 @@ from motcua.dossiers.models import (
 from motcua.feedback.selectors import index8_score, on_time_by_agency
 from motcua.reports.models import EVALUATION_INDICES, Appraisal, Metric, Target
 from motcua.reports.selectors import (
+    AT_RECEIPT,
     LEVEL_KEYS,
     Period,
     alive,
@@ -107,7 +108,18 @@ def desk_only_procedures(procedure_ids: list[int]) -> set[int]:
 
 
 def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossier]:
+    """The period's resolved dossiers with their points on indices 1–4 and 7, and the lead
+    agency at receipt (``agency_at_receipt``: every report figure is counted there, issue 11)."""
     qs = alive(period, scope).filter(status=Status.RESOLVED, finished_at__lt=period.end)
+    if "agency_at_receipt" not in qs.query.annotations:
+        qs = qs.annotate(**AT_RECEIPT)
+    return index_points(qs, period.tz)
+
+
+def index_points(qs: QuerySet[Dossier], tz: Any) -> QuerySet[Dossier]:
+    """``qs`` (resolved dossiers) annotated with their points on indices 1–4 and 7 (``i1`` …
+    ``i7``): the one definition, read by the scan above and kept per dossier in the daily counts'
+    snapshot (``aggregates``, by the services' hook and by the rebuild)."""
     late_step = DossierStep.objects.filter(dossier=OuterRef("pk"), outcome="late")
     non_early_step = (
         DossierStep.objects.filter(dossier=OuterRef("pk"), status="done")
@@ -131,8 +143,8 @@ def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossi
         agency=OuterRef("receiving_agency")
     )
     return qs.annotate(
-        fin_day=TruncDate("finished_at", tzinfo=period.tz),
-        due_day=TruncDate("due_at", tzinfo=period.tz),
+        fin_day=TruncDate("finished_at", tzinfo=tz),
+        due_day=TruncDate("due_at", tzinfo=tz),
         n_supp=Coalesce(Subquery(supplements, output_field=IntegerField()), Value(0)),
     ).annotate(
         i1=Case(
@@ -165,18 +177,14 @@ def _resolved(period: Period, scope: QuerySet[Dossier] | None) -> QuerySet[Dossi
 
 
 def _unit_scores(
-    agencies: dict[int, Agency], period: Period, base: QuerySet[Dossier]
+    agencies: dict[int, Agency], period: Period, inputs: dict[str, Any]
 ) -> dict[int, dict[str, float | None]]:
     """Indices 5, 6, 8, 9 are scored per agency, not per dossier, in a few grouped queries for
     all agencies at once. Index 5: the share of the procedures the agency resolved dossiers of in
     the period that are handled end-to-end at the desk, against its level's share (≥ 20 %
     province, ≥ 50 % district, 100 % commune for 2; half of that for 1)."""
     ids = list(agencies)
-    handled: dict[int, set[int]] = {}
-    for agency_id, procedure_id in (
-        base.values_list("processing_agency", "procedure_id").distinct().order_by()
-    ):
-        handled.setdefault(agency_id, set()).add(procedure_id)
+    handled: dict[int, set[int]] = inputs["handled"]
     at_desk = desk_only_procedures(sorted({p for ps in handled.values() for p in ps}))
     catalog = {
         r["agency"]: r
@@ -193,20 +201,8 @@ def _unit_scores(
         )
         .order_by()
     }
-    received = {
-        r["processing_agency"]: r
-        for r in alive(period, Dossier.objects.filter(processing_agency__in=ids))
-        .filter(received_at__gte=period.start)
-        .values("processing_agency")
-        .annotate(n=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE)))
-        .order_by()
-    }
-    late_online = set(
-        base.filter(channel=Channel.ONLINE, finished_at__gt=F("due_at"))
-        .values_list("processing_agency", flat=True)
-        .distinct()
-        .order_by()
-    )
+    received: dict[int, dict[str, int]] = inputs["received"]
+    late_online: set[int] = inputs["late_online"]
     # index 8: the agency's feedback (phản ánh, kiến nghị) due in the period, answered on time
     feedback = on_time_by_agency(period.start, period.end, ids)
     out: dict[int, dict[str, float | None]] = {}
@@ -268,34 +264,18 @@ def evaluation(
     an index: a breach exists only on a late dossier, which already scores 0 on indices 1 and 7,
     so they are counted beside the indices (``apology_breaches``)."""
     ids = list(agency_ids) if agency_ids is not None else None
-    scope = scope_for(unit, ids) if unit is not None or ids is not None else None
-    base = _resolved(period, scope)
-    if ids is not None:  # a leader's agencies: only the ones they lead are scored
-        base = base.filter(processing_agency__in=ids)
-    rows = (
-        base.values("processing_agency")
-        .annotate(
-            n=Count("id"),
-            i1=Avg("i1"),
-            i2=Avg("i2"),
-            i3=Avg("i3"),
-            i4=Avg("i4"),
-            i7=Avg("i7"),
-        )
-        .order_by("processing_agency")
-    )
-    agencies = {
-        a.pk: a for a in Agency.objects.filter(pk__in=[r["processing_agency"] for r in rows])
-    }
-    breaches = _breaches(period, scope)
-    unit_scores = _unit_scores(agencies, period, base)
+    inputs = evaluation_inputs(period, unit=unit, agency_ids=ids)
+    rows = inputs["rows"]
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=[r["agency"] for r in rows])}
+    breaches = inputs["breaches"]
+    unit_scores = _unit_scores(agencies, period, inputs)
     appraised = _appraised(list(agencies.values()), period)
     out_agencies = []
     by_level: dict[str, dict[str, Any]] = {}
     for r in rows:
-        agency = agencies[r["processing_agency"]]
+        agency = agencies[r["agency"]]
         scores: dict[str, float | None] = {
-            k: round(float(r[k]), 2) for k in ("i1", "i2", "i3", "i4", "i7")
+            k: round(r[k], 2) for k in ("i1", "i2", "i3", "i4", "i7")
         }
         scores.update(unit_scores[agency.pk])
         total = round(sum(v for v in scores.values() if v is not None), 2)
@@ -348,19 +328,92 @@ def evaluation(
     }
 
 
-def _breaches(period: Period, scope: QuerySet[Dossier] | None) -> dict[int, dict[str, int]]:
-    """Apology breaches of the period's resolved dossiers, per processing agency."""
-    qs = alive(period, scope).filter(status=Status.RESOLVED, finished_at__lt=period.end)
-    rows = (
-        qs.exclude(apology_breach=ApologyBreach.NONE)
-        .values("processing_agency")
+def evaluation_inputs(
+    period: Period,
+    *,
+    unit: AdministrativeUnit | None = None,
+    agency_ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """What ``evaluation`` reads of the period's dossiers, per lead agency at receipt: ``rows``
+    (resolved count and mean points of indices 1–4 and 7), ``breaches`` (late / missing
+    apologies of the resolved), ``handled`` (the procedures resolved), ``received`` (received in
+    the period, of which online) and ``late_online`` (agencies with an online dossier resolved
+    late). From the daily counts when complete (``agg_eval``), else by a scan: both give the
+    same (the property test and ``motcua stats-verify``)."""
+    from motcua.reports import aggregates
+
+    if aggregates.aggregates_complete() and not (unit is not None and agency_ids is not None):
+        from motcua.reports import agg_eval
+
+        return agg_eval.evaluation_inputs(period, unit=unit, agency_ids=agency_ids)
+    return evaluation_inputs_scan(period, unit=unit, agency_ids=agency_ids)
+
+
+def evaluation_inputs_scan(
+    period: Period,
+    *,
+    unit: AdministrativeUnit | None = None,
+    agency_ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """``evaluation_inputs`` by a scan of the period's dossiers (the reference)."""
+    scope = scope_for(unit, agency_ids) if unit is not None or agency_ids is not None else None
+    base = _resolved(period, scope)
+    if agency_ids is not None:  # a leader's agencies: only the ones they lead are scored
+        base = base.filter(agency_at_receipt__in=agency_ids)
+    rows = [
+        {
+            "agency": r["agency_at_receipt"],
+            "n": r["n"],
+            **{k: float(r[k]) for k in ("i1", "i2", "i3", "i4", "i7")},
+        }
+        for r in base.values("agency_at_receipt")
+        .annotate(
+            n=Count("id"),
+            i1=Avg("i1"),
+            i2=Avg("i2"),
+            i3=Avg("i3"),
+            i4=Avg("i4"),
+            i7=Avg("i7"),
+        )
+        .order_by("agency_at_receipt")
+    ]
+    ids = [r["agency"] for r in rows]
+    breaches = {
+        r["agency_at_receipt"]: {"late": r["late"], "missing": r["missing"]}
+        for r in base.exclude(apology_breach=ApologyBreach.NONE)
+        .values("agency_at_receipt")
         .annotate(
             late=Count("id", filter=Q(apology_breach=ApologyBreach.LATE)),
             missing=Count("id", filter=Q(apology_breach=ApologyBreach.MISSING)),
         )
         .order_by()
+    }
+    handled: dict[int, set[int]] = {}
+    for agency_id, procedure_id in (
+        base.values_list("agency_at_receipt", "procedure_id").distinct().order_by()
+    ):
+        handled.setdefault(agency_id, set()).add(procedure_id)
+    received = {
+        r["agency_at_receipt"]: {"n": r["n"], "online": r["online"]}
+        for r in alive(period, Dossier.objects.annotate(**AT_RECEIPT))
+        .filter(agency_at_receipt__in=ids, received_at__gte=period.start)
+        .values("agency_at_receipt")
+        .annotate(n=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE)))
+        .order_by()
+    }
+    late_online = set(
+        base.filter(channel=Channel.ONLINE, finished_at__gt=F("due_at"))
+        .values_list("agency_at_receipt", flat=True)
+        .distinct()
+        .order_by()
     )
-    return {r["processing_agency"]: {"late": r["late"], "missing": r["missing"]} for r in rows}
+    return {
+        "rows": rows,
+        "breaches": breaches,
+        "handled": handled,
+        "received": received,
+        "late_online": late_online,
+    }
 
 
 # ---- Decision 766/QĐ-TTg: in decision766.py, re-exported here ------------------------------

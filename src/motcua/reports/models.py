@@ -186,6 +186,15 @@ MEASURES = (
     "reused",  # received with a reused document (receipt day)
     "input_electronic",  # received with an electronic input document (receipt day)
     "results_stored",  # resolved with a result document (finish day)
+    # the Circular 01/2018 evaluation (indices.evaluation, agg_eval.py): the resolved dossiers'
+    # points on indices 1–4 and 7 and their late apologies (finish day)
+    "idx1",
+    "idx2",
+    "idx3",
+    "idx4",
+    "idx7",
+    "resolved_breach_late",
+    "resolved_breach_missing",
 )
 
 
@@ -236,6 +245,17 @@ class _Counts(models.Model):
     reused = models.BigIntegerField("tái sử dụng giấy tờ", default=0, db_default=0)
     input_electronic = models.BigIntegerField("thành phần hồ sơ điện tử", default=0, db_default=0)
     results_stored = models.BigIntegerField("kết quả được lưu", default=0, db_default=0)
+    idx1 = models.BigIntegerField("điểm chỉ số 1 (tổng)", default=0, db_default=0)
+    idx2 = models.BigIntegerField("điểm chỉ số 2 (tổng)", default=0, db_default=0)
+    idx3 = models.BigIntegerField("điểm chỉ số 3 (tổng)", default=0, db_default=0)
+    idx4 = models.BigIntegerField("điểm chỉ số 4 (tổng)", default=0, db_default=0)
+    idx7 = models.BigIntegerField("điểm chỉ số 7 (tổng)", default=0, db_default=0)
+    resolved_breach_late = models.BigIntegerField(
+        "đã giải quyết, xin lỗi muộn", default=0, db_default=0
+    )
+    resolved_breach_missing = models.BigIntegerField(
+        "đã giải quyết, trễ hạn không xin lỗi", default=0, db_default=0
+    )
 
     class Meta:
         abstract = True
@@ -324,6 +344,12 @@ class DossierFacts(models.Model):
     reused = models.BooleanField("tái sử dụng giấy tờ", default=False)
     input_electronic = models.BooleanField("thành phần hồ sơ điện tử", default=False)
     result_stored = models.BooleanField("kết quả được lưu", default=False)
+    # a resolved dossier's points on the Circular 01/2018 indices 1–4 and 7 (indices.index_points)
+    i1 = models.PositiveSmallIntegerField("chỉ số 1", null=True)
+    i2 = models.PositiveSmallIntegerField("chỉ số 2", null=True)
+    i3 = models.PositiveSmallIntegerField("chỉ số 3", null=True)
+    i4 = models.PositiveSmallIntegerField("chỉ số 4", null=True)
+    i7 = models.PositiveSmallIntegerField("chỉ số 7", null=True)
 
     class Meta:
         verbose_name = "đóng góp số liệu của hồ sơ"

@@ -59,6 +59,26 @@ def index_inputs(p: Period, unit: AdministrativeUnit | None = None) -> tuple[Any
     return scan, agg
 
 
+def evaluation_inputs(p: Period, unit: AdministrativeUnit | None = None) -> tuple[Any, Any]:
+    """The Circular 01/2018 evaluation's inputs by the scan and from the counts (the procedure
+    sets as sorted lists: comparable, and JSON for ``--json``)."""
+    from motcua.reports import agg_eval
+    from motcua.reports.indices import evaluation_inputs_scan
+
+    def plain(inputs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **inputs,
+            "handled": {str(k): sorted(v) for k, v in sorted(inputs["handled"].items())},
+            "late_online": sorted(inputs["late_online"]),
+            "breaches": {str(k): v for k, v in sorted(inputs["breaches"].items())},
+            "received": {str(k): v for k, v in sorted(inputs["received"].items())},
+        }
+
+    scan = evaluation_inputs_scan(p, unit=unit)
+    agg = agg_eval.evaluation_inputs(p, unit=unit)
+    return plain(scan), plain(agg)
+
+
 def verify(
     p: Period, *, unit: AdministrativeUnit | None = None, months: bool = False
 ) -> dict[str, Any]:
@@ -70,6 +90,8 @@ def verify(
         differences.extend(f"{q.first}..{q.last}{line}" for line in diff(scan, agg))
         i_scan, i_agg = index_inputs(q, unit)
         differences.extend(f"{q.first}..{q.last}.index766{line}" for line in diff(i_scan, i_agg))
+        e_scan, e_agg = evaluation_inputs(q, unit)
+        differences.extend(f"{q.first}..{q.last}.evaluation{line}" for line in diff(e_scan, e_agg))
     return {
         "from": p.first.isoformat(),
         "to": p.last.isoformat(),

@@ -1,0 +1,105 @@
+"""The Circular 01/2018 evaluation's inputs (``indices.evaluation_inputs``) from the daily counts
+(``aggregates.py``) instead of a scan of the period's resolved dossiers: the same figures per
+lead agency at receipt, proved equal by the property test and ``motcua stats-verify``.
+
+Each resolved dossier's points on indices 1–4 and 7 are kept in its snapshot (computed by the
+scan's own expressions, ``indices.index_points``) and summed per finishing day and key
+(``idx1`` … ``idx7``), with its late and missing apologies (``resolved_breach_late``,
+``resolved_breach_missing``); the mean of an index is then Σ points / Σ resolved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from motcua.reports import aggregates
+from motcua.reports.selectors import Period, scope_agency_ids
+from motcua.units.models import AdministrativeUnit
+
+INP = "day >= %s"
+POINT_KEYS = ("i1", "i2", "i3", "i4", "i7")
+
+
+def _query(
+    period: Period, group: list[str], agency_ids: list[int] | None, exprs: dict[str, str]
+) -> list[dict[str, Any]]:
+    source, source_params = aggregates._sources(period.first, period.last, group, agency_ids)
+    params: list[Any] = []
+    select = []
+    for name, e in exprs.items():
+        select.append(f"{e} AS {name}")
+        params.extend([period.first] * e.count("%s"))
+    cols = ", ".join(group)
+    sql = f"SELECT {cols}, {', '.join(select)} FROM {source} GROUP BY {cols}"  # noqa: S608
+    with aggregates._db().cursor() as cur:
+        cur.execute(sql, params + source_params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _sum(measure: str, extra: str = "") -> str:
+    return f"SUM(CASE WHEN {INP}{extra} THEN {measure} ELSE 0 END)"
+
+
+def evaluation_inputs(
+    period: Period,
+    *,
+    unit: AdministrativeUnit | None = None,
+    agency_ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """``indices.evaluation_inputs`` from the counts (not for a unit and agencies at once: the
+    scan answers that)."""
+    scope = scope_agency_ids(unit, agency_ids)
+    exprs = {
+        "n": _sum("resolved"),
+        **{k: _sum(f"idx{k[1:]}") for k in POINT_KEYS},
+        "breach_late": _sum("resolved_breach_late"),
+        "breach_missing": _sum("resolved_breach_missing"),
+        "late_online": _sum("resolved_late", " AND channel = 'online'"),
+    }
+    wanted = set(agency_ids) if agency_ids is not None else None
+    by_agency = [
+        r
+        for r in _query(period, ["processing_agency_id"], scope, exprs)
+        if int(r["n"] or 0) > 0 and (wanted is None or r["processing_agency_id"] in wanted)
+    ]
+    by_agency.sort(key=lambda r: r["processing_agency_id"])
+    rows = []
+    breaches: dict[int, dict[str, int]] = {}
+    late_online: set[int] = set()
+    for r in by_agency:
+        agency, n = int(r["processing_agency_id"]), int(r["n"])
+        rows.append({"agency": agency, "n": n, **{k: int(r[k]) / n for k in POINT_KEYS}})
+        late, missing = int(r["breach_late"] or 0), int(r["breach_missing"] or 0)
+        if late or missing:
+            breaches[agency] = {"late": late, "missing": missing}
+        if int(r["late_online"] or 0) > 0:
+            late_online.add(agency)
+    ids = [r["agency"] for r in rows]
+    scored = set(ids)
+    handled: dict[int, set[int]] = {}
+    for r in _query(
+        period, ["processing_agency_id", "procedure_id"], scope, {"n": _sum("resolved")}
+    ):
+        agency = int(r["processing_agency_id"])
+        if int(r["n"] or 0) > 0 and agency in scored:
+            handled.setdefault(agency, set()).add(int(r["procedure_id"]))
+    # received in the period by the scored agencies, at any desk (as the scan reads it)
+    received: dict[int, dict[str, int]] = {}
+    if ids:
+        for r in _query(
+            period,
+            ["processing_agency_id"],
+            ids,
+            {"n": _sum("received"), "online": _sum("received", " AND channel = 'online'")},
+        ):
+            agency = int(r["processing_agency_id"])
+            if agency in scored and int(r["n"] or 0) > 0:
+                received[agency] = {"n": int(r["n"]), "online": int(r["online"] or 0)}
+    return {
+        "rows": rows,
+        "breaches": breaches,
+        "handled": handled,
+        "received": received,
+        "late_online": late_online,
+    }
