@@ -163,6 +163,8 @@ def _resolved_version(
         "doc": "",
         "rating": rating,
     }
+
+
 months = st.tuples(st.integers(0, 10), st.integers(1, 7)).map(
     lambda t: Period(
         dt.date(2021 + (9 + t[0]) // 12, (9 + t[0]) % 12 + 1, 1),

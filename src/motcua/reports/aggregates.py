@@ -472,10 +472,14 @@ def _snapshot_points(cur: Any, snap: str) -> None:
     from motcua.dossiers.models import Dossier
     from motcua.reports.indices import index_points
 
-    qs = index_points(
-        Dossier.objects.filter(status="resolved", received_at__isnull=False),
-        ZoneInfo(settings.TIME_ZONE),
-    ).values_list("id", *POINTS).order_by()
+    qs = (
+        index_points(
+            Dossier.objects.filter(status="resolved", received_at__isnull=False),
+            ZoneInfo(settings.TIME_ZONE),
+        )
+        .values_list("id", *POINTS)
+        .order_by()
+    )
     sql, params = qs.query.sql_with_params()
     sets = ", ".join(f"{k} = p.{k}" for k in POINTS)
     cur.execute(
