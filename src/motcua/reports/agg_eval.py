@@ -37,6 +37,22 @@ def _query(
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
+def _handled(period: Period, scope: list[int] | None) -> list[tuple[int, int]]:
+    """(lead agency, procedure) pairs with a dossier resolved in the period: the period's days
+    only (no figure here needs the days before it)."""
+    daily = aggregates.DailyCount._meta.db_table
+    params: list[Any] = [period.first, period.last]
+    where = "day >= %s AND day <= %s AND resolved > 0"
+    if scope is not None:
+        ph = ", ".join(["%s"] * len(scope)) or "NULL"
+        where += f" AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
+        params += [*scope, *scope]
+    sql = f"SELECT DISTINCT processing_agency_id, procedure_id FROM {daily} WHERE {where}"  # noqa: S608
+    with aggregates._db().cursor() as cur:
+        cur.execute(sql, params)
+        return [(int(a), int(p)) for a, p in cur.fetchall()]
+
+
 def _sum(measure: str, extra: str = "") -> str:
     return f"SUM(CASE WHEN {INP}{extra} THEN {measure} ELSE 0 END)"
 
@@ -78,19 +94,17 @@ def evaluation_inputs(
     ids = [r["agency"] for r in rows]
     scored = set(ids)
     handled: dict[int, set[int]] = {}
-    for r in _query(
-        period, ["processing_agency_id", "procedure_id"], scope, {"n": _sum("resolved")}
-    ):
-        agency = int(r["processing_agency_id"])
-        if int(r["n"] or 0) > 0 and agency in scored:
-            handled.setdefault(agency, set()).add(int(r["procedure_id"]))
-    # received in the period by the scored agencies, at any desk (as the scan reads it)
+    for agency, procedure in _handled(period, scope):
+        if agency in scored:
+            handled.setdefault(agency, set()).add(procedure)
+    # received in the period by the scored agencies, at any desk (as the scan reads it): the
+    # whole province's per-agency rows (monthly for whole months), kept for those agencies
     received: dict[int, dict[str, int]] = {}
     if ids:
         for r in _query(
             period,
             ["processing_agency_id"],
-            ids,
+            None,
             {"n": _sum("received"), "online": _sum("received", " AND channel = 'online'")},
         ):
             agency = int(r["processing_agency_id"])

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     Exists,
@@ -20,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -360,20 +360,21 @@ def evaluation_inputs_scan(
     base = _resolved(period, scope)
     if agency_ids is not None:  # a leader's agencies: only the ones they lead are scored
         base = base.filter(agency_at_receipt__in=agency_ids)
+    # means as Σ points / n in Python, as from the counts (a database's AVG rounds otherwise)
     rows = [
         {
             "agency": r["agency_at_receipt"],
             "n": r["n"],
-            **{k: float(r[k]) for k in ("i1", "i2", "i3", "i4", "i7")},
+            **{k: int(r[f"{k}_sum"]) / r["n"] for k in ("i1", "i2", "i3", "i4", "i7")},
         }
         for r in base.values("agency_at_receipt")
         .annotate(
             n=Count("id"),
-            i1=Avg("i1"),
-            i2=Avg("i2"),
-            i3=Avg("i3"),
-            i4=Avg("i4"),
-            i7=Avg("i7"),
+            i1_sum=Sum("i1"),
+            i2_sum=Sum("i2"),
+            i3_sum=Sum("i3"),
+            i4_sum=Sum("i4"),
+            i7_sum=Sum("i7"),
         )
         .order_by("agency_at_receipt")
     ]
