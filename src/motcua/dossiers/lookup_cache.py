@@ -36,6 +36,8 @@ TTL = 600
 MARK_TTL = 3 * TTL
 ALL = "portal:lookup:mark"
 _SALT = "motcua.portal.lookup"
+#: raised when ``Entry`` changes shape: entries pickled by another release are never read
+_LAYOUT = 1
 
 
 @dataclass
@@ -63,7 +65,7 @@ def _entry_key(candidates: list[str]) -> str:
     """Keyed like the hashes it holds: an entry written under another SECRET_KEY (a key
     rotated, another installation on the same cache) is never read, its hashes would not
     match."""
-    return "portal:lookup:entry:" + digest("\x00".join(candidates))[:40]
+    return f"portal:lookup:entry{_LAYOUT}:" + digest("\x00".join(candidates))[:40]
 
 
 def keys(candidates: list[str]) -> list[str]:
