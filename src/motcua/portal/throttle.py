@@ -72,19 +72,8 @@ def attempt_and_get(
 
 
 def _count(key: str, ttl: int) -> int:
-    """Add one to the window's counter and return it. On Redis (production: MOTCUA_CACHE_URL)
-    one round trip, INCR and EXPIRE pipelined (the look-up is the portal's busiest request:
-    BENCHMARKS.md); the counter stays an integer the cache's own ``get`` reads. Elsewhere (the
-    per-process cache of development and tests) through the cache's API."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        full = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(full, write=True)
-        pipe = client.pipeline(transaction=False)
-        pipe.incr(full)
-        pipe.expire(full, ttl)
-        n, _ = pipe.execute()
-        return int(n)
+    """Add one to the window's counter and return it, through the cache's API (the per-process
+    cache of development and tests; on Redis ``attempt_and_get`` pipelines INCR and EXPIRE)."""
     cache.add(key, 0, timeout=ttl)
     try:
         return cache.incr(key)
