@@ -18,8 +18,7 @@ from rest_framework.views import APIView
 from motcua.api.errors import PROBLEM_JSON
 from motcua.api.serializers import ProblemSerializer
 from motcua.core.errors import NotFound
-from motcua.portal.selectors import MAX_CODE, lookup_answer, lookup_keys
-from motcua.portal.throttle import attempt_and_get
+from motcua.portal.selectors import MAX_CODE, lookup_attempt
 
 CONTROL = "có ký tự điều khiển không hợp lệ"
 
@@ -127,19 +126,17 @@ class DossierLookup(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        # every request counts, valid or not; the counter and the kept answer's cache keys are
-        # one round trip (throttle.attempt_and_get), so the input is checked first
         checked = LookupInput(data=request.data) if isinstance(request.data, dict) else None
         valid = checked is not None and checked.is_valid()
-        code = checked.validated_data["code"] if checked is not None and valid else ""
-        wait, fetched = attempt_and_get(request._request, lookup_keys(code) if valid else [])
+        data = checked.validated_data if checked is not None and valid else None
+        cleaned = (data["code"], data["factor"]) if data is not None else None
+        wait, d = lookup_attempt(request._request, cleaned)  # counted, valid or not
         if wait is not None:
             raise exceptions.Throttled(wait=wait, detail="Quá nhiều lần tra cứu")
         if checked is None:
             raise exceptions.ValidationError({"code": ["Nội dung phải là một đối tượng JSON"]})
         if not valid:
             raise exceptions.ValidationError(checked.errors)
-        d = lookup_answer(code, checked.validated_data["factor"], fetched=fetched)
         if d is None:
             raise NotFound(
                 "Không tìm thấy hồ sơ khớp mã hồ sơ và thông tin xác minh",

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from motcua.catalog.models import Field, Procedure
@@ -27,6 +28,7 @@ from motcua.core.text import nfc
 from motcua.dossiers import lookup_cache
 from motcua.dossiers.models import Apology, Dossier, DossierStep, Rating, Status, StepStatus
 from motcua.dossiers.qr import lookup_id, lookup_token, lookup_url
+from motcua.portal.throttle import attempt_and_get
 from motcua.reports import selectors as reports
 from motcua.units.models import Agency, Level
 
@@ -236,10 +238,18 @@ def dossier_lookup(code: str, factor: str) -> Dossier | None:
     return None
 
 
-def lookup_keys(code: str) -> list[str]:
-    """The cache keys ``lookup_answer`` reads for this code (fetched by the pages with their
-    attempt counter: ``throttle.attempt_and_get``)."""
-    return lookup_cache.keys(_code_candidates(code))
+def lookup_attempt(
+    request: HttpRequest, cleaned: tuple[str, str] | None
+) -> tuple[int | None, PublicDossier | None]:
+    """One look-up as the page and the API make it, ``cleaned`` = (code, factor) or None when
+    the input was refused: counted either way (``throttle``), the counter and the kept entry read
+    in one round trip. (seconds to wait, None) over the limit; else (None, the answer — None for
+    a refused input or a wrong code or factor)."""
+    keys = lookup_cache.keys(_code_candidates(cleaned[0])) if cleaned is not None else []
+    wait, fetched = attempt_and_get(request, keys)
+    if wait is not None or cleaned is None:
+        return wait, None
+    return None, lookup_answer(cleaned[0], cleaned[1], fetched=fetched)
 
 
 def lookup_answer(
@@ -255,8 +265,8 @@ def lookup_answer(
     unchanged (``lookup_cache``); only a code not looked up since its last change reads the
     table, with one narrow query. A wrong code and a wrong factor cost the same: the same round
     trip, the same comparisons, the same query when the entry is missing; the public answer is
-    built only for the right factor. ``fetched``: what the cache answered for
-    ``lookup_keys(code)``, read by the caller with its attempt counter."""
+    built only for the right factor. ``fetched``: what the cache answered for the entry's keys,
+    read with the attempt counter (``lookup_attempt``)."""
     now = now or timezone.now()
     candidates = _code_candidates(code)
     entry, marks = lookup_cache.read(candidates, fetched)

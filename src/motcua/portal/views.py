@@ -28,7 +28,7 @@ from motcua.portal.forms import (
     RatingForm,
 )
 from motcua.portal.services import Satisfaction, rating_at_counter, rating_by_citizen
-from motcua.portal.throttle import attempt, attempt_and_get
+from motcua.portal.throttle import attempt
 from motcua.units.models import Agency, Level
 
 PER_PAGE = 20
@@ -150,18 +150,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
     whichever of the two was wrong."""
     if request.method == "GET":
         return render(request, "portal/lookup.html", {"form": LookupForm()})
-    # every attempt counts, valid or not; the counter and the kept answer's cache keys are one
-    # round trip (throttle.attempt_and_get), so the form is checked first
     form = LookupForm(request.POST)
     valid = form.is_valid()
-    keys = sel.lookup_keys(form.cleaned_data["code"]) if valid else []
-    wait, fetched = attempt_and_get(request, keys)
+    cleaned = (form.cleaned_data["code"], form.cleaned_data["factor"]) if valid else None
+    wait, d = sel.lookup_attempt(request, cleaned)  # counted, valid or not
     if wait is not None:
         return _throttled(request, wait)
     if not valid:  # the messages, never the typed values (an ID number, or huge)
         context = {"form": LookupForm(), "errors": form.messages()}
         return render(request, "portal/lookup.html", context, status=400)
-    d = sel.lookup_answer(form.cleaned_data["code"], form.cleaned_data["factor"], fetched=fetched)
     if d is None:
         return render(
             request,

@@ -20,23 +20,6 @@ INP = "day >= %s"
 POINT_KEYS = ("i1", "i2", "i3", "i4", "i7")
 
 
-def _query(
-    period: Period, group: list[str], agency_ids: list[int] | None, exprs: dict[str, str]
-) -> list[dict[str, Any]]:
-    source, source_params = aggregates._sources(period.first, period.last, group, agency_ids)
-    params: list[Any] = []
-    select = []
-    for name, e in exprs.items():
-        select.append(f"{e} AS {name}")
-        params.extend([period.first] * e.count("%s"))
-    cols = ", ".join(group)
-    sql = f"SELECT {cols}, {', '.join(select)} FROM {source} GROUP BY {cols}"  # noqa: S608
-    with aggregates._db().cursor() as cur:
-        cur.execute(sql, params + source_params)
-        names = [c[0] for c in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
 def _handled(period: Period, scope: list[int] | None) -> list[tuple[int, int]]:
     """(lead agency, procedure) pairs with a dossier resolved in the period: the period's days
     only (no figure here needs the days before it)."""
@@ -74,9 +57,10 @@ def evaluation_inputs(
         "late_online": _sum("resolved_late", " AND channel = 'online'"),
     }
     wanted = set(agency_ids) if agency_ids is not None else None
+    rows_in = aggregates.grouped(period.first, period.last, ["processing_agency_id"], scope, exprs)
     by_agency = [
         r
-        for r in _query(period, ["processing_agency_id"], scope, exprs)
+        for r in rows_in
         if int(r["n"] or 0) > 0 and (wanted is None or r["processing_agency_id"] in wanted)
     ]
     by_agency.sort(key=lambda r: r["processing_agency_id"])
@@ -101,8 +85,9 @@ def evaluation_inputs(
     # whole province's per-agency rows (monthly for whole months), kept for those agencies
     received: dict[int, dict[str, int]] = {}
     if ids:
-        for r in _query(
-            period,
+        for r in aggregates.grouped(
+            period.first,
+            period.last,
             ["processing_agency_id"],
             None,
             {"n": _sum("received"), "online": _sum("received", " AND channel = 'online'")},

@@ -834,6 +834,20 @@ def sums(
         f"THEN {wr} ELSE 0 END)",
         **(INDEX_EXPRS if index else {}),
     }
+    rows = grouped(first, last, group, agency_ids, exprs)
+    # only the groups with dossiers alive in the period (the scan reads those alone)
+    return [r for r in rows if index or (r["carried_over"] or 0) + (r["received_new"] or 0) > 0]
+
+
+def grouped(
+    first: dt.date,
+    last: dt.date,
+    group: list[str],
+    agency_ids: list[int] | None,
+    exprs: dict[str, str],
+) -> list[dict[str, Any]]:
+    """``exprs`` (name → SQL aggregate over the counts, each ``%s`` standing for ``first``) per
+    ``group``, over the rows that answer the period (``_sources``); sums as integers."""
     params: list[Any] = []
     select = []
     for name, e in exprs.items():
@@ -850,11 +864,8 @@ def sums(
         cur.execute(sql, params)
         names = [c[0] for c in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    # only the groups with dossiers alive in the period (the scan reads those alone)
     return [
-        {k: (int(v) if v is not None and k not in group else v) for k, v in r.items()}
-        for r in rows
-        if index or (r["carried_over"] or 0) + (r["received_new"] or 0) > 0
+        {k: (int(v) if v is not None and k not in group else v) for k, v in r.items()} for r in rows
     ]
 
 
