@@ -182,3 +182,31 @@ def test_stats_verify_and_rebuild_commands(
     capsys.readouterr()
     call_command("stats_verify", "--from", "2022-06-01", "--to", "2022-06-30")
     assert json.loads(capsys.readouterr().out.strip())["differences"] == 0
+
+
+def test_an_agencys_months_come_from_the_monthly_counts(world: World) -> None:
+    """A leader's report of whole months reads each month's row of the agency, not each day's;
+    the partial months at a period's edges come from the daily counts; both equal the scan."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.reports import aggregates
+
+    lifecycles(world)
+    rebuild_aggregates()
+    ids = [world.center.pk]
+    whole, edges = PERIODS[0], Period(dt.date(2022, 5, 20), dt.date(2022, 6, 30))
+    for p in (whole, edges):
+        assert report(p, agency_ids=ids) == report_scan(p, agency_ids=ids)
+    with CaptureQueriesContext(connection) as q:
+        rows = aggregates.sums(whole.first, whole.last, ["procedure_id"], ids)
+    sql = " ".join(x["sql"] for x in q.captured_queries)
+    assert "reports_monthlycount" in sql and "reports_dailycount" not in sql
+    assert sum(r["received_new"] for r in rows) == 5
+    with CaptureQueriesContext(connection) as q:
+        aggregates.sums(edges.first, edges.last, ["procedure_id"], ids)
+    sql = " ".join(x["sql"] for x in q.captured_queries)
+    assert "reports_monthlycount" in sql and "reports_dailycount" in sql
+    # another agency's months are not read as this one's
+    other = aggregates.sums(whole.first, whole.last, ["procedure_id"], [world.center.pk + 999])
+    assert other == []

@@ -32,6 +32,7 @@ from motcua.reports.models import (
     DailyLevelCount,
     DossierFacts,
     MonthlyAgencyCount,
+    MonthlyCount,
     MonthlyProcedureCount,
 )
 from motcua.reports.selectors import Period, _report_from_aggregates, report_scan, scope_for
@@ -296,6 +297,7 @@ def tables() -> tuple[Any, ...]:
         _table(DailyLevelCount, FULL[:4]),
         _table(MonthlyAgencyCount, (*FULL[:4], "processing_agency_id")),
         _table(MonthlyProcedureCount, (*FULL[:4], "procedure_id")),
+        _table(MonthlyCount, FULL),
     )
 
 
@@ -322,6 +324,12 @@ def tables() -> tuple[Any, ...]:
     scope={1},
     level=None,
 ).via("a leader's agencies")
+@example(  # the same agencies over a whole month with partial months at both edges
+    histories=[[_resolved_version(step="late", late=True)], [_resolved_version(pa=2)]],
+    periods=[Period(dt.date(2021, 9, 20), dt.date(2021, 11, 5))],
+    scope={1, 2},
+    level=None,
+).via("a leader's agencies, months and edge days")
 @given(
     histories=st.lists(history, min_size=1, max_size=10),
     periods=st.lists(period, min_size=1, max_size=3),

@@ -161,26 +161,35 @@ def load_staff(password: str) -> dict[str, Any]:
 
 
 class Clock:
-    """Working instants counted back from now on the national calendar."""
+    """Working instants counted back from now on the national calendar, all from one anchor day:
+    the last working day whose working hours are over (today after 17:00, else the working day
+    before). One anchor for every hour: counted from the last day that had reached each hour,
+    a story's 10:00 and its next 09:00 fell on the same day in the wrong order whenever the demo
+    was built between 09:00 and 10:00."""
+
+    END_OF_DAY = dt.time(17, 0)
 
     def __init__(self, now: dt.datetime) -> None:
         self.now = now
         self.cal = wt.national_calendar()
+        day = timezone.localtime(now).date()
+        while not self.cal.is_working_day(day) or self._at(day, self.END_OF_DAY) > now:
+            day -= dt.timedelta(days=1)
+        self.anchor = day
+
+    @staticmethod
+    def _at(day: dt.date, time: dt.time) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, time))
 
     def back(self, working_days: int, hour: int = 9, minute: int = 0) -> dt.datetime:
-        """``hour:minute`` on the working day ``working_days`` before the last working day that
-        has already reached that time (never in the future)."""
-        day = timezone.localtime(self.now).date()
-        at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-        while not self.cal.is_working_day(day) or at > self.now:
-            day -= dt.timedelta(days=1)
-            at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-        left = working_days
+        """``hour:minute`` (before 17:00) on the working day ``working_days`` before the anchor
+        day (never in the future)."""
+        day, left = self.anchor, working_days
         while left > 0:
             day -= dt.timedelta(days=1)
             if self.cal.is_working_day(day):
                 left -= 1
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+        return self._at(day, dt.time(hour, minute))
 
 
 def _pdf(title: str) -> bytes:

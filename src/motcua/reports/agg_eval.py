@@ -20,22 +20,6 @@ INP = "day >= %s"
 POINT_KEYS = ("i1", "i2", "i3", "i4", "i7")
 
 
-def _handled(period: Period, scope: list[int] | None) -> list[tuple[int, int]]:
-    """(lead agency, procedure) pairs with a dossier resolved in the period: the period's days
-    only (no figure here needs the days before it)."""
-    daily = aggregates.DailyCount._meta.db_table
-    params: list[Any] = [period.first, period.last]
-    where = "day >= %s AND day <= %s AND resolved > 0"
-    if scope is not None:
-        ph = ", ".join(["%s"] * len(scope)) or "NULL"
-        where += f" AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
-        params += [*scope, *scope]
-    sql = f"SELECT DISTINCT processing_agency_id, procedure_id FROM {daily} WHERE {where}"  # noqa: S608
-    with aggregates._db().cursor() as cur:
-        cur.execute(sql, params)
-        return [(int(a), int(p)) for a, p in cur.fetchall()]
-
-
 def _sum(measure: str, extra: str = "") -> str:
     return f"SUM(CASE WHEN {INP}{extra} THEN {measure} ELSE 0 END)"
 
@@ -57,7 +41,9 @@ def evaluation_inputs(
         "late_online": _sum("resolved_late", " AND channel = 'online'"),
     }
     wanted = set(agency_ids) if agency_ids is not None else None
-    rows_in = aggregates.grouped(period.first, period.last, ["processing_agency_id"], scope, exprs)
+    rows_in = aggregates.grouped(
+        period.first, period.last, ["processing_agency_id"], scope, exprs, history=False
+    )
     by_agency = [
         r
         for r in rows_in
@@ -78,7 +64,7 @@ def evaluation_inputs(
     ids = [r["agency"] for r in rows]
     scored = set(ids)
     handled: dict[int, set[int]] = {}
-    for agency, procedure in _handled(period, scope):
+    for agency, procedure in aggregates.resolved_pairs(period.first, period.last, scope):
         if agency in scored:
             handled.setdefault(agency, set()).add(procedure)
     # received in the period by the scored agencies, at any desk (as the scan reads it): the
@@ -91,6 +77,7 @@ def evaluation_inputs(
             ["processing_agency_id"],
             None,
             {"n": _sum("received"), "online": _sum("received", " AND channel = 'online'")},
+            history=False,
         ):
             agency = int(r["processing_agency_id"])
             if agency in scored and int(r["n"] or 0) > 0:

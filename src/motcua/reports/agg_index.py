@@ -66,11 +66,24 @@ def ratios(
     by the national-portal criterion, and only when that link is connected)."""
     from motcua.reports import decision766 as d766
 
-    rows = aggregates.sums(
-        period.first, period.last, ["procedure_id", "channel", "level"], agency_ids, index=True
+    # the totals per channel and level (the narrow tables); per procedure only the three
+    # figures that depend on it, and only the period's rows (history=False)
+    rows = aggregates.sums(period.first, period.last, ["channel", "level"], agency_ids, index=True)
+    inp = "day >= %s"
+    per_procedure = aggregates.grouped(
+        period.first,
+        period.last,
+        ["procedure_id", "channel", "level"],
+        agency_ids,
+        {
+            "received_new": f"SUM(CASE WHEN {inp} THEN received ELSE 0 END)",
+            "online_payments": f"SUM(CASE WHEN {inp} THEN paid ELSE 0 END)",
+        },
+        history=False,
     )
     if level is not None:
         rows = [r for r in rows if r["level"] == level]
+        per_procedure = [r for r in per_procedure if r["level"] == level]
 
     def total(key: str, keep: Any = None) -> int:
         return sum(int(r[key] or 0) for r in rows if keep is None or keep(r))
@@ -106,11 +119,13 @@ def ratios(
     offered = procedures.exclude(online_service=OnlineService.NONE)
     online = Channel.ONLINE.value
     used_ids = {
-        r["procedure_id"] for r in rows if r["channel"] == online and (r["received_new"] or 0) > 0
+        r["procedure_id"]
+        for r in per_procedure
+        if r["channel"] == online and (r["received_new"] or 0) > 0
     }
     used_codes = Procedure.objects.filter(pk__in=used_ids).values("code")
     used = offered.filter(code__in=used_codes).count()
-    procs = {r["procedure_id"] for r in rows}
+    procs = {r["procedure_id"] for r in per_procedure}
     fee = set(
         FeeItem.objects.filter(procedure_id__in=procs, amount_vnd__gt=0).values_list(
             "procedure_id", flat=True
@@ -138,8 +153,8 @@ def ratios(
         "online_dossiers": (t["received_online"], t["received_new"]),
         "online_services_used": (used, offered.count()),
         "online_payments": (
-            total("online_payments", lambda r: r["procedure_id"] in fee),
-            total("received_new", lambda r: r["procedure_id"] in fee),
+            sum(r["online_payments"] for r in per_procedure if r["procedure_id"] in fee),
+            sum(r["received_new"] for r in per_procedure if r["procedure_id"] in fee),
         ),
         "digitized": (t["digitized"], t["received_new"]),
         "electronic_results": (t["electronic_results"], t["resolved"]),
@@ -166,7 +181,14 @@ def online_services_used(period: Period, agency_ids: list[int] | None) -> tuple[
     """(used, offered) for the target of that name (``indices.metric_value``)."""
     from motcua.catalog.models import ProcedureStatus
 
-    rows = aggregates.sums(period.first, period.last, ["procedure_id", "channel"], agency_ids)
+    rows = aggregates.grouped(
+        period.first,
+        period.last,
+        ["procedure_id", "channel"],
+        agency_ids,
+        {"received_new": "SUM(CASE WHEN day >= %s THEN received ELSE 0 END)"},
+        history=False,
+    )
     online = Channel.ONLINE.value
     used_ids = {
         r["procedure_id"] for r in rows if r["channel"] == online and (r["received_new"] or 0) > 0

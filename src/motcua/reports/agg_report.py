@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcua.catalog.models import Field, Procedure
+from motcua.catalog.models import Field
 from motcua.reports import aggregates
 from motcua.reports.selectors import LEVEL_KEYS, Period, _finish, _sum_rows
 from motcua.units.models import Agency, Level
@@ -48,25 +48,18 @@ def by_agency(period: Period, agency_ids: list[int] | None = None) -> list[dict[
 
 
 def by_field(period: Period, agency_ids: list[int] | None = None) -> list[dict[str, Any]]:
-    rows = aggregates.sums(period.first, period.last, ["procedure_id", "level"], agency_ids)
-    fields = dict(
-        Procedure.objects.filter(pk__in={r["procedure_id"] for r in rows}).values_list(
-            "pk", "field_id"
-        )
+    rows = aggregates.sums(
+        period.first, period.last, ["procedure_id", "level"], agency_ids, per_field=True
     )
-    groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for r in rows:
-        figures = {k: v for k, v in r.items() if k not in ("procedure_id", "level")}
-        groups.setdefault((fields[r["procedure_id"]], r["level"]), []).append(figures)
-    info = {f.pk: f for f in Field.objects.filter(pk__in={k[0] for k in groups})}
+    info = {f.pk: f for f in Field.objects.filter(pk__in={r["field_id"] for r in rows})}
     out = [
         {
-            "field_code": info[f].code,
-            "field": info[f].name,
-            "level": LEVEL_KEYS[Level(level)],
-            **_finish(_sum_rows(items)),
+            "field_code": info[r["field_id"]].code,
+            "field": info[r["field_id"]].name,
+            "level": LEVEL_KEYS[Level(r["level"])],
+            **_finish({k: v for k, v in r.items() if k not in ("field_id", "level")}),
         }
-        for (f, level), items in groups.items()
+        for r in rows
     ]
     return sorted(out, key=lambda x: (x["level"], x["field_code"]))
 

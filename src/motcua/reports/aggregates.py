@@ -41,6 +41,7 @@ from motcua.reports.models import (
     DailyLevelCount,
     DossierFacts,
     MonthlyAgencyCount,
+    MonthlyCount,
     MonthlyProcedureCount,
 )
 
@@ -57,13 +58,16 @@ LEVEL_KEY = ("day", "recv_day", "level", "channel")
 #: The measures whose rows keep the receipt day in ``recv_day`` (Biểu 06's withdrawn and returned,
 #: carried over or received online in the period); every other measure reads ``day`` alone.
 RECV_MEASURES = ("withdrawn", "returned")
-#: Monthly grains (``day`` and ``recv_day`` = first day of their month), as positions in FULL_KEY
-#: after the four common ones: exact for periods made of whole months (the breakdowns of a
-#: month, quarter, half-year, year read a few thousand rows instead of the daily ones).
-MONTHLY = (
-    (MonthlyAgencyCount, "processing_agency_id", 5),
-    (MonthlyProcedureCount, "procedure_id", 6),
+#: Monthly grains (``day`` and ``recv_day`` = first day of their month) and their columns after
+#: the four common ones, smallest first: exact for periods made of whole months (the breakdowns
+#: of a month, quarter, half-year, year read the months' rows instead of each day's). The last
+#: has the whole daily key: an agency's reports and the per-procedure figures read it.
+MONTHLY: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
+    (MonthlyAgencyCount, ("processing_agency_id",)),
+    (MonthlyProcedureCount, ("procedure_id",)),
+    (MonthlyCount, ("receiving_agency_id", "processing_agency_id", "procedure_id")),
 )
+AGENCY_COLUMNS = frozenset({"receiving_agency_id", "processing_agency_id"})
 SNAPSHOT = (
     "level",
     "channel",
@@ -352,18 +356,20 @@ def _snapshot_save(pk: int, facts: dict[str, Any]) -> None:
 
 
 def _monthly(
-    rows: dict[tuple[Any, ...], dict[str, int]], pos: int
+    rows: dict[tuple[Any, ...], dict[str, int]], columns: tuple[str, ...]
 ) -> dict[tuple[Any, ...], dict[str, int]]:
     """The monthly rows of daily rows: ``day`` = the first of its month; ``recv_day`` the same,
     except for the measures that read the receipt day (withdrawn, returned: Biểu 06), which keep
     the exact receipt day — so a monthly row answers "received before / from the period's first
     day" for any first day, and months wholly inside a period of any shape read it exactly."""
+    positions = [FULL_KEY.index(c) for c in columns]
     out: dict[tuple[Any, ...], dict[str, int]] = {}
     for key, measures in rows.items():
         month = key[0].replace(day=1)
+        rest = tuple(key[p] for p in positions)
         for m, v in measures.items():
             recv = key[1] if m in RECV_MEASURES else month
-            row = out.setdefault((month, recv, key[2], key[3], key[pos]), {})
+            row = out.setdefault((month, recv, key[2], key[3], *rest), {})
             row[m] = row.get(m, 0) + v
     return out
 
@@ -396,8 +402,8 @@ def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     rows = _delta(old_row, new)
     _upsert(DailyCount._meta.db_table, FULL_KEY, rows)
     _upsert(DailyLevelCount._meta.db_table, LEVEL_KEY, _project(rows))
-    for model, column, pos in MONTHLY:
-        _upsert(model._meta.db_table, (*LEVEL_KEY, column), _monthly(rows, pos))
+    for model, columns in MONTHLY:
+        _upsert(model._meta.db_table, (*LEVEL_KEY, *columns), _monthly(rows, columns))
     if _rows(new):
         _snapshot_save(dossier.pk, new)
     else:  # counted nowhere any more (as the rebuild keeps no snapshot of it)
@@ -618,7 +624,7 @@ def rebuild_aggregates(
             cur.execute("SET LOCAL work_mem = '256MB'")
         whole = vendor == "postgresql" and from_day is None and to_day is None
         if whole:  # every row goes: emptied at once, unique keys built once at the end
-            models = (DailyCount, DailyLevelCount, *(m for m, _c, _p in MONTHLY))
+            models = (DailyCount, DailyLevelCount, *(m for m, _c in MONTHLY))
             tables = ", ".join(m._meta.db_table for m in (DossierFacts, *models))
             cur.execute(f"TRUNCATE {tables}")
             for model in models:
@@ -666,12 +672,23 @@ def rebuild_aggregates(
         plain = ", ".join(f"0 AS {m}" if m in RECV_MEASURES else m for m in MEASURES)
         recv_only = ", ".join(m if m in RECV_MEASURES else "0" for m in MEASURES)
         recv_any = " OR ".join(f"{m} <> 0" for m in RECV_MEASURES)
-        for model, column, _pos in MONTHLY:
-            table = model._meta.db_table
+        finest = MONTHLY[-1][0]._meta.db_table
+        for model, columns in (MONTHLY[-1], *MONTHLY[:-1]):
+            table, column = model._meta.db_table, ", ".join(columns)
             cur.execute(
                 f"DELETE FROM {table} WHERE day >= %s AND day <= %s",  # noqa: S608
                 [month_lo, month_hi],
             )
+            if table != finest:  # the coarser grains: sums of the finest one's monthly rows
+                cur.execute(
+                    f"INSERT INTO {table} (day, recv_day, level, channel, {column}, "  # noqa: S608
+                    f"{', '.join(MEASURES)}) "
+                    f"SELECT day, recv_day, level, channel, {column}, {msum} FROM {finest} "
+                    f"WHERE day >= %s AND day <= %s GROUP BY day, recv_day, level, channel, "
+                    f"{column}",
+                    [month_lo, month_hi],
+                )
+                continue
             rng = f"{m_day} >= %s AND {m_day} <= %s"
             cur.execute(
                 f"INSERT INTO {table} (day, recv_day, level, channel, {column}, "  # noqa: S608
@@ -744,39 +761,59 @@ def _month_split(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date, dt.da
 
 
 def _sources(
-    first: dt.date, last: dt.date, group: list[str], agency_ids: list[int] | None
+    first: dt.date,
+    last: dt.date,
+    group: list[str],
+    agency_ids: list[int] | None,
+    history: bool = True,
+    *,
+    columns: tuple[str, ...] | None = None,
+    where: str = "",
 ) -> tuple[str, list[Any]]:
     """The rows (a table, or a UNION ALL of monthly and daily rows) that answer the period's
     figures per ``group``, and their parameters. Every row has a ``day`` on which the sums'
     tests (before the first day, inside the period, ``recv_day`` against the first day) are
-    exact: a monthly row is read only for a month wholly before or wholly inside the period."""
+    exact: a monthly row is read only for a month wholly before or wholly inside the period.
+    ``history``: with the rows before the period (what was open at its start); without, only
+    the period's own rows (figures of what happened inside it). ``columns``: only these (and
+    no measure); ``where``: a further condition on every row."""
     daily = DailyCount._meta.db_table
+    lo = dt.date(1, 1, 1) if history else first
+    scope, scope_params = where and f" AND {where}", []
     if agency_ids is not None:
         ph = ", ".join(["%s"] * len(agency_ids)) or "NULL"
-        where = f"day <= %s AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
-        return f"(SELECT * FROM {daily} WHERE {where}) src", [last, *agency_ids, *agency_ids]  # noqa: S608
-    if set(group) <= {"level", "channel"}:
-        return f"(SELECT * FROM {DailyLevelCount._meta.db_table} WHERE day <= %s) src", [last]  # noqa: S608
-    for model, column, _pos in MONTHLY:
-        if set(group) <= {"level", "channel", column}:
+        scope += f" AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
+        scope_params = [*agency_ids, *agency_ids]
+    elif set(group) <= {"level", "channel"} and columns is None and not where:
+        level_table = DailyLevelCount._meta.db_table
+        return f"(SELECT * FROM {level_table} WHERE day >= %s AND day <= %s) src", [lo, last]  # noqa: S608
+    needed = set(group) | (AGENCY_COLUMNS if agency_ids is not None else set())
+    for model, grain_columns in MONTHLY:
+        if needed <= {"level", "channel", *grain_columns}:
             mf, w1, end = _month_split(first, last)
-            cols = ", ".join(("day", "recv_day", "level", "channel", column, *MEASURES))
+            cols = ", ".join(
+                columns or ("day", "recv_day", "level", "channel", *grain_columns, *MEASURES)
+            )
             # the edge days, as plain ranges (an index range scan reads only those days)
+            start = mf if history else first
             edges = []
-            if mf < w1:
-                edges.append((mf, min(w1 - dt.timedelta(days=1), last)))
-            if max(end, mf) <= last and (not edges or end > edges[0][1]):
-                edges.append((max(end, mf), last))
+            if start < w1:
+                edges.append((start, min(w1 - dt.timedelta(days=1), last)))
+            if max(end, start) <= last and (not edges or end > edges[0][1]):
+                edges.append((max(end, start), last))
+            before = "day < %s OR " if history else ""
             sql = (
                 f"(SELECT {cols} FROM {model._meta.db_table} "  # noqa: S608 - our names
-                "WHERE day < %s OR (day >= %s AND day < %s)"
+                f"WHERE ({before}(day >= %s AND day < %s)){scope}"
             )
-            params: list[Any] = [mf, w1, end]
+            params: list[Any] = [*([mf] if history else []), w1, end, *scope_params]
             for lo, hi in edges:
-                sql += f" UNION ALL SELECT {cols} FROM {daily} WHERE day >= %s AND day <= %s"  # noqa: S608
-                params.extend([lo, hi])
+                sql += f" UNION ALL SELECT {cols} FROM {daily} WHERE day >= %s AND day <= %s{scope}"  # noqa: S608
+                params.extend([lo, hi, *scope_params])
             return sql + ") src", params
-    return f"(SELECT * FROM {daily} WHERE day <= %s) src", [last]  # noqa: S608
+    cols = ", ".join(columns) if columns else "*"
+    rows = f"day >= %s AND day <= %s{scope}"
+    return f"(SELECT {cols} FROM {daily} WHERE {rows}) src", [lo, last, *scope_params]  # noqa: S608
 
 
 #: The Decision 766 index's figures (``agg_index.py``), in the same form as the report's: open
@@ -802,10 +839,13 @@ def sums(
     agency_ids: list[int] | None = None,
     *,
     index: bool = False,
+    per_field: bool = False,
 ) -> list[dict[str, Any]]:
     """The period's figures (in the scan's keys) per ``group`` (columns of the daily counts),
     read from the narrow per-level table when the grouping and the scope allow it; ``index``:
-    with the Decision 766 inputs, and every group (not only those with dossiers alive)."""
+    with the Decision 766 inputs, and every group (not only those with dossiers alive).
+    ``per_field``: ``group`` has ``procedure_id``, and the groups alive are summed per the
+    procedure's field (``field_id`` in its place) by the server."""
     group = list(group)
     inp = "day >= %s"
     wr = "(withdrawn + returned)"
@@ -834,6 +874,9 @@ def sums(
         f"THEN {wr} ELSE 0 END)",
         **(INDEX_EXPRS if index else {}),
     }
+    alive = "carried_over + received_new > 0"
+    if per_field:
+        return grouped(first, last, group, agency_ids, exprs, per_field=alive)
     rows = grouped(first, last, group, agency_ids, exprs)
     # only the groups with dossiers alive in the period (the scan reads those alone)
     return [r for r in rows if index or (r["carried_over"] or 0) + (r["received_new"] or 0) > 0]
@@ -845,28 +888,65 @@ def grouped(
     group: list[str],
     agency_ids: list[int] | None,
     exprs: dict[str, str],
+    *,
+    history: bool = True,
+    per_field: str | None = None,
 ) -> list[dict[str, Any]]:
     """``exprs`` (name → SQL aggregate over the counts, each ``%s`` standing for ``first``) per
-    ``group``, over the rows that answer the period (``_sources``); sums as integers."""
+    ``group``, over the rows that answer the period (``_sources``; ``history=False`` when the
+    expressions read nothing before the first day); sums as integers. ``per_field``: the
+    groups meeting this condition are summed again per their procedure's current field
+    (``field_id`` in place of ``procedure_id``), as the scan groups them."""
     params: list[Any] = []
     select = []
     for name, e in exprs.items():
-        select.append(f"{e} AS {name}")
+        # integers from the server (PostgreSQL's SUM of bigint is numeric: a Decimal per cell)
+        select.append(f"CAST(COALESCE({e}, 0) AS BIGINT) AS {name}")
         params.extend([first] * e.count("%s"))
-    source, source_params = _sources(first, last, group, agency_ids)
+    source, source_params = _sources(first, last, group, agency_ids, history)
     params = params + source_params
     cols = ", ".join(group)
     sql = (
         f"SELECT {cols + ', ' if cols else ''}{', '.join(select)} FROM {source}"  # noqa: S608
         + (f" GROUP BY {cols}" if cols else "")
     )
-    with _db().cursor() as cur:
+    if per_field is not None:
+        from motcua.catalog.models import Procedure
+
+        rest = [g for g in group if g != "procedure_id"]
+        keys = ["p.field_id", *(f"g.{g}" for g in rest)]
+        outer = [f"CAST(SUM(g.{n}) AS BIGINT) AS {n}" for n in exprs]
+        sql = (
+            f"SELECT {', '.join(['p.field_id AS field_id', *(f'g.{g} AS {g}' for g in rest)])}, "  # noqa: S608
+            f"{', '.join(outer)} FROM ({sql}) g "
+            f"JOIN {Procedure._meta.db_table} p ON p.id = g.procedure_id "
+            f"WHERE {per_field} GROUP BY {', '.join(keys)}"
+        )
+    db = _db()
+    with transaction.atomic(using=db.alias), db.cursor() as cur:
+        if db.vendor == "postgresql":
+            # one hash aggregate in memory: the default 4 MB sorted the monthly rows on disk
+            # (BENCHMARKS.md, screens at 1,000,000); local to this read's transaction
+            cur.execute("SET LOCAL work_mem = '64MB'")
         cur.execute(sql, params)
         names = [c[0] for c in cur.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    return [
-        {k: (int(v) if v is not None and k not in group else v) for k, v in r.items()} for r in rows
-    ]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def resolved_pairs(
+    first: dt.date, last: dt.date, agency_ids: list[int] | None
+) -> list[tuple[int, int]]:
+    """(processing agency, procedure) pairs with a dossier resolved in [first, last]: the months
+    inside the period from the monthly counts' narrow partial index (``monthlycount_resolved``),
+    the edge days from the daily counts. A count is never negative, so a pair has a resolved
+    dossier exactly when one of its rows counts one."""
+    cols = ("processing_agency_id", "procedure_id")
+    source, params = _sources(
+        first, last, list(cols), agency_ids, history=False, columns=cols, where="resolved > 0"
+    )
+    with _db().cursor() as cur:
+        cur.execute(f"SELECT DISTINCT {', '.join(cols)} FROM {source}", params)  # noqa: S608
+        return [(int(a), int(p)) for a, p in cur.fetchall()]
 
 
 def by_day(

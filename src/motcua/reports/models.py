@@ -374,6 +374,46 @@ class AggregateState(models.Model):
         return "đầy đủ" if self.complete else "chưa đầy đủ"
 
 
+class MonthlyCount(_Counts):
+    """Per month (``day`` = its first day; ``recv_day`` as in the other monthly grains) and the
+    daily key's (level, channel, receiving agency, processing agency, procedure): the reports
+    of a leader's agencies and the per-procedure figures of month-aligned periods — a
+    half-year of an agency reads its months here, not each of its days."""
+
+    receiving_agency_id = models.BigIntegerField("cơ quan tiếp nhận")
+    processing_agency_id = models.BigIntegerField("cơ quan giải quyết")
+    procedure_id = models.BigIntegerField("thủ tục")
+
+    class Meta:
+        verbose_name = "số liệu tháng (chi tiết)"
+        verbose_name_plural = "số liệu tháng (chi tiết)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "recv_day",
+                    "level",
+                    "channel",
+                    "receiving_agency_id",
+                    "processing_agency_id",
+                    "procedure_id",
+                ],
+                name="monthlycount_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["processing_agency_id", "day"], name="monthlycount_proc_day"),
+            models.Index(fields=["receiving_agency_id", "day"], name="monthlycount_recv_day"),
+            # the evaluation's (agency, procedure) pairs resolved in a period: read from this
+            # narrow index alone, not from the wide rows (aggregates.resolved_pairs)
+            models.Index(
+                fields=["day", "processing_agency_id", "procedure_id"],
+                condition=models.Q(resolved__gt=0),
+                name="monthlycount_resolved",
+            ),
+        ]
+
+
 class MonthlyAgencyCount(_Counts):
     """Per month (``day`` = its first day; ``recv_day`` = the first day of the receipt month)
     and (level, channel, processing agency): the agency breakdown of month-aligned periods."""

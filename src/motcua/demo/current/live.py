@@ -22,11 +22,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
+from motcua.demo import dossiers_gen
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
 from motcua.units.models import Agency, Level
 from motcua.units.services import REFORM_DATE
-from motcua.worktime import core as wt
 
 APPLICANT_PREFIX = "07599"  # id numbers of the demo's applicants (never real ones)
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ")
@@ -36,25 +36,9 @@ VN = dt.timezone(dt.timedelta(hours=7))
 TRANSITION_AT = dt.datetime.combine(REFORM_DATE, dt.time(0, 5), tzinfo=VN)
 
 
-class Clock:
-    """Working instants on the national calendar: counted back from now, or forward."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-        self.cal = wt.national_calendar()
-
-    def back(self, working_days: int, hour: int = 9, minute: int = 0) -> dt.datetime:
-        day = timezone.localtime(self.now).date()
-        at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-        while not self.cal.is_working_day(day) or at > self.now:
-            day -= dt.timedelta(days=1)
-            at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-        left = working_days
-        while left > 0:
-            day -= dt.timedelta(days=1)
-            if self.cal.is_working_day(day):
-                left -= 1
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+class Clock(dossiers_gen.Clock):
+    """Working instants on the national calendar: counted back from the anchor day (as the
+    demo's own dossiers), or forward."""
 
     def on(self, day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
         """``hour:minute`` on ``day`` or the first working day after it."""
