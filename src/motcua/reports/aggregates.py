@@ -789,7 +789,8 @@ def _sources(
         return f"(SELECT * FROM {level_table} WHERE day >= %s AND day <= %s) src", [lo, last]  # noqa: S608
     needed = set(group) | (AGENCY_COLUMNS if agency_ids is not None else set())
     for model, grain_columns in MONTHLY:
-        if needed <= {"level", "channel", *grain_columns}:
+        # grouped by ``day``, a month wholly inside the period is one group (its first day)
+        if needed <= {"day", "level", "channel", *grain_columns}:
             mf, w1, end = _month_split(first, last)
             cols = ", ".join(
                 columns or ("day", "recv_day", "level", "channel", *grain_columns, *MEASURES)
@@ -952,19 +953,38 @@ def resolved_pairs(
 def by_day(
     first: dt.date, last: dt.date, agency_ids: list[int] | None = None
 ) -> list[tuple[dt.date, int, int, int]]:
-    """(day, received, resolved, resolved late) of each day of the period (the monthly trend)."""
-    table = (DailyLevelCount if agency_ids is None else DailyCount)._meta.db_table
-    params: list[Any] = [first, last]
-    where = "day >= %s AND day <= %s"
+    """(day, received, resolved, resolved late) of each day of the period (the monthly trend);
+    for a scope of agencies, a month wholly inside the period comes as its first day (read from
+    the monthly counts, as ``_sources`` does)."""
     if agency_ids is not None:
-        ph = ", ".join(["%s"] * len(agency_ids)) or "NULL"
-        where += f" AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
-        params.extend([*agency_ids, *agency_ids])
+        inp = "day >= %s"
+        rows = grouped(
+            first,
+            last,
+            ["day"],
+            agency_ids,
+            {
+                "received": f"SUM(CASE WHEN {inp} THEN received ELSE 0 END)",
+                "resolved": f"SUM(CASE WHEN {inp} THEN resolved ELSE 0 END)",
+                "late": f"SUM(CASE WHEN {inp} THEN resolved_late ELSE 0 END)",
+            },
+            history=False,
+        )
+        return [
+            (
+                r["day"] if isinstance(r["day"], dt.date) else dt.date.fromisoformat(r["day"]),
+                r["received"],
+                r["resolved"],
+                r["late"],
+            )
+            for r in rows
+        ]
+    table = DailyLevelCount._meta.db_table
     with _db().cursor() as cur:
         cur.execute(
             f"SELECT day, SUM(received), SUM(resolved), SUM(resolved_late) FROM {table} "  # noqa: S608
-            f"WHERE {where} GROUP BY day",
-            params,
+            "WHERE day >= %s AND day <= %s GROUP BY day",
+            [first, last],
         )
         out = []
         for day, rec, res, late in cur.fetchall():
