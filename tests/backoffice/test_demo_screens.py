@@ -17,8 +17,8 @@ from motcua.dossiers.models import Dossier
 from motcua.units.models import Membership, Role
 from tests.backoffice.test_screens import login, nav_links
 
-# one worker builds the module's demo (./dev test: --dist loadgroup)
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-screens")]
+# one worker builds the module's demo (./dev test: --dist loadfile)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -25,8 +25,8 @@ from motcua.reports.selectors import Period, report
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level
 from motcua.units.services import LAST_DAY_OLD, REFORM_DATE
 
-# the module shares one demo: one xdist worker builds it (./dev test: --dist loadgroup)
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-current")]
+# the module shares one demo: one xdist worker builds it (./dev test: --dist loadfile)
+pytestmark = pytest.mark.django_db
 QCVN = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}$")
 SCALE = 0.002
 

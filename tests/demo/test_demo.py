@@ -18,8 +18,8 @@ from motcua.demo.catalog_gen import demo_catalog
 from motcua.demo.services import demo_load
 from motcua.units.models import Agency, Level
 
-# the module's tests share one demo, so they run on one xdist worker (./dev test: --dist loadgroup)
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+# the module's tests share one demo, so they run on one xdist worker (./dev test: --dist loadfile)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")

@@ -29,8 +29,8 @@ from motcua.reports.decision766 import _ratios
 from motcua.reports.indices import index766
 from motcua.reports.selectors import Period
 
-# the module's tests share one small demo, so they run on one xdist worker (--dist loadgroup)
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-small")]
+# the module's tests share one small demo, so they run on one xdist worker (--dist loadfile)
+pytestmark = pytest.mark.django_db
 SCALE = 0.01
 HALF = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
 
