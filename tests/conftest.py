@@ -26,6 +26,17 @@ SECOND_PASS_REASON = (
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    # the files of the tests marked ``slow`` first, the longest first (``slow(seconds=…)``; a
+    # stable sort: the rest keep their order):
+    # with ``--dist loadfile`` a file runs on one worker, and a long test left for the end ran
+    # alone while the other worker waited (the seed-scale demo: two and a half minutes)
+    cost: dict[Any, float] = {}
+    for item in items:
+        mark = item.get_closest_marker("slow")
+        if mark is not None:
+            seconds = float(mark.kwargs.get("seconds", 10))
+            cost[item.path] = max(cost.get(item.path, 0.0), seconds)
+    items.sort(key=lambda item: -cost.get(item.path, 0.0))
     if os.environ.get("MOTCUA_SECOND_PASS") != "1":
         return
     skip = pytest.mark.skip(reason=SECOND_PASS_REASON)

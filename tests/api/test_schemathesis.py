@@ -75,6 +75,7 @@ CHECKS = [
 ]
 
 
+@pytest.mark.slow(seconds=23)  # its file is scheduled first (tests/conftest.py)
 def test_every_operation_conforms_and_never_fails(
     api_schema: Any, token: str, desk_token: str
 ) -> None:

@@ -251,6 +251,7 @@ def test_an_edited_head_is_detected() -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.once  # the commands run on a SQLite file of their own (tests/conftest.py)
+@pytest.mark.slow(seconds=40)  # its file is scheduled first (tests/conftest.py)
 def test_the_command_exits_non_zero_at_the_first_bad_entry(tmp_path: Path, settings: Any) -> None:
     db = tmp_path / "t.sqlite3"
     env = {

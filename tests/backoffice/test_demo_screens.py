@@ -18,7 +18,7 @@ from motcua.units.models import Membership, Role
 from tests.backoffice.test_screens import login, nav_links
 
 # one worker builds the module's demo (./dev test: --dist loadfile)
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow(seconds=26)]  # the demo build
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -79,6 +79,7 @@ def phone(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.mark.slow(seconds=23)  # its file is scheduled first (tests/conftest.py)
 def test_the_citizens_whole_journey(
     world: World, live_server: Any, browser: Any, phone: Any, settings: Any, artifacts: Path
 ) -> None:

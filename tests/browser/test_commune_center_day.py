@@ -91,6 +91,7 @@ class Officers:
             pg.context.close()
 
 
+@pytest.mark.slow(seconds=45)  # its file is scheduled first (tests/conftest.py)
 def test_a_day_at_a_commune_center(live_server: Any, browser: Any, page: Any, shot: Any) -> None:
     # a working morning (the officer's day; a receipt at night is handed over the next morning)
     with time_machine.travel(at("2026-03-03 08:30"), tick=True):

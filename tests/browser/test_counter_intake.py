@@ -83,6 +83,7 @@ def test_queue_at_counter_resolution(world: World, live_server: Any, page: Any, 
     shot("04-hang-cho-chuyen-vien")
 
 
+@pytest.mark.slow(seconds=28)  # its file is scheduled first (tests/conftest.py)
 def test_dashboard_png(live_server: Any, page: Any, shot: Any) -> None:
     from motcua.demo.services import demo_load
     from tests.factories import UserFactory

@@ -51,6 +51,7 @@ def test_default_database_is_the_installations_var_not_the_current_folder(tmp_pa
 
 
 @pytest.mark.once  # a SQLite file of its own (tests/conftest.py)
+@pytest.mark.slow(seconds=24)  # its file is scheduled first (tests/conftest.py)
 def test_explicit_var_dir_is_used_from_every_folder(tmp_path: Path) -> None:
     var, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -19,7 +19,7 @@ from motcua.demo.services import demo_load
 from motcua.units.models import Agency, Level
 
 # the module's tests share one demo, so they run on one xdist worker (./dev test: --dist loadfile)
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow(seconds=35)]  # the demo build
 
 
 @pytest.fixture(scope="module")

@@ -68,7 +68,7 @@ def _assert_seed_figures(rep: dict) -> None:
         assert t["met"] == (t["actual"] >= t["target"])
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=150)
 def test_seed_scale_history_prints_the_seeds_report(tmp_path, settings, request) -> None:  # type: ignore[no-untyped-def]
     """The half-year at scale 1.0 (what ``motcua demo --scale 1.0`` loads: the same generator,
     the legacy import's bulk path and its statistics hook, the payments) then ``motcua

@@ -22,6 +22,7 @@ from tests.esign_tools import certificate_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow(seconds=19)  # its file is scheduled first (tests/conftest.py)
 def test_the_demo_signs_a_few_results_with_its_own_ca(settings) -> None:
     result = demo_load(scale=0)
     assert result["esign"]["ca_created"] is True

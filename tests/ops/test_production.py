@@ -176,6 +176,7 @@ def fetch(url: str, https: bool = True) -> tuple[int, dict[str, str], bytes]:
         return e.code, dict(e.headers), e.read()
 
 
+@pytest.mark.slow(seconds=30)  # its file is scheduled first (tests/conftest.py)
 def test_the_production_server_redirects_to_https(production_server: str) -> None:
     status, headers, _ = fetch(production_server + "/dang-nhap/", https=False)
     assert status == 301 and headers["Location"] == "https://motcua.example.vn/dang-nhap/"

@@ -25,6 +25,7 @@ def _json(rep: dict) -> str:
     return json.dumps(rep, sort_keys=True, default=str, ensure_ascii=False)
 
 
+@pytest.mark.slow(seconds=28)  # its file is scheduled first (tests/conftest.py)
 def test_h1_2022_report_unchanged_by_the_transition_command(tmp_path: Path) -> None:
     demo_load(scale=0.01)
     rebuild_aggregates()

@@ -139,6 +139,7 @@ def test_batch_bad_line_writes_nothing(tmp_path: Path) -> None:
     assert r.stderr.count("\n") == 1
 
 
+@pytest.mark.slow(seconds=19)  # its file is scheduled first (tests/conftest.py)
 def test_unknown_stored_calendar(tmp_path: Path) -> None:
     r = motcua(tmp_path, "migrate", "-v0")
     assert r.returncode == 0, r.stderr
