@@ -23,7 +23,7 @@ from motcua.dossiers.services import (
     supplement_request,
 )
 from motcua.reports.aggregates import aggregates_complete, rebuild_aggregates
-from motcua.reports.models import MEASURES, DailyCount, DailyLevelCount, DossierFacts
+from motcua.reports.models import FULL_KEY, MEASURES, DailyCount, DailyLevelCount, DossierFacts
 from motcua.reports.selectors import Period, _report_from_aggregates, report, report_scan
 from motcua.reports.verify import diff, index_inputs
 from tests.dossiers.conftest import World, at
@@ -48,18 +48,7 @@ def receive(w: World, when: str, **over: object) -> Dossier:
 def counts() -> tuple[dict[Any, Any], dict[Any, Any]]:
     out = []
     for model, keys in (
-        (
-            DailyCount,
-            (
-                "day",
-                "recv_day",
-                "level",
-                "channel",
-                "receiving_agency_id",
-                "processing_agency_id",
-                "procedure_id",
-            ),
-        ),
+        (DailyCount, FULL_KEY),
         (DailyLevelCount, ("day", "recv_day", "level", "channel")),
     ):
         rows = {}

@@ -28,6 +28,7 @@ from motcua.reports import agg_eval, agg_index, decision766
 from motcua.reports.aggregates import aggregates_sync, rebuild_aggregates
 from motcua.reports.indices import evaluation_inputs_scan
 from motcua.reports.models import (
+    FULL_KEY,
     DailyCount,
     DailyLevelCount,
     DossierFacts,
@@ -280,15 +281,7 @@ def _table(model: Any, keys: tuple[str, ...]) -> dict[tuple[Any, ...], tuple[int
     return out
 
 
-FULL = (
-    "day",
-    "recv_day",
-    "level",
-    "channel",
-    "receiving_agency_id",
-    "processing_agency_id",
-    "procedure_id",
-)
+FULL = FULL_KEY
 
 
 def tables() -> tuple[Any, ...]:

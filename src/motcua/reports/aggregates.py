@@ -35,6 +35,7 @@ from django.db import connection, connections, router, transaction
 from django.utils import timezone
 
 from motcua.reports.models import (
+    FULL_KEY,
     MEASURES,
     AggregateState,
     DailyCount,
@@ -45,15 +46,6 @@ from motcua.reports.models import (
     MonthlyProcedureCount,
 )
 
-FULL_KEY = (
-    "day",
-    "recv_day",
-    "level",
-    "channel",
-    "receiving_agency_id",
-    "processing_agency_id",
-    "procedure_id",
-)
 LEVEL_KEY = ("day", "recv_day", "level", "channel")
 #: The measures whose rows keep the receipt day in ``recv_day`` (Biểu 06's withdrawn and returned,
 #: carried over or received online in the period); every other measure reads ``day`` alone.

@@ -264,31 +264,37 @@ class _Counts(models.Model):
         return f"{self.day} cấp {self.level} {self.channel}"
 
 
-class DailyCount(_Counts):
-    """Per day and (level, channel, receiving agency, processing agency, procedure): the
-    breakdowns and the reports of a unit or of a leader's agencies."""
+#: The whole key of the counts: (day, receipt day, level, channel) and the three ids.
+FULL_KEY = (
+    "day",
+    "recv_day",
+    "level",
+    "channel",
+    "receiving_agency_id",
+    "processing_agency_id",
+    "procedure_id",
+)
+
+
+class _FullKeyCounts(_Counts):
+    """The counts keyed by the whole key (``FULL_KEY``)."""
 
     receiving_agency_id = models.BigIntegerField("cơ quan tiếp nhận")
     processing_agency_id = models.BigIntegerField("cơ quan giải quyết")
     procedure_id = models.BigIntegerField("thủ tục")
 
     class Meta:
+        abstract = True
+
+
+class DailyCount(_FullKeyCounts):
+    """Per day and (level, channel, receiving agency, processing agency, procedure): the
+    breakdowns and the reports of a unit or of a leader's agencies."""
+
+    class Meta:
         verbose_name = "số liệu ngày (chi tiết)"
         verbose_name_plural = "số liệu ngày (chi tiết)"
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "day",
-                    "recv_day",
-                    "level",
-                    "channel",
-                    "receiving_agency_id",
-                    "processing_agency_id",
-                    "procedure_id",
-                ],
-                name="dailycount_key",
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=FULL_KEY, name="dailycount_key")]
         # the reports of a leader's agencies (``receiving OR processing`` in their ids): two
         # index ranges instead of every row of the period (BENCHMARKS.md, screens at 1M)
         indexes = [
@@ -374,33 +380,16 @@ class AggregateState(models.Model):
         return "đầy đủ" if self.complete else "chưa đầy đủ"
 
 
-class MonthlyCount(_Counts):
+class MonthlyCount(_FullKeyCounts):
     """Per month (``day`` = its first day; ``recv_day`` as in the other monthly grains) and the
     daily key's (level, channel, receiving agency, processing agency, procedure): the reports
     of a leader's agencies and the per-procedure figures of month-aligned periods — a
     half-year of an agency reads its months here, not each of its days."""
 
-    receiving_agency_id = models.BigIntegerField("cơ quan tiếp nhận")
-    processing_agency_id = models.BigIntegerField("cơ quan giải quyết")
-    procedure_id = models.BigIntegerField("thủ tục")
-
     class Meta:
         verbose_name = "số liệu tháng (chi tiết)"
         verbose_name_plural = "số liệu tháng (chi tiết)"
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "day",
-                    "recv_day",
-                    "level",
-                    "channel",
-                    "receiving_agency_id",
-                    "processing_agency_id",
-                    "procedure_id",
-                ],
-                name="monthlycount_key",
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=FULL_KEY, name="monthlycount_key")]
         indexes = [
             models.Index(fields=["processing_agency_id", "day"], name="monthlycount_proc_day"),
             models.Index(fields=["receiving_agency_id", "day"], name="monthlycount_recv_day"),
