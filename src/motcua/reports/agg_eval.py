@@ -16,12 +16,7 @@ from motcua.reports import aggregates
 from motcua.reports.selectors import Period, scope_agency_ids
 from motcua.units.models import AdministrativeUnit
 
-INP = "day >= %s"
 POINT_KEYS = ("i1", "i2", "i3", "i4", "i7")
-
-
-def _sum(measure: str, extra: str = "") -> str:
-    return f"SUM(CASE WHEN {INP}{extra} THEN {measure} ELSE 0 END)"
 
 
 def evaluation_inputs(
@@ -34,11 +29,11 @@ def evaluation_inputs(
     scan answers that)."""
     scope = scope_agency_ids(unit, agency_ids)
     exprs = {
-        "n": _sum("resolved"),
-        **{k: _sum(f"idx{k[1:]}") for k in POINT_KEYS},
-        "breach_late": _sum("resolved_breach_late"),
-        "breach_missing": _sum("resolved_breach_missing"),
-        "late_online": _sum("resolved_late", " AND channel = 'online'"),
+        "n": aggregates.in_period("resolved"),
+        **{k: aggregates.in_period(f"idx{k[1:]}") for k in POINT_KEYS},
+        "breach_late": aggregates.in_period("resolved_breach_late"),
+        "breach_missing": aggregates.in_period("resolved_breach_missing"),
+        "late_online": aggregates.in_period("resolved_late", " AND channel = 'online'"),
     }
     wanted = set(agency_ids) if agency_ids is not None else None
     rows_in = aggregates.grouped(
@@ -76,7 +71,10 @@ def evaluation_inputs(
             period.last,
             ["processing_agency_id"],
             None,
-            {"n": _sum("received"), "online": _sum("received", " AND channel = 'online'")},
+            {
+                "n": aggregates.in_period("received"),
+                "online": aggregates.in_period("received", " AND channel = 'online'"),
+            },
             history=False,
         ):
             agency = int(r["processing_agency_id"])

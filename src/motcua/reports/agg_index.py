@@ -69,15 +69,14 @@ def ratios(
     # the totals per channel and level (the narrow tables); per procedure only the three
     # figures that depend on it, and only the period's rows (history=False)
     rows = aggregates.sums(period.first, period.last, ["channel", "level"], agency_ids, index=True)
-    inp = "day >= %s"
     per_procedure = aggregates.grouped(
         period.first,
         period.last,
         ["procedure_id", "channel", "level"],
         agency_ids,
         {
-            "received_new": f"SUM(CASE WHEN {inp} THEN received ELSE 0 END)",
-            "online_payments": f"SUM(CASE WHEN {inp} THEN paid ELSE 0 END)",
+            "received_new": aggregates.in_period("received"),
+            "online_payments": aggregates.in_period("paid"),
         },
         history=False,
     )
@@ -186,7 +185,7 @@ def online_services_used(period: Period, agency_ids: list[int] | None) -> tuple[
         period.last,
         ["procedure_id", "channel"],
         agency_ids,
-        {"received_new": "SUM(CASE WHEN day >= %s THEN received ELSE 0 END)"},
+        {"received_new": aggregates.in_period("received")},
         history=False,
     )
     online = Channel.ONLINE.value

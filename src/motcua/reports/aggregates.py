@@ -776,7 +776,7 @@ def _sources(
         ph = ", ".join(["%s"] * len(agency_ids)) or "NULL"
         scope += f" AND (receiving_agency_id IN ({ph}) OR processing_agency_id IN ({ph}))"
         scope_params = [*agency_ids, *agency_ids]
-    elif set(group) <= {"level", "channel"} and columns is None and not where:
+    elif set(group) <= {"day", "level", "channel"} and columns is None and not where:
         level_table = DailyLevelCount._meta.db_table
         return f"(SELECT * FROM {level_table} WHERE day >= %s AND day <= %s) src", [lo, last]  # noqa: S608
     needed = set(group) | (AGENCY_COLUMNS if agency_ids is not None else set())
@@ -809,19 +809,25 @@ def _sources(
     return f"(SELECT {cols} FROM {daily} WHERE {rows}) src", [lo, last, *scope_params]  # noqa: S608
 
 
+def in_period(measure: str, extra: str = "") -> str:
+    """The SQL sum of ``measure`` over the rows inside the period (``%s`` stands for its first
+    day, as in every expression ``grouped`` takes); ``extra``: a further condition."""
+    return f"SUM(CASE WHEN day >= %s{extra} THEN {measure} ELSE 0 END)"
+
+
 #: The Decision 766 index's figures (``agg_index.py``), in the same form as the report's: open
 #: at the end = Σ(day ≤ last) in − out; alive in the period = carried over + received new.
 INDEX_EXPRS = {
-    "finished_late": "SUM(CASE WHEN day >= %s THEN finished_late ELSE 0 END)",
+    "finished_late": in_period("finished_late"),
     "tracked_alive": "SUM(CASE WHEN day < %s THEN tracked_received - tracked_closed "
     "ELSE tracked_received END)",
     "twice_alive": "SUM(CASE WHEN day < %s THEN twice_received - twice_closed "
     "ELSE twice_received END)",
-    "twice_finished_late": "SUM(CASE WHEN day >= %s THEN twice_finished_late ELSE 0 END)",
+    "twice_finished_late": in_period("twice_finished_late"),
     "twice_overdue": "SUM(twice_overdue_in - twice_overdue_out)",
-    "reused": "SUM(CASE WHEN day >= %s THEN reused ELSE 0 END)",
-    "input_electronic": "SUM(CASE WHEN day >= %s THEN input_electronic ELSE 0 END)",
-    "results_stored": "SUM(CASE WHEN day >= %s THEN results_stored ELSE 0 END)",
+    "reused": in_period("reused"),
+    "input_electronic": in_period("input_electronic"),
+    "results_stored": in_period("results_stored"),
 }
 
 
@@ -840,31 +846,28 @@ def sums(
     ``per_field``: ``group`` has ``procedure_id``, and the groups alive are summed per the
     procedure's field (``field_id`` in its place) by the server."""
     group = list(group)
-    inp = "day >= %s"
     wr = "(withdrawn + returned)"
     exprs = {
         "carried_over": "SUM(CASE WHEN day < %s THEN received - closed ELSE 0 END)",
-        "received_new": f"SUM(CASE WHEN {inp} THEN received ELSE 0 END)",
-        "received_online": f"SUM(CASE WHEN {inp} AND channel = 'online' THEN received ELSE 0 END)",
-        "resolved": f"SUM(CASE WHEN {inp} THEN resolved ELSE 0 END)",
-        "resolved_late": f"SUM(CASE WHEN {inp} THEN resolved_late ELSE 0 END)",
-        "resolved_early": f"SUM(CASE WHEN {inp} THEN resolved_early ELSE 0 END)",
-        "withdrawn": f"SUM(CASE WHEN {inp} THEN withdrawn ELSE 0 END)",
-        "returned": f"SUM(CASE WHEN {inp} THEN returned ELSE 0 END)",
+        "received_new": in_period("received"),
+        "received_online": in_period("received", " AND channel = 'online'"),
+        "resolved": in_period("resolved"),
+        "resolved_late": in_period("resolved_late"),
+        "resolved_early": in_period("resolved_early"),
+        "withdrawn": in_period("withdrawn"),
+        "returned": in_period("returned"),
         "in_progress": "SUM(received - closed)",
         "in_progress_overdue": "SUM(overdue_in - overdue_out)",
-        "digitized": f"SUM(CASE WHEN {inp} THEN digitized ELSE 0 END)",
-        "electronic_results": f"SUM(CASE WHEN {inp} THEN electronic ELSE 0 END)",
-        "online_payments": f"SUM(CASE WHEN {inp} THEN paid ELSE 0 END)",
-        "online_payment_vnd": f"SUM(CASE WHEN {inp} THEN paid_vnd ELSE 0 END)",
-        "working_seconds": f"SUM(CASE WHEN {inp} THEN working_seconds ELSE 0 END)",
-        "apologies": f"SUM(CASE WHEN {inp} THEN apologies ELSE 0 END)",
-        "apology_breach_late": f"SUM(CASE WHEN {inp} THEN apologies_late ELSE 0 END)",
-        "apology_breach_missing": f"SUM(CASE WHEN {inp} THEN breach_missing ELSE 0 END)",
-        "withdrawn_returned_online": f"SUM(CASE WHEN {inp} AND recv_day >= %s "
-        f"AND channel = 'online' THEN {wr} ELSE 0 END)",
-        "withdrawn_returned_carried_over": f"SUM(CASE WHEN {inp} AND recv_day < %s "
-        f"THEN {wr} ELSE 0 END)",
+        "digitized": in_period("digitized"),
+        "electronic_results": in_period("electronic"),
+        "online_payments": in_period("paid"),
+        "online_payment_vnd": in_period("paid_vnd"),
+        "working_seconds": in_period("working_seconds"),
+        "apologies": in_period("apologies"),
+        "apology_breach_late": in_period("apologies_late"),
+        "apology_breach_missing": in_period("breach_missing"),
+        "withdrawn_returned_online": in_period(wr, " AND recv_day >= %s AND channel = 'online'"),
+        "withdrawn_returned_carried_over": in_period(wr, " AND recv_day < %s"),
         **(INDEX_EXPRS if index else {}),
     }
     alive = "carried_over + received_new > 0"
@@ -945,42 +948,27 @@ def resolved_pairs(
 def by_day(
     first: dt.date, last: dt.date, agency_ids: list[int] | None = None
 ) -> list[tuple[dt.date, int, int, int]]:
-    """(day, received, resolved, resolved late) of each day of the period (the monthly trend);
-    for a scope of agencies, a month wholly inside the period comes as its first day (read from
-    the monthly counts, as ``_sources`` does)."""
-    if agency_ids is not None:
-        inp = "day >= %s"
-        rows = grouped(
-            first,
-            last,
-            ["day"],
-            agency_ids,
-            {
-                "received": f"SUM(CASE WHEN {inp} THEN received ELSE 0 END)",
-                "resolved": f"SUM(CASE WHEN {inp} THEN resolved ELSE 0 END)",
-                "late": f"SUM(CASE WHEN {inp} THEN resolved_late ELSE 0 END)",
-            },
-            history=False,
+    """(day, received, resolved, resolved late) of each day of the period (the monthly trend),
+    from the per-level rows for the whole province; for a scope of agencies a month wholly
+    inside the period comes as its first day (read from the monthly counts, ``_sources``)."""
+    rows = grouped(
+        first,
+        last,
+        ["day"],
+        agency_ids,
+        {
+            "received": in_period("received"),
+            "resolved": in_period("resolved"),
+            "late": in_period("resolved_late"),
+        },
+        history=False,
+    )
+    return [
+        (
+            r["day"] if isinstance(r["day"], dt.date) else dt.date.fromisoformat(r["day"]),
+            r["received"],
+            r["resolved"],
+            r["late"],
         )
-        return [
-            (
-                r["day"] if isinstance(r["day"], dt.date) else dt.date.fromisoformat(r["day"]),
-                r["received"],
-                r["resolved"],
-                r["late"],
-            )
-            for r in rows
-        ]
-    table = DailyLevelCount._meta.db_table
-    with _db().cursor() as cur:
-        cur.execute(
-            f"SELECT day, SUM(received), SUM(resolved), SUM(resolved_late) FROM {table} "  # noqa: S608
-            "WHERE day >= %s AND day <= %s GROUP BY day",
-            [first, last],
-        )
-        out = []
-        for day, rec, res, late in cur.fetchall():
-            if isinstance(day, str):
-                day = dt.date.fromisoformat(day)
-            out.append((day, int(rec or 0), int(res or 0), int(late or 0)))
-    return out
+        for r in rows
+    ]
