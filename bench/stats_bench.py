@@ -235,7 +235,8 @@ def main() -> None:
 
     from motcua.dossiers.models import Dossier
     from motcua.reports import agg_report
-    from motcua.reports.aggregates import aggregates_sync, rebuild_aggregates
+    from motcua.reports.agg_rebuild import rebuild_aggregates
+    from motcua.reports.aggregates import aggregates_sync
     from motcua.reports.selectors import (
         Period,
         _report_from_aggregates,

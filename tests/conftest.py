@@ -9,6 +9,7 @@ tested through the real pages in ``tests/security/`` and ``tests/citizens/``."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,22 @@ def _force_login_passes_otp(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hasher_for_the_session() -> Iterator[None]:
+    """The fast hasher from the start of the session, for the fixtures that build a module's
+    demo before any test's own settings apply (PBKDF2 took 3 of a demo build's 25 seconds)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_private(settings: Any, tmp_path: Path) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     # each test gets its own demo CA and agency keys when it signs (motcua.esign), never var/
     settings.MOTCUA_ESIGN_DIR = tmp_path / "esign"

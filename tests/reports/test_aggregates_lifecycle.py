@@ -22,7 +22,8 @@ from motcua.dossiers.services import (
     supplement_receive,
     supplement_request,
 )
-from motcua.reports.aggregates import aggregates_complete, rebuild_aggregates
+from motcua.reports.agg_rebuild import rebuild_aggregates
+from motcua.reports.aggregates import aggregates_complete
 from motcua.reports.models import FULL_KEY, MEASURES, DailyCount, DailyLevelCount, DossierFacts
 from motcua.reports.selectors import Period, _report_from_aggregates, report, report_scan
 from motcua.reports.verify import diff, index_inputs

@@ -25,7 +25,8 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.reports import agg_eval, agg_index, decision766
-from motcua.reports.aggregates import aggregates_sync, rebuild_aggregates
+from motcua.reports.agg_rebuild import rebuild_aggregates
+from motcua.reports.aggregates import aggregates_sync
 from motcua.reports.indices import evaluation_inputs_scan
 from motcua.reports.models import (
     FULL_KEY,

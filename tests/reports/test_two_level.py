@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_receive, result_return, step_complete
-from motcua.reports.aggregates import rebuild_aggregates
+from motcua.reports.agg_rebuild import rebuild_aggregates
 from motcua.reports.selectors import Period, period_preset, report, report_scan
 from motcua.units.transition import apply_transition
 from tests.dossiers.conftest import World, at

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from motcua.demo.services import demo_load
 from motcua.dossiers.models import Dossier, DossierEvent, EventType
-from motcua.reports.aggregates import rebuild_aggregates
+from motcua.reports.agg_rebuild import rebuild_aggregates
 from motcua.reports.selectors import period_preset, report, report_scan
 from motcua.units.models import AdministrativeUnit, Agency, Level, UnitKind
 from motcua.units.transition import transition_plan

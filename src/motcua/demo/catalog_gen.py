@@ -14,8 +14,13 @@ from decimal import Decimal
 
 from motcua.catalog.services import DocumentSpec, FeeSpec, ProcedureSpec, StepSpec
 from motcua.demo.agencies import code as agency_code
-from motcua.demo.catalog_data import DOCUMENTS, FEE_AMOUNTS, FIELDS, FieldDef
+from motcua.demo.catalog_commune import COMMUNE
+from motcua.demo.catalog_data import DOCUMENTS, FEE_AMOUNTS, FieldDef
+from motcua.demo.catalog_district import DISTRICT
+from motcua.demo.catalog_province import PROVINCE
 
+#: every field of the demo catalog, provincial first (the order the generator draws them in)
+FIELDS: tuple[FieldDef, ...] = (*PROVINCE, *DISTRICT, *COMMUNE)
 #: online land procedures of the demo catalog whose fees are paid at submission
 PREPAID_LAND = 3
 

@@ -27,7 +27,7 @@ from motcua.portal.demo import demo_ratings
 from motcua.postal.demo import postal_demo_load
 from motcua.reform.par_demo import seed_par_demo
 from motcua.reform.plan_demo import seed_reform_demo
-from motcua.reports.aggregates import rebuild_aggregates
+from motcua.reports.agg_rebuild import rebuild_aggregates
 from motcua.reports.indices import criteria_load
 from motcua.units.models import AdministrativeUnit, Agency, Level, Role
 from motcua.units.services import divisions_2022_load

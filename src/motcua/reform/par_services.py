@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from motcua.audit.services import audit_record
+from motcua.core.bulk import update_each
 from motcua.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
 from motcua.dossiers.access import Actor, agency_ids_for, is_superuser
 from motcua.reform import par_auto, par_rules
@@ -213,7 +214,7 @@ def _fill_auto(a: ParAssessment) -> int:
         elif (s.auto_detail or {}).get("value") is not None:
             s.value = s.self_points = None  # the system had a value before and has none now
         s.auto_detail = detail
-    ParScore.objects.bulk_update(rows, ["value", "self_points", "auto_detail"])
+    update_each(ParScore, rows, ["value", "self_points", "auto_detail"])
     a.auto_at = timezone.now()
     return len(rows)
 
@@ -320,7 +321,7 @@ def self_save(
                 s.value, s.self_points, s.evidence, s.note = value, pts, e.evidence, e.note
                 changed.append(s)
         if changed:
-            ParScore.objects.bulk_update(changed, ["value", "self_points", "evidence", "note"])
+            update_each(ParScore, changed, ["value", "self_points", "evidence", "note"])
         _totals(a, list(rows.values()))
         a.save()
         if changed:

@@ -82,7 +82,7 @@ def demo_current_load(*, seed: int = 2025, scale: float = 0.02) -> dict[str, Any
     """Idempotent: running it again changes nothing but the passwords (printed anew)."""
     from motcua.counterqueue.demo import demo_counterqueue
     from motcua.demo.services import _admin_user
-    from motcua.reports.aggregates import rebuild_aggregates
+    from motcua.reports.agg_rebuild import rebuild_aggregates
     from motcua.reports.indices import criteria_load
 
     started = time.monotonic()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from motcua.reports.aggregates import rebuild_aggregates
+from motcua.reports.agg_rebuild import rebuild_aggregates
 from motcua.reports.management.commands._args import fail, period
 
 
