@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from motcua.reports.agg_rebuild import rebuild_aggregates
+from motcua.reports.agg_rebuild import rebuild_aggregates, vacuum_counts
 from motcua.reports.management.commands._args import fail, period
 
 
@@ -29,4 +29,5 @@ class Command(BaseCommand):
             counts = rebuild_aggregates(p.first, p.last)
         else:
             counts = rebuild_aggregates()
+        counts["vacuumed"] = vacuum_counts()
         sys.stdout.write(json.dumps(counts) + "\n")
