@@ -264,3 +264,89 @@ def test_no_progress_when_not_a_terminal(
     with pytest.raises(SystemExit):
         call_command("import_dossiers", str(bad))
     assert capsys.readouterr().err.startswith("lỗi [bad_rows]: 1 dòng lỗi")
+
+
+def _index_definitions() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1",
+                [Dossier._meta.db_table],
+            )
+        else:
+            cur.execute(
+                "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index'"
+                " AND tbl_name = %s ORDER BY 1",
+                [Dossier._meta.db_table],
+            )
+        return list(cur.fetchall())
+
+
+def test_a_batch_larger_than_the_table_builds_the_indexes_after_the_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A go-live import (stage._indexes_built_after, lowered to any batch here): the same rows
+    as the ordinary move, every index back with its own definition; a smaller batch into the
+    table keeps them; a failure after the drop rolls it back."""
+    from motcua.dossiers.legacy import hooks, stage
+
+    AgencyFactory(code="000.00.03.H10")
+    f = _write(tmp_path / "ho-so.csv", varied_rows(300, seed=5))
+    indexes = _index_definitions()
+    assert len(indexes) > 5
+    ordinary = None
+    try:
+        with transaction.atomic():
+            legacy.import_dossiers(f)
+            ordinary = snapshot()
+            raise Rollback
+    except Rollback:
+        pass
+    monkeypatch.setattr(stage, "REBUILD_INDEXES_FROM", 1)
+    seen: list[bool] = []
+    real = stage._indexes_built_after
+
+    def spy(cur: Any, table: str, rows: int) -> Any:
+        manager = real(cur, table, rows)
+        seen.append(manager.__enter__())
+        return _Entered(manager)
+
+    monkeypatch.setattr(stage, "_indexes_built_after", spy)
+    legacy.import_dossiers(f)
+    assert seen == [True]
+    assert snapshot() == ordinary
+    assert _index_definitions() == indexes
+    # a failure after the drop (here the hook after the move): nothing written, indexes kept
+    g = _write(tmp_path / "more.csv", [r[:] for r in varied_rows(400, seed=9)])
+    Dossier.objects.all().delete()
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("the hook failed")
+
+    monkeypatch.setattr(legacy, "after_import", broken)
+    with pytest.raises(RuntimeError):
+        legacy.import_dossiers(g)
+    assert seen == [True, True]
+    assert Dossier.objects.count() == 0 and _index_definitions() == indexes
+    monkeypatch.setattr(legacy, "after_import", hooks.after_import)
+    # a batch smaller than the table: the indexes stay in place
+    legacy.import_dossiers(g)
+    h = _write(tmp_path / "small.csv", [[f"NHO-{i}", *r[1:]] for i, r in enumerate(varied_rows(5))])
+    legacy.import_dossiers(h)
+    assert seen == [True, True, True, False]
+    assert Dossier.objects.count() == 405 and _index_definitions() == indexes
+
+
+class _Entered:
+    """A context manager already entered (the spy above entered it to see what it yields)."""
+
+    def __init__(self, manager: Any) -> None:
+        self.manager = manager
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self.manager.__exit__(*exc)

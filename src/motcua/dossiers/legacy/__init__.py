@@ -156,7 +156,9 @@ def import_dossiers(
             if not count:
                 raise ImportFailed("Tệp không có dòng dữ liệu nào", code="empty_file")
             report("write", source.done, total, count)
-            summary = _finish(actor=actor, source=path.name, digest=source.sha.hexdigest())
+            summary = _finish(
+                actor=actor, source=path.name, digest=source.sha.hexdigest(), rows=count
+            )
     return summary
 
 
@@ -167,16 +169,17 @@ def write_rows(
     path, without the duplicate checks (its codes are made unique)."""
     with transaction.atomic():
         stage.create()
-        stage.load(rows)
-        return _finish(actor=actor, source=source, digest=digest)
+        count = stage.load(rows)
+        return _finish(actor=actor, source=source, digest=digest, rows=count)
 
 
-def _finish(*, actor: Any, source: str, digest: str) -> dict[str, Any]:
-    """After the checks: agencies and procedures, the move, the hook, the audit entry."""
+def _finish(*, actor: Any, source: str, digest: str, rows: int) -> dict[str, Any]:
+    """After the checks: agencies and procedures, the move (of ``rows`` staged rows), the hook,
+    the audit entry."""
     agencies, new_agencies = _agencies(stage.wanted("agency"))
     procedures, new_procedures = _procedures(stage.wanted("proc"))
     stage.fill_maps(agencies, procedures)
-    moved = stage.move()
+    moved = stage.move(rows)
     counts = stage.by_status()
     summary = {
         "rows": moved,

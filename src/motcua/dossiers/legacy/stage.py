@@ -316,14 +316,20 @@ def fill_maps(agencies: dict[str, int], procedures: dict[str, int]) -> None:
                 )
 
 
-def move() -> int:
-    """One INSERT … SELECT from the staging table into the dossier table, in file order."""
+def move(rows: int = 0) -> int:
+    """One INSERT … SELECT from the staging table into the dossier table, in file order.
+    ``rows``: how many the staging table holds (when known): a batch at least as large as the
+    table is written with its secondary indexes built after it (``_indexes_built_after``)."""
     table = Dossier._meta.db_table
     cols = ", ".join(c for c, _ in MOVE)
     exprs = ", ".join(e for _, e in MOVE)
     now = timezone.now()
     pg = _pg()
-    with connection.cursor() as cur, _sqlite_cache(cur):
+    with (
+        connection.cursor() as cur,
+        _sqlite_cache(cur),
+        _indexes_built_after(cur, table, rows),
+    ):
         skip_ri = pg and _may_skip_ri(cur)
         if skip_ri:
             cur.execute("SET LOCAL session_replication_role = replica")
@@ -337,6 +343,59 @@ def move() -> int:
         if skip_ri:
             cur.execute("SET LOCAL session_replication_role = origin")
         return moved
+
+
+#: from this many rows, a batch at least as large as the table it goes into is written with the
+#: table's secondary indexes dropped and built again after it (tests lower it)
+REBUILD_INDEXES_FROM = 50_000
+
+
+@contextlib.contextmanager
+def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
+    """A large batch into a table that holds fewer rows than it (a go-live import): the
+    table's secondary indexes — not its primary key, not a unique one, which the checks and the
+    move rely on — are dropped before the move and created again after it from their own
+    definitions, in the same transaction (a failure rolls the drop back with the rest). One
+    sort per index instead of an index insertion per row and index: the move was three
+    quarters index maintenance (BENCHMARKS.md, "Import"). Meanwhile the table is locked for
+    writing and reading (PostgreSQL's DROP INDEX), which a first load can afford and a daily
+    import into a large table never meets (the batch is smaller than the table)."""
+    if rows < REBUILD_INDEXES_FROM:
+        yield False
+        return
+    cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [rows])  # noqa: S608
+    if cur.fetchone()[0] >= rows:
+        yield False
+        return
+    if _pg():
+        cur.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+            " ORDER BY c.relname",
+            [table],
+        )
+    else:  # SQLite: the implicit indexes of UNIQUE columns have no SQL and stay
+        cur.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+            " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
+            [table],
+        )
+    indexes = cur.fetchall()
+    for name, _definition in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    yield True
+    if _pg():
+        # room for each index's one sort (local to the import's transaction); the deferred
+        # foreign-key checks queued on the table (where the role may not skip them) run now,
+        # as they would at commit: CREATE INDEX refuses a table with pending trigger events
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for _name, definition in indexes:
+        cur.execute(definition)
+    if _pg():
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @contextlib.contextmanager
