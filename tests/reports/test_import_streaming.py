@@ -350,3 +350,32 @@ class _Entered:
 
     def __exit__(self, *exc: Any) -> Any:
         return self.manager.__exit__(*exc)
+
+
+def test_a_role_that_does_not_own_the_table_imports_with_the_indexes_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: dropping an index takes the table's owner; an import by another role (with
+    the rights to write) keeps the indexes and still imports."""
+    from django.db import connection
+
+    from motcua.dossiers.legacy import stage
+
+    if connection.vendor != "postgresql":
+        pytest.skip("roles and owners: PostgreSQL only")
+    AgencyFactory(code="000.00.03.H10")
+    monkeypatch.setattr(stage, "REBUILD_INDEXES_FROM", 1)
+    role = f"motcua_importer_{os.getpid()}"  # one per xdist worker: roles are cluster-wide
+    indexes = _index_definitions()
+    with connection.cursor() as cur:  # all inside the test's transaction, rolled back after
+        cur.execute(f"CREATE ROLE {role} NOLOGIN")
+        cur.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        cur.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cur.execute(f"SET ROLE {role}")
+    try:
+        summary = legacy.import_dossiers(_write(tmp_path / "ho-so.csv", varied_rows(50, seed=3)))
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("RESET ROLE")
+    assert summary["rows"] == 50 and Dossier.objects.count() == 50
+    assert _index_definitions() == indexes
