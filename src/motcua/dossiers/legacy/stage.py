@@ -359,53 +359,46 @@ def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
     sort per index instead of an index insertion per row and index: the move was three
     quarters index maintenance (BENCHMARKS.md, "Import"). Meanwhile the table is locked for
     writing and reading (PostgreSQL's DROP INDEX), which a first load can afford and a daily
-    import into a large table never meets (the batch is smaller than the table)."""
-    if rows < REBUILD_INDEXES_FROM:
+    import into a large table never meets (the batch is smaller than the table). PostgreSQL
+    only: on SQLite the same 1,000,000 rows took longer this way (65.0 against 56.5 s,
+    BENCHMARKS.md)."""
+    if rows < REBUILD_INDEXES_FROM or not _pg():
         yield False
         return
     cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [rows])  # noqa: S608
     if cur.fetchone()[0] >= rows:
         yield False
         return
-    if _pg():
-        # dropping an index takes the table's owner (or a member of its role): another role
-        # imports with the indexes in place, as before
-        cur.execute(
-            "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class"
-            " WHERE oid = %s::regclass",
-            [table],
-        )
-        if not cur.fetchone()[0]:
-            yield False
-            return
-        cur.execute(
-            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
-            " JOIN pg_class c ON c.oid = i.indexrelid"
-            " WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
-            " ORDER BY c.relname",
-            [table],
-        )
-    else:  # SQLite: the implicit indexes of UNIQUE columns have no SQL and stay
-        cur.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
-            " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
-            [table],
-        )
+    # dropping an index takes the table's owner (or a member of its role): another role
+    # imports with the indexes in place, as before
+    cur.execute(
+        "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class"
+        " WHERE oid = %s::regclass",
+        [table],
+    )
+    if not cur.fetchone()[0]:
+        yield False
+        return
+    cur.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indexrelid"
+        " WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+        " ORDER BY c.relname",
+        [table],
+    )
     indexes = cur.fetchall()
     for name, _definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
     yield True
-    if _pg():
-        # room for each index's one sort (local to the import's transaction); the deferred
-        # foreign-key checks queued on the table (where the role may not skip them) run now,
-        # as they would at commit: CREATE INDEX refuses a table with pending trigger events
-        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # room for each index's one sort (local to the import's transaction); the deferred
+    # foreign-key checks queued on the table (where the role may not skip them) run now, as
+    # they would at commit: CREATE INDEX refuses a table with pending trigger events
+    cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for _name, definition in indexes:
         cur.execute(definition)
-    if _pg():
-        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @contextlib.contextmanager
