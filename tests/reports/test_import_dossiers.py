@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import unicodedata
@@ -309,3 +310,23 @@ def test_unreadable_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None
         code = int(exc.code or 0)
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("lỗi [file_unreadable]: ") and len(err.splitlines()) == 1
+
+
+def test_the_command_keeps_complete_counts_complete(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the statistics' counts kept (a full rebuild made), an import rebuilds them in its
+    transaction and the report read from them counts the imported dossiers (on PostgreSQL the
+    command then vacuums the counts; inside this test's transaction it does not try)."""
+    from motcua.reports.agg_rebuild import rebuild_aggregates
+    from motcua.reports.aggregates import aggregates_complete
+    from motcua.reports.selectors import Period, report
+
+    AgencyFactory(code="000.00.03.H10")
+    rebuild_aggregates()
+    assert aggregates_complete()
+    code, out, err = run(tmp_path, csv_text([row("C-1"), row("C-2", status="processing")]), capsys)
+    assert (code, err) == (0, "") and json.loads(out)["rows"] == 2
+    assert aggregates_complete()
+    levels = report(Period(dt.date(2022, 3, 1), dt.date(2022, 3, 31)))["levels"]
+    assert levels["total"]["received"] == 2 and levels["total"]["resolved"] == 1
