@@ -76,7 +76,6 @@ def _fast_hasher_for_the_session() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fast_and_private(settings: Any, tmp_path: Path) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     # each test gets its own demo CA and agency keys when it signs (motcua.esign), never var/
     settings.MOTCUA_ESIGN_DIR = tmp_path / "esign"

@@ -7,6 +7,7 @@ import html
 import json
 import unicodedata
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 
 import pytest
@@ -313,19 +314,23 @@ def test_unreadable_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_the_command_keeps_complete_counts_complete(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], django_capture_on_commit_callbacks: Any
 ) -> None:
     """With the statistics' counts kept (a full rebuild made), an import rebuilds them in its
-    transaction and the report read from them counts the imported dossiers (on PostgreSQL the
-    command then vacuums the counts; inside this test's transaction it does not try)."""
-    from motcua.reports.agg_rebuild import rebuild_aggregates
+    transaction and the report read from them counts the imported dossiers; once it commits,
+    the counts are vacuumed (the hook's on-commit callback)."""
+    from motcua.reports.agg_rebuild import rebuild_aggregates, vacuum_counts
     from motcua.reports.aggregates import aggregates_complete
     from motcua.reports.selectors import Period, report
 
     AgencyFactory(code="000.00.03.H10")
     rebuild_aggregates()
     assert aggregates_complete()
-    code, out, err = run(tmp_path, csv_text([row("C-1"), row("C-2", status="processing")]), capsys)
+    with django_capture_on_commit_callbacks() as callbacks:
+        code, out, err = run(
+            tmp_path, csv_text([row("C-1"), row("C-2", status="processing")]), capsys
+        )
+    assert vacuum_counts in callbacks
     assert (code, err) == (0, "") and json.loads(out)["rows"] == 2
     assert aggregates_complete()
     levels = report(Period(dt.date(2022, 3, 1), dt.date(2022, 3, 31)))["levels"]

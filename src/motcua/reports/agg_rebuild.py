@@ -29,6 +29,9 @@ from motcua.reports.models import (
     DossierFacts,
 )
 
+#: the tables of the counts (the snapshot apart), finest first
+COUNT_MODELS = (DailyCount, DailyLevelCount, *(m for m, _c in MONTHLY))
+
 
 def _sql_day(expr: str, vendor: str, offset: int) -> str:
     if vendor == "postgresql":
@@ -241,7 +244,7 @@ def rebuild_aggregates(
             cur.execute("SET LOCAL work_mem = '256MB'")
         whole = vendor == "postgresql" and from_day is None and to_day is None
         if whole:  # every row goes: emptied at once, unique keys built once at the end
-            models = (DailyCount, DailyLevelCount, *(m for m, _c in MONTHLY))
+            models = COUNT_MODELS
             tables = ", ".join(m._meta.db_table for m in (DossierFacts, *models))
             cur.execute(f"TRUNCATE {tables}")
             for model in models:
@@ -346,10 +349,7 @@ def vacuum_counts() -> bool:
     VACUUM cannot run)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
-    tables = ", ".join(
-        m._meta.db_table
-        for m in (DossierFacts, DailyCount, DailyLevelCount, *(m for m, _c in MONTHLY))
-    )
+    tables = ", ".join(m._meta.db_table for m in (DossierFacts, *COUNT_MODELS))
     with connection.cursor() as cur:
         cur.execute(f"VACUUM (ANALYZE) {tables}")
     return True

@@ -405,9 +405,12 @@ def aggregates_after_bulk_write() -> None:
     """After dossiers were written in bulk, bypassing the services (the import): rebuild the
     daily counts when they are kept complete; otherwise the reports scan and nothing is due."""
     if AggregateState.objects.filter(pk=1, complete=True).exists():
-        from motcua.reports.agg_rebuild import rebuild_aggregates
+        from motcua.reports.agg_rebuild import rebuild_aggregates, vacuum_counts
 
         rebuild_aggregates()
+        # once the import has committed: the counts' planner statistics and visibility map
+        # now, not at autovacuum's next pass (PostgreSQL; nothing on SQLite)
+        transaction.on_commit(vacuum_counts)
 
 
 def aggregates_complete() -> bool:

@@ -101,11 +101,4 @@ class Command(BaseCommand):
             sys.exit(2)
         if bar is not None:
             bar.close()
-        # the counts were rebuilt in the import's transaction (dossiers.legacy.hooks): their
-        # planner statistics and visibility map now, not at autovacuum's next pass
-        from motcua.reports.agg_rebuild import vacuum_counts
-        from motcua.reports.aggregates import aggregates_complete
-
-        if summary.get("rows") and aggregates_complete():
-            vacuum_counts()
         self.stdout.write(summary_json(summary))
