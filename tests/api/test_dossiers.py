@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from motcua.api.clients import api_client_create, api_client_revoke
+from motcua.api.clients import TOKEN_PREFIX, api_client_create, api_client_revoke
 from motcua.api.models import ApiClient
 from motcua.core.errors import ValidationFailed
 from motcua.units.models import Role
@@ -46,7 +46,9 @@ def test_a_wrong_or_revoked_token_is_401(world: World) -> None:
 
 def test_only_a_hash_of_the_secret_is_stored(world: World) -> None:
     issued = api_client_create(name="he-thong-a", agency=world.justice, role=Role.SPECIALIST)
-    secret = issued.token.rsplit("_", 1)[1]
+    # TOKEN_PREFIX, the hex prefix, "_", the secret (url-safe: it may hold "_" itself)
+    secret = issued.token[len(TOKEN_PREFIX) :].partition("_")[2]
+    assert len(secret) >= 40
     row = ApiClient.objects.get(pk=issued.client.pk)
     assert secret not in row.secret_sha256
     assert len(row.secret_sha256) == 64

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from motcua.audit.keys import audit_key
 from motcua.audit.models import AuditEntry, AuditHead
 from motcua.audit.services import _canonical, audit_record, audit_verify, entry_body
+from tests.clidb import migrated_sqlite
 from tests.tools import production_env
 
 pg_only = pytest.mark.skipif(
@@ -251,8 +252,9 @@ def test_an_edited_head_is_detected() -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.once  # the commands run on a SQLite file of their own (tests/conftest.py)
-@pytest.mark.slow(seconds=40)  # its file is scheduled first (tests/conftest.py)
-def test_the_command_exits_non_zero_at_the_first_bad_entry(tmp_path: Path, settings: Any) -> None:
+def test_the_command_exits_non_zero_at_the_first_bad_entry(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, settings: Any
+) -> None:
     db = tmp_path / "t.sqlite3"
     env = {
         **os.environ,
@@ -261,7 +263,7 @@ def test_the_command_exits_non_zero_at_the_first_bad_entry(tmp_path: Path, setti
         "MOTCUA_AUDIT_KEY": "k" * 40,
     }
     motcua = [sys.executable, "-m", "motcua"]
-    subprocess.run([*motcua, "migrate", "-v0"], env=env, check=True)
+    migrated_sqlite(tmp_path_factory, db)  # `motcua migrate`, run once a session
     code = (
         "import django; django.setup();"
         "from django.db import transaction;"
@@ -379,11 +381,10 @@ def test_two_transactions_appending_at_once_do_not_fork_the_chain() -> None:
 
 @pytest.mark.django_db
 def test_the_nightly_task_fails_on_a_broken_trail_and_passes_an_intact_one() -> None:
-    from django.conf import settings
-
+    from motcua.config.celery import app
     from motcua.ops import tasks
 
-    assert settings.CELERY_BEAT_SCHEDULE["audit-verify"]["task"] == "motcua.audit_verify"
+    assert app.conf.beat_schedule["audit-verify"]["task"] == "motcua.audit_verify"
     entries = chain(4)
     assert tasks.audit_verify() == {"ok": True, "checked": len(entries)}
     raw("UPDATE audit_auditentry SET actor_label = %s WHERE id = %s", ["kẻ gian", entries[1].pk])

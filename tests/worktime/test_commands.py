@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.clidb import migrated_sqlite
+
 # the commands run on a SQLite file of their own: once per CI (tests/conftest.py)
 pytestmark = pytest.mark.once
 
@@ -139,10 +141,8 @@ def test_batch_bad_line_writes_nothing(tmp_path: Path) -> None:
     assert r.stderr.count("\n") == 1
 
 
-@pytest.mark.slow(seconds=19)  # its file is scheduled first (tests/conftest.py)
-def test_unknown_stored_calendar(tmp_path: Path) -> None:
-    r = motcua(tmp_path, "migrate", "-v0")
-    assert r.returncode == 0, r.stderr
+def test_unknown_stored_calendar(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    migrated_sqlite(tmp_path_factory, tmp_path / "cli.sqlite3")  # `motcua migrate`, once a session
     r = motcua(
         tmp_path,
         "due",

@@ -1,4 +1,5 @@
-"""Celery tasks: thin wrappers around the services, scheduled by ``CELERY_BEAT_SCHEDULE``."""
+"""Celery tasks: thin wrappers around the services, scheduled by Celery beat
+(``MOTCUA_BEAT`` in the settings, built into the schedule by ``motcua.config.celery``)."""
 
 from __future__ import annotations
 
