@@ -25,6 +25,20 @@ SECOND_PASS_REASON = (
     "(MOTCUA_SECOND_PASS=1)"
 )
 
+#: ... and a test that asks for no database at all (no ``django_db`` mark, none of these
+#: fixtures) cannot depend on which one it is: the second pass skips it too.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "_django_db_helper",
+}
+NO_DATABASE_REASON = (
+    "run once per CI, on the SQLite pass: this test asks for no database (MOTCUA_SECOND_PASS=1)"
+)
+
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # the files of the tests marked ``slow`` first, the longest first (``slow(seconds=…)``; a
@@ -41,9 +55,15 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if os.environ.get("MOTCUA_SECOND_PASS") != "1":
         return
     skip = pytest.mark.skip(reason=SECOND_PASS_REASON)
+    no_db = pytest.mark.skip(reason=NO_DATABASE_REASON)
     for item in items:
         if item.get_closest_marker("browser") or item.get_closest_marker("once"):
             item.add_marker(skip)
+        elif not (
+            item.get_closest_marker("django_db")
+            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        ):
+            item.add_marker(no_db)
 
 
 @pytest.fixture(autouse=True)
