@@ -16,6 +16,7 @@ from motcua.demo.services import demo_load
 from motcua.dossiers.models import Dossier
 from motcua.units.models import Membership, Role
 from tests.backoffice.test_screens import login, nav_links
+from tests.tools import coverage_paused
 
 # one worker builds the module's demo (./dev test: --dist loadfile)
 pytestmark = [pytest.mark.django_db, pytest.mark.slow(seconds=26)]  # the demo build
@@ -25,7 +26,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow(seconds=26)]  # the demo b
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The demo at scale 0, inside a transaction rolled back at the end of the module."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_load(scale=0)
+        with coverage_paused():  # the setting of these tests; tests/demo/ measures the demo
+            loaded = demo_load(scale=0)
+        yield loaded
         transaction.set_rollback(True)
 
 

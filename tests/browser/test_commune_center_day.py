@@ -14,6 +14,7 @@ import time_machine
 from motcua.dossiers.models import Dossier, Status
 from tests.browser.test_counter_intake import login
 from tests.dossiers.conftest import at
+from tests.tools import coverage_paused
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mat-khau-thu-nghiem-1"
@@ -25,7 +26,8 @@ def _demo() -> Any:
 
     from motcua.demo.current.load import demo_current_load
 
-    demo_current_load(scale=0)
+    with coverage_paused():  # the setting; tests/demo/ measures the demo
+        demo_current_load(scale=0)
     for user in get_user_model().objects.filter(username__in=STAFF):
         user.set_password(PASSWORD)
         user.save()

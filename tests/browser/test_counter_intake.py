@@ -11,6 +11,7 @@ from motcua.dossiers.models import Dossier, Status
 from tests.dossiers.conftest import World
 from tests.dossiers.test_documents import pdf_bytes
 from tests.otp import browser_second_factor
+from tests.tools import coverage_paused
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,7 +89,8 @@ def test_dashboard_png(live_server: Any, page: Any, shot: Any) -> None:
     from motcua.demo.services import demo_load
     from tests.factories import UserFactory
 
-    demo_load(scale=0.005)
+    with coverage_paused():  # the setting; tests/demo/ measures the demo
+        demo_load(scale=0.005)
     UserFactory(username="lanhdao_tinh", superuser=True)
     login(page, live_server.url, "lanhdao_tinh")
     page.goto(f"{live_server.url}/can-bo/bao-cao/?year=2022&kind=6")

@@ -19,21 +19,9 @@ from tests.demo.test_history import (
     _land_payments,
     _report,
 )
+from tests.tools import coverage_paused
 
 pytestmark = pytest.mark.django_db
-
-
-def _coverage_paused(request: pytest.FixtureRequest) -> None:
-    """Stop coverage's tracing until the end of the test (when ``./dev test --cov`` runs)."""
-    try:
-        import coverage
-    except ImportError:
-        return
-    current = coverage.Coverage.current()
-    if current is None:
-        return
-    current.stop()
-    request.addfinalizer(current.start)
 
 
 def _assert_seed_figures(rep: dict) -> None:
@@ -69,7 +57,7 @@ def _assert_seed_figures(rep: dict) -> None:
 
 
 @pytest.mark.slow(seconds=150)
-def test_seed_scale_history_prints_the_seeds_report(tmp_path, settings, request) -> None:  # type: ignore[no-untyped-def]
+def test_seed_scale_history_prints_the_seeds_report(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
     """The half-year at scale 1.0 (what ``motcua demo --scale 1.0`` loads: the same generator,
     the legacy import's bulk path and its statistics hook, the payments) then ``motcua
     report``: every figure of the seed's sections 2 and 6, exactly. The rest of the demo (live
@@ -86,9 +74,9 @@ def test_seed_scale_history_prints_the_seeds_report(tmp_path, settings, request)
     settings.VAR_DIR = tmp_path
     # measured by coverage, this one test would take twice its minute; its lines are those of
     # the small-scale test (tests/demo/test_history.py), which is measured
-    _coverage_paused(request)
-    demo_load(scale=0)
-    assert history_load(1.0)["created"] == 226_593 + 27_734 + 88_991
-    payments_demo_load()
-    _assert_seed_figures(_report(tmp_path))
-    assert Procedure.objects.count() == 1784
+    with coverage_paused():
+        demo_load(scale=0)
+        assert history_load(1.0)["created"] == 226_593 + 27_734 + 88_991
+        payments_demo_load()
+        _assert_seed_figures(_report(tmp_path))
+        assert Procedure.objects.count() == 1784

@@ -18,13 +18,15 @@ from motcua.esign.services import esign_demo_setup
 from motcua.esign.verify import verify_pdf
 from tests.dossiers.conftest import World, at
 from tests.esign_tools import certificate_for
+from tests.tools import coverage_paused
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.slow(seconds=19)  # its file is scheduled first (tests/conftest.py)
 def test_the_demo_signs_a_few_results_with_its_own_ca(settings) -> None:
-    result = demo_load(scale=0)
+    with coverage_paused():  # the demo's lines are measured by tests/demo/
+        result = demo_load(scale=0)
     assert result["esign"]["ca_created"] is True
     assert result["esign"]["certificates_issued"] >= 1
     docs = Document.objects.filter(kind=DocumentKind.RESULT_ELECTRONIC)

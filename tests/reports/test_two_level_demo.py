@@ -16,6 +16,7 @@ from motcua.reports.agg_rebuild import rebuild_aggregates
 from motcua.reports.selectors import period_preset, report, report_scan
 from motcua.units.models import AdministrativeUnit, Agency, Level, UnitKind
 from motcua.units.transition import transition_plan
+from tests.tools import coverage_paused
 
 pytestmark = pytest.mark.django_db
 REFORM = dt.date(2025, 7, 1)
@@ -27,7 +28,8 @@ def _json(rep: dict) -> str:
 
 @pytest.mark.slow(seconds=28)  # its file is scheduled first (tests/conftest.py)
 def test_h1_2022_report_unchanged_by_the_transition_command(tmp_path: Path) -> None:
-    demo_load(scale=0.01)
+    with coverage_paused():  # the setting; tests/demo/ measures the demo
+        demo_load(scale=0.01)
     rebuild_aggregates()
     h1 = period_preset(2022, "6")
     before = _json(report(h1, by_desk=True))

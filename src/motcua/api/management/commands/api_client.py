@@ -6,10 +6,11 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from motcua.api.clients import api_client_create, api_client_revoke
 from motcua.api.models import ApiClient, ClientKind
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.units.models import Agency, Role
 
@@ -19,7 +20,7 @@ def _fail(code: str, message: str) -> None:
     sys.exit(2)
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Quản lý hệ thống kết nối API: create --name TÊN --agency MÃ --role VAI_TRÒ (in khóa "
         "một lần duy nhất), list, revoke --name TÊN."

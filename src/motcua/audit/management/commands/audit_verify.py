@@ -9,13 +9,14 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from motcua.audit.events import events_verify
 from motcua.audit.services import audit_verify
+from motcua.core.command import MotcuaCommand
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Kiểm tra tính toàn vẹn của nhật ký kiểm toán; báo mục hỏng đầu tiên, mã thoát 1."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from motcua.catalog.io import write_csv, write_xlsx
 from motcua.catalog.selectors import catalog_specs
+from motcua.core.command import MotcuaCommand
 from motcua.core.output import open_output, output_path
 from motcua.core.text import number
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Xuất danh mục thủ tục ra CSV (mặc định ra stdout) hoặc XLSX (-o tệp.xlsx)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -7,16 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import transaction
 
 from motcua.catalog.io import parse_file
 from motcua.catalog.services import catalog_import_specs
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.units.models import Agency
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Nhập danh mục thủ tục từ tệp CSV hoặc XLSX (mẫu cột: docs/catalog-format.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -9,9 +9,10 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from motcua.citizens.services import citizen_demo_account
+from motcua.core.command import MotcuaCommand
 from motcua.core.text import number
 from motcua.demo.services import demo_load
 from motcua.security.services import totp_demo_devices
@@ -32,7 +33,7 @@ ROLE_DOES = {
 ADMIN_DOES = "toàn quyền quản trị hệ thống (trang Quản trị) và mọi trang cán bộ"
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Nạp tỉnh trình diễn Bình Phước 2022: đơn vị hành chính, cơ quan, lịch, danh mục TTHC."
 
     def add_arguments(self, parser: CommandParser) -> None:

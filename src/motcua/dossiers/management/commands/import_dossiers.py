@@ -10,8 +10,9 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.dossiers.legacy import import_dossiers, summary_json
 
@@ -69,7 +70,7 @@ class ProgressBar:
             self.stream.flush()
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Nhập hồ sơ từ hệ thống một cửa cũ (CSV UTF-8; tất cả hoặc không)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.dossiers.services import files_sweep
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Xóa tệp tải lên không thuộc tài liệu nào (do giao dịch bị hủy), cũ hơn 1 giờ."
 
     def add_arguments(self, parser: CommandParser) -> None:

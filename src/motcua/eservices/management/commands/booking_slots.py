@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.core.command import MotcuaCommand
 from motcua.eservices import services as svc
 from motcua.units.models import Agency
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Tạo khung giờ đặt lịch nộp hồ sơ của một tuần từ mẫu khung giờ của nơi tiếp nhận"
 
     def add_arguments(self, parser: Any) -> None:

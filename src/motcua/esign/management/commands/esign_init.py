@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
+from motcua.core.command import MotcuaCommand
 from motcua.esign.services import esign_init
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Tạo CA trình diễn (chỉ dùng thử, không dùng thật) trong thư mục MOTCUA_ESIGN_DIR nếu "
         "chưa có; in dấu vân tay của chứng thư gốc."

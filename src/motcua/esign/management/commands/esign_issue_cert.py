@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.esign.services import agency_certificate_issue, agency_certificate_register
 from motcua.units.models import Agency
@@ -24,7 +25,7 @@ def _fail(code: str, message: str) -> None:
     sys.exit(2)
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Cấp chứng thư số ký kết quả cho một cơ quan từ CA trình diễn (--agency MÃ), hoặc đăng "
         "ký chứng thư do CA của tỉnh cấp (--cert TỆP.pem, --key-ref nơi giữ khóa)."

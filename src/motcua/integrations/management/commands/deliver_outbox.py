@@ -6,12 +6,13 @@ import json
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.integrations.services import outbox_deliver
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Gửi các thông báo đang chờ trong hộp thư đi (e-mail, SMS), gửi lại khi lỗi."
 
     def add_arguments(self, parser: CommandParser) -> None:

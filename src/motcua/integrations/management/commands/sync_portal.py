@@ -7,12 +7,13 @@ import json
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.integrations.portal import PortalNotConfigured, portal_sync
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Đồng bộ trạng thái hồ sơ lên Cổng Dịch vụ công quốc gia (theo thứ tự từng hồ sơ)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.ops.backup import backup
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Sao lưu cơ sở dữ liệu (PostgreSQL: pg_dump -Fc; SQLite: bản sao nhất quán) và toàn bộ "
         "tệp đã lưu vào một thư mục trống."

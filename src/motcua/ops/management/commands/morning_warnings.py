@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
+from motcua.core.command import MotcuaCommand
 from motcua.ops.services import morning_warnings
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Ghi thư cảnh báo buổi sáng (hồ sơ đến hạn trong ngày làm việc tới, quá hạn, cần văn bản "
         "xin lỗi) cho cán bộ xử lý và lãnh đạo; gửi bằng `motcua deliver-outbox`."

@@ -7,18 +7,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.ops.backup import restore
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Khôi phục một bản sao lưu (motcua backup) vào cơ sở dữ liệu MỚI, trống (DATABASE_URL) "
         "và kho tệp đang cấu hình; kiểm tra số hồ sơ, tài liệu, tệp với bản sao lưu."
     )
-    requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:

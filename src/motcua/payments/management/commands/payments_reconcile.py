@@ -8,16 +8,17 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.text import number, vnd
 from motcua.payments import gateway as gw
 from motcua.payments.forms import ReconcileForm
 from motcua.payments.reconcile import reconcile
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Đối soát thanh toán trong một ngày với cổng thanh toán."
 
     def add_arguments(self, parser: CommandParser) -> None:

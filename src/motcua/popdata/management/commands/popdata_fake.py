@@ -8,12 +8,13 @@ import contextlib
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from motcua.core.command import MotcuaCommand
 from motcua.popdata.fake import MODES, FakePopulationDb
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Chạy máy chủ giả lập CSDL quốc gia về dân cư (chỉ dùng để trình diễn, thử nghiệm)."
 
     def add_arguments(self, parser: Any) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.postal.fakeoperator import FakeOperator
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Chạy máy chủ bưu chính giả lập (thử nghiệm, trình diễn) trên 127.0.0.1."
 
     def add_arguments(self, parser: CommandParser) -> None:

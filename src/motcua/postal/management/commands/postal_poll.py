@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
+from motcua.core.command import MotcuaCommand
 from motcua.postal.services import shipments_poll
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Tra cứu trạng thái các bưu gửi đang chuyển và cập nhật hồ sơ."
 
     def handle(self, *args: object, **opts: Any) -> None:

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.reform.par_templates import problems, shipped, template_load
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Nạp bộ tiêu chí Chỉ số CCHC (mặc định: các bộ kèm theo hệ thống)"
 
     def add_arguments(self, parser: Any) -> None:

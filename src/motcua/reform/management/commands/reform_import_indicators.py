@@ -6,13 +6,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import ImportFailed
 from motcua.reform.plan_import import indicators_import
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Nhập giá trị chỉ tiêu cải cách hành chính từ tệp Excel (hoặc tất cả, hoặc không dòng nào)."
     )

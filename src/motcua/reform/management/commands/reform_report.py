@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.output import output_path, write_output
 from motcua.core.text import number
 from motcua.reform.report_data import build, default_province
@@ -14,7 +15,7 @@ from motcua.reform.report_docx import to_docx
 from motcua.reports.management.commands._args import fail, period, unit
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Báo cáo kết quả cải cách hành chính trong kỳ (6 tháng, năm): DOCX hoặc JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:

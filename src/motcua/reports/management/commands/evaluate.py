@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.ops.routers import replica_reads
 from motcua.reports.indices import evaluation
 from motcua.reports.management.commands._args import period, unit
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Đánh giá giải quyết TTHC theo Thông tư 01/2018/TT-VPCP (9 chỉ số, 2/1/0 điểm)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,8 +6,9 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.output import output_path, write_output
 from motcua.core.text import number
 from motcua.ops.routers import replica_reads
@@ -17,7 +18,7 @@ from motcua.reports.management.commands._args import fail, period, unit
 from motcua.reports.selectors import report, report_units
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Báo cáo kết quả giải quyết TTHC trong kỳ (JSON, XLSX có Biểu 06, DOCX)."
 
     def add_arguments(self, parser: CommandParser) -> None:

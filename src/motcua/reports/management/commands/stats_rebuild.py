@@ -6,13 +6,14 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.reports.agg_rebuild import rebuild_aggregates, vacuum_counts
 from motcua.reports.management.commands._args import fail, period
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Tính lại số liệu tổng hợp theo ngày từ hồ sơ (mọi ngày, hoặc các ngày từ --from đến --to)."
     )

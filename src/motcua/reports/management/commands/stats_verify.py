@@ -8,14 +8,15 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.ops.routers import replica_reads
 from motcua.reports.management.commands._args import period, unit
 from motcua.reports.verify import verify
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "So sánh báo cáo tính từ số liệu tổng hợp theo ngày với báo cáo quét trực tiếp hồ sơ."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.security.services import totp_current_code
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "In mã xác thực hai bước hiện tại của một tài khoản trình diễn (không dùng khi chạy thật)."
     )

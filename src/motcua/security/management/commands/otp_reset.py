@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.security.services import totp_reset
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = "Đặt lại xác thực hai bước của một cán bộ (mất điện thoại)."
 
     def add_arguments(self, parser: CommandParser) -> None:

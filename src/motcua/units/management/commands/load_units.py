@@ -1,11 +1,12 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.units.services import divisions_2022_load, divisions_current_load
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Nạp danh mục đơn vị hành chính: --2022 (63 tỉnh và chi tiết tỉnh Bình Phước trước "
         "01/7/2025), --current (34 tỉnh, cấp xã hiện hành, và liên kết sáp nhập)."

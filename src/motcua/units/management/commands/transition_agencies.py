@@ -4,13 +4,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.core.errors import DomainError
 from motcua.units.transition import apply_transition, parse_mapping_csv
 
 
-class Command(BaseCommand):
+class Command(MotcuaCommand):
     help = (
         "Chuyển đổi cơ cấu tổ chức (chính quyền địa phương hai cấp): ánh xạ mọi cơ quan hết hiệu "
         "lực từ ngày --as-of sang cơ quan kế thừa và chuyển các hồ sơ đang giải quyết, giữ "

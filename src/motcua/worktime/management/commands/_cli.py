@@ -6,15 +6,14 @@ from __future__ import annotations
 import sys
 from typing import NoReturn
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from motcua.core.command import MotcuaCommand
 from motcua.worktime.calendars import calendar_get
 from motcua.worktime.core import Calendar, WorktimeError
 
 
-class WorktimeCommand(BaseCommand):
-    requires_system_checks: list[str] = []
-
+class WorktimeCommand(MotcuaCommand):
     def add_calendar_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--calendar",
