@@ -31,7 +31,9 @@ def production_env(var_dir: str, **overrides: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("MOTCUA_", "PAYMENT_")) and k not in {"DATABASE_URL", "SECRET_KEY"}
+        if not k.startswith(("MOTCUA_", "PAYMENT_"))
+        # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in the worker: not production's
+        and k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="motcua.config.settings",
