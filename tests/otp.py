@@ -4,6 +4,7 @@ session marked verified (as django_otp.login marks it after a good code)."""
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -20,6 +21,17 @@ def code_for(device: TOTPDevice, *, drift: int = 0) -> str:
     """The code the app shows now (``drift`` steps of 30 s later: a device refuses a code it
     has already accepted, so a second login in the same half minute uses the next one)."""
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):0{device.digits}d}"
+
+
+def next_code(device: TOTPDevice) -> str:
+    """The code the device accepts now and has not accepted before: the current step as the
+    device counts it (its ``drift``, learnt at the last good code: a code typed at the end of a
+    half minute and checked in the next leaves it at -1), or the step after the last one it
+    accepted, whichever is later (both within its tolerance of one step)."""
+    device.refresh_from_db()
+    now_t = (int(time.time()) - device.t0) // device.step
+    target = max(now_t + device.drift, device.last_t + 1)
+    return code_for(device, drift=target - now_t)
 
 
 def code_from_secret(secret_b32: str) -> str:

@@ -36,7 +36,9 @@ COUNT_MODELS = (DailyCount, DailyLevelCount, *(m for m, _c in MONTHLY))
 def _sql_day(expr: str, vendor: str, offset: int) -> str:
     if vendor == "postgresql":
         return f"(({expr}) AT TIME ZONE 'UTC' + interval '{offset} seconds')::date"
-    return f"date({expr}, '{offset:+d} seconds')"
+    # whole seconds first: SQLite rounds the stored microseconds to milliseconds, and
+    # 23:59:59.9996 local counted for the next day (tests/reports/test_local_day.py)
+    return f"date(substr({expr}, 1, 19), '{offset:+d} seconds')"
 
 
 def _sql_month(expr: str, vendor: str) -> str:
