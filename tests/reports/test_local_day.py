@@ -49,19 +49,18 @@ def test_only_a_fixed_offset_is_computed_in_sql() -> None:
 
 
 def test_the_rebuild_counts_the_last_microsecond_of_a_day_on_that_day() -> None:
-    """The statistics' rebuild (``agg_rebuild._sql_day``) and the services' hook (``_day``)
+    """The statistics' rebuild (``aggregates.sql_day``) and the services' hook (``_day``)
     put an instant in the last millisecond of a local day on that day: SQLite rounded the
     stored microseconds to milliseconds before adding the offset."""
     from django.db import connection
 
-    from motcua.reports.agg_rebuild import _sql_day
-    from motcua.reports.aggregates import _day
+    from motcua.reports.aggregates import _day, sql_day
 
     last = dt.datetime(2022, 1, 27, 16, 59, 59, 999_600, tzinfo=UTC)  # 23:59:59.9996 local
     User.objects.create(username="cuoi-ngay", date_joined=last)
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT {_sql_day('date_joined', connection.vendor, 7 * 3600)} FROM auth_user"  # noqa: S608
+            f"SELECT {sql_day('date_joined', connection.vendor, 7 * 3600)} FROM auth_user"  # noqa: S608
         )
         (day,) = cur.fetchone()
     assert str(day) == "2022-01-27" == str(_day(last))

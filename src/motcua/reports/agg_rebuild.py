@@ -19,6 +19,7 @@ from motcua.reports.aggregates import (
     SNAPSHOT,
     _flag_sql,
     _offset_seconds,
+    sql_day,
 )
 from motcua.reports.models import (
     FULL_KEY,
@@ -31,14 +32,6 @@ from motcua.reports.models import (
 
 #: the tables of the counts (the snapshot apart), finest first
 COUNT_MODELS = (DailyCount, DailyLevelCount, *(m for m, _c in MONTHLY))
-
-
-def _sql_day(expr: str, vendor: str, offset: int) -> str:
-    if vendor == "postgresql":
-        return f"(({expr}) AT TIME ZONE 'UTC' + interval '{offset} seconds')::date"
-    # whole seconds first: SQLite rounds the stored microseconds to milliseconds, and
-    # 23:59:59.9996 local counted for the next day (tests/reports/test_local_day.py)
-    return f"date(substr({expr}, 1, 19), '{offset:+d} seconds')"
 
 
 def _sql_month(expr: str, vendor: str) -> str:
@@ -56,7 +49,7 @@ def _greatest(*exprs: str) -> str:
 
 def _snapshot_sql(vendor: str) -> str:
     off = _offset_seconds()
-    day = lambda e: _sql_day(e, vendor, off)  # noqa: E731
+    day = lambda e: sql_day(e, vendor, off)  # noqa: E731
     r, f, u = "d.received_at", "d.finished_at", "d.due_at"
     res = "d.status = 'resolved'"
     cols = ", ".join(("dossier_id", *SNAPSHOT))

@@ -108,6 +108,16 @@ def _offset_seconds() -> int:
     return int(moment.total_seconds()) if moment is not None else 0
 
 
+def sql_day(expr: str, vendor: str, offset: int) -> str:
+    """SQL for the calendar day of the stored (UTC) instant ``expr`` at ``offset`` seconds from
+    UTC: ``_day`` in the database (the rebuild's days, ``indices.LocalDay``)."""
+    if vendor == "postgresql":
+        return f"(({expr}) AT TIME ZONE 'UTC' + interval '{int(offset)} seconds')::date"
+    # whole seconds first: SQLite rounds the stored microseconds to milliseconds, and
+    # 23:59:59.9996 local counted for the next day (tests/reports/test_local_day.py)
+    return f"date(substr({expr}, 1, 19), '{int(offset):+d} seconds')"
+
+
 def _day(moment: dt.datetime | None) -> dt.date | None:
     if moment is None:
         return None

@@ -7,6 +7,7 @@ Formulas are named here; weights and thresholds are data (``IndexCriterion``, ``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -48,6 +49,7 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.feedback.selectors import index8_score, on_time_by_agency
+from motcua.reports.aggregates import sql_day
 from motcua.reports.models import EVALUATION_INDICES, Appraisal, Metric, Target
 from motcua.reports.selectors import (
     AT_RECEIPT,
@@ -133,17 +135,10 @@ class LocalDay(Func):
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor == "postgresql":
-            return (
-                f"((({sql}) AT TIME ZONE 'UTC') + make_interval(secs => %s))::date",
-                (*params, self.offset_seconds),
-            )
-        # SQLite's date arithmetic keeps milliseconds and rounds the stored microseconds to them:
-        # 23:59:59.9996 would count for the next day. Whole seconds first (the text Django stores
-        # is "YYYY-MM-DD HH:MM:SS[.ffffff]")
-        return f"date(substr({sql}, 1, 19), %s)", (*params, f"{self.offset_seconds:+d} seconds")
+        return sql_day(sql, connection.vendor, self.offset_seconds), params
 
 
+@functools.lru_cache(maxsize=16)
 def _fixed_offset(tz: Any) -> int | None:
     """The zone's offset in seconds if it has been the same since 1976, else None."""
     offsets = {
