@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from motcua.catalog.models import Procedure
@@ -87,6 +88,7 @@ class Dossier(SearchableModel):
         verbose_name="người nộp",
         null=True,
         blank=True,  # a legacy import has no applicant register behind it
+        db_index=False,  # dossier_applicant: the dossiers that have one
     )
     # copies on the dossier: what the forms print, as it was at intake
     applicant_name = models.CharField("người nộp", max_length=255)
@@ -121,6 +123,7 @@ class Dossier(SearchableModel):
         on_delete=models.SET_NULL,
         related_name="citizen_dossiers",
         verbose_name="tài khoản công dân",
+        db_index=False,  # dossier_account: the dossiers that have one
     )
     request = models.TextField("nội dung yêu cầu", blank=True)
     channel = models.CharField("hình thức nộp", max_length=10, choices=Channel.choices)
@@ -149,6 +152,7 @@ class Dossier(SearchableModel):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="nơi tiếp nhận (tại thời điểm tiếp nhận)",
+        db_index=False,  # dossier_origin_recv: the dossiers that have one
     )
     origin_processing_agency = models.ForeignKey(
         Agency,
@@ -157,6 +161,7 @@ class Dossier(SearchableModel):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="cơ quan giải quyết (tại thời điểm tiếp nhận)",
+        db_index=False,  # dossier_origin_proc: the dossiers that have one
     )
     # not indexed alone: dossier_status_due leads with it
     status = models.CharField("trạng thái", max_length=20, choices=Status.choices)
@@ -221,6 +226,18 @@ class Dossier(SearchableModel):
             models.Index(fields=["processing_agency", "status"], name="dossier_proc_status"),
             # reports: the dossiers alive in a period are found from these two ranges
             models.Index(fields=["finished_at", "received_at"], name="dossier_finished_recv"),
+            # keys most dossiers do not have (an import's none of them): only the rows that
+            # have one are indexed, so a row without pays nothing on insert or update, and a
+            # look-up by the key (``= x`` implies ``IS NOT NULL``) still finds them
+            *(
+                models.Index(fields=[f], name=name, condition=Q(**{f"{f}__isnull": False}))
+                for f, name in (
+                    ("applicant", "dossier_applicant"),
+                    ("account", "dossier_account"),
+                    ("origin_receiving_agency", "dossier_origin_recv"),
+                    ("origin_processing_agency", "dossier_origin_proc"),
+                )
+            ),
         ]
         constraints = [
             # the book belongs to the desk that received the dossier, even after the transition
@@ -230,6 +247,8 @@ class Dossier(SearchableModel):
                 "book_year",
                 "book_number",
                 name="dossier_book_number_unique_at_receipt",
+                # an imported dossier has no book number: not in the index at all
+                condition=Q(book_number__isnull=False),
             ),
         ]
 

@@ -1,0 +1,271 @@
+"""The fast path of an import on PostgreSQL: the file's bytes go to the server as they are,
+in one ``COPY … (FORMAT csv)``, and the rows are converted there by one INSERT … SELECT into
+the staging table; Python's only work per row is one regular expression over whole blocks of
+lines (``rows_form``) and the working time, computed for all rows at once with numpy.
+
+It vouches only for what it can check exactly, and is conservative. A file goes this way only
+if its header is a plain permutation of the columns and every line is of the *plain form*: the
+twelve cells of ``rules.check_row`` as printable ASCII without spaces or quotes (so that a
+physical line is a record and the line numbers are those of the csv module), instants written
+YYYY-MM-DDTHH:MM:SS[.ffffff] with Z or ±HH:MM, the code rule, the words of the enumerations;
+what a line alone cannot say — the order of the instants, an end iff not processing, an amount
+within 64 bits — is asked of SQL (``_OK``). The form accepts no row that ``check_row`` refuses,
+and the conversion gives every row it accepts the values ``check_row`` gives it (the property
+test in tests/reports/test_import_fast.py); it refuses some rows ``check_row`` accepts
+(diacritics, spaces to strip, other spellings of an instant). Whenever the fast path cannot
+vouch for the whole file — a line not of the form, a row SQL refuses, a day its month does not
+have (the cast fails), lines ending unlike each other (COPY fails) — what it wrote is rolled
+back to its savepoint and the import goes the exact way (``rules.read``), which gives the line
+and reason of every bad row as before. Good files are what it is for: bad ones are refused as
+before, a little later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import psycopg
+from django.db import DatabaseError, connection, transaction
+
+from motcua.worktime import core as wt
+from motcua.worktime.calendars import calendar_get
+
+from .rules import CHANNELS, HEADER, LENGTHS, LEVELS, STATUSES, YEARS
+from .stage import STAGE, WORK
+
+log = logging.getLogger(__name__)
+
+RAW = "motcua_import_raw"
+BLOCK = 1 << 20
+LONGEST = 1 << 16  # bytes: a plain row is under 1 kB; a longer line goes the exact way
+
+# the form of a plain row, cell by cell (``rules.check_row`` for a row of printable ASCII without
+# spaces), checked in Python on whole blocks of lines with one regular expression: a cell is
+# printable ASCII without space, quote or comma
+_CELL = r"[!#-+\--~]"
+_NOSLASH = r"[!#-+\--.0-~]"  # nor "/"
+_END = r"(?:,|\r?\n)"
+# an instant: YYYY-MM-DDTHH:MM:SS[.f{1,6}] and Z or ±HH:MM; the year within YEARS, hours 00–23
+# and seconds 00–59 (PostgreSQL reads 24:00 and :60, Python refuses them), offsets to ±15:59
+# (PostgreSQL's limit). A day its month does not have fails PostgreSQL's cast, as it fails
+# Python's: an error sends the file the exact way.
+_INSTANT = (
+    r"(?:199[0-9]|20[0-9][0-9]|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+    r"(?:Z|[+-](?:0[0-9]|1[0-5]):[0-5][0-9])"
+)
+if YEARS != (1990, 2100):  # the expression above spells them
+    raise ImportError("fast._INSTANT: years")
+# the dossier code rule (rules.code_problem) for a plain code: within its length, not only
+# digits, "/" only between parts other than "", "." and "..", not "<number>/thao-tac|mau/"
+_PART = rf"(?!\.\.?(?:/|{_END})){_NOSLASH}+"
+_CODE = (
+    rf"(?={_CELL}{{1,{LENGTHS['code']}}}{_END})(?![0-9]+{_END})(?![0-9]+/(?:thao-tac|mau)/)"
+    rf"{_PART}(?:/{_PART})*"
+)
+
+
+def _one_of(keys: Any) -> str:
+    return "(?:" + "|".join(keys) + ")"
+
+
+_CELLS = {
+    "code": _CODE,
+    "procedure_code": rf"{_CELL}{{1,{LENGTHS['procedure_code']}}}",
+    "agency_code": rf"{_NOSLASH}{{1,{LENGTHS['agency_code']}}}",
+    "level": _one_of(LEVELS),
+    "channel": _one_of(CHANNELS),
+    "received_at": _INSTANT,
+    "due_at": _INSTANT,
+    "status": _one_of(STATUSES),
+    "finished_at": f"(?:{_INSTANT})?",
+    "digitized": "[01]",
+    "electronic_result": "[01]",
+    "online_payment_vnd": "[0-9]{1,19}",
+}
+
+
+def rows_form(cols: list[str]) -> re.Pattern[bytes]:
+    """Lines (each ending \n or \r\n) all of the plain form, for a file's column order."""
+    row = ",".join(_CELLS[c] for c in cols) + r"\r?\n"
+    return re.compile(f"(?:{row})*".encode("ascii"))
+
+
+def _case(col: str, mapping: dict[str, Any]) -> str:
+    whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in mapping.items())
+    return f"CASE {col} {whens} END"
+
+
+def _convert() -> str:
+    """The staging rows of the raw ones: what ``check_row`` and ``stage._copy_batch`` make of
+    them (working time apart: ``WORK``). A day its month does not have fails its cast, an amount
+    over 64 bits fails ``::bigint``: both send the file the exact way."""
+    levels = "CASE level " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in LEVELS.items()) + " END"
+    return (
+        f"INSERT INTO {STAGE} (line, code, proc, agency, level, channel, status, received_at,"  # noqa: S608
+        " due_at, finished_at, digitized, electronic, paid, working_seconds, search_text)"
+        f" SELECT line, code, procedure_code, agency_code, {levels}, {_case('channel', CHANNELS)},"
+        f" {_case('status', STATUSES)}, received_at::timestamptz, due_at::timestamptz,"
+        " finished_at::timestamptz, digitized = '1', electronic_result = '1',"
+        f" online_payment_vnd::bigint, NULL, lower(code) FROM {RAW}"
+    )
+
+
+# what the form of a line cannot say: the order of its instants, an end iff not processing
+_REFUSED = (
+    f"SELECT EXISTS (SELECT 1 FROM {STAGE} WHERE NOT (due_at >= received_at"  # noqa: S608
+    " AND (finished_at IS NULL) = (status = %s)"
+    " AND (finished_at IS NULL OR finished_at >= received_at)))"
+)
+
+
+class _NotFast(Exception):
+    """The fast path cannot vouch for this file: the exact path decides."""
+
+
+Progress = Callable[[int, int], None]  # (bytes read, rows so far)
+
+
+def load(path: Path, progress: Progress | None = None) -> tuple[int, str] | None:
+    """Stage the whole file through the fast path: (rows staged, SHA-256 of the bytes), or None
+    (nothing of it left) when the exact path must decide. PostgreSQL only; in the caller's
+    transaction, after ``stage.create()``."""
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with transaction.atomic(), path.open("rb") as fh:  # a savepoint: all of it or none
+            staged, digest = _load(fh, progress)
+    except (_NotFast, DatabaseError, psycopg.Error) as why:
+        log.info("import: exact path (%s: %s)", why.__class__.__name__, why)
+        return None
+    log.info("import: checked in SQL, %d rows", staged)
+    return staged, digest
+
+
+def _header(fh: IO[bytes], sha: Any) -> tuple[list[str], int]:
+    first = fh.readline()
+    sha.update(first)
+    text = first[3:] if first.startswith(b"\xef\xbb\xbf") else first
+    if not text.endswith(b"\n") or b'"' in text or not text.isascii():
+        raise _NotFast("header")
+    cols = text.removesuffix(b"\n").removesuffix(b"\r").decode("ascii").split(",")
+    if sorted(cols) != sorted(HEADER) or len(cols) != len(HEADER):
+        raise _NotFast("header")
+    return cols, len(first)
+
+
+def _load(fh: IO[bytes], progress: Progress | None) -> tuple[int, str]:
+    sha = hashlib.sha256()
+    cols, done = _header(fh, sha)
+    lines = 0
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {RAW}")
+        cur.execute(
+            f"CREATE TEMP TABLE {RAW} (line bigint GENERATED ALWAYS AS IDENTITY (START 2), "
+            + ", ".join(f"{c} text" for c in HEADER)
+            + ") ON COMMIT DROP"
+        )
+        raw = cur.cursor
+        form = rows_form(cols)
+        rest = b""
+        with raw.copy(f"COPY {RAW} ({', '.join(cols)}) FROM STDIN (FORMAT csv)") as copy:
+            while block := fh.read(BLOCK):
+                sha.update(block)
+                done += len(block)
+                copy.write(block)
+                cut = block.rfind(b"\n") + 1
+                if cut:  # whole lines: the rest of the last block and this one's
+                    lines += _check(form, rest + block[:cut])
+                    rest = block[cut:]
+                elif len(rest) + len(block) > LONGEST:
+                    raise _NotFast("a line longer than a plain row can be")
+                else:
+                    rest += block
+                if progress is not None:
+                    progress(done, lines)
+            if rest:  # a last line without its newline
+                lines += _check(form, rest + b"\n")
+        cur.execute(f"SELECT count(*) FROM {RAW}")  # noqa: S608
+        copied = cur.fetchone()[0]
+        if copied != lines or not copied:
+            raise _NotFast("line count")  # e.g. a line "\." ends COPY's data early
+        cur.execute("SET LOCAL jit = off")  # a statement run once: no time spent compiling it
+        cur.execute(_convert())
+        cur.execute("SET LOCAL jit TO DEFAULT")
+        cur.execute(_REFUSED, [STATUSES["processing"]])
+        if cur.fetchone()[0]:
+            raise _NotFast("a row whose instants or status SQL refuses")
+        cur.execute(f"DROP TABLE {RAW}")
+        _working(cur)
+    return copied, sha.hexdigest()
+
+
+def _check(form: re.Pattern[bytes], lines: bytes) -> int:
+    """How many lines these whole lines are, if all are of the plain form; else _NotFast. (The
+    form admits printable ASCII only, so the bytes are UTF-8, and has no quote: a line is a
+    record, as the csv module reads it.)"""
+    if form.fullmatch(lines) is None:
+        raise _NotFast("a line not of the plain form")
+    return lines.count(b"\n")
+
+
+# binary COPY: the 19-byte header (signature, flags, extension length) and the trailer
+_PGCOPY = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+_IN = np.dtype([("n", ">i2"), ("l1", ">i4"), ("line", ">i8"), ("l2", ">i4"), ("secs", ">i8")])
+PAGES = 2_000  # of the staging table's 8 kB pages a piece: about 100,000 rows
+
+
+def _working(cur: Any) -> None:
+    """Working seconds from receipt to the end of every finished staged row, into ``WORK``
+    (line, seconds), a piece of the staging table at a time (``PAGES`` of its pages, read by
+    their tuple ids: memory does not grow with the file). The instants leave the server as
+    whole seconds since the epoch — as ``int(datetime.timestamp())`` makes them: the double
+    nearest the exact value, truncated — in one value per piece, the calendar takes them as
+    arrays (``worktime.core.elapsed_batch``) and the seconds return in one binary COPY. A row
+    outside the calendar's years gets none, alone."""
+    cur.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [STAGE])
+    pages = cur.fetchone()[0]
+    cal = calendar_get()
+    for first in range(0, pages, PAGES):
+        # (line, receipt, end) as big-endian 64-bit integers, row after row; date_part divides
+        # the microseconds as a double, as Python's timestamp() does
+        cur.execute(
+            "SELECT string_agg(int8send(line) || int8send(floor(date_part('epoch',"  # noqa: S608
+            " received_at))::bigint) || int8send(floor(date_part('epoch', finished_at))::bigint),"
+            f" ''::bytea) FROM {STAGE} WHERE ctid >= %s::tid AND ctid < %s::tid"
+            " AND finished_at IS NOT NULL",
+            [f"({first},0)", f"({first + PAGES},0)"],
+        )
+        packed = cur.fetchone()[0]
+        if packed:
+            _work_piece(cur, cal, np.frombuffer(packed, dtype=">i8").reshape(-1, 3))
+
+
+def _work_piece(cur: Any, cal: wt.Calendar, rows: Any) -> None:
+    line = rows[:, 0].astype(np.int64)
+    rec = rows[:, 1].astype(np.int64)
+    end = rows[:, 2].astype(np.int64)
+    keep = np.ones(len(line), dtype=bool)
+    try:
+        secs = wt.elapsed_batch(cal, rec, end)
+    except wt.WorktimeError:  # a row outside the calendar's years: the piece row by row
+        secs = np.zeros(len(line), dtype=np.int64)
+        for j in range(len(line)):
+            try:
+                secs[j] = wt.elapsed_batch(cal, rec[j : j + 1], end[j : j + 1])[0]
+            except wt.WorktimeError:
+                keep[j] = False
+    out = np.empty(int(keep.sum()), dtype=_IN)
+    out["n"], out["l1"], out["l2"] = 2, 8, 8
+    out["line"], out["secs"] = line[keep], secs[keep]
+    with cur.cursor.copy(f"COPY {WORK} (line, secs) FROM STDIN (FORMAT binary)") as copy:
+        copy.write(_PGCOPY)
+        copy.write(out.tobytes())
+        copy.write(struct.pack(">h", -1))
