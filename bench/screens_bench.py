@@ -373,8 +373,14 @@ class Session:
             raise SystemExit(f"đăng nhập {username}: HTTP {status}")
 
 
-def timings(session: Session, make: Any, n: int, check: bytes | None = None) -> list[float]:
-    session.request("GET", make(-1))  # one warm-up request per screen
+def timings(
+    session: Session, make: Any, n: int, check: bytes | None = None, warm: int = 1
+) -> list[float]:
+    # warm-up: the first request a worker serves for a screen compiles its templates and opens
+    # its database connection (0.7 s once per worker): ``warm`` requests, so that every worker
+    # (they take connections at random) has served the screen before the measured ones
+    for _ in range(warm):
+        session.request("GET", make(-1))
     out = []
     for i in range(n):
         url = make(i)
@@ -507,7 +513,7 @@ def main() -> None:
                 return urls(s, i)[page]
 
             try:
-                results[page] = timings(session, make, count, check)
+                results[page] = timings(session, make, count, check, warm=5 * args.workers)
             except SystemExit as exc:  # a refused page: said, and the other pages go on
                 print(f"{page}: {exc}", flush=True)
     finally:
