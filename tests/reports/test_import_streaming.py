@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from motcua.catalog.models import Procedure
 from motcua.core.errors import ImportFailed
 from motcua.dossiers import legacy
-from motcua.dossiers.legacy import HEADER
+from motcua.dossiers.legacy import HEADER, Problems, Source, fast, read, stage
 from motcua.dossiers.models import Dossier
 from motcua.units.models import Agency
 from tests.factories import AgencyFactory
@@ -384,3 +384,64 @@ def test_a_role_that_does_not_own_the_table_imports_with_the_indexes_in_place(
             cur.execute("RESET ROLE")
     assert summary["rows"] == 50 and Dossier.objects.count() == 50
     assert _index_definitions() == indexes
+
+
+def _vouched(path: Path, progress: Any = None) -> tuple[int, str]:
+    """A stand-in for the fast path on any database: the file staged (by the exact path's
+    reader, whose rows are all good here) and vouched for, codes not looked for."""
+    with path.open("rb") as fh:
+        source = Source(fh)
+        problems = Problems()
+        count = stage.load(read(source, problems))
+    assert not problems.count
+    return count, source.sha.hexdigest()
+
+
+@pytest.mark.parametrize("bad", ["duplicates", "stored", "conflict"])
+def test_codes_a_vouched_file_repeats_are_refused_by_the_move_then_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    """A file the fast path vouched for goes to the move without the two look-ups: the unique
+    index refuses a code twice or stored, the move is undone and the codes are listed as the
+    exact path lists them; a refusal the file does not explain is one refusal (``conflict``)."""
+    AgencyFactory(code="000.00.03.H10")
+    legacy.import_dossiers(_write(tmp_path / "first.csv", [row("V-1")]))
+    rows = [row(f"V-{i}") for i in range(2, 30)]
+    if bad == "duplicates":
+        rows[20] = row("V-5")
+    elif bad == "stored":
+        rows[10] = row("V-1")
+    path = _write(tmp_path / "f.csv", rows)
+    if bad == "conflict":
+
+        def refused(rows: int = 0) -> int:
+            raise IntegrityError("duplicate key value violates unique constraint")
+
+        monkeypatch.setattr(stage, "move", refused)
+    else:  # what the exact path says of the same file
+        with pytest.raises(ImportFailed) as exact:
+            legacy.import_dossiers(path)
+    monkeypatch.setattr(fast, "load", _vouched)
+    with pytest.raises(ImportFailed) as caught:
+        legacy.import_dossiers(path)
+    if bad == "conflict":
+        assert caught.value.code == "conflict"
+    else:
+        assert caught.value.code == "bad_rows" and caught.value.details
+        assert (caught.value.message, caught.value.details) == (
+            exact.value.message,
+            exact.value.details,
+        )
+    assert list(Dossier.objects.values_list("code", flat=True)) == ["V-1"]
+
+
+def test_a_vouched_good_file_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    AgencyFactory(code="000.00.03.H10")
+    monkeypatch.setattr(fast, "load", _vouched)
+    calls: list[str] = []
+    summary = legacy.import_dossiers(
+        _write(tmp_path / "f.csv", [row("W-1"), row("W-2")]),
+        progress=lambda phase, *a: calls.append(phase),
+    )
+    assert summary["rows"] == 2 and calls == ["check", "write"]
+    assert Dossier.objects.count() == 2
