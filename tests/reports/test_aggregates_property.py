@@ -30,8 +30,10 @@ from motcua.reports.aggregates import aggregates_sync
 from motcua.reports.indices import evaluation_inputs_scan
 from motcua.reports.models import (
     FULL_KEY,
+    DailyAgencyCount,
     DailyCount,
     DailyLevelCount,
+    DailyProcedureCount,
     DossierFacts,
     MonthlyAgencyCount,
     MonthlyCount,
@@ -289,6 +291,8 @@ def tables() -> tuple[Any, ...]:
     return (
         _table(DailyCount, FULL),
         _table(DailyLevelCount, FULL[:4]),
+        _table(DailyAgencyCount, (*FULL[:4], "processing_agency_id")),
+        _table(DailyProcedureCount, (*FULL[:4], "procedure_id")),
         _table(MonthlyAgencyCount, (*FULL[:4], "processing_agency_id")),
         _table(MonthlyProcedureCount, (*FULL[:4], "procedure_id")),
         _table(MonthlyCount, FULL),

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.reports.aggregates import (
+    DAILY_NARROW,
     MONTHLY,
     POINTS,
     RECV_MEASURES,
@@ -31,7 +32,12 @@ from motcua.reports.models import (
 )
 
 #: the tables of the counts (the snapshot apart), finest first
-COUNT_MODELS = (DailyCount, DailyLevelCount, *(m for m, _c in MONTHLY))
+COUNT_MODELS = (
+    DailyCount,
+    DailyLevelCount,
+    *DAILY_NARROW.values(),
+    *(m for m, _c in MONTHLY),
+)
 
 
 def _sql_month(expr: str, vendor: str) -> str:
@@ -281,6 +287,16 @@ def rebuild_aggregates(
             f"WHERE day >= %s AND day <= %s GROUP BY day, recv_day, level, channel",
             [lo, hi],
         )
+        for columns, model in DAILY_NARROW.items():  # sums of the full key's rows
+            table, column = model._meta.db_table, ", ".join(columns)
+            cur.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
+            cur.execute(
+                f"INSERT INTO {table} (day, recv_day, level, channel, {column}, "  # noqa: S608
+                f"{', '.join(MEASURES)}) SELECT day, recv_day, level, channel, {column}, {msum} "
+                f"FROM {full} WHERE day >= %s AND day <= %s "
+                f"GROUP BY day, recv_day, level, channel, {column} ORDER BY day",
+                [lo, hi],
+            )
         month_lo, month_hi = lo.replace(day=1), hi.replace(day=1)
         m_day = _sql_month("day", vendor)
         # the measures that keep the exact receipt day (RECV_MEASURES) apart: see _monthly

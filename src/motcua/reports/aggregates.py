@@ -37,8 +37,10 @@ from motcua.reports.models import (
     FULL_KEY,
     MEASURES,
     AggregateState,
+    DailyAgencyCount,
     DailyCount,
     DailyLevelCount,
+    DailyProcedureCount,
     DossierFacts,
     MonthlyAgencyCount,
     MonthlyCount,
@@ -58,6 +60,11 @@ MONTHLY: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
     (MonthlyProcedureCount, ("procedure_id",)),
     (MonthlyCount, ("receiving_agency_id", "processing_agency_id", "procedure_id")),
 )
+#: the daily grains narrower than the full key, by the monthly grain whose edge days they answer
+DAILY_NARROW: dict[tuple[str, ...], type[Any]] = {
+    ("processing_agency_id",): DailyAgencyCount,
+    ("procedure_id",): DailyProcedureCount,
+}
 AGENCY_COLUMNS = frozenset({"receiving_agency_id", "processing_agency_id"})
 SNAPSHOT = (
     "level",
@@ -375,6 +382,19 @@ def _monthly(
     return out
 
 
+def _narrow(
+    rows: dict[tuple[Any, ...], dict[str, int]], columns: tuple[str, ...]
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """The rows of a narrow daily grain: the full key's rows summed over the other columns."""
+    positions = [FULL_KEY.index(c) for c in (*LEVEL_KEY, *columns)]
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+    for key, measures in rows.items():
+        row = out.setdefault(tuple(key[p] for p in positions), {})
+        for m, v in measures.items():
+            row[m] = row.get(m, 0) + v
+    return out
+
+
 def _points(dossier: Any) -> dict[str, int | None] | None:
     return points_of(dossier.pk) if dossier.status == "resolved" else None
 
@@ -405,6 +425,8 @@ def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     _upsert(DailyLevelCount._meta.db_table, LEVEL_KEY, _project(rows))
     for model, columns in MONTHLY:
         _upsert(model._meta.db_table, (*LEVEL_KEY, *columns), _monthly(rows, columns))
+    for columns, model in DAILY_NARROW.items():
+        _upsert(model._meta.db_table, (*LEVEL_KEY, *columns), _narrow(rows, columns))
     if _rows(new):
         _snapshot_save(dossier.pk, new)
     else:  # counted nowhere any more (as the rebuild keeps no snapshot of it)
@@ -504,8 +526,10 @@ def _sources(
                 f"WHERE ({before}(day >= %s AND day < %s)){scope}"
             )
             params: list[Any] = [*([mf] if history else []), w1, end, *scope_params]
+            # the edge days from the daily grain as narrow as the monthly one, if there is one
+            edge = DAILY_NARROW.get(grain_columns, DailyCount)._meta.db_table
             for lo, hi in edges:
-                sql += f" UNION ALL SELECT {cols} FROM {daily} WHERE day >= %s AND day <= %s{scope}"  # noqa: S608
+                sql += f" UNION ALL SELECT {cols} FROM {edge} WHERE day >= %s AND day <= %s{scope}"  # noqa: S608
                 params.extend([lo, hi, *scope_params])
             return sql + ") src", params
     cols = ", ".join(columns) if columns else "*"

@@ -380,6 +380,40 @@ class AggregateState(models.Model):
         return "đầy đủ" if self.complete else "chưa đầy đủ"
 
 
+class DailyAgencyCount(_Counts):
+    """Per day and (level, channel, processing agency): the agency breakdown's edge days — the
+    days of a period's partial months, which the monthly grains cannot answer — without the
+    procedure and receiving desk of the full key (a tenth of its rows)."""
+
+    processing_agency_id = models.BigIntegerField("cơ quan giải quyết")
+
+    class Meta:
+        verbose_name = "số liệu ngày theo cơ quan"
+        verbose_name_plural = "số liệu ngày theo cơ quan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recv_day", "level", "channel", "processing_agency_id"],
+                name="dailyagencycount_key",
+            )
+        ]
+
+
+class DailyProcedureCount(_Counts):
+    """Per day and (level, channel, procedure): the field breakdown's edge days."""
+
+    procedure_id = models.BigIntegerField("thủ tục")
+
+    class Meta:
+        verbose_name = "số liệu ngày theo thủ tục"
+        verbose_name_plural = "số liệu ngày theo thủ tục"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recv_day", "level", "channel", "procedure_id"],
+                name="dailyprocedurecount_key",
+            )
+        ]
+
+
 class MonthlyCount(_FullKeyCounts):
     """Per month (``day`` = its first day; ``recv_day`` as in the other monthly grains) and the
     daily key's (level, channel, receiving agency, processing agency, procedure): the reports
