@@ -53,8 +53,9 @@ def test_docs_page_references_only_local_assets() -> None:
     for ref in refs:
         assert ref.startswith("/"), f"external asset {ref}"
         assert not ref.startswith("//"), f"protocol-relative asset {ref}"
-    assert "cdn" not in html.lower()
-    assert "unpkg" not in html.lower()
+    bare = re.sub(r'(?:value|nonce)="[^"]*"', "", html).lower()  # not the random values
+    assert "cdn" not in bare
+    assert "unpkg" not in bare
     # every static asset the page names is shipped with the app
     statics = [ref for ref in refs if ref.startswith("/static/")]
     assert any(ref.endswith("swagger-ui-bundle.js") for ref in statics)
