@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from motcua.reports.aggregates import (
     DAILY_NARROW,
+    LEVEL_KEY,
     MONTHLY,
     POINTS,
     RECV_MEASURES,
@@ -257,7 +258,6 @@ def rebuild_aggregates(
         cur.execute(_snapshot_sql(vendor))
         _snapshot_points(cur, snap)
         cur.execute(f"DELETE FROM {full} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
-        cur.execute(f"DELETE FROM {lvl} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
         # one pass: every kind of fact of every dossier as one UNION ALL, one GROUP BY, one
         # INSERT (the days in range were emptied: nothing to merge with)
         dims = "s.level, s.channel, s.receiving_agency_id, s.processing_agency_id, s.procedure_id"
@@ -281,20 +281,15 @@ def rebuild_aggregates(
             f"GROUP BY {keys} ORDER BY day",
             params,
         )
-        cur.execute(
-            f"INSERT INTO {lvl} (day, recv_day, level, channel, {', '.join(MEASURES)}) "  # noqa: S608
-            f"SELECT day, recv_day, level, channel, {msum} FROM {full} "
-            f"WHERE day >= %s AND day <= %s GROUP BY day, recv_day, level, channel",
-            [lo, hi],
-        )
-        for columns, model in DAILY_NARROW.items():  # sums of the full key's rows
-            table, column = model._meta.db_table, ", ".join(columns)
+        # the per-level table and the narrow daily grains: sums of the full key's rows
+        grains = ((DailyLevelCount, ()), *((m, c) for c, m in DAILY_NARROW.items()))
+        for model, columns in grains:
+            table, key = model._meta.db_table, ", ".join((*LEVEL_KEY, *columns))
             cur.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [lo, hi])  # noqa: S608
             cur.execute(
-                f"INSERT INTO {table} (day, recv_day, level, channel, {column}, "  # noqa: S608
-                f"{', '.join(MEASURES)}) SELECT day, recv_day, level, channel, {column}, {msum} "
-                f"FROM {full} WHERE day >= %s AND day <= %s "
-                f"GROUP BY day, recv_day, level, channel, {column} ORDER BY day",
+                f"INSERT INTO {table} ({key}, {', '.join(MEASURES)}) "  # noqa: S608
+                f"SELECT {key}, {msum} FROM {full} WHERE day >= %s AND day <= %s "
+                f"GROUP BY {key} ORDER BY day",
                 [lo, hi],
             )
         month_lo, month_hi = lo.replace(day=1), hi.replace(day=1)

@@ -339,11 +339,14 @@ def _upsert(table: str, keys: tuple[str, ...], rows: dict[tuple[Any, ...], dict[
 
 
 def _project(
-    rows: dict[tuple[Any, ...], dict[str, int]],
+    rows: dict[tuple[Any, ...], dict[str, int]], columns: tuple[str, ...] = ()
 ) -> dict[tuple[Any, ...], dict[str, int]]:
+    """The full key's daily rows summed over all but the level key and ``columns``: the rows of
+    the per-level table (no columns) or of a narrow daily grain."""
+    positions = [FULL_KEY.index(c) for c in (*LEVEL_KEY, *columns)]
     out: dict[tuple[Any, ...], dict[str, int]] = {}
     for key, measures in rows.items():
-        row = out.setdefault(key[:4], {})
+        row = out.setdefault(tuple(key[p] for p in positions), {})
         for m, v in measures.items():
             row[m] = row.get(m, 0) + v
     return out
@@ -382,19 +385,6 @@ def _monthly(
     return out
 
 
-def _narrow(
-    rows: dict[tuple[Any, ...], dict[str, int]], columns: tuple[str, ...]
-) -> dict[tuple[Any, ...], dict[str, int]]:
-    """The rows of a narrow daily grain: the full key's rows summed over the other columns."""
-    positions = [FULL_KEY.index(c) for c in (*LEVEL_KEY, *columns)]
-    out: dict[tuple[Any, ...], dict[str, int]] = {}
-    for key, measures in rows.items():
-        row = out.setdefault(tuple(key[p] for p in positions), {})
-        for m, v in measures.items():
-            row[m] = row.get(m, 0) + v
-    return out
-
-
 def _points(dossier: Any) -> dict[str, int | None] | None:
     return points_of(dossier.pk) if dossier.status == "resolved" else None
 
@@ -426,7 +416,7 @@ def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     for model, columns in MONTHLY:
         _upsert(model._meta.db_table, (*LEVEL_KEY, *columns), _monthly(rows, columns))
     for columns, model in DAILY_NARROW.items():
-        _upsert(model._meta.db_table, (*LEVEL_KEY, *columns), _narrow(rows, columns))
+        _upsert(model._meta.db_table, (*LEVEL_KEY, *columns), _project(rows, columns))
     if _rows(new):
         _snapshot_save(dossier.pk, new)
     else:  # counted nowhere any more (as the rebuild keeps no snapshot of it)

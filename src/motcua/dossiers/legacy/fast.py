@@ -1,23 +1,23 @@
-"""The fast path of an import on PostgreSQL: the file's bytes go to the server as they are,
-in one ``COPY … (FORMAT csv)``, and the rows are converted there by one INSERT … SELECT into
-the staging table; Python's only work per row is one regular expression over whole blocks of
-lines (``rows_form``) and the working time, computed for all rows at once with numpy.
+"""The fast path of an import on PostgreSQL: the file's bytes go to the server as they are, in one
+``COPY … (FORMAT csv)``, and the rows are converted there by one INSERT … SELECT into the
+staging table; Python's only work per row is one regular expression over whole blocks of lines
+(``rows_form``) and the working time, computed for all rows at once with numpy.
 
-It vouches only for what it can check exactly, and is conservative. A file goes this way only
-if its header is a plain permutation of the columns and every line is of the *plain form*: the
+It vouches only for what it can check exactly, and is conservative. A file goes this way only if
+its header is a plain permutation of the columns and every line is of the *plain form*: the
 twelve cells of ``rules.check_row`` as printable ASCII without spaces or quotes (so that a
 physical line is a record and the line numbers are those of the csv module), instants written
 YYYY-MM-DDTHH:MM:SS[.ffffff] with Z or ±HH:MM, the code rule, the words of the enumerations;
-what a line alone cannot say — the order of the instants, an end iff not processing, an amount
-within 64 bits — is asked of SQL (``_OK``). The form accepts no row that ``check_row`` refuses,
-and the conversion gives every row it accepts the values ``check_row`` gives it (the property
-test in tests/reports/test_import_fast.py); it refuses some rows ``check_row`` accepts
-(diacritics, spaces to strip, other spellings of an instant). Whenever the fast path cannot
-vouch for the whole file — a line not of the form, a row SQL refuses, a day its month does not
-have (the cast fails), lines ending unlike each other (COPY fails) — what it wrote is rolled
-back to its savepoint and the import goes the exact way (``rules.read``), which gives the line
-and reason of every bad row as before. Good files are what it is for: bad ones are refused as
-before, a little later.
+what a line alone cannot say — the order of the instants, an end iff not processing — is asked
+of SQL (``_REFUSED``), and an amount over 64 bits fails its ``::bigint`` cast. The form accepts
+no row that ``check_row`` refuses, and the conversion gives every row it accepts the values
+``check_row`` gives it (the property test in tests/reports/test_import_fast.py); it refuses some
+rows ``check_row`` accepts (diacritics, spaces to strip, other spellings of an instant).
+Whenever the fast path cannot vouch for the whole file — a line not of the form, a row SQL
+refuses, a day its month does not have (the cast fails), lines ending unlike each other (COPY
+fails) — what it wrote is rolled back to its savepoint and the import goes the exact way
+(``rules.read``), which gives the line and reason of every bad row as before. Good files are
+what it is for: bad ones are refused as before, a little later.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from motcua.worktime import core as wt
 from motcua.worktime.calendars import calendar_get
 
 from .rules import CHANNELS, HEADER, LENGTHS, LEVELS, STATUSES, YEARS
-from .stage import STAGE, WORK
+from .stage import STAGE, WORK, elapsed
 
 log = logging.getLogger(__name__)
 
@@ -252,16 +252,7 @@ def _work_piece(cur: Any, cal: wt.Calendar, rows: Any) -> None:
     line = rows[:, 0].astype(np.int64)
     rec = rows[:, 1].astype(np.int64)
     end = rows[:, 2].astype(np.int64)
-    keep = np.ones(len(line), dtype=bool)
-    try:
-        secs = wt.elapsed_batch(cal, rec, end)
-    except wt.WorktimeError:  # a row outside the calendar's years: the piece row by row
-        secs = np.zeros(len(line), dtype=np.int64)
-        for j in range(len(line)):
-            try:
-                secs[j] = wt.elapsed_batch(cal, rec[j : j + 1], end[j : j + 1])[0]
-            except wt.WorktimeError:
-                keep[j] = False
+    secs, keep = elapsed(cal, rec, end)
     out = np.empty(int(keep.sum()), dtype=_IN)
     out["n"], out["l1"], out["l2"] = 2, 8, 8
     out["line"], out["secs"] = line[keep], secs[keep]

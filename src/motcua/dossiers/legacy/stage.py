@@ -102,21 +102,33 @@ def drop() -> None:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def elapsed(cal: wt.Calendar, rec: Any, end: Any) -> tuple[Any, Any]:
+    """Working seconds between each pair of epoch seconds, and which pairs have them: all at
+    once, or — when a pair lies outside the calendar's years — pair by pair, so that such a row
+    loses its working time alone (not its whole batch). Both import paths use it."""
+    try:
+        return wt.elapsed_batch(cal, rec, end), np.ones(len(rec), dtype=bool)
+    except wt.WorktimeError:
+        secs = np.zeros(len(rec), dtype=np.int64)
+        known = np.ones(len(rec), dtype=bool)
+        for j in range(len(rec)):
+            try:
+                secs[j] = wt.elapsed_batch(cal, rec[j : j + 1], end[j : j + 1])[0]
+            except wt.WorktimeError:
+                known[j] = False
+        return secs, known
+
+
 def _working(cal: wt.Calendar, batch: list[Row]) -> list[int | None]:
-    """Working seconds from receipt to the end of each finished row (None while processing).
-    A row outside the calendar's years gets None, alone (not its whole batch)."""
+    """Working seconds from receipt to the end of each finished row (None while processing or
+    outside the calendar's years)."""
     rec = np.array([int(r.received.timestamp()) for r in batch], dtype=np.int64)
     end = np.array([int((r.finished or r.received).timestamp()) for r in batch], dtype=np.int64)
-    try:
-        work: list[int | None] = wt.elapsed_batch(cal, rec, end).tolist()
-    except wt.WorktimeError:
-        work = []
-        for a, b in zip(rec, end, strict=True):
-            try:
-                work.append(int(wt.elapsed_batch(cal, a[None], b[None])[0]))
-            except wt.WorktimeError:
-                work.append(None)
-    return [w if r.finished is not None else None for r, w in zip(batch, work, strict=True)]
+    secs, known = elapsed(cal, rec, end)
+    return [
+        int(w) if k and r.finished is not None else None
+        for r, w, k in zip(batch, secs.tolist(), known.tolist(), strict=True)
+    ]
 
 
 def _search(code: str) -> str:
