@@ -18,7 +18,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from motcua.dossiers.models import Dossier, DossierStep, Status, StepStatus
+from motcua.dossiers.access import visible_to_agencies
+from motcua.dossiers.models import Consultation, Dossier, DossierStep, Status, StepStatus
 from motcua.dossiers.selectors import PAGE_SIZE, queue_page, queue_steps
 from tests.dossiers.conftest import World
 
@@ -215,3 +216,35 @@ def test_search_by_a_whole_code_is_that_dossier(world: World, specialist: Client
     c = Client()
     c.force_login(world.users["health"])
     assert ROW.findall(c.get("/can-bo/tim-kiem/", {"q": "T-00001"}).content.decode()) == []
+
+
+def test_the_scope_read_from_indexes_is_the_same_scope(world: World) -> None:
+    """The name search reads the scope in its index form (``by_index``): the same dossiers as
+    the one rule, for a desk, a lead agency, an agency with a step only, an agency consulted
+    only, several agencies, none; and a name search finds a dossier its reader sees only
+    through a step or a consultation, and nothing outside."""
+    made = fill(world, 0, 6)
+    # the third: a step at the Health department; the fourth: Health consulted on it
+    DossierStep.objects.filter(dossier=made[2]).update(agency=world.health)
+    now = timezone.now()
+    Consultation.objects.create(
+        dossier=made[3],
+        from_agency=world.justice,
+        to_agency=world.health,
+        question="Ý kiến về hồ sơ",
+        requested_at=now,
+        due_at=now + dt.timedelta(days=3),
+    )
+    agencies = (world.center, world.justice, world.health)
+    for ids in ({a.pk for a in agencies}, *({a.pk} for a in agencies), set(), None):
+        plain = set(visible_to_agencies(ids).values_list("pk", flat=True))
+        by_index = set(visible_to_agencies(ids, by_index=True).values_list("pk", flat=True))
+        assert plain == by_index, ids
+    assert set(visible_to_agencies({world.health.pk}, by_index=True)) == {made[2], made[3]}
+    c = Client()
+    c.force_login(world.users["health"])
+    page = c.get("/can-bo/tim-kiem/", {"q": "tran thi hoa"}).content.decode()
+    assert ROW.findall(page) == [made[3].code, made[2].code]
+    # a query of short words only (no trigram) reads the scope the other way: the same rows
+    page = c.get("/can-bo/tim-kiem/", {"q": "th ho"}).content.decode()
+    assert ROW.findall(page) == [made[3].code, made[2].code]

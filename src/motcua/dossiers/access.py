@@ -7,9 +7,11 @@ covers every agency serving the units under their agency's unit. Superusers see 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
 
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers.models import Consultation, Dossier, DossierStep
@@ -100,21 +102,56 @@ def report_agency_ids(actor: Actor | None) -> list[int] | None:
 def dossiers_visible_to(actor: Actor | None) -> QuerySet[Dossier]:
     """The one scoping rule of the web, the API and the CLI: a dossier is visible to staff of
     its receiving desk, its lead agency, any agency with a step in it, or consulted on it."""
-    ids = agency_ids_for(actor)
+    return visible_to_agencies(agency_ids_for(actor))
+
+
+def visible_to_agencies(ids: set[int] | None, *, by_index: bool = False) -> QuerySet[Dossier]:
+    """The dossiers visible to staff of these agencies (None: all of them). ``by_index``: the
+    same rows, with the scope written so that PostgreSQL reads it from indexes alone — a bitmap
+    of the dossiers at the desks and lead agencies, or whose id is among those of the agencies'
+    steps and consultations (arrays probed on the primary key) — and can intersect it with
+    another index's bitmap (the trigram index of a name search) before reading a row. The
+    EXISTS form can only filter rows already read: a name rare within a desk's scope and common
+    in the province walked the whole table (BENCHMARKS.md, the name search). On SQLite both are
+    the EXISTS form."""
     if ids is None:
         return Dossier.objects.all()
     if not ids:
         return Dossier.objects.none()
+    if by_index and connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        agencies = sorted(ids)
+        steps = DossierStep.objects.filter(agency_id__in=agencies).values("dossier_id")
+        consulted = Consultation.objects.filter(to_agency_id__in=agencies).values("dossier_id")
+        return Dossier.objects.filter(
+            Q(receiving_agency_id__in=agencies)
+            | Q(processing_agency_id__in=agencies)
+            | Q(_in_array(ArraySubquery(steps.order_by())))
+            | Q(_in_array(ArraySubquery(consulted.order_by())))
+        )
     # EXISTS, not "pk IN (all the agency's steps)": for one dossier (its page) or a page of
     # search hits PostgreSQL probes the step index by dossier, instead of hashing every step the
     # agency ever had, a cost that grew with the table (docs/scale.md, "Screens")
     step_here = DossierStep.objects.filter(dossier_id=OuterRef("pk"), agency_id__in=ids)
-    consulted = Consultation.objects.filter(dossier_id=OuterRef("pk"), to_agency_id__in=ids)
+    consulted_here = Consultation.objects.filter(dossier_id=OuterRef("pk"), to_agency_id__in=ids)
     return Dossier.objects.filter(
         Q(receiving_agency_id__in=ids)
         | Q(processing_agency_id__in=ids)
         | Exists(step_here)
-        | Exists(consulted)
+        | Exists(consulted_here)
+    )
+
+
+def _in_array(array: Any) -> Func:
+    """``id = ANY(<array>)``: a condition PostgreSQL answers with an index scan of the primary
+    key (``id IN (subquery)`` would be a hashed filter over rows already read)."""
+    return Func(
+        F("pk"),
+        array,
+        template="%(expressions)s)",
+        arg_joiner=" = ANY(",
+        output_field=BooleanField(),
     )
 
 
