@@ -100,3 +100,56 @@ def test_absurd_paging_values_never_fail(world: World, url: str, params: dict[st
     r = client.get(url, params)
     assert r.status_code == 200, r.content
     assert isinstance(r.json()["results"], list)
+
+
+DEEP = '{"a":' * 5000 + "1" + "}" * 5000  # 30 KB: deeper than Python's JSON parser recurses
+
+
+def test_json_nested_too_deep_is_400_bad_json_not_500(world: World, anon: APIClient) -> None:
+    """Found by a probe: DRF's parser turns only ValueError into 'bad JSON'; the RecursionError
+    of a deep body escaped as a 500 — on the public look-up, without a login."""
+    problem(anon.post("/api/v1/lookup/", DEEP, content_type="application/json"), 400, "bad_json")
+    problem(
+        anon.post(
+            "/api/v1/lookup/", "[" * 100_000 + "]" * 100_000, content_type="application/json"
+        ),
+        400,
+        "bad_json",
+    )
+    desk = token_client(world.center, Role.COUNTER)
+    r = desk.post(
+        "/api/v1/dossiers/", DEEP, content_type="application/json", HTTP_IDEMPOTENCY_KEY="deep"
+    )
+    problem(r, 400, "bad_json")
+    d = receive(world, "2022-06-01 09:00")
+    r = desk.post(f"/api/v1/dossiers/{d.pk}/withdraw/", DEEP, content_type="application/json")
+    problem(r, 400, "bad_json")
+
+
+@pytest.mark.parametrize("position", ["2022-01-01", "1e3", "\x00", "²", "-1", "9" * 19])
+def test_forged_cursor_position_is_400_bad_cursor(world: World, position: str) -> None:
+    """Found by a probe: DRF decodes any text as a cursor's position; ours is an id."""
+    import base64
+    from urllib.parse import urlencode
+
+    receive(world, "2022-06-01 09:00")
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    centre = token_client(world.center, Role.COUNTER)
+    problem(centre.get("/api/v1/dossiers/", {"cursor": cursor}), 400, "bad_cursor")
+    # a position the server made itself still pages
+    cursor = base64.b64encode(urlencode({"p": "999999"}).encode()).decode()
+    assert centre.get("/api/v1/dossiers/", {"cursor": cursor}).status_code == 200
+
+
+def test_validation_messages_of_the_framework_are_vietnamese(world: World) -> None:
+    """Found by a probe: DRF's own messages came in English (its Vietnamese catalog has 21
+    strings); ours (locale/vi) translates the ones a caller meets."""
+    centre = token_client(world.center, Role.COUNTER)
+    body = problem(centre.get("/api/v1/dossiers/", {"status": "abc"}), 400, "bad_parameter")
+    assert "không phải là một lựa chọn hợp lệ" in body["errors"][0]["message"]
+    body = problem(centre.get("/api/v1/dossiers/", {"agency": "x" * 5000}), 400, "bad_parameter")
+    assert "không được dài quá" in body["errors"][0]["message"]
+    r = centre.post("/api/v1/dossiers/", [1], format="json", HTTP_IDEMPOTENCY_KEY="list")
+    assert r.status_code == 400
+    text = str(r.json())
+    assert "Cần một đối tượng JSON" in text and "Expected" not in text

@@ -242,6 +242,19 @@ def test_citizen_session_never_opens_staff_pages() -> None:
 
 
 @pytest.mark.django_db
+def test_a_refused_portal_page_is_a_page_not_a_traceback_in_the_log(caplog: Any) -> None:
+    """Found by a probe: a staff member opening a portal page got the right 403, and the log a
+    full traceback for each such request; now the page, and Django's one line."""
+    staff = Client()
+    staff.force_login(UserFactory(username="cb3", is_staff=True))
+    with caplog.at_level("WARNING", logger="django.request"):
+        r = staff.get("/cong-dan/")
+    assert r.status_code == 403
+    assert "tài khoản công dân" in r.content.decode()
+    assert caplog.records and not [x for x in caplog.records if x.exc_info]
+
+
+@pytest.mark.django_db
 def test_profile_edit_and_email_change_reverifies() -> None:
     citizen = CitizenFactory(email="cu@example.vn", phone="0911111111")
     c = Client()

@@ -40,3 +40,16 @@ def test_audit_chain_detects_tampering() -> None:
 def test_audit_needs_the_callers_transaction() -> None:
     with pytest.raises(RuntimeError):
         audit_record(actor=None, action="a", object_type="T", object_id=1)
+
+
+def test_json_loads_and_ascii_digits_refuse_what_would_escape() -> None:
+    from motcua.core.text import ascii_digits, json_loads
+
+    assert json_loads('{"a": [1]}') == {"a": [1]}
+    for deep in ("[" * 100_000 + "]" * 100_000, '{"a":' * 5000 + "1" + "}" * 5000):
+        with pytest.raises(ValueError, match="lồng quá sâu"):
+            json_loads(deep)
+    assert ascii_digits("0") and ascii_digits("9" * 18)
+    for bad in ("", "²", "١", "1²", "-1", " 1", "9" * 19, "1e3"):
+        assert not ascii_digits(bad), bad
+    assert ascii_digits("12", 2) and not ascii_digits("123", 2)

@@ -4,6 +4,7 @@ a signed result never needs it, and these files are opened by officers and appli
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -77,6 +78,30 @@ def test_a_pdf_with_code_is_refused(kind: str) -> None:
         check_upload("ban-quet.pdf", pdf(kind))
     assert exc.value.code == "pdf_active_content"
     assert MESSAGE in exc.value.message
+
+
+@pytest.mark.parametrize("kind", ["open_js", "open_launch"])
+def test_a_code_action_hidden_behind_a_doubled_key_is_refused(kind: str) -> None:
+    """Found by a probe: the catalog defines /OpenAction twice, the script first and a harmless
+    page view after it. Readers disagree on which one counts, so the file is refused whichever
+    order (pypdf keeps the first; the probe's reader took the last)."""
+    data = pdf(kind)
+    catalog = re.search(rb"/OpenAction (\d+ 0 R)", data)
+    assert catalog is not None
+    harmless = b"/OpenAction [ 3 0 R /Fit ]"
+    for doubled in (
+        catalog.group(0) + b"\n" + harmless,
+        harmless + b"\n" + catalog.group(0),
+    ):
+        with pytest.raises(ValidationFailed) as exc:
+            check_upload("ban-quet.pdf", data.replace(catalog.group(0), doubled))
+        assert exc.value.code == "pdf_active_content"
+
+
+def test_a_doubled_harmless_key_is_no_reason_to_refuse() -> None:
+    data = pdf().replace(b"/Type /Catalog", b"/Type /Catalog\n/Lang (vi)\n/Lang (vi)", 1)
+    assert b"/Lang (vi)" in data
+    assert check_upload("ban-quet.pdf", data).pages == 1
 
 
 def test_a_plain_pdf_is_taken() -> None:

@@ -163,3 +163,14 @@ def test_a_huge_group_is_cut_before_any_loop_runs() -> None:
     assert len(ctx["form"]["thanh_vien"]) == MAX_ITEMS
     out = render_text("{% for a in form.thanh_vien %}x{% endfor %}", ctx, html=False)
     assert out == "x" * MAX_ITEMS
+
+
+def test_odd_digits_in_cell_attributes_are_dropped_not_a_500() -> None:
+    """Found by a probe: a colspan of "²" (isdigit, but not for int) failed the save."""
+    from motcua.drafting.clean import clean_html
+
+    out = clean_html(
+        '<table><tr><td colspan="²" width="١٢%">x</td><td colspan="2">y</td></tr></table>'
+    )
+    assert 'colspan="²"' not in out and "١٢" not in out
+    assert 'colspan="2"' in out and ">x<" in out

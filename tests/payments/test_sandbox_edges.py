@@ -69,6 +69,27 @@ def test_sandbox_refuses_bad_requests(db: None, over: dict, message: str) -> Non
     assert not SandboxTransaction.objects.exists()
 
 
+def test_sandbox_api_takes_a_body_nested_too_deep_as_no_body(db: None) -> None:
+    """Found by a probe: the merchant API's body, nested 15,000 deep, escaped ``except
+    ValueError`` as a RecursionError (a 500, without a login)."""
+    resp = Client().post(
+        "/cong-thanh-toan-thu-nghiem/merchant_webapi/api/transaction",
+        "[" * 15_000 + "]" * 15_000,
+        content_type="application/json",
+    )
+    assert resp.status_code == 200
+    bad = Client().post(
+        "/cong-thanh-toan-thu-nghiem/merchant_webapi/api/transaction",
+        "not json",
+        content_type="application/json",
+    )
+    varying = {"vnp_ResponseId", "vnp_SecureHash"}  # a new id and its signature each answer
+    assert {k: v for k, v in resp.json().items() if k not in varying} == {
+        k: v for k, v in bad.json().items() if k not in varying
+    }
+    assert resp.json()["vnp_ResponseCode"] != "00"
+
+
 def test_sandbox_decisions(db: None, settings: Any) -> None:
     settings.PAYMENT_SANDBOX_IPN_URL = "ftp://khong-duoc/"
     bank = Client()

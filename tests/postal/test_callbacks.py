@@ -51,6 +51,7 @@ def test_bad_signature_stale_and_malformed_callbacks_change_nothing(posting: Pos
     stamp = str(int(time.time()))
     for raw, code in (
         (b"{not json", "bad_json"),
+        (b"[" * 15_000 + b"]" * 15_000, "bad_json"),  # deeper than the parser recurses
         (json.dumps({**event, "StatusId": 99}).encode(), "bad_callback"),
         (json.dumps({k: v for k, v in event.items() if k != "EventId"}).encode(), "bad_callback"),
         (json.dumps({**event, "StatusTime": "2026-13-01"}).encode(), "bad_callback"),

@@ -23,7 +23,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from motcua.api import serializers as s
 from motcua.api.errors import PROBLEM_JSON, field_errors
+from motcua.api.parsers import SafeJSONParser as JSONParser
 from motcua.core.errors import DomainError, NotFound, ValidationFailed
 from motcua.dossiers import services as svc
 from motcua.dossiers.access import dossier_get_for, require_role

@@ -28,9 +28,17 @@ class DossierCursor(CursorPagination):
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except Exception as exc:  # DRF raises NotFound(404) for a bad cursor: it is bad input
             raise ValidationFailed("Con trỏ trang không hợp lệ", code="bad_cursor") from exc
+        # DRF takes any text for the position; ours is always an id (the order is by id): a
+        # forged one ("p=2022-01-01") reached the id filter and failed there (a 500)
+        position = cursor.position if cursor is not None else None
+        if position is not None and not (
+            position.isascii() and position.isdigit() and len(position) <= 18
+        ):
+            raise ValidationFailed("Con trỏ trang không hợp lệ", code="bad_cursor")
+        return cursor
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         out = super().get_paginated_response_schema(schema)

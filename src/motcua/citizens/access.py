@@ -30,7 +30,13 @@ def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), CITIZEN_LOGIN_URL)
         if citizen_of(request.user) is None:
-            raise PermissionDenied("Trang này dành cho tài khoản công dân, tổ chức.")
+            # the refusal rendered, not raised: a staff member opening a portal page is an
+            # answer, so the log gets Django's one line, not a traceback per request
+            from motcua.backoffice.views.errors import permission_denied
+
+            return permission_denied(
+                request, PermissionDenied("Trang này dành cho tài khoản công dân, tổ chức.")
+            )
         return view(request, *args, **kwargs)
 
     return wrapped

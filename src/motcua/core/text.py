@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from decimal import Decimal
@@ -62,3 +63,20 @@ def shorten(text: str, width: int) -> str:
     if text[width - 1] != " " and " " in head:
         head = head.rsplit(" ", 1)[0]
     return head.rstrip() + "…"
+
+
+def json_loads(data: str | bytes) -> Any:
+    """``json.loads`` for text from outside: nesting too deep for the parser (a 30 KB body of
+    brackets) is a ``ValueError`` like any other bad JSON, not a ``RecursionError`` that every
+    ``except ValueError`` lets through (a 500 on the public look-up, found by a probe)."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON lồng quá sâu") from None
+
+
+def ascii_digits(text: str, most: int = 18) -> bool:
+    """Whether ``text`` is 1 to ``most`` of the digits 0–9 — what ``int()`` reads and a bigint
+    holds. ``str.isdigit`` alone also says yes to "²" (which ``int`` refuses: a 500 where it
+    guarded an id, found by a probe) and to other scripts' digits."""
+    return 0 < len(text) <= most and text.isascii() and text.isdigit()

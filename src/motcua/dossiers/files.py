@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
 import struct
+import threading
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -88,6 +92,41 @@ def _is_code(action: Any) -> bool:
     return False
 
 
+#: the keys ``_runs_code`` reads: one of them defined twice in a dictionary is a doubt
+_CODE_KEYS = {"/OpenAction", "/AA", "/A", "/S", "/JS", "/Names", "/JavaScript", "/Annots", "/F"}
+
+
+class _DuplicateKeys(logging.Handler):
+    """pypdf keeps the first of a key defined twice in one dictionary and only logs a warning;
+    a reader keeping the other would run an action the check never saw (a probe put a
+    JavaScript /OpenAction beside a harmless one). Collects those warnings of one thread."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.keys: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, dict) else {}
+        if record.thread == self.thread and "Multiple definitions" in str(record.msg):
+            self.keys.append(str(args.get("key", "")))
+
+
+@contextlib.contextmanager
+def _duplicate_keys() -> Iterator[_DuplicateKeys]:
+    handler = _DuplicateKeys()
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.addHandler(handler)
+    if not log.isEnabledFor(logging.WARNING):  # the warning must be made to be seen
+        log.setLevel(logging.WARNING)
+    try:
+        yield handler
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
 def _runs_code(reader: Any) -> bool:
     """True when opening, reading or clicking the PDF would run code: a document-level script
     (the /JavaScript name tree), an open action, additional actions (/AA) of the document, a
@@ -120,13 +159,15 @@ def pdf_pages(data: bytes | IO[bytes]) -> int:
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(io.BytesIO(data) if isinstance(data, bytes) else data)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ValidationFailed(
-                "Tệp PDF có mật khẩu; hãy nộp bản không đặt mật khẩu", code="bad_pdf"
-            )
-        pages = len(reader.pages)
-        if _runs_code(reader):
+        with _duplicate_keys() as doubled:
+            reader = PdfReader(io.BytesIO(data) if isinstance(data, bytes) else data)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise ValidationFailed(
+                    "Tệp PDF có mật khẩu; hãy nộp bản không đặt mật khẩu", code="bad_pdf"
+                )
+            pages = len(reader.pages)
+            code = _runs_code(reader)
+        if code or _CODE_KEYS.intersection(doubled.keys):
             raise ValidationFailed(
                 "Tệp PDF chứa mã lệnh (JavaScript hoặc lệnh mở chương trình); hãy quét hoặc "
                 "in lại ra PDF thường rồi nộp",

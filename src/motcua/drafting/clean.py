@@ -9,7 +9,7 @@ import re
 from html import escape
 from html.parser import HTMLParser
 
-from motcua.core.text import nfc
+from motcua.core.text import ascii_digits, nfc
 
 VOID = {"br", "hr"}
 TAGS = {
@@ -45,7 +45,7 @@ ALIGN = {"left", "center", "right", "justify"}
 #: a line break after these closing tags keeps the textarea readable (whitespace between blocks
 #: changes nothing in the browser or the PDF)
 BREAK_AFTER = {"p", "h1", "h2", "h3", "h4", "table", "tr", "ul", "ol", "li", "center", "blockquote"}
-_NUM = re.compile(r"^\d{1,4}%?$")
+_NUM = re.compile(r"^[0-9]{1,4}%?$")  # 0-9 only (\d is any script's digit)
 
 
 def _attrs(tag: str, attrs: list[tuple[str, str | None]]) -> str:
@@ -56,7 +56,7 @@ def _attrs(tag: str, attrs: list[tuple[str, str | None]]) -> str:
             out.append(f' align="{v}"')
         elif name == "width" and _NUM.match(v) and tag in {"table", "td", "th"}:
             out.append(f' width="{v}"')
-        elif name in {"colspan", "rowspan"} and v.isdigit() and 0 < int(v) < 50:
+        elif name in {"colspan", "rowspan"} and ascii_digits(v, 2) and 0 < int(v) < 50:
             if tag in {"td", "th"}:
                 out.append(f' {name}="{v}"')
         elif name == "border" and v in {"0", "1"} and tag == "table":

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from motcua.core.errors import ValidationFailed
+from motcua.core.text import ascii_digits
 
 BASE_PT = 13
 CELL_PT = 12  # tables (the letterhead, the signature block) are set a point smaller
@@ -126,7 +127,7 @@ class _Layout(HTMLParser):
             if not self.table.rows:
                 self.table.rows.append([])
             width = a.get("width") or ""
-            w = float(width.rstrip("%")) if width.rstrip("%").isdigit() else None
+            w = float(width.rstrip("%")) if ascii_digits(width.rstrip("%"), 4) else None
             self.cell = Cell(
                 w, align or ("CENTER" if tag == "th" else "LEFT"), int(a.get("colspan") or 1)
             )

@@ -86,6 +86,8 @@ def loads_with_lines(text: str) -> Any:
         return decoder.decode(text)
     except json.JSONDecodeError as exc:
         raise DefinitionError(f"JSON không hợp lệ ({exc.msg})", line=exc.lineno) from None
+    except RecursionError:
+        raise DefinitionError("JSON không hợp lệ (lồng quá sâu)") from None
 
 
 def plain(value: Any) -> Any:

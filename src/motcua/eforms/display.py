@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from motcua.core.text import ascii_digits
 from motcua.eforms.definition import all_fields
 
 
@@ -45,7 +46,9 @@ def show(f: dict[str, Any], value: Any) -> str:
     if kind == "number":
         text = str(value)
         whole, _, frac = text.partition(".")
-        grouped = f"{int(whole):,}".replace(",", ".") if whole.lstrip("-").isdigit() else whole
+        grouped = (
+            f"{int(whole):,}".replace(",", ".") if ascii_digits(whole.lstrip("-"), 40) else whole
+        )
         return f"{grouped},{frac}" if frac else grouped
     return str(value)
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
-from motcua.core.text import vnd
+from motcua.core.text import ascii_digits, vnd
 from motcua.dossiers.forms import hm_date
 from motcua.dossiers.models import Dossier, Outbox
 
@@ -110,7 +110,7 @@ def context(row: Outbox, dossier: Dossier | None) -> dict[str, Any]:
         "due": _when(p.get("due_at")),
         "appointment": _when(p.get("appointment")),
         "amount": vnd(int(amount))
-        if isinstance(amount, int | float | str) and str(amount).isdigit()
+        if isinstance(amount, int | float | str) and ascii_digits(str(amount), 30)
         else "",
         "items": _items(p.get("items")),
         "link": p.get("link") or (f"{base}/tra-cuu/?ma={code}" if code else base),

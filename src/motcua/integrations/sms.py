@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from motcua.core.text import json_loads
 from motcua.integrations.models import SmsMessage
 
 log = logging.getLogger("motcua.sms")
@@ -112,7 +113,7 @@ class HttpSmsBackend:
         except (urllib.error.URLError, TimeoutError) as exc:
             raise SmsError(f"không kết nối được cổng SMS: {exc}") from None
         try:
-            answer = json.loads(raw or b"{}")
+            answer = json_loads(raw or b"{}")
         except ValueError:
             return ""
         return str(answer.get("id", ""))[:100] if isinstance(answer, dict) else ""

@@ -31,6 +31,7 @@ from pathlib import Path
 from django.conf import settings
 
 from motcua.core.errors import DomainError
+from motcua.core.text import json_loads
 
 VERSION = "2.1.0"
 VN = dt.timezone(dt.timedelta(hours=7))  # the gateway's dates are GMT+7, yyyyMMddHHmmss
@@ -241,7 +242,7 @@ def list_transactions(day: dt.date, *, now: dt.datetime, timeout: float = 20) ->
     )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
-            answer = json.loads(resp.read(5_000_000).decode("utf-8"))
+            answer = json_loads(resp.read(5_000_000).decode("utf-8"))
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise GatewayError(
             f"Không truy vấn được cổng thanh toán: {exc}", code="gateway_unreachable"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -15,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.errors import DomainError
+from motcua.core.text import json_loads
 from motcua.payments import gateway as gw
 from motcua.paysandbox import services as svc
 from motcua.paysandbox.forms import DecisionForm
@@ -77,7 +77,7 @@ def api(request: HttpRequest) -> HttpResponse:
         body: object = None
     else:
         try:
-            body = json.loads(request.body.decode("utf-8"))
+            body = json_loads(request.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             body = None
     return JsonResponse(svc.api_answer(body))

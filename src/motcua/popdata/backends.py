@@ -40,7 +40,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from motcua.core.text import nfc
+from motcua.core.text import json_loads, nfc
 from motcua.popdata.matching import id_key, inputs_digest
 
 log = logging.getLogger("motcua.popdata")
@@ -154,7 +154,7 @@ class HttpBackend:
         except OSError:  # reset by peer, …
             raise _Failed("connection") from None
         try:
-            return json.loads(raw)
+            return json_loads(raw)
         except ValueError:
             raise _Failed("bad_answer") from None
 

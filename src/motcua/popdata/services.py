@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import PermissionDenied, ValidationFailed
-from motcua.core.text import nfc
+from motcua.core.text import ascii_digits, nfc
 from motcua.dossiers.access import has_role, require_role
 from motcua.dossiers.models import ApplicantKind, Dossier
 from motcua.popdata.backends import Result, verify
@@ -256,7 +256,7 @@ def online_check(*, dossier: Dossier, account: Any) -> Verification | None:
         if profile is None or profile.kind != ApplicantKind.PERSON:
             return None
         idn = id_key(profile.id_number)
-        if not (idn.isdigit() and len(idn) == 12):
+        if not (ascii_digits(idn) and len(idn) == 12):
             return None
         result, digest = _ask(idn, profile.name, None)
         return _record(

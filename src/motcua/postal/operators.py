@@ -32,6 +32,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from motcua.core.errors import DomainError
+from motcua.core.text import json_loads
 from motcua.postal.models import ShipmentStatus
 
 
@@ -208,7 +209,7 @@ class VNPostOperator:
                     code="postal_unavailable",
                 ) from None
             try:
-                answer = json.loads(exc.read(65536) or b"{}")
+                answer = json_loads(exc.read(65536) or b"{}")
             except ValueError:
                 answer = {}
             message = answer.get("Message") if isinstance(answer, dict) else None
@@ -223,7 +224,7 @@ class VNPostOperator:
                 code="postal_unavailable",
             ) from None
         try:
-            return json.loads(raw or b"{}")
+            return json_loads(raw or b"{}")
         except ValueError:
             raise OperatorUnavailable(
                 "Hệ thống bưu chính trả lời không đọc được", code="postal_bad_answer"
@@ -304,7 +305,7 @@ class VNPostOperator:
                 status=401,
             )
         try:
-            data = json.loads(body)
+            data = json_loads(body)
         except ValueError:
             raise CallbackRejected("Nội dung JSON không đọc được", code="bad_json") from None
         report = report_from(data)

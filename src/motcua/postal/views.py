@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from motcua.backoffice.views._common import domain_errors
+from motcua.core.text import ascii_digits
 from motcua.dossiers.access import dossier_get_for
 from motcua.postal import services as svc
 from motcua.postal.forms import HandoverForm
@@ -86,7 +87,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     if not request.content_type.startswith("application/json"):
         return problem(415, "unsupported_media_type", "Nội dung phải là JSON")
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > MAX_CALLBACK:
+    if not ascii_digits(length) or int(length) > MAX_CALLBACK:
         return problem(413, "too_large", "Nội dung quá lớn")
     body = request.body
     now = timezone.now()

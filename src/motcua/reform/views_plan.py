@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.backoffice.views._common import domain_errors
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.text import ascii_digits
 from motcua.reform import plan_access as access
 from motcua.reform import plan_services as services
 from motcua.reform.forms_plan import (
@@ -258,7 +259,7 @@ def task_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         plan_id = request.POST.get("plan") or request.GET.get("ke-hoach") or ""
         plan = (
             access.plans_visible_to(request.user).filter(pk=int(plan_id)).first()
-            if plan_id.isdigit()
+            if ascii_digits(plan_id)
             else None
         )
         if plan is None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.backoffice.views._common import domain_errors
 from motcua.core.errors import DomainError, ImportFailed, PermissionDenied
+from motcua.core.text import ascii_digits
 from motcua.reform import plan_access as access
 from motcua.reform import plan_services as services
 from motcua.reform.forms_plan import (
@@ -49,7 +50,7 @@ def _unit(request: HttpRequest) -> AdministrativeUnit:
     access.require_manager(request.user)
     units = access.managed_units(request.user).order_by("code")
     raw = request.POST.get("unit") or request.GET.get("tinh") or ""
-    found = units.filter(pk=int(raw)).first() if raw.isdigit() else None
+    found = units.filter(pk=int(raw)).first() if ascii_digits(raw) else None
     found = found or units.first()
     if found is None:
         raise PermissionDenied(access.NOT_MANAGER, code="permission_denied")
@@ -143,7 +144,7 @@ def narratives(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     initial: dict[str, Any] = {}
     pick = request.GET.get("sua", "")
-    if pick.isdigit():
+    if ascii_digits(pick):
         row = AreaNarrative.objects.filter(unit=unit, pk=int(pick)).first()
         if row is not None:
             initial = {
