@@ -236,11 +236,58 @@ def test_the_scope_read_from_indexes_is_the_same_scope(world: World) -> None:
         due_at=now + dt.timedelta(days=3),
     )
     agencies = (world.center, world.justice, world.health)
-    for ids in ({a.pk for a in agencies}, *({a.pk} for a in agencies), set(), None):
-        plain = set(visible_to_agencies(ids).values_list("pk", flat=True))
-        by_index = set(visible_to_agencies(ids, by_index=True).values_list("pk", flat=True))
-        assert plain == by_index, ids
+
+    def same() -> None:
+        for ids in ({a.pk for a in agencies}, *({a.pk} for a in agencies), set(), None):
+            plain = set(visible_to_agencies(ids).values_list("pk", flat=True))
+            by_index = set(visible_to_agencies(ids, by_index=True).values_list("pk", flat=True))
+            assert plain == by_index, ids
+
+    same()
     assert set(visible_to_agencies({world.health.pk}, by_index=True)) == {made[2], made[3]}
+    # the kept agencies follow every change of the steps and consultations: a step moved to
+    # another dossier, a second step, steps deleted, a consultation deleted (PostgreSQL's
+    # triggers, dossiers 0016)
+    step = DossierStep.objects.get(dossier=made[2])
+    DossierStep.objects.filter(pk=step.pk).update(dossier=made[4])
+    same()
+    DossierStep.objects.create(
+        dossier=made[5],
+        order=2,
+        name="Ý kiến",
+        role="chuyen_vien",
+        agency=world.health,
+        budget_days=Decimal(1),
+        status=StepStatus.PENDING,
+    )
+    same()
+    assert set(visible_to_agencies({world.health.pk}, by_index=True)) == {made[3], made[4], made[5]}
+    DossierStep.objects.filter(agency=world.health).delete()
+    same()
+    Consultation.objects.all().delete()
+    same()
+    assert not visible_to_agencies({world.health.pk}, by_index=True).exists()
+    # a step of the Justice department's handed to the Health department (changed in place)
+    again = DossierStep.objects.create(
+        dossier=made[2],
+        order=2,
+        name="Thẩm định",
+        role="chuyen_vien",
+        agency=world.justice,
+        budget_days=Decimal(1),
+        status=StepStatus.PENDING,
+    )
+    same()
+    DossierStep.objects.filter(pk=again.pk).update(agency=world.health)
+    Consultation.objects.create(
+        dossier=made[3],
+        from_agency=world.justice,
+        to_agency=world.health,
+        question="Ý kiến về hồ sơ",
+        requested_at=now,
+        due_at=now + dt.timedelta(days=3),
+    )
+    same()
     c = Client()
     c.force_login(world.users["health"])
     page = c.get("/can-bo/tim-kiem/", {"q": "tran thi hoa"}).content.decode()

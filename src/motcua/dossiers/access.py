@@ -7,11 +7,11 @@ covers every agency serving the units under their agency's unit. Superusers see 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers.models import Consultation, Dossier, DossierStep
@@ -108,9 +108,9 @@ def dossiers_visible_to(actor: Actor | None) -> QuerySet[Dossier]:
 def visible_to_agencies(ids: set[int] | None, *, by_index: bool = False) -> QuerySet[Dossier]:
     """The dossiers visible to staff of these agencies (None: all of them). ``by_index``: the
     same rows, with the scope written so that PostgreSQL reads it from indexes alone — a bitmap
-    of the dossiers at the desks and lead agencies, or whose id is among those of the agencies'
-    steps and consultations (arrays probed on the primary key) — and can intersect it with
-    another index's bitmap (the trigram index of a name search) before reading a row. The
+    of the dossiers at the desks and lead agencies, or whose ``step_agencies`` (kept by triggers,
+    dossiers 0016) name one of them — and can intersect it with another index's bitmap (the
+    trigram index of a name search) before reading a row. The
     EXISTS form can only filter rows already read: a name rare within a desk's scope and common
     in the province walked the whole table (BENCHMARKS.md, the name search). On SQLite both are
     the EXISTS form."""
@@ -119,16 +119,11 @@ def visible_to_agencies(ids: set[int] | None, *, by_index: bool = False) -> Quer
     if not ids:
         return Dossier.objects.none()
     if by_index and connection.vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery
-
         agencies = sorted(ids)
-        steps = DossierStep.objects.filter(agency_id__in=agencies).values("dossier_id")
-        consulted = Consultation.objects.filter(to_agency_id__in=agencies).values("dossier_id")
         return Dossier.objects.filter(
             Q(receiving_agency_id__in=agencies)
             | Q(processing_agency_id__in=agencies)
-            | Q(_in_array(ArraySubquery(steps.order_by())))
-            | Q(_in_array(ArraySubquery(consulted.order_by())))
+            | Q(_step_agencies_overlap(agencies))
         )
     # EXISTS, not "pk IN (all the agency's steps)": for one dossier (its page) or a page of
     # search hits PostgreSQL probes the step index by dossier, instead of hashing every step the
@@ -143,14 +138,13 @@ def visible_to_agencies(ids: set[int] | None, *, by_index: bool = False) -> Quer
     )
 
 
-def _in_array(array: Any) -> Func:
-    """``id = ANY(<array>)``: a condition PostgreSQL answers with an index scan of the primary
-    key (``id IN (subquery)`` would be a hashed filter over rows already read)."""
-    return Func(
-        F("pk"),
-        array,
-        template="%(expressions)s)",
-        arg_joiner=" = ANY(",
+def _step_agencies_overlap(agencies: list[int]) -> RawSQL:
+    """The dossier has a step at, or was sent for consultation to, one of these agencies: the
+    ``step_agencies`` array kept on the row by triggers (PostgreSQL, dossiers 0016), answered by
+    its GIN index."""
+    return RawSQL(
+        '"dossiers_dossier"."step_agencies" && %s::bigint[]',
+        (agencies,),
         output_field=BooleanField(),
     )
 
