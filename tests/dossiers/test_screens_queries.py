@@ -218,6 +218,31 @@ def test_search_by_a_whole_code_is_that_dossier(world: World, specialist: Client
     assert ROW.findall(c.get("/can-bo/tim-kiem/", {"q": "T-00001"}).content.decode()) == []
 
 
+def second_step(d: Dossier, agency: object) -> DossierStep:
+    return DossierStep.objects.create(
+        dossier=d,
+        order=2,
+        name="Ý kiến",
+        role="chuyen_vien",
+        agency=agency,
+        budget_days=Decimal(1),
+        status=StepStatus.PENDING,
+    )
+
+
+def consult(w: World, d: Dossier) -> Consultation:
+    """The Justice department asks the Health department's opinion on ``d``."""
+    now = timezone.now()
+    return Consultation.objects.create(
+        dossier=d,
+        from_agency=w.justice,
+        to_agency=w.health,
+        question="Ý kiến về hồ sơ",
+        requested_at=now,
+        due_at=now + dt.timedelta(days=3),
+    )
+
+
 def test_the_scope_read_from_indexes_is_the_same_scope(world: World) -> None:
     """The name search reads the scope in its index form (``by_index``): the same dossiers as
     the one rule, for a desk, a lead agency, an agency with a step only, an agency consulted
@@ -226,15 +251,7 @@ def test_the_scope_read_from_indexes_is_the_same_scope(world: World) -> None:
     made = fill(world, 0, 6)
     # the third: a step at the Health department; the fourth: Health consulted on it
     DossierStep.objects.filter(dossier=made[2]).update(agency=world.health)
-    now = timezone.now()
-    Consultation.objects.create(
-        dossier=made[3],
-        from_agency=world.justice,
-        to_agency=world.health,
-        question="Ý kiến về hồ sơ",
-        requested_at=now,
-        due_at=now + dt.timedelta(days=3),
-    )
+    consult(world, made[3])
     agencies = (world.center, world.justice, world.health)
 
     def same() -> None:
@@ -251,15 +268,7 @@ def test_the_scope_read_from_indexes_is_the_same_scope(world: World) -> None:
     step = DossierStep.objects.get(dossier=made[2])
     DossierStep.objects.filter(pk=step.pk).update(dossier=made[4])
     same()
-    DossierStep.objects.create(
-        dossier=made[5],
-        order=2,
-        name="Ý kiến",
-        role="chuyen_vien",
-        agency=world.health,
-        budget_days=Decimal(1),
-        status=StepStatus.PENDING,
-    )
+    second_step(made[5], world.health)
     same()
     assert set(visible_to_agencies({world.health.pk}, by_index=True)) == {made[3], made[4], made[5]}
     DossierStep.objects.filter(agency=world.health).delete()
@@ -268,25 +277,10 @@ def test_the_scope_read_from_indexes_is_the_same_scope(world: World) -> None:
     same()
     assert not visible_to_agencies({world.health.pk}, by_index=True).exists()
     # a step of the Justice department's handed to the Health department (changed in place)
-    again = DossierStep.objects.create(
-        dossier=made[2],
-        order=2,
-        name="Thẩm định",
-        role="chuyen_vien",
-        agency=world.justice,
-        budget_days=Decimal(1),
-        status=StepStatus.PENDING,
-    )
+    again = second_step(made[2], world.justice)
     same()
     DossierStep.objects.filter(pk=again.pk).update(agency=world.health)
-    Consultation.objects.create(
-        dossier=made[3],
-        from_agency=world.justice,
-        to_agency=world.health,
-        question="Ý kiến về hồ sơ",
-        requested_at=now,
-        due_at=now + dt.timedelta(days=3),
-    )
+    consult(world, made[3])
     same()
     c = Client()
     c.force_login(world.users["health"])
