@@ -8,6 +8,7 @@ from rest_framework.pagination import Cursor, CursorPagination, LimitOffsetPagin
 from rest_framework.request import Request
 
 from motcua.core.errors import ValidationFailed
+from motcua.core.text import ascii_digits
 
 
 class CatalogPagination(LimitOffsetPagination):
@@ -34,9 +35,7 @@ class DossierCursor(CursorPagination):
         # DRF takes any text for the position; ours is always an id (the order is by id): a
         # forged one ("p=2022-01-01") reached the id filter and failed there (a 500)
         position = cursor.position if cursor is not None else None
-        if position is not None and not (
-            position.isascii() and position.isdigit() and len(position) <= 18
-        ):
+        if position is not None and not ascii_digits(position):
             raise ValidationFailed("Con trỏ trang không hợp lệ", code="bad_cursor")
         return cursor
 

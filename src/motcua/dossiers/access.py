@@ -110,10 +110,9 @@ def visible_to_agencies(ids: set[int] | None, *, by_index: bool = False) -> Quer
     same rows, with the scope written so that PostgreSQL reads it from indexes alone — a bitmap
     of the dossiers at the desks and lead agencies, or whose ``step_agencies`` (kept by triggers,
     dossiers 0016) name one of them — and can intersect it with another index's bitmap (the
-    trigram index of a name search) before reading a row. The
-    EXISTS form can only filter rows already read: a name rare within a desk's scope and common
-    in the province walked the whole table (BENCHMARKS.md, the name search). On SQLite both are
-    the EXISTS form."""
+    trigram index of a name search) before reading a row. The EXISTS form can only filter rows
+    already read: a name rare within a desk's scope and common in the province walked the whole
+    table (BENCHMARKS.md, the name search). On SQLite both are the EXISTS form."""
     if ids is None:
         return Dossier.objects.all()
     if not ids:

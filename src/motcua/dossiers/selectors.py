@@ -234,7 +234,8 @@ def dossier_search(
             return exact.select_related("procedure", "receiving_agency").order_by("-id")[:limit]
     words = fold(query).split()
     # Newest first. When a word has a trigram (3 characters or more), the trigram index finds
-    # the rows that match and the scope is read from indexes too (``dossiers_visible_by_index``):
+    # the rows that match and an officer's scope is read from indexes too (``access.
+    # visible_to_agencies(by_index=True)``):
     # PostgreSQL intersects the two bitmaps and sorts the page from what is left, a cost bounded
     # by the scope and the matches. The order is written so that it cannot instead walk the
     # primary key backwards filtering every row, its pick for a name it expects to be common —
