@@ -455,3 +455,90 @@ def test_the_cache_holds_no_id_number_or_phone_in_clear(world: World) -> None:
     raw = pickle.dumps(entry)
     assert ID.encode() not in raw and PHONE.encode() not in raw
     assert entry.id_hash == lookup_cache.digest(ID) != ID
+
+
+def test_the_keyed_hash_is_djangos_salted_hmac_and_follows_the_secret(settings: Any) -> None:
+    from django.utils.crypto import salted_hmac
+
+    from motcua.dossiers import lookup_cache
+
+    for value in (ID, PHONE, "Ổ", "x" * 200):
+        expected = salted_hmac(lookup_cache._SALT, value, algorithm="sha256").hexdigest()
+        assert lookup_cache.digest(value) == expected
+    assert lookup_cache.digest("") == ""
+    before = lookup_cache.digest(ID)
+    settings.SECRET_KEY = "another-installation-" + "k" * 40
+    assert lookup_cache.digest(ID) != before
+    assert lookup_cache.digest(ID) == (
+        salted_hmac(lookup_cache._SALT, ID, algorithm="sha256").hexdigest()
+    )
+
+
+# ---- the API's found answer without DRF's machinery (portal.api._found_at_once) --------------
+
+
+def _attempts(ip: str) -> int:
+    from motcua.portal import throttle
+
+    return int(cache.get(throttle._key("lookup", ip)) or 0)
+
+
+def test_the_found_answer_at_once_is_what_drf_sends(
+    client: Client, received: Dossier, monkeypatch: Any
+) -> None:
+    """The same status, bytes and headers as the whole DRF path, which a None sends it down."""
+    from motcua.portal import api as lookup_api
+
+    answered: list[Any] = []
+    real = lookup_api._found_at_once
+
+    def spy(request: Any) -> Any:
+        answered.append(real(request))
+        return answered[-1]
+
+    monkeypatch.setattr(lookup_api, "_found_at_once", spy)
+    fast = api(client, {"code": received.code, "factor": ID}, ip="10.1.7.1")
+    assert answered and answered[-1] is not None  # answered at once
+    monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)
+    whole = api(client, {"code": received.code, "factor": ID}, ip="10.1.7.2")
+    assert fast.status_code == whole.status_code == 200
+    assert fast.content == whole.content
+    assert fast.json()["code"] == received.code
+    for header in ("Content-Type", "Allow", "Vary", "Content-Language", "X-Frame-Options"):
+        assert fast.get(header) == whole.get(header), header
+    assert fast["Allow"] == "POST, OPTIONS"
+    assert _attempts("10.1.7.1") == _attempts("10.1.7.2") == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"code": "KHONG-CO", "factor": ID}, 404),  # counted at once, answered by DRF
+        ({"code": "", "factor": ID}, 400),  # refused input: DRF's path alone
+        ([1, 2], 400),
+    ],
+)
+def test_every_other_answer_goes_through_drf_counted_once(
+    client: Client, received: Dossier, body: Any, status: int
+) -> None:
+    r = api(client, body, ip="10.1.7.3")
+    assert r.status_code == status
+    assert r["Content-Type"] == "application/problem+json"
+    assert _attempts("10.1.7.3") == 1
+
+
+def test_over_the_limit_the_found_answer_is_refused_once_counted(
+    client: Client, received: Dossier, settings: Any
+) -> None:
+    settings.MOTCUA_LOOKUP_RATE = (2, 600)
+    good = {"code": received.code, "factor": ID}
+    assert [api(client, good, ip="10.1.7.4").status_code for _ in range(3)] == [200, 200, 429]
+    assert _attempts("10.1.7.4") == 3
+    r = client.post(  # a body past the fast path's bound goes the whole way, and is counted
+        "/api/v1/lookup/",
+        data=json.dumps({**good, "pad": "x" * 5000}),
+        content_type="application/json",
+        REMOTE_ADDR="10.1.7.4",
+    )
+    assert r.status_code == 429
+    assert _attempts("10.1.7.4") == 4
