@@ -26,6 +26,7 @@ from motcua.dossiers.services import (
     dossier_return_unresolved,
     dossier_transfer,
     result_attach,
+    step_complete,
 )
 from motcua.units.models import Role
 from tests.api import scenarios as sc
@@ -190,3 +191,67 @@ def test_the_dossier_page_offers_the_decisions_only_to_the_lead_agency(world: Wo
     page = lead.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert "Trả lại, không giải quyết" in page
     assert "Đính kèm kết quả" in page
+
+
+def test_a_coordinating_agency_passing_its_task_on_passes_no_more_power(world: World) -> None:
+    """The Health Department hands its task to the district committee (dossier_transfer): the
+    task stays a coordinating one — the district's leader cannot end the Justice Department's
+    dossier either — and the lead agency's next step still waits for it."""
+    w = world
+    d = dispatched(w)
+    dossier_transfer(
+        actor=w.users["health"],
+        dossier=d,
+        to_agency=w.district_committee,
+        reason="Thuộc thẩm quyền xác minh của địa phương",
+        now=at("2022-06-01 11:00"),
+    )
+    moved = d.steps.get(status="active")
+    assert moved.agency == w.district_committee
+    before = unchanged(d)
+    with pytest.raises(PermissionDenied):
+        dossier_return_unresolved(
+            actor=w.users["district_leader"],
+            dossier=d,
+            reasons="Không đủ điều kiện",
+            now=at("2022-06-01 14:00"),
+        )
+    with pytest.raises(PermissionDenied):
+        result_attach(
+            actor=w.users["district_officer"],
+            dossier=d,
+            checked=pdf(),
+            signer="Nguyễn Văn B",
+            electronic=False,
+            now=at("2022-06-01 14:00"),
+        )
+    assert unchanged(d) == before
+
+
+def test_a_task_passed_on_still_holds_the_lead_agencys_next_step(world: World) -> None:
+    w = world
+    d = dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
+    )
+    dossier_dispatch_parallel(
+        actor=w.users["specialist"],
+        dossier=d,
+        tasks=[
+            ParallelTask(w.health, "Thẩm định điều kiện y tế", Decimal(1)),
+            ParallelTask(w.district_committee, "Xác minh tại địa phương", Decimal(2)),
+        ],
+        now=at("2022-06-01 10:00"),
+    )
+    dossier_transfer(
+        actor=w.users["health"],
+        dossier=d,
+        to_agency=w.commune_committee,
+        reason="Xác minh tại phường",
+        now=at("2022-06-01 11:00"),
+    )
+    step_complete(actor=w.users["district_officer"], dossier=d, now=at("2022-06-01 14:00"))
+    # the commune's part of the task is not done: the Justice Department's leader waits
+    assert not d.steps.filter(role="lanh_dao", status="active").exists()
+    step_complete(actor=w.users["commune_officer"], dossier=d, now=at("2022-06-01 15:00"))
+    assert d.steps.filter(role="lanh_dao", status="active").exists()
+    assert Dossier.objects.get(pk=d.pk).status == Status.IN_PROGRESS

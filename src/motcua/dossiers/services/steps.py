@@ -262,12 +262,17 @@ def dossier_transfer(
         raise ValidationFailed("Cơ quan nhận trùng cơ quan đang xử lý", code="same_agency")
     _finish(s, at, reason)
     cal = calendar_for(d.receiving_agency)
+    # a coordinating agency's parallel task handed on stays a task of its group: the lead
+    # agency's next step still waits for it, and the agency taking it on does not decide the
+    # dossier any more than the one that gave it (_deciding_steps)
+    parallel = s.kind == StepKind.PARALLEL
     moved = _copy_step(
         s,
         name=f"{s.name} (chuyển {to_agency.short_name or to_agency.name})",
         agency=to_agency,
-        kind=StepKind.TRANSFER,
-        task="",
+        kind=StepKind.PARALLEL if parallel else StepKind.TRANSFER,
+        group=s.group if parallel else 0,
+        task=s.task if parallel else "",
     )
     _start_step(d, moved, at, cal)
     _save(d)
