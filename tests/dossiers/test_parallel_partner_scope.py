@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from motcua.core.errors import PermissionDenied
+from motcua.core.errors import IllegalTransition, PermissionDenied
 from motcua.dossiers.files import check_upload
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import (
@@ -27,6 +27,7 @@ from motcua.dossiers.services import (
     dossier_transfer,
     result_attach,
     step_complete,
+    step_send_back,
 )
 from motcua.units.models import Role
 from tests.api import scenarios as sc
@@ -188,6 +189,9 @@ def test_the_dossier_page_offers_the_decisions_only_to_the_lead_agency(world: Wo
     assert "Hoàn thành, chuyển bước tiếp theo" in page
     assert "Trả lại, không giải quyết" not in page
     assert "Đính kèm kết quả" not in page
+    assert "Trả lại bước trước" not in page
+    assert "Liên thông điện tử đồng thời" not in page
+    assert "Chuyển cơ quan khác" in page and "Lấy ý kiến cơ quan khác" in page
     page = lead.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert "Trả lại, không giải quyết" in page
     assert "Đính kèm kết quả" in page
@@ -255,3 +259,50 @@ def test_a_task_passed_on_still_holds_the_lead_agencys_next_step(world: World) -
     step_complete(actor=w.users["commune_officer"], dossier=d, now=at("2022-06-01 15:00"))
     assert d.steps.filter(role="lanh_dao", status="active").exists()
     assert Dossier.objects.get(pk=d.pk).status == Status.IN_PROGRESS
+
+
+def test_a_coordinating_agency_cannot_dispatch_its_task_on(world: World) -> None:
+    """A new group of tasks from the Health Department's would not hold the Justice
+    Department's next step (it waits for the first group): refused, nothing written; the
+    Health Department consults or hands its task on instead."""
+    w = world
+    d = dispatched(w)
+    before = unchanged(d)
+    with pytest.raises(IllegalTransition) as exc:
+        dossier_dispatch_parallel(
+            actor=w.users["health"],
+            dossier=d,
+            tasks=[ParallelTask(w.commune_committee, "Xác minh tại phường", Decimal(1))],
+            now=at("2022-06-01 11:00"),
+        )
+    assert exc.value.code == "parallel_task_dispatch"
+    assert unchanged(d) == before
+    assert not d.steps.filter(agency=w.commune_committee).exists()
+
+
+def test_a_coordinating_agency_cannot_send_the_lead_agencys_step_back(world: World) -> None:
+    """Sent out from the leader's step, the Health Department's task cannot make the Justice
+    Department's specialist redo theirs: the task is finished with its opinion instead."""
+    w = world
+    d = dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
+    )
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 10:00"))
+    dossier_dispatch_parallel(
+        actor=w.users["leader"],
+        dossier=d,
+        tasks=[ParallelTask(w.health, "Thẩm định điều kiện y tế", Decimal(1))],
+        now=at("2022-06-01 11:00"),
+    )
+    before = unchanged(d)
+    with pytest.raises(IllegalTransition) as exc:
+        step_send_back(
+            actor=w.users["health"],
+            dossier=d,
+            reason="Thẩm định lại",
+            now=at("2022-06-01 14:00"),
+        )
+    assert exc.value.code == "parallel_task_send_back"
+    assert "cơ quan chủ trì" in exc.value.message
+    assert unchanged(d) == before
+    assert not d.steps.filter(role="chuyen_vien", status="active").exists()
