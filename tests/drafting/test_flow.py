@@ -168,3 +168,42 @@ def test_a_draft_returned_at_the_leaders_step_goes_back_to_its_author(world: Wor
     with doc.file.open("rb") as fh:
         text = PdfReader(BytesIO(fh.read())).pages[0].extract_text()
     assert "Nơi nhận: như trên" in text
+
+
+def test_a_coordinating_agency_neither_drafts_nor_rewrites_the_lead_agencys_result(
+    world: World,
+) -> None:
+    """The Justice Department's specialist drafts the result, then sends a task to the Health
+    Department (parallel inter-agency handling). The Health Department's specialist holds an
+    active specialist-role step of the dossier, but it is a coordinating task: the draft of the
+    result is the lead agency's — refused, nothing changed; its author still edits it."""
+    from decimal import Decimal
+
+    from motcua.dossiers.services import ParallelTask, dossier_dispatch_parallel
+
+    w = world
+    d = in_progress(w, FORM_DATA)
+    t = html_template()
+    dr = svc.draft_create(actor=w.users["specialist"], dossier=d, template=t)
+    dossier_dispatch_parallel(
+        actor=w.users["specialist"],
+        dossier=d,
+        tasks=[ParallelTask(w.health, "Thẩm định điều kiện y tế", Decimal(1))],
+        now=at("2022-06-01 10:00"),
+    )
+    d.refresh_from_db()
+    health = w.users["health"]
+    assert not svc.can_draft(health, d) and not svc.can_edit(health, dr, d)
+    for call in (
+        lambda: svc.draft_update(actor=health, draft=dr, content="<p>Sửa bởi Sở Y tế</p>"),
+        lambda: svc.draft_submit(actor=health, draft=dr),
+        lambda: svc.draft_cancel(actor=health, draft=dr),
+    ):
+        with pytest.raises(PermissionDenied) as exc:
+            call()
+        assert exc.value.code == "permission_denied"
+    dr.refresh_from_db()
+    assert dr.status == DraftStatus.DRAFT and "Sở Y tế" not in dr.content and dr.version == 1
+    svc.draft_cancel(actor=w.users["specialist"], draft=dr)  # the author still may
+    with pytest.raises(PermissionDenied):
+        svc.draft_create(actor=health, dossier=d, template=t)

@@ -19,7 +19,7 @@ from motcua.audit.services import audit_record
 from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers.access import STEP_ROLE, has_role
-from motcua.dossiers.models import Document, Dossier, Status, StepStatus
+from motcua.dossiers.models import Document, Dossier, Status, StepKind, StepStatus
 from motcua.drafting import render
 from motcua.drafting.models import DraftStatus, ResultDraft, ResultTemplate, TemplateKind
 from motcua.units.models import Role
@@ -95,10 +95,12 @@ def templates_for(dossier: Dossier) -> list[ResultTemplate]:
 
 def can_draft(actor: Any, dossier: Dossier) -> bool:
     """The specialist handling the dossier's current step: a specialist's role in the agency of
-    an active step whose role is a specialist's."""
+    an active step whose role is a specialist's. A coordinating agency's parallel task is not
+    one: the result is the lead agency's (dossiers.services._deciding_steps)."""
     if dossier.status not in DRAFTABLE:
         return False
-    for s in dossier.steps.filter(status=StepStatus.ACTIVE).select_related("agency"):
+    steps = dossier.steps.filter(status=StepStatus.ACTIVE).exclude(kind=StepKind.PARALLEL)
+    for s in steps.select_related("agency"):
         if STEP_ROLE.get(s.role) == Role.SPECIALIST and has_role(actor, s.agency, Role.SPECIALIST):
             return True
     return False
@@ -130,7 +132,7 @@ def can_edit(actor: Any, draft: ResultDraft, dossier: Dossier) -> bool:
         return False
     return any(
         STEP_ROLE.get(s.role) == Role.SPECIALIST and has_role(actor, s.agency, Role.SPECIALIST)
-        for s in dossier.steps.select_related("agency")
+        for s in dossier.steps.exclude(kind=StepKind.PARALLEL).select_related("agency")
     )
 
 

@@ -34,6 +34,7 @@ from motcua.dossiers.models import (
     FormType,
     IssuedForm,
     Status,
+    StepKind,
 )
 from motcua.dossiers.selectors import (
     assignable,
@@ -56,6 +57,9 @@ def _page(
     now = timezone.now()
     rows = step_rows(request.user, d, now)
     active_mine = [r.step for r in rows if r.mine]
+    # a coordinating agency's parallel task does not decide the dossier (services._deciding_steps)
+    deciding_mine = [s for s in active_mine if s.kind != StepKind.PARALLEL]
+    lead_leader = has_role(request.user, d.processing_agency, Role.LEADER)
     is_counter = has_role(request.user, d.receiving_agency, Role.COUNTER)
     bound = bound or {}
     completed = bound.get("receive_completed")
@@ -72,8 +76,11 @@ def _page(
         "left": time_left_text(d, now),
         "active_mine": active_mine,
         "is_counter": is_counter,
-        "is_leader": has_role(request.user, d.processing_agency, Role.LEADER)
+        "is_leader": lead_leader
         or any(has_role(request.user, s.agency, Role.LEADER) for s in active_mine),
+        "decides": lead_leader
+        or any(has_role(request.user, s.agency, Role.LEADER) for s in deciding_mine),
+        "deciding_mine": deciding_mine,
         "apology_open": d.is_open and not hasattr(d, "apology") and svc.apology_window_open(d, now),
         "agencies": f.actions.partner_agencies()[:400],
         "parallel_rows": (bound.get("parallel") or f.ParallelForm(dossier=d)).rows(),  # type: ignore[attr-defined]

@@ -33,6 +33,7 @@ from motcua.dossiers.models import (
     DossierStep,
     IssuedForm,
     Outbox,
+    StepKind,
     StepOutcome,
     StepStatus,
 )
@@ -389,6 +390,14 @@ def _active_steps(d: Dossier) -> list[DossierStep]:
     return list(
         d.steps.filter(status=StepStatus.ACTIVE).select_related("agency").order_by("order", "id")
     )
+
+
+def _deciding_steps(d: Dossier) -> list[DossierStep]:
+    """The active steps whose agency handles the dossier itself, and so may decide it (attach
+    its result, return it unresolved): all but the tasks of coordinating agencies sent out by
+    ``dossier_dispatch_parallel``, which only hand their task back to the lead agency (an agency
+    the dossier was transferred to handles the step itself, and is one)."""
+    return [s for s in _active_steps(d) if s.kind != StepKind.PARALLEL]
 
 
 def _finish(step: DossierStep, at: dt.datetime, note: str, status: str = StepStatus.DONE) -> None:

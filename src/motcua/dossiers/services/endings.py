@@ -21,6 +21,7 @@ from motcua.dossiers.services._tx import (
     Actor,
     _active_steps,
     _change_with_form,
+    _deciding_steps,
     _finish,
     _lock,
     _now,
@@ -72,11 +73,13 @@ def dossier_return_unresolved(
     at = _now(now)
     d = _lock(dossier, expected_version)
     _require_status(d, Status.IN_PROGRESS, action="trả lại hồ sơ")
-    if not any(has_role(actor, s.agency, Role.LEADER) for s in _active_steps(d)) and not has_role(
+    if not any(has_role(actor, s.agency, Role.LEADER) for s in _deciding_steps(d)) and not has_role(
         actor, d.processing_agency, Role.LEADER
     ):
         raise PermissionDenied(
-            "Chỉ lãnh đạo cơ quan giải quyết được trả lại hồ sơ", code="permission_denied"
+            "Chỉ lãnh đạo cơ quan giải quyết được trả lại hồ sơ; cơ quan phối hợp xử lý liên "
+            "thông chỉ hoàn thành nhiệm vụ của mình và chuyển lại cơ quan chủ trì",
+            code="permission_denied",
         )
     if not nfc(reasons):
         raise ValidationFailed("Phải nêu rõ lý do trả lại", code="reasons_required")

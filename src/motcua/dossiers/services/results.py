@@ -24,7 +24,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.services._tx import (
     Actor,
-    _active_steps,
+    _deciding_steps,
     _event,
     _finish,
     _lock,
@@ -111,9 +111,13 @@ def result_attach(
     _require_status(d, Status.IN_PROGRESS, Status.RESOLVED, action="đính kèm kết quả")
     if not any(
         has_role(actor, s.agency, Role.LEADER) or has_role(actor, s.agency, Role.SPECIALIST)
-        for s in _active_steps(d)
+        for s in _deciding_steps(d)
     ) and not has_role(actor, d.processing_agency, Role.LEADER):
-        raise PermissionDenied("Bạn không xử lý hồ sơ này", code="permission_denied")
+        raise PermissionDenied(
+            "Bạn không xử lý hồ sơ này; cơ quan phối hợp xử lý liên thông không đính kèm kết quả "
+            "của hồ sơ, kết quả do cơ quan chủ trì giải quyết",
+            code="permission_denied",
+        )
     if not nfc(signer):
         raise ValidationFailed("Cần tên người ký kết quả", code="signer_required")
     if electronic:

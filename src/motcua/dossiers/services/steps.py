@@ -213,6 +213,14 @@ def step_send_back(
     _require_status(d, Status.IN_PROGRESS, action="trả lại bước trước")
     s = _get_step(d, step, actor)
     require_step_role(actor, s)
+    if s.kind == StepKind.PARALLEL:
+        # the steps before a parallel task are the lead agency's: a coordinating agency answers
+        # its task (step_complete with its opinion), it does not make the lead agency redo them
+        raise IllegalTransition(
+            "Nhiệm vụ liên thông đồng thời không trả lại bước trước của cơ quan chủ trì; hãy "
+            "hoàn thành nhiệm vụ kèm ý kiến để cơ quan chủ trì xem xét",
+            code="parallel_task_send_back",
+        )
     if not nfc(reason):
         raise ValidationFailed("Cần nêu lý do trả lại", code="reason_required")
     previous = (
@@ -262,12 +270,17 @@ def dossier_transfer(
         raise ValidationFailed("Cơ quan nhận trùng cơ quan đang xử lý", code="same_agency")
     _finish(s, at, reason)
     cal = calendar_for(d.receiving_agency)
+    # a coordinating agency's parallel task handed on stays a task of its group: the lead
+    # agency's next step still waits for it, and the agency taking it on does not decide the
+    # dossier any more than the one that gave it (_deciding_steps)
+    parallel = s.kind == StepKind.PARALLEL
     moved = _copy_step(
         s,
         name=f"{s.name} (chuyển {to_agency.short_name or to_agency.name})",
         agency=to_agency,
-        kind=StepKind.TRANSFER,
-        task="",
+        kind=StepKind.PARALLEL if parallel else StepKind.TRANSFER,
+        group=s.group if parallel else 0,
+        task=s.task if parallel else "",
     )
     _start_step(d, moved, at, cal)
     _save(d)
@@ -308,6 +321,13 @@ def dossier_dispatch_parallel(
     _require_status(d, Status.IN_PROGRESS, action="chuyển liên thông")
     s = _get_step(d, None, actor)
     require_step_role(actor, s)
+    if s.kind == StepKind.PARALLEL:
+        # a new group would not hold the lead agency's next step, which waits for this one only
+        raise IllegalTransition(
+            "Nhiệm vụ liên thông đồng thời không chuyển liên thông tiếp; cơ quan phối hợp lấy ý "
+            "kiến cơ quan khác hoặc chuyển nhiệm vụ cho cơ quan có thẩm quyền",
+            code="parallel_task_dispatch",
+        )
     if len(tasks) < 1 or any(t.days <= 0 or not nfc(t.task) for t in tasks):
         raise ValidationFailed(
             "Mỗi cơ quan phối hợp cần nhiệm vụ và thời hạn dương", code="bad_parallel_tasks"
