@@ -80,10 +80,12 @@ def on_time_by_agency(
 ) -> dict[int, dict[str, Any]]:
     """Per agency, the feedback whose answer was due in [start, end): each counts once, in the
     period its deadline falls in. On time = answered no later than due; late = answered after
-    due, or still unanswered once due has passed. Not yet due and unanswered: not counted."""
+    due, or still unanswered once due has passed (after the due instant: at it, an answer would
+    still be on time, as the queue's "quá hạn" mark says). Not yet late and unanswered: not
+    counted."""
     moment = now or timezone.now()
     qs = Feedback.objects.filter(due_at__gte=start, due_at__lt=end).filter(
-        Q(answered_at__isnull=False) | Q(due_at__lte=moment)
+        Q(answered_at__isnull=False) | Q(due_at__lt=moment)
     )
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=list(agency_ids))
