@@ -366,6 +366,23 @@ def test_unanswered_feedback_is_late_only_after_its_due_instant(world: World) ->
     assert on_time_by_agency(start, end, now=second_after)[w.justice.pk]["late"] == 0
 
 
+@pytest.mark.parametrize(
+    ("due", "on_time", "expected"),
+    [
+        (10, 9, 1),  # exactly 90 %
+        (1000, 899, 0),  # 89.9 %
+        (40000, 35999, 0),  # 89.9975 %: below 90 %, although it rounds to 90.00
+        (40000, 36000, 1),
+        (40000, 39999, 1),  # 99.9975 %: not 100 %
+        (40000, 40000, 2),
+    ],
+)
+def test_index_8_thresholds_on_the_exact_share(due: int, on_time: int, expected: int) -> None:
+    share = round(100.0 * on_time / due, 2)
+    stats = {"due": due, "on_time": on_time, "late": due - on_time, "share": share}
+    assert index8_score(stats) == expected
+
+
 def test_index_8_in_the_evaluation(world: World) -> None:
     w = world
     lifecycle(w)

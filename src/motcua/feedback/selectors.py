@@ -111,9 +111,11 @@ def on_time_by_agency(
 
 def index8_score(stats: dict[str, Any] | None) -> int:
     """Circular 01/2018 Art. 13, index 8: 2 when 100 % of the feedback was handled on time, 1
-    from 90 %, else 0. An agency with no feedback due in the period handled none late: 2."""
+    from 90 %, else 0. An agency with no feedback due in the period handled none late: 2. The
+    threshold is compared on the counts, not on the share rounded for display (89.9975 % is
+    shown as 90.00 but is below 90 %)."""
     if not stats or not stats["due"]:
         return 2
     if stats["on_time"] == stats["due"]:
         return 2
-    return 1 if stats["share"] >= 90 else 0
+    return 1 if 100 * stats["on_time"] >= 90 * stats["due"] else 0
