@@ -9,6 +9,7 @@ Tuesday 07/06/2022 09:00 (07/06 09:00 → 08/06 09:00 is 8 working hours).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -273,6 +274,37 @@ def test_counter_intake_after_three_pm_counts_from_receipt_and_hands_over_next_m
     with pytest.raises(IllegalTransition) as exc:
         step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 16:00"))
     assert exc.value.code == "not_yet_handed_over"
+
+
+def test_the_cut_off_instant_itself_is_after_the_cut_off(world: World) -> None:
+    """ADR 0003: "received at or after 15:00" hands over the next working morning; a second
+    before, the same day."""
+    w = world
+    before = dossier_receive(
+        actor=w.users["counter"],
+        desk=w.center,
+        intake=w.intake(),
+        now=at("2022-06-01 15:00") - dt.timedelta(seconds=1),
+    )
+    assert before.handed_over_at == at("2022-06-01 15:00") - dt.timedelta(seconds=1)
+    assert not before.events.filter(type=EventType.HANDED_OVER).exists()
+    on = receive(w, "2022-06-01 15:00")
+    assert on.handed_over_at == at("2022-06-02 07:00")
+    assert on.events.filter(type=EventType.HANDED_OVER).exists()
+    # either way the legal time limit counts from the receipt (the default)
+    assert on.clock_started_at == at("2022-06-01 15:00")
+    assert on.due_at == at("2022-06-08 15:00")
+
+
+def test_counter_intake_after_office_hours_and_on_a_day_off(world: World) -> None:
+    """Received after 17:00 on a Friday, or on a Sunday: both the hand-over and the clock start
+    at the next working morning (Monday 07:00); a 5-day limit ends the following Friday 17:00."""
+    w = world
+    for when in ("2022-06-03 17:30", "2022-06-05 10:00"):
+        d = receive(w, when)
+        assert d.received_at == at(when)
+        assert d.handed_over_at == d.clock_started_at == at("2022-06-06 07:00"), when
+        assert d.due_at == at("2022-06-10 17:00"), when
 
 
 def test_calendar_setting_counts_the_limit_from_the_next_morning(world: World) -> None:
