@@ -256,6 +256,57 @@ def test_withdrawn_while_the_clock_is_stopped_is_not_late(world: World) -> None:
     assert breach_events(d) == []
 
 
+@pytest.mark.parametrize("pause_on_supplement", [False, True])
+@pytest.mark.parametrize(
+    ("paused", "late"),
+    [
+        ("2022-06-02 09:00", False),  # stopped well before the due instant
+        (DUE, False),  # stopped at the due instant: nothing overran yet
+        ("2022-06-08 09:01", True),  # stopped a minute after it: already late
+    ],
+)
+def test_ended_while_the_clock_is_stopped_counts_late_only_if_late_when_it_stopped(
+    world: World, pause_on_supplement: bool, paused: str, late: bool
+) -> None:
+    """The statistics agree with the apology rule: a dossier withdrawn (or returned) while it
+    waits for a supplement is late only if its clock had run past the due instant before it
+    stopped — not because the old due instant passed while the clock was stopped. In either
+    mode (restart from zero, or pause)."""
+    from motcua.reports.agg_rebuild import rebuild_aggregates
+    from motcua.reports.decision766 import drill_down
+    from motcua.reports.selectors import Period
+    from tests.reports.test_aggregates_lifecycle import counts
+
+    w = world
+    # a sector law's longer supplement window (a per-procedure setting) lets the request come late
+    Procedure.objects.filter(pk=w.simple.pk).update(
+        pause_on_supplement=pause_on_supplement, supplement_window_days=10
+    )
+    d = receive(w)
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=at(paused),
+    )
+    dossier_withdraw(
+        actor=w.users["counter"], dossier=d, reason="Không bổ sung", now=at("2022-06-20 09:00")
+    )
+    d.refresh_from_db()
+    assert d.status == Status.WITHDRAWN
+    assert d.finished_at == at("2022-06-20 09:00")
+    assert (d.apology_breach == ApologyBreach.MISSING) is late
+    assert (d.finished_at > d.due_at) is late
+    june = Period(dt.date(2022, 6, 1), dt.date(2022, 6, 30))
+    for criterion in ("progress", "apology_kept"):
+        assert (d in drill_down(june, criterion)) is late, criterion
+    # the daily counts the services kept are those a rebuild gives from the moved due instant
+    kept = counts()
+    rebuild_aggregates()
+    assert counts() == kept
+
+
 # ---- counter intake after 15:00 ----------------------------------------------------------------
 
 
