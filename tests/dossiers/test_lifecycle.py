@@ -94,6 +94,27 @@ def test_simple_procedure_on_time(world: World) -> None:
     assert not late_steps(d)
 
 
+@pytest.mark.parametrize(
+    ("done", "outcome"),
+    [
+        ("2022-06-03 16:59", StepOutcome.EARLY),  # a working day before the due day
+        ("2022-06-06 07:00", StepOutcome.ON_TIME),  # the due day, before the due instant
+        ("2022-06-06 09:00", StepOutcome.ON_TIME),  # at the due instant
+        ("2022-06-06 09:01", StepOutcome.LATE),  # a minute after it
+    ],
+)
+def test_step_outcome_against_its_own_budget(world: World, done: str, outcome: str) -> None:
+    """The control sheet's "early / on time / late against its time budget" (REGULATIONS.md §4):
+    the specialist's 3-day step, started at receipt 01/06 09:00, is due 06/06 09:00."""
+    w = world
+    d = receive(w, "2022-06-01 09:00")
+    step_complete(actor=w.users["specialist"], dossier=d, now=at(done))
+    s = d.steps.get(order=2)
+    assert s.due_at == at("2022-06-06 09:00")
+    assert (s.status, s.outcome) == (StepStatus.DONE, outcome)
+    assert late_steps(d) == ([s] if outcome == StepOutcome.LATE else [])
+
+
 def test_codes_number_per_agency_and_day(world: World) -> None:
     w = world
     a = receive(w, "2022-06-01 09:00")
