@@ -483,3 +483,43 @@ def test_dossier_page_shows_the_breach(world: World) -> None:
         assert "Xin lỗi muộn" not in page and "không có văn bản xin lỗi" not in page
         # the leader is told until when an apology would be on time
         assert "chậm nhất 08:00 14/06/2022" in page
+
+
+@pytest.mark.parametrize("pause_on_supplement", [False, True])
+def test_time_left_while_the_clock_is_stopped(world: World, pause_on_supplement: bool) -> None:
+    """The dossier page's "còn / quá hạn … ngày làm việc": while a supplement is awaited the
+    clock is stopped, so the old due instant passing does not show the dossier overdue (as the
+    statistics count it); once it runs again, or if it stopped late, it does."""
+    from motcua.dossiers.selectors import time_left_text
+
+    w = world
+    Procedure.objects.filter(pk=w.simple.pk).update(
+        pause_on_supplement=pause_on_supplement, supplement_window_days=10
+    )
+    d = receive(w)  # due 08/06 09:00
+    assert time_left_text(d, at("2022-06-07 09:00")) == "còn 1,0 ngày làm việc"
+    assert time_left_text(d, at("2022-06-09 09:00")) == "quá hạn 1,0 ngày làm việc"
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=at("2022-06-07 09:00"),
+    )
+    d.refresh_from_db()
+    waiting = time_left_text(d, at("2022-06-20 09:00"))
+    assert "quá hạn" not in waiting and waiting.startswith("tạm dừng chờ bổ sung")
+    if pause_on_supplement:
+        assert waiting == "tạm dừng chờ bổ sung, còn 1,0 ngày làm việc khi nhận đủ hồ sơ"
+    else:
+        assert waiting == "tạm dừng chờ bổ sung, thời hạn tính lại từ đầu khi nhận đủ hồ sơ"
+    late = receive(w, "2022-06-01 10:00")  # due 08/06 10:00, stopped a minute after it
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=late,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=at("2022-06-08 10:01"),
+    )
+    late.refresh_from_db()
+    assert time_left_text(late, at("2022-06-20 09:00")).startswith("quá hạn")

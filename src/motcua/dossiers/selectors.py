@@ -364,11 +364,25 @@ def tracking_book(
 
 
 def time_left_text(dossier: Dossier, now: dt.datetime) -> str:
-    """'còn 2,5 ngày làm việc' / 'quá hạn 1,0 ngày làm việc' for an open dossier."""
+    """'còn 2,5 ngày làm việc' / 'quá hạn 1,0 ngày làm việc' for an open dossier. While a
+    supplement is awaited the clock is stopped (REGULATIONS.md §2): a dossier stopped no later
+    than its due instant is not overdue however long it waits (as the statistics count it,
+    ``reports.selectors.overdue_at``); one stopped after it is overdue as of when it stopped."""
     if dossier.due_at is None or dossier.status not in OPEN_STATUSES:
         return ""
     cal = calendar_for(dossier.receiving_agency)
-    left = _left(cal, now, dossier.due_at)
+    paused = dossier.paused_at
+    if paused is not None and paused <= dossier.due_at:
+        request = (
+            dossier.supplement_requests.filter(at_intake=False, fulfilled_at__isnull=True)
+            .order_by("-id")
+            .first()
+        )
+        if request is not None and request.mode == "restart":
+            return "tạm dừng chờ bổ sung, thời hạn tính lại từ đầu khi nhận đủ hồ sơ"
+        days = f"{wt.elapsed(cal, paused, dossier.due_at) / cal.day_seconds:.1f}".replace(".", ",")
+        return f"tạm dừng chờ bổ sung, còn {days} ngày làm việc khi nhận đủ hồ sơ"
+    left = _left(cal, min(now, paused) if paused is not None else now, dossier.due_at)
     days = f"{abs(left) / cal.day_seconds:.1f}".replace(".", ",")
     return f"còn {days} ngày làm việc" if left >= 0 else f"quá hạn {days} ngày làm việc"
 
