@@ -523,3 +523,35 @@ def test_time_left_while_the_clock_is_stopped(world: World, pause_on_supplement:
     )
     late.refresh_from_db()
     assert time_left_text(late, at("2022-06-20 09:00")).startswith("quá hạn")
+
+
+def test_queue_and_steps_while_the_clock_is_stopped(world: World) -> None:
+    """The officer's queue and the dossier page's steps: a dossier whose supplement was asked
+    for in time is "Chờ bổ sung", not "Quá hạn", however long the applicant takes; once the
+    supplement arrives its steps run again (restarted from zero)."""
+    from motcua.dossiers.selectors import step_rows
+    from motcua.dossiers.services import supplement_receive
+
+    w = world
+    d = receive(w)  # due 08/06 09:00; the specialist's step due 06/06 09:00
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=at("2022-06-02 09:00"),
+    )
+    d.refresh_from_db()
+    [row] = [r for r in queue_for(w.users["specialist"], now=at("2022-06-20 09:00"))]
+    assert (row.overdue, row.due_soon, row.waiting_supplement) == (False, False, True)
+    assert not any(r.overdue for r in step_rows(w.users["specialist"], d, at("2022-06-20 09:00")))
+    c = Client()
+    c.force_login(w.users["specialist"])
+    with time_machine.travel(at("2022-06-20 09:00"), tick=False):
+        page = c.get("/can-bo/").content.decode()
+        assert "Chờ bổ sung" in page and ">Quá hạn<" not in page
+    supplement_receive(actor=w.users["counter"], dossier=d, now=at("2022-06-20 09:00"))
+    d.refresh_from_db()
+    [row] = [r for r in queue_for(w.users["specialist"], now=at("2022-06-24 10:00"))]
+    assert row.step.due_at == at("2022-06-23 09:00")  # 3 days from 20/06 09:00
+    assert (row.overdue, row.waiting_supplement) == (True, False)
