@@ -9,6 +9,7 @@ Tuesday 07/06/2022 09:00 (07/06 09:00 → 08/06 09:00 is 8 working hours).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -255,6 +256,57 @@ def test_withdrawn_while_the_clock_is_stopped_is_not_late(world: World) -> None:
     assert breach_events(d) == []
 
 
+@pytest.mark.parametrize("pause_on_supplement", [False, True])
+@pytest.mark.parametrize(
+    ("paused", "late"),
+    [
+        ("2022-06-02 09:00", False),  # stopped well before the due instant
+        (DUE, False),  # stopped at the due instant: nothing overran yet
+        ("2022-06-08 09:01", True),  # stopped a minute after it: already late
+    ],
+)
+def test_ended_while_the_clock_is_stopped_counts_late_only_if_late_when_it_stopped(
+    world: World, pause_on_supplement: bool, paused: str, late: bool
+) -> None:
+    """The statistics agree with the apology rule: a dossier withdrawn (or returned) while it
+    waits for a supplement is late only if its clock had run past the due instant before it
+    stopped — not because the old due instant passed while the clock was stopped. In either
+    mode (restart from zero, or pause)."""
+    from motcua.reports.agg_rebuild import rebuild_aggregates
+    from motcua.reports.decision766 import drill_down
+    from motcua.reports.selectors import Period
+    from tests.reports.test_aggregates_lifecycle import counts
+
+    w = world
+    # a sector law's longer supplement window (a per-procedure setting) lets the request come late
+    Procedure.objects.filter(pk=w.simple.pk).update(
+        pause_on_supplement=pause_on_supplement, supplement_window_days=10
+    )
+    d = receive(w)
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=at(paused),
+    )
+    dossier_withdraw(
+        actor=w.users["counter"], dossier=d, reason="Không bổ sung", now=at("2022-06-20 09:00")
+    )
+    d.refresh_from_db()
+    assert d.status == Status.WITHDRAWN
+    assert d.finished_at == at("2022-06-20 09:00")
+    assert (d.apology_breach == ApologyBreach.MISSING) is late
+    assert (d.finished_at > d.due_at) is late
+    june = Period(dt.date(2022, 6, 1), dt.date(2022, 6, 30))
+    for criterion in ("progress", "apology_kept"):
+        assert (d in drill_down(june, criterion)) is late, criterion
+    # the daily counts the services kept are those a rebuild gives from the moved due instant
+    kept = counts()
+    rebuild_aggregates()
+    assert counts() == kept
+
+
 # ---- counter intake after 15:00 ----------------------------------------------------------------
 
 
@@ -273,6 +325,37 @@ def test_counter_intake_after_three_pm_counts_from_receipt_and_hands_over_next_m
     with pytest.raises(IllegalTransition) as exc:
         step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 16:00"))
     assert exc.value.code == "not_yet_handed_over"
+
+
+def test_the_cut_off_instant_itself_is_after_the_cut_off(world: World) -> None:
+    """ADR 0003: "received at or after 15:00" hands over the next working morning; a second
+    before, the same day."""
+    w = world
+    before = dossier_receive(
+        actor=w.users["counter"],
+        desk=w.center,
+        intake=w.intake(),
+        now=at("2022-06-01 15:00") - dt.timedelta(seconds=1),
+    )
+    assert before.handed_over_at == at("2022-06-01 15:00") - dt.timedelta(seconds=1)
+    assert not before.events.filter(type=EventType.HANDED_OVER).exists()
+    on = receive(w, "2022-06-01 15:00")
+    assert on.handed_over_at == at("2022-06-02 07:00")
+    assert on.events.filter(type=EventType.HANDED_OVER).exists()
+    # either way the legal time limit counts from the receipt (the default)
+    assert on.clock_started_at == at("2022-06-01 15:00")
+    assert on.due_at == at("2022-06-08 15:00")
+
+
+def test_counter_intake_after_office_hours_and_on_a_day_off(world: World) -> None:
+    """Received after 17:00 on a Friday, or on a Sunday: both the hand-over and the clock start
+    at the next working morning (Monday 07:00); a 5-day limit ends the following Friday 17:00."""
+    w = world
+    for when in ("2022-06-03 17:30", "2022-06-05 10:00"):
+        d = receive(w, when)
+        assert d.received_at == at(when)
+        assert d.handed_over_at == d.clock_started_at == at("2022-06-06 07:00"), when
+        assert d.due_at == at("2022-06-10 17:00"), when
 
 
 def test_calendar_setting_counts_the_limit_from_the_next_morning(world: World) -> None:
@@ -400,3 +483,75 @@ def test_dossier_page_shows_the_breach(world: World) -> None:
         assert "Xin lỗi muộn" not in page and "không có văn bản xin lỗi" not in page
         # the leader is told until when an apology would be on time
         assert "chậm nhất 08:00 14/06/2022" in page
+
+
+@pytest.mark.parametrize("pause_on_supplement", [False, True])
+def test_time_left_while_the_clock_is_stopped(world: World, pause_on_supplement: bool) -> None:
+    """The dossier page's "còn / quá hạn … ngày làm việc": while a supplement is awaited the
+    clock is stopped, so the old due instant passing does not show the dossier overdue (as the
+    statistics count it); once it runs again, or if it stopped late, it does."""
+    from motcua.dossiers.selectors import time_left_text
+
+    w = world
+    Procedure.objects.filter(pk=w.simple.pk).update(
+        pause_on_supplement=pause_on_supplement, supplement_window_days=10
+    )
+    d = receive(w)  # due 08/06 09:00
+    assert time_left_text(d, at("2022-06-07 09:00")) == "còn 1,0 ngày làm việc"
+    assert time_left_text(d, at("2022-06-09 09:00")) == "quá hạn 1,0 ngày làm việc"
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=at("2022-06-07 09:00"),
+    )
+    d.refresh_from_db()
+    waiting = time_left_text(d, at("2022-06-20 09:00"))
+    assert "quá hạn" not in waiting and waiting.startswith("tạm dừng chờ bổ sung")
+    if pause_on_supplement:
+        assert waiting == "tạm dừng chờ bổ sung, còn 1,0 ngày làm việc khi nhận đủ hồ sơ"
+    else:
+        assert waiting == "tạm dừng chờ bổ sung, thời hạn tính lại từ đầu khi nhận đủ hồ sơ"
+    late = receive(w, "2022-06-01 10:00")  # due 08/06 10:00, stopped a minute after it
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=late,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=at("2022-06-08 10:01"),
+    )
+    late.refresh_from_db()
+    assert time_left_text(late, at("2022-06-20 09:00")).startswith("quá hạn")
+
+
+def test_queue_and_steps_while_the_clock_is_stopped(world: World) -> None:
+    """The officer's queue and the dossier page's steps: a dossier whose supplement was asked
+    for in time is "Chờ bổ sung", not "Quá hạn", however long the applicant takes; once the
+    supplement arrives its steps run again (restarted from zero)."""
+    from motcua.dossiers.selectors import step_rows
+    from motcua.dossiers.services import supplement_receive
+
+    w = world
+    d = receive(w)  # due 08/06 09:00; the specialist's step due 06/06 09:00
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=at("2022-06-02 09:00"),
+    )
+    d.refresh_from_db()
+    [row] = [r for r in queue_for(w.users["specialist"], now=at("2022-06-20 09:00"))]
+    assert (row.overdue, row.due_soon, row.waiting_supplement) == (False, False, True)
+    assert not any(r.overdue for r in step_rows(w.users["specialist"], d, at("2022-06-20 09:00")))
+    c = Client()
+    c.force_login(w.users["specialist"])
+    with time_machine.travel(at("2022-06-20 09:00"), tick=False):
+        page = c.get("/can-bo/").content.decode()
+        assert "Chờ bổ sung" in page and ">Quá hạn<" not in page
+    supplement_receive(actor=w.users["counter"], dossier=d, now=at("2022-06-20 09:00"))
+    d.refresh_from_db()
+    [row] = [r for r in queue_for(w.users["specialist"], now=at("2022-06-24 10:00"))]
+    assert row.step.due_at == at("2022-06-23 09:00")  # 3 days from 20/06 09:00
+    assert (row.overdue, row.waiting_supplement) == (True, False)

@@ -94,6 +94,27 @@ def test_simple_procedure_on_time(world: World) -> None:
     assert not late_steps(d)
 
 
+@pytest.mark.parametrize(
+    ("done", "outcome"),
+    [
+        ("2022-06-03 16:59", StepOutcome.EARLY),  # a working day before the due day
+        ("2022-06-06 07:00", StepOutcome.ON_TIME),  # the due day, before the due instant
+        ("2022-06-06 09:00", StepOutcome.ON_TIME),  # at the due instant
+        ("2022-06-06 09:01", StepOutcome.LATE),  # a minute after it
+    ],
+)
+def test_step_outcome_against_its_own_budget(world: World, done: str, outcome: str) -> None:
+    """The control sheet's "early / on time / late against its time budget" (REGULATIONS.md §4):
+    the specialist's 3-day step, started at receipt 01/06 09:00, is due 06/06 09:00."""
+    w = world
+    d = receive(w, "2022-06-01 09:00")
+    step_complete(actor=w.users["specialist"], dossier=d, now=at(done))
+    s = d.steps.get(order=2)
+    assert s.due_at == at("2022-06-06 09:00")
+    assert (s.status, s.outcome) == (StepStatus.DONE, outcome)
+    assert late_steps(d) == ([s] if outcome == StepOutcome.LATE else [])
+
+
 def test_codes_number_per_agency_and_day(world: World) -> None:
     w = world
     a = receive(w, "2022-06-01 09:00")
@@ -208,6 +229,37 @@ def test_supplement_refused_after_three_working_days(world: World) -> None:
     d.refresh_from_db()
     assert (d.status, d.version) == before
     assert not IssuedForm.objects.filter(dossier=d, form=FormType.SUPPLEMENT).exists()
+
+
+@pytest.mark.parametrize(
+    ("when", "allowed"),
+    [
+        # received Wednesday 26/01/2022 08:00: 26/01 (7 h) + 27/01 (8 h) + 28/01 (8 h), Tết
+        # 31/01–04/02 skipped, 1 h on Monday 07/02 → the window closes 07/02 08:00
+        ("2022-02-04 16:00", True),  # a Tết day: still inside the window
+        ("2022-02-07 07:59", True),
+        ("2022-02-07 08:00", True),  # the last instant of "within 3 working days"
+        ("2022-02-07 08:01", False),
+    ],
+)
+def test_supplement_window_boundary(world: World, when: str, allowed: bool) -> None:
+    w = world
+    d = receive(w, "2022-01-26 08:00")
+
+    def request() -> None:
+        supplement_request(
+            actor=w.users["specialist"], dossier=d, items=ITEMS, reason="Thiếu", now=at(when)
+        )
+
+    if allowed:
+        request()
+        d.refresh_from_db()
+        assert d.status == Status.AWAITING_SUPPLEMENT and d.paused_at == at(when)
+    else:
+        with pytest.raises(IllegalTransition) as exc:
+            request()
+        assert exc.value.code == "supplement_window_passed"
+        assert "08:00 07/02/2022" in exc.value.message
 
 
 def test_late_with_apology_counts_late(world: World) -> None:

@@ -349,6 +349,40 @@ def test_on_time_share_counts_late_and_overdue_answers(world: World) -> None:
     assert index8_score(None) == 2
 
 
+def test_unanswered_feedback_is_late_only_after_its_due_instant(world: World) -> None:
+    """Answered no later than due is on time, so at the due instant itself an unanswered
+    feedback is not late yet (the queue marks it "quá hạn" only when due_at < now)."""
+    w = world
+    start, end = at("2022-01-01 00:00"), at("2022-07-01 00:00")
+    f = submit(w, now=at("2022-06-01 09:00"))
+    assert f.due_at == at("2022-06-15 09:00")  # 10 working days
+    assert on_time_by_agency(start, end, now=at("2022-06-15 08:59")) == {}
+    assert on_time_by_agency(start, end, now=f.due_at) == {}  # the boundary: not late yet
+    second_after = f.due_at + dt.timedelta(seconds=1)
+    assert on_time_by_agency(start, end, now=second_after)[w.justice.pk]["late"] == 1
+    feedback_answer(actor=w.users["leader"], feedback=f, answer="ok", now=f.due_at)
+    f.refresh_from_db()
+    assert f.on_time is True  # answered at the due instant: on time
+    assert on_time_by_agency(start, end, now=second_after)[w.justice.pk]["late"] == 0
+
+
+@pytest.mark.parametrize(
+    ("due", "on_time", "expected"),
+    [
+        (10, 9, 1),  # exactly 90 %
+        (1000, 899, 0),  # 89.9 %
+        (40000, 35999, 0),  # 89.9975 %: below 90 %, although it rounds to 90.00
+        (40000, 36000, 1),
+        (40000, 39999, 1),  # 99.9975 %: not 100 %
+        (40000, 40000, 2),
+    ],
+)
+def test_index_8_thresholds_on_the_exact_share(due: int, on_time: int, expected: int) -> None:
+    share = round(100.0 * on_time / due, 2)
+    stats = {"due": due, "on_time": on_time, "late": due - on_time, "share": share}
+    assert index8_score(stats) == expected
+
+
 def test_index_8_in_the_evaluation(world: World) -> None:
     w = world
     lifecycle(w)

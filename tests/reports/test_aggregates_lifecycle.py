@@ -224,3 +224,70 @@ def test_the_counts_are_vacuumed_after_a_committed_rebuild() -> None:
         )
         done = {r[0] for r in cur.fetchall()}
     assert {"reports_monthlycount", "reports_dailycount", "reports_dossierfacts"} <= done
+
+
+@pytest.mark.parametrize("pause_on_supplement", [False, True])
+def test_a_dossier_waiting_for_a_supplement_is_overdue_only_if_it_stopped_late(
+    world: World, pause_on_supplement: bool
+) -> None:
+    """While the supplement is awaited the time limit does not run (REGULATIONS.md §2: it
+    restarts from zero, or resumes, once the complete dossier is received): a dossier whose clock
+    stopped before or at its due instant is "in progress within time" at the period's end however
+    long the applicant takes, as the apology rule and the officers' warnings read it; one that
+    stopped after its due instant was already late and stays overdue. The scan, the daily counts
+    and a rebuild agree."""
+    from motcua.catalog.models import Procedure
+
+    w = world
+    # a sector law's longer supplement window lets the request come at or after the due instant
+    Procedure.objects.filter(pk=w.simple.pk).update(
+        pause_on_supplement=pause_on_supplement, supplement_window_days=10
+    )
+    stopped = {}
+    for code, when in (
+        ("early", "2022-06-02 09:00"),
+        ("at_due", "2022-06-08 09:00"),
+        ("after_due", "2022-06-08 09:01"),
+    ):
+        d = receive(w, "2022-06-01 09:00")  # due 08/06 09:00
+        supplement_request(
+            actor=w.users["specialist"], dossier=d, items=ITEMS, reason="Thiếu", now=at(when)
+        )
+        stopped[code] = d
+    june = Period(dt.date(2022, 6, 1), dt.date(2022, 6, 30))
+    total = report_scan(june)["levels"]["total"]
+    assert (total["in_progress"], total["in_progress_overdue"]) == (3, 1)
+    assert (
+        diff(
+            report_scan(june),
+            _report_from_aggregates(june, unit=None, agency_ids=None, details=True),
+        )
+        == []
+    )
+    i_scan, i_agg = index_inputs(june)
+    assert diff(i_scan, i_agg) == []
+    assert i_scan["progress"] == (2, 3)  # only the one that stopped late
+    assert i_scan["apology_kept"] == (0, 1)  # only it owed an apology
+    # within the week of the due instant: nothing was overdue yet at the end of 07/06
+    first_week = Period(dt.date(2022, 6, 1), dt.date(2022, 6, 7))
+    assert report_scan(first_week)["levels"]["total"]["in_progress_overdue"] == 0
+    kept = counts()
+    rebuild_aggregates()
+    assert counts() == kept
+    # the supplement arrives on 20/06: the clock runs again, due 27/06 09:00 (restarted from
+    # zero) or 24/06 09:00 (resumed with 4 working days left), before the end of June: overdue
+    supplement_receive(
+        actor=w.users["counter"], dossier=stopped["early"], now=at("2022-06-20 09:00")
+    )
+    stopped["early"].refresh_from_db()
+    new_due = "2022-06-24 09:00" if pause_on_supplement else "2022-06-27 09:00"
+    assert stopped["early"].due_at == at(new_due)
+    total = report_scan(june)["levels"]["total"]
+    assert (total["in_progress"], total["in_progress_overdue"]) == (3, 2)
+    assert (
+        diff(
+            report_scan(june),
+            _report_from_aggregates(june, unit=None, agency_ids=None, details=True),
+        )
+        == []
+    )

@@ -100,11 +100,22 @@ def version(draw: Any) -> dict[str, Any]:
         )
         if due < received:
             due = received
+    paused = None
+    if status == "in_progress" and draw(st.booleans()):
+        # waiting for a supplement: stopped before, at or after its due instant
+        paused = draw(
+            st.one_of(
+                st.integers(0, 40 * 86400).map(lambda s: received + dt.timedelta(seconds=s)),
+                st.just(due) if due else st.nothing(),
+            )
+        )
+        status = "awaiting_supplement"
     return {
         "received_at": received,
         "status": status,
         "finished_at": finished,
         "due_at": due,
+        "paused_at": paused,
         "level": draw(st.integers(1, 3)),
         "channel": draw(st.sampled_from(["online", "counter", "postal"])),
         "ra": draw(st.integers(0, 2)),
@@ -150,6 +161,7 @@ def _resolved_version(
         "status": "resolved",
         "finished_at": finished,
         "due_at": finished - dt.timedelta(days=1) if late else finished + dt.timedelta(days=2),
+        "paused_at": None,
         "level": 1,
         "channel": channel,
         "ra": 0,
@@ -192,6 +204,7 @@ def _apply(base: dict[str, Any], d: Dossier | None, n: int, v: dict[str, Any]) -
             "status",
             "finished_at",
             "due_at",
+            "paused_at",
             "level",
             "channel",
             "digitized",

@@ -81,6 +81,15 @@ class QueueRow:
     waiting_handover: bool
     # the dossier is in its last working day (or overdue) and its agency has not apologised yet
     apology_warning: bool = False
+    # waiting for a supplement, its clock stopped in time: neither overdue nor due soon
+    waiting_supplement: bool = False
+
+
+def clock_stopped_in_time(d: Dossier) -> bool:
+    """Waiting for a supplement with its clock stopped no later than its due instant: the time
+    limit does not run (REGULATIONS.md §2), so nothing of it is overdue while it waits, as the
+    statistics count it (``reports.selectors.overdue_at``)."""
+    return d.paused_at is not None and d.due_at is not None and d.paused_at <= d.due_at
 
 
 def _calendar_cache() -> Any:
@@ -199,17 +208,19 @@ def _queue_rows(steps: QuerySet[DossierStep], moment: dt.datetime, limit: int) -
         cal = calendars(s.dossier.receiving_agency)
         left = _left(cal, moment, s.due_at)
         d_left = _left(cal, moment, s.dossier.due_at)
+        stopped = clock_stopped_in_time(s.dossier)
         rows.append(
             QueueRow(
                 step=s,
                 dossier=s.dossier,
                 seconds_left=left,
                 dossier_seconds_left=d_left,
-                overdue=d_left < 0 or left < 0,
-                due_soon=0 <= d_left <= cal.day_seconds,
+                overdue=not stopped and (d_left < 0 or left < 0),
+                due_soon=not stopped and 0 <= d_left <= cal.day_seconds,
                 waiting_handover=bool(s.started_at and s.started_at > moment),
                 apology_warning=not s.apologised  # type: ignore[attr-defined]
                 and _apology_due(s.dossier, moment, cal),
+                waiting_supplement=stopped,
             )
         )
     return rows
@@ -364,11 +375,25 @@ def tracking_book(
 
 
 def time_left_text(dossier: Dossier, now: dt.datetime) -> str:
-    """'còn 2,5 ngày làm việc' / 'quá hạn 1,0 ngày làm việc' for an open dossier."""
+    """'còn 2,5 ngày làm việc' / 'quá hạn 1,0 ngày làm việc' for an open dossier. While a
+    supplement is awaited the clock is stopped (REGULATIONS.md §2): a dossier stopped no later
+    than its due instant is not overdue however long it waits (as the statistics count it,
+    ``reports.selectors.overdue_at``); one stopped after it is overdue as of when it stopped."""
     if dossier.due_at is None or dossier.status not in OPEN_STATUSES:
         return ""
     cal = calendar_for(dossier.receiving_agency)
-    left = _left(cal, now, dossier.due_at)
+    paused = dossier.paused_at
+    if paused is not None and clock_stopped_in_time(dossier):
+        request = (
+            dossier.supplement_requests.filter(at_intake=False, fulfilled_at__isnull=True)
+            .order_by("-id")
+            .first()
+        )
+        if request is not None and request.mode == "restart":
+            return "tạm dừng chờ bổ sung, thời hạn tính lại từ đầu khi nhận đủ hồ sơ"
+        days = f"{wt.elapsed(cal, paused, dossier.due_at) / cal.day_seconds:.1f}".replace(".", ",")
+        return f"tạm dừng chờ bổ sung, còn {days} ngày làm việc khi nhận đủ hồ sơ"
+    left = _left(cal, min(now, paused) if paused is not None else now, dossier.due_at)
     days = f"{abs(left) / cal.day_seconds:.1f}".replace(".", ",")
     return f"còn {days} ngày làm việc" if left >= 0 else f"quá hạn {days} ngày làm việc"
 
@@ -386,6 +411,7 @@ def step_rows(actor: Actor, dossier: Dossier, now: dt.datetime) -> list[StepRow]
     from motcua.dossiers.access import has_role
 
     cal = calendar_for(dossier.receiving_agency)
+    stopped = clock_stopped_in_time(dossier)
     rows = []
     for s in dossier.steps.select_related("agency", "handler").order_by("order", "id"):
         used = None
@@ -397,7 +423,7 @@ def step_rows(actor: Actor, dossier: Dossier, now: dt.datetime) -> list[StepRow]
             StepRow(
                 step=s,
                 used=used,
-                overdue=active and s.due_at is not None and s.due_at < now,
+                overdue=active and not stopped and s.due_at is not None and s.due_at < now,
                 mine=active and has_role(actor, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST)),
             )
         )

@@ -80,10 +80,12 @@ def on_time_by_agency(
 ) -> dict[int, dict[str, Any]]:
     """Per agency, the feedback whose answer was due in [start, end): each counts once, in the
     period its deadline falls in. On time = answered no later than due; late = answered after
-    due, or still unanswered once due has passed. Not yet due and unanswered: not counted."""
+    due, or still unanswered once due has passed (after the due instant: at it, an answer would
+    still be on time, as the queue's "quá hạn" mark says). Not yet late and unanswered: not
+    counted."""
     moment = now or timezone.now()
     qs = Feedback.objects.filter(due_at__gte=start, due_at__lt=end).filter(
-        Q(answered_at__isnull=False) | Q(due_at__lte=moment)
+        Q(answered_at__isnull=False) | Q(due_at__lt=moment)
     )
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=list(agency_ids))
@@ -109,9 +111,11 @@ def on_time_by_agency(
 
 def index8_score(stats: dict[str, Any] | None) -> int:
     """Circular 01/2018 Art. 13, index 8: 2 when 100 % of the feedback was handled on time, 1
-    from 90 %, else 0. An agency with no feedback due in the period handled none late: 2."""
+    from 90 %, else 0. An agency with no feedback due in the period handled none late: 2. The
+    threshold is compared on the counts, not on the share rounded for display (89.9975 % is
+    shown as 90.00 but is below 90 %)."""
     if not stats or not stats["due"]:
         return 2
     if stats["on_time"] == stats["due"]:
         return 2
-    return 1 if stats["share"] >= 90 else 0
+    return 1 if 100 * stats["on_time"] >= 90 * stats["due"] else 0

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from motcua.catalog.models import FeeItem, OnlineService, Procedure
 from motcua.dossiers.models import Apology, ApologyBreach, Channel, Dossier, Rating
 from motcua.reports import aggregates
-from motcua.reports.selectors import LEVEL_KEYS, Period
+from motcua.reports.selectors import LEVEL_KEYS, Period, overdue_at
 
 TOTAL_KEYS = ("received_new", "resolved", "received_online", "digitized", "electronic_results")
 
@@ -48,10 +48,7 @@ def _owed_q(period: Period, p: str) -> Q:
     from django.db.models import F
 
     ended_late = Q(**{f"{p}finished_at__lt": end, f"{p}finished_at__gt": F(f"{p}due_at")})
-    open_overdue = (
-        Q(**{f"{p}finished_at__isnull": True}) | Q(**{f"{p}finished_at__gte": end})
-    ) & Q(**{f"{p}due_at__lt": end})
-    return ended_late | open_overdue
+    return ended_late | overdue_at(end, p)  # not while the clock is stopped for a supplement
 
 
 def ratios(

@@ -59,6 +59,9 @@ def _snapshot_sql(vendor: str) -> str:
     day = lambda e: sql_day(e, vendor, off)  # noqa: E731
     r, f, u = "d.received_at", "d.finished_at", "d.due_at"
     res = "d.status = 'resolved'"
+    # waiting for a supplement, its clock stopped no later than due: not overdue while it waits
+    # (``aggregates.facts_of``, ``selectors.overdue_at``)
+    stopped = f"(d.paused_at IS NOT NULL AND d.paused_at <= {u})"
     cols = ", ".join(("dossier_id", *SNAPSHOT))
     true, false = ("TRUE", "FALSE") if vendor == "postgresql" else ("1", "0")
     flag = {k: v.format(id="d.id") for k, v in _flag_sql().items()}
@@ -72,8 +75,9 @@ def _snapshot_sql(vendor: str) -> str:
                d.procedure_id, d.status,
                {day(r)}, {day(f)},
                CASE WHEN {r} IS NOT NULL AND {f} IS NOT NULL THEN {day(_greatest(r, f))} END,
-               CASE WHEN {r} IS NOT NULL AND {u} IS NOT NULL THEN {day(_greatest(r, u))} END,
-               CASE WHEN {r} IS NOT NULL AND {u} IS NOT NULL AND {f} IS NOT NULL
+               CASE WHEN {r} IS NOT NULL AND {u} IS NOT NULL AND NOT {stopped}
+                    THEN {day(_greatest(r, u))} END,
+               CASE WHEN {r} IS NOT NULL AND {u} IS NOT NULL AND {f} IS NOT NULL AND NOT {stopped}
                     THEN {day(_greatest(r, u, f))} END,
                d.digitized, COALESCE(d.online_payment_vnd, 0),
                CASE WHEN {res} AND {f} > {u} THEN {true} ELSE {false} END,

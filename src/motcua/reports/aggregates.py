@@ -154,6 +154,10 @@ def facts_of(
     r, f, u = d.received_at, d.finished_at, d.due_at
     fin_day, due_day = _day(f), _day(u)
     resolved = d.status == "resolved"
+    # waiting for a supplement, its clock stopped no later than due: never overdue while it
+    # waits (``selectors.overdue_at``); the supplement's arrival moves the due instant
+    stopped = d.paused_at is not None and u is not None and d.paused_at <= u
+    overdue_from = None if stopped else u
     return {
         "level": int(d.level),
         "channel": d.channel,
@@ -167,8 +171,8 @@ def facts_of(
         "recv_day": _day(r),
         "fin_day": fin_day,
         "close_day": _day(_later(r, f)),
-        "due_in_day": _day(_later(r, u)),
-        "due_out_day": _day(_later(r, u, f)),
+        "due_in_day": _day(_later(r, overdue_from)),
+        "due_out_day": _day(_later(r, overdue_from, f)),
         "digitized": bool(d.digitized),
         "paid_vnd": int(d.online_payment_vnd or 0),
         "late": bool(resolved and f is not None and u is not None and f > u),

@@ -37,6 +37,7 @@ from motcua.reports.selectors import (
     Period,
     alive,
     levels_table,
+    overdue_at,
     scope_agency_ids,
     scope_for,
 )
@@ -119,7 +120,7 @@ def late_q(period: Period) -> Q:
     the period's end, or asked for a supplement more than once during processing."""
     end = period.end
     ended_late = Q(finished_at__lt=end, finished_at__gt=F("due_at"))
-    open_overdue = (Q(finished_at__isnull=True) | Q(finished_at__gte=end)) & Q(due_at__lt=end)
+    open_overdue = overdue_at(end)  # not while the clock is stopped for a supplement
     twice = Exists(
         SupplementRequest.objects.filter(dossier=OuterRef("pk"), at_intake=False)
         .values("dossier")
@@ -133,7 +134,7 @@ def owed_apology_q(period: Period) -> Q:
     """Dossiers that owed an apology: ended late in the period, or open and overdue at its end."""
     end = period.end
     ended_late = Q(finished_at__lt=end, finished_at__gt=F("due_at"))
-    open_overdue = (Q(finished_at__isnull=True) | Q(finished_at__gte=end)) & Q(due_at__lt=end)
+    open_overdue = overdue_at(end)  # not while the clock is stopped for a supplement
     return ended_late | open_overdue
 
 

@@ -11,7 +11,8 @@ after the last, 00:00, Asia/Ho_Chi_Minh):
 * ``resolved_early``: resolved on a local day before due_at's local day;
 * ``late_rate``: 100 × resolved_late / resolved, two decimals (0.0 when nothing resolved);
 * ``in_progress``: received before ``end`` and not finished before it; ``in_progress_overdue``:
-  of those, due_at before ``end``;
+  of those, due_at before ``end``, except a dossier whose clock stopped for a supplement no later
+  than its due instant and has not run again (``overdue_at``);
 * ``apologies``: apologies (Mẫu 04) issued in [start, end); ``apology_breach_late``: of those,
   issued after the latest legal moment (one working day before the due instant);
   ``apology_breach_missing``: dossiers finished in [start, end) late with no apology. Each breach
@@ -136,6 +137,27 @@ def latest_period(scope: QuerySet[Dossier] | None = None) -> tuple[Period, str]:
     return period_preset(day.year, kind), kind
 
 
+def overdue_at(end: dt.datetime, prefix: str = "") -> Q:
+    """Open at ``end`` (not finished before it) and past its due instant (``prefix``: the path to
+    the dossier, e.g. ``"dossier__"``).
+
+    Not a dossier waiting for a supplement whose clock stopped no later than its due instant:
+    the time limit does not run while the supplement is awaited (REGULATIONS.md §2: it restarts
+    from zero, or resumes, once the complete dossier is received), so the old due instant passing
+    does not make it overdue — the apology rule's reading (``apology_breach_on_end``) and the
+    officers' warnings'. When the supplement arrives ``paused_at`` is cleared and ``due_at`` is
+    the new due instant (so the exception never reaches back into a period that ended before the
+    clock stopped: ``paused_at <= due_at < end`` means it had stopped by then). One that stopped
+    after its due instant was late already and stays overdue."""
+    p = prefix
+    stopped = Q(**{f"{p}paused_at__isnull": False, f"{p}paused_at__lte": F(f"{p}due_at")})
+    return (
+        (Q(**{f"{p}finished_at__isnull": True}) | Q(**{f"{p}finished_at__gte": end}))
+        & Q(**{f"{p}due_at__lt": end})
+        & ~stopped
+    )
+
+
 def alive(period: Period, scope: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
     """Dossiers received before the period's end and not finished before its start."""
     qs = scope if scope is not None else Dossier.objects.all()
@@ -161,7 +183,7 @@ def _aggregates(period: Period) -> dict[str, Any]:
         "withdrawn": Count("id", filter=Q(status=Status.WITHDRAWN) & fin),
         "returned": Count("id", filter=Q(status=Status.RETURNED) & fin),
         "in_progress": Count("id", filter=open_at_end),
-        "in_progress_overdue": Count("id", filter=open_at_end & Q(due_at__lt=end)),
+        "in_progress_overdue": Count("id", filter=overdue_at(end)),
         "digitized": Count("id", filter=new & Q(digitized=True)),
         "electronic_results": Count("id", filter=resolved & Q(electronic_result=True)),
         "online_payments": Count("id", filter=new & Q(online_payment_vnd__gt=0)),

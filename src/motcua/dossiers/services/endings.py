@@ -25,11 +25,14 @@ from motcua.dossiers.services._tx import (
     _finish,
     _lock,
     _now,
+    _pauses,
     _require_status,
     _working_seconds,
+    calendar_for,
 )
 from motcua.dossiers.services.apology import apology_breach_event_on_end, apology_breach_on_end
 from motcua.units.models import Agency, Role
+from motcua.worktime import core as wt
 
 
 @transaction.atomic
@@ -96,6 +99,22 @@ def dossier_return_unresolved(
     )
 
 
+def _due_when_stopped(d: Dossier, at: dt.datetime) -> dt.datetime | None:
+    """The due instant of a dossier that ends (is withdrawn) while its clock is stopped for a
+    supplement (REGULATIONS.md §2: the time limit does not run while the supplement is awaited).
+    Stopped before or at the due instant: the due instant moves by the stopped working time (as
+    a resumed clock would), and never before the end, so that the dossier does not count late
+    because the old due instant passed while nothing ran — the same reading as the apology
+    rule (``apology_breach_on_end``). Stopped after it: it was already late, the due instant
+    stays."""
+    due, paused_at = d.due_at, d.paused_at
+    if due is None or paused_at is None or paused_at > due or d.clock_started_at is None:
+        return due
+    cal = calendar_for(d.receiving_agency)
+    moved = wt.due(cal, d.clock_started_at, float(d.procedure.time_limit_days), _pauses(d))
+    return max(moved, due, at)
+
+
 def _end(
     d: Dossier,
     status: str,
@@ -115,6 +134,7 @@ def _end(
     d.finished_at = at
     if d.paused_at is not None:
         d.pauses = [*d.pauses, [d.paused_at.isoformat(), at.isoformat()]]
+        d.due_at = _due_when_stopped(d, at)
         d.paused_at = None
     d.working_seconds = _working_seconds(d, at)
     _change_with_form(
@@ -128,7 +148,14 @@ def _end(
         note=reason,
         template=event,
         data={"reasons": nfc(reason), "stage": stage},
-        fields=("finished_at", "pauses", "paused_at", "working_seconds", "apology_breach"),
+        fields=(
+            "finished_at",
+            "pauses",
+            "paused_at",
+            "due_at",
+            "working_seconds",
+            "apology_breach",
+        ),
     )
     if missing:
         apology_breach_event_on_end(d, actor=actor, at=at)
