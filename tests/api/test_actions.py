@@ -148,6 +148,18 @@ def test_a_consultation_of_another_dossier_cannot_be_answered(world: World) -> N
     assert other.consultations.get().answered_at is None
 
 
+def test_a_consultation_of_a_withdrawn_dossier_is_409_and_changes_nothing(world: World) -> None:
+    d = sc.consulted(world)
+    sc.svc.dossier_withdraw(actor=world.users["counter"], dossier=d, reason="Rút hồ sơ")
+    before = sc.fresh(d)
+    body = {"version": before.version, "consultation": sc.consultation(d), "answer": "x"}
+    r = post(token_client(world.health, Role.SPECIALIST), d, "consultation-answer", body)
+    problem(r, 409, "dossier_finished")
+    after = sc.fresh(d)
+    assert (after.version, after.status) == (before.version, Status.WITHDRAWN)
+    assert d.consultations.get().answered_at is None
+
+
 def test_result_attach_refuses_a_file_that_is_not_a_pdf_or_image(world: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
