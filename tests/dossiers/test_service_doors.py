@@ -67,11 +67,16 @@ def raises(kind: type[DomainError], code: str, fn: object, **kwargs: object) -> 
 # ---- rating ------------------------------------------------------------------------------------
 
 
+def returned(w: World) -> Dossier:
+    d = resolved(w)
+    result_return(actor=w.users["counter"], dossier=d, now=at("2022-06-02 11:00"))
+    d.refresh_from_db()
+    return d
+
+
 def test_rating_once_from_one_to_five_after_the_result(world: World) -> None:
     w = world
-    open_one = receive(w, "2022-06-01 10:00")
-    raises(IllegalTransition, "illegal_transition", dossier_rate, dossier=open_one, score=5)
-    d = resolved(w)
+    d = returned(w)
     for bad in (0, 6, -1):
         raises(ValidationFailed, "bad_score", dossier_rate, dossier=d, score=bad)
     assert Rating.objects.count() == 0
@@ -89,11 +94,42 @@ def test_rating_once_from_one_to_five_after_the_result(world: World) -> None:
     assert d.events.filter(type=EventType.RATED).count() == 1
 
 
-def test_a_withdrawn_dossier_can_be_rated(world: World) -> None:
-    w = world
+def _in_progress(w: World) -> Dossier:
+    return receive(w)
+
+
+def _returned_unresolved(w: World) -> Dossier:
+    d = receive(w)
+    dossier_return_unresolved(
+        actor=w.users["leader"], dossier=d, reasons="Không đủ điều kiện", now=at("2022-06-02 10:00")
+    )
+    return d
+
+
+def _withdrawn(w: World) -> Dossier:
     d = receive(w)
     dossier_withdraw(actor=w.users["counter"], dossier=d, reason="Rút", now=at("2022-06-02 09:00"))
-    assert dossier_rate(dossier=d, score=3, now=at("2022-06-02 10:00")).score == 3
+    return d
+
+
+@pytest.mark.parametrize(
+    "state",
+    [_in_progress, resolved, _returned_unresolved, _withdrawn],
+    ids=["in-progress", "resolved-not-returned", "returned-unresolved", "withdrawn"],
+)
+def test_rating_is_refused_until_the_result_was_returned(world: World, state: object) -> None:
+    """Every door (portal, counter tablet, API, commands) rates through dossier_rate: the
+    service itself refuses a dossier whose result was not returned to the applicant, as the
+    portal always did (docs/portal.md), and nothing changes."""
+    w = world
+    d = state(w)  # type: ignore[operator]
+    before = unchanged(d)
+    with pytest.raises(IllegalTransition) as exc:
+        dossier_rate(dossier=d, score=3, actor=w.users["counter"], now=at("2022-06-03 10:00"))
+    assert exc.value.code == "not_returned_yet"
+    assert "kết quả đã được trả" in exc.value.message
+    assert unchanged(d) == before
+    assert not Rating.objects.filter(dossier=d).exists()
 
 
 # ---- consultation answer after the dossier ended -------------------------------------------------
