@@ -101,6 +101,14 @@ def resolved(w: World) -> Dossier:
     return d
 
 
+def returned(w: World) -> Dossier:
+    """Resolved and the result returned to the applicant: the one state a rating is taken in."""
+    d = resolved(w)
+    svc.result_return(actor=w.users["counter"], dossier=d)
+    d.refresh_from_db()
+    return d
+
+
 def fresh(d: Dossier) -> Dossier:
     return Dossier.objects.get(pk=d.pk)
 
@@ -340,7 +348,7 @@ CASES: list[Case] = [
     Case(
         "rate",
         None,
-        resolved,
+        returned,
         "center",
         "justice",
         frozenset({C}),

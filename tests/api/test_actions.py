@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from motcua.dossiers.models import Dossier, DossierEvent, Outbox, Rating, Status
+from motcua.dossiers.models import Dossier, DossierEvent, EventType, Outbox, Rating, Status
 from motcua.units.models import Role
 from tests.api import scenarios as sc
 from tests.api.conftest import problem, token_client
@@ -146,6 +146,43 @@ def test_a_consultation_of_another_dossier_cannot_be_answered(world: World) -> N
     errors = problem(r, 400, "consultation_not_found")["errors"]
     assert errors[0]["field"] == "consultation"
     assert other.consultations.get().answered_at is None
+
+
+def test_a_consultation_of_a_withdrawn_dossier_is_409_and_changes_nothing(world: World) -> None:
+    d = sc.consulted(world)
+    sc.svc.dossier_withdraw(actor=world.users["counter"], dossier=d, reason="Rút hồ sơ")
+    before = sc.fresh(d)
+    body = {"version": before.version, "consultation": sc.consultation(d), "answer": "x"}
+    r = post(token_client(world.health, Role.SPECIALIST), d, "consultation-answer", body)
+    problem(r, 409, "dossier_finished")
+    after = sc.fresh(d)
+    assert (after.version, after.status) == (before.version, Status.WITHDRAWN)
+    assert d.consultations.get().answered_at is None
+
+
+def test_rate_before_the_result_was_returned_is_409_and_changes_nothing(world: World) -> None:
+    """The API's rating door checks what the portal's and the tablet's check (in the service):
+    a dossier whose result was not yet handed to the applicant is not rated."""
+    d = sc.resolved(world)
+    before = sc.fresh(d)
+    events = DossierEvent.objects.filter(dossier=d).count()
+    r = post(token_client(world.center, Role.COUNTER), d, "rate", {"score": 5, "comment": ""})
+    problem(r, 409, "not_returned_yet")
+    assert sc.fresh(d).version == before.version and sc.fresh(d).returned_at is None
+    assert DossierEvent.objects.filter(dossier=d).count() == events
+    assert not Rating.objects.filter(dossier=d).exists()
+
+
+def test_rate_records_who_acted_and_the_door(world: World) -> None:
+    d = sc.returned(world)
+    client = token_client(world.center, Role.COUNTER, name="may-tinh-bang-quay-1")
+    r = post(client, d, "rate", {"score": 4, "comment": "Nhanh"})
+    assert r.status_code == 200, r.content
+    event = DossierEvent.objects.get(dossier=d, type=EventType.RATED)
+    # the API client's service account, as every other action through the API
+    assert event.actor is not None and event.actor.first_name == "may-tinh-bang-quay-1"
+    assert event.actor.memberships.get().agency == world.center
+    assert event.data == {"score": 4, "via": "api"}
 
 
 def test_result_attach_refuses_a_file_that_is_not_a_pdf_or_image(world: World) -> None:

@@ -657,6 +657,27 @@ def test_a_consultation_is_answered_once(w: World) -> None:
     assert state(d) == before
 
 
+def test_a_consultation_of_an_ended_dossier_is_not_offered_nor_answered(w: World) -> None:
+    """Once the dossier has its result, the consulted agency's page shows the question without
+    the answer form, and a post of the form kept open elsewhere is refused with no change."""
+    d = consulted(w)
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 15:00"))
+    step_complete(actor=w.users["leader"], dossier=d, now=at("2022-06-01 16:00"))
+    d.refresh_from_db()
+    assert d.status == Status.RESOLVED
+    health = w.users["health"]
+    with time_machine.travel(at(NOW), tick=False):
+        page = login(health).get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "Đề nghị Sở Y tế cho ý kiến" in page  # the question stays in the history
+    assert "thao-tac/answer/" not in page and "Trả lời lấy ý kiến" not in page
+    before = state(d)
+    door = next(x for x in DOORS if x.name == "answer")
+    status, said = post(health, d, door, w, d.version)
+    assert status == 302
+    assert len(said) == 1 and "đã kết thúc" in said[0], said
+    assert state(d) == before
+
+
 def test_an_action_outside_its_state_is_refused(w: World) -> None:
     """Accepting a dossier already received, refusing one in progress: a message, no change."""
     d = in_progress(w)

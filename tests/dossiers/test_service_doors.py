@@ -15,13 +15,17 @@ from motcua.dossiers.models import Dossier, EventType, Rating, Status
 from motcua.dossiers.services import (
     ApplicantData,
     apology_issue,
+    consultation_answer,
+    consultation_request,
     dossier_accept_online,
     dossier_rate,
     dossier_receive,
     dossier_return_for_completion,
+    dossier_return_unresolved,
     dossier_submit_online,
     dossier_transfer,
     dossier_withdraw,
+    result_return,
     step_complete,
     supplement_receive,
     supplement_request,
@@ -63,11 +67,16 @@ def raises(kind: type[DomainError], code: str, fn: object, **kwargs: object) -> 
 # ---- rating ------------------------------------------------------------------------------------
 
 
+def returned(w: World) -> Dossier:
+    d = resolved(w)
+    result_return(actor=w.users["counter"], dossier=d, now=at("2022-06-02 11:00"))
+    d.refresh_from_db()
+    return d
+
+
 def test_rating_once_from_one_to_five_after_the_result(world: World) -> None:
     w = world
-    open_one = receive(w, "2022-06-01 10:00")
-    raises(IllegalTransition, "illegal_transition", dossier_rate, dossier=open_one, score=5)
-    d = resolved(w)
+    d = returned(w)
     for bad in (0, 6, -1):
         raises(ValidationFailed, "bad_score", dossier_rate, dossier=d, score=bad)
     assert Rating.objects.count() == 0
@@ -85,11 +94,139 @@ def test_rating_once_from_one_to_five_after_the_result(world: World) -> None:
     assert d.events.filter(type=EventType.RATED).count() == 1
 
 
-def test_a_withdrawn_dossier_can_be_rated(world: World) -> None:
-    w = world
+def _in_progress(w: World) -> Dossier:
+    return receive(w)
+
+
+def _returned_unresolved(w: World) -> Dossier:
+    d = receive(w)
+    dossier_return_unresolved(
+        actor=w.users["leader"], dossier=d, reasons="Không đủ điều kiện", now=at("2022-06-02 10:00")
+    )
+    return d
+
+
+def _withdrawn(w: World) -> Dossier:
     d = receive(w)
     dossier_withdraw(actor=w.users["counter"], dossier=d, reason="Rút", now=at("2022-06-02 09:00"))
-    assert dossier_rate(dossier=d, score=3, now=at("2022-06-02 10:00")).score == 3
+    return d
+
+
+@pytest.mark.parametrize(
+    "state",
+    [_in_progress, resolved, _returned_unresolved, _withdrawn],
+    ids=["in-progress", "resolved-not-returned", "returned-unresolved", "withdrawn"],
+)
+def test_rating_is_refused_until_the_result_was_returned(world: World, state: object) -> None:
+    """Every door (portal, counter tablet, API, commands) rates through dossier_rate: the
+    service itself refuses a dossier whose result was not returned to the applicant, as the
+    portal always did (docs/portal.md), and nothing changes."""
+    w = world
+    d = state(w)  # type: ignore[operator]
+    before = unchanged(d)
+    with pytest.raises(IllegalTransition) as exc:
+        dossier_rate(dossier=d, score=3, actor=w.users["counter"], now=at("2022-06-03 10:00"))
+    assert exc.value.code == "not_returned_yet"
+    assert "kết quả đã được trả" in exc.value.message
+    assert unchanged(d) == before
+    assert not Rating.objects.filter(dossier=d).exists()
+
+
+# ---- consultation answer after the dossier ended -------------------------------------------------
+
+
+def consulted(w: World) -> Dossier:
+    d = receive(w)
+    consultation_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        to_agency=w.health,
+        question="Ý kiến về điều kiện chuyên môn",
+        days=2,
+        now=at("2022-06-01 10:00"),
+    )
+    d.refresh_from_db()
+    return d
+
+
+def _resolve(w: World, d: Dossier) -> None:
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-02 09:00"))
+    step_complete(actor=w.users["leader"], dossier=d, now=at("2022-06-02 10:00"))
+
+
+def _return(w: World, d: Dossier) -> None:
+    _resolve(w, d)
+    result_return(actor=w.users["counter"], dossier=d, now=at("2022-06-02 11:00"))
+
+
+def _unresolved(w: World, d: Dossier) -> None:
+    dossier_return_unresolved(
+        actor=w.users["leader"], dossier=d, reasons="Không đủ điều kiện", now=at("2022-06-02 10:00")
+    )
+
+
+def _withdraw(w: World, d: Dossier) -> None:
+    dossier_withdraw(actor=w.users["counter"], dossier=d, reason="Rút", now=at("2022-06-02 10:00"))
+
+
+@pytest.mark.parametrize(
+    ("end", "status"),
+    [
+        (_resolve, Status.RESOLVED),
+        (_return, Status.RESOLVED),
+        (_unresolved, Status.RETURNED),
+        (_withdraw, Status.WITHDRAWN),
+    ],
+    ids=["resolved", "result-returned", "returned-unresolved", "withdrawn"],
+)
+def test_a_consultation_is_not_answered_after_the_dossier_ended(
+    world: World, end: object, status: str
+) -> None:
+    """The consulted agency answers a dossier still being handled; once it has a result, was
+    returned unresolved or withdrawn, an answer would add an event and a version to a closed
+    dossier: refused, nothing changes."""
+    w = world
+    d = consulted(w)
+    end(w, d)  # type: ignore[operator]
+    d.refresh_from_db()
+    assert d.status == status
+    before = unchanged(d)
+    c = d.consultations.get()
+    with pytest.raises(IllegalTransition) as exc:
+        consultation_answer(
+            actor=w.users["health"], consultation=c, answer="Đồng ý", now=at("2022-06-03 09:00")
+        )
+    assert exc.value.code == "dossier_finished"
+    assert "đã kết thúc" in exc.value.message
+    assert unchanged(d) == before
+    c.refresh_from_db()
+    assert (c.answer, c.answered_at, c.answered_by) == ("", None, None)
+    assert not d.events.filter(type=EventType.CONSULTATION_ANSWERED).exists()
+
+
+def test_a_consultation_is_answered_while_the_dossier_waits_for_a_supplement(
+    world: World,
+) -> None:
+    """The clock stopped for a supplement does not end the dossier: the answer is still taken."""
+    w = world
+    d = consulted(w)
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=ITEMS,
+        reason="Thiếu bản sao",
+        now=at("2022-06-01 14:00"),
+    )
+    d.refresh_from_db()
+    assert d.status == Status.AWAITING_SUPPLEMENT
+    c = consultation_answer(
+        actor=w.users["health"],
+        consultation=d.consultations.get(),
+        answer="Đồng ý",
+        now=at("2022-06-02 09:00"),
+    )
+    assert c.answered_at == at("2022-06-02 09:00")
+    assert d.events.filter(type=EventType.CONSULTATION_ANSWERED).count() == 1
 
 
 # ---- transfer ----------------------------------------------------------------------------------

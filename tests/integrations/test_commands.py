@@ -20,6 +20,7 @@ from motcua.dossiers.services import (
     dossier_rate,
     dossier_receive,
     dossier_transfer,
+    result_return,
     step_complete,
 )
 from motcua.integrations.services import MAX_ATTEMPTS
@@ -149,6 +150,7 @@ def test_evaluate_scores_worked_out_by_hand(
     late = receive(w, "2022-06-01 10:00")  # due Wednesday 8/6 10:00
     step_complete(actor=w.users["specialist"], dossier=late, now=at("2022-06-10 09:00"))
     step_complete(actor=w.users["leader"], dossier=late, now=at("2022-06-10 10:00"))
+    result_return(actor=w.users["counter"], dossier=late, now=at("2022-06-10 10:30"))
     dossier_rate(dossier=late, score=1, now=at("2022-06-10 11:00"))
     result = run("evaluate", "--from", "2022-06-01", "--to", "2022-06-30")
     assert (result["from"], result["to"]) == ("2022-06-01", "2022-06-30")

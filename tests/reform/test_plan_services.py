@@ -23,6 +23,7 @@ from motcua.reform.models import (
 )
 from motcua.reform.plan_access import task_get_for, tasks_visible_to
 from motcua.reform.plan_demo import seed_reform_demo
+from motcua.units.models import AdministrativeUnit, Agency, Level, UnitKind
 from tests.dossiers import conftest as dossiers_world
 from tests.reform import plan_world
 from tests.reform.plan_world import ReformWorld
@@ -146,6 +147,63 @@ def test_agency_staff_cannot_redefine_tasks_or_enter_figures(reform_world: Refor
             source="x",
         )
     assert IndicatorValue.objects.get(indicator=ind).value == Decimal("7250")
+
+
+def test_a_task_agency_outside_the_plan_province_is_refused(reform_world: ReformWorld) -> None:
+    """The page offers only agencies of the plan's province; the service holds the same rule for
+    every caller (a forged post, the import, the admin, the system itself): an agency of another
+    province is refused, on a new task and on a changed one, and nothing is written."""
+    rw = reform_world
+    other_province = AdministrativeUnit.objects.create(
+        code="74", name="Tỉnh Bình Dương", kind=UnitKind.PROVINCE, level=Level.PROVINCE
+    )
+    foreign = Agency.objects.create(
+        code="000.00.15.H56",
+        name="Sở Tư pháp tỉnh Bình Dương",
+        kind="so_nganh",
+        level=1,
+        unit=other_province,
+    )
+    tasks = ReformTask.objects.count()
+    audits = AuditEntry.objects.count()
+    for actor in (rw.admin, None):  # the province administrator, and the system (commands, demo)
+        with pytest.raises(ValidationFailed) as exc:
+            services.task_save(
+                actor=actor,
+                plan=rw.plan,
+                area=Area.DIGITAL,
+                title="Nhiệm vụ giao cho cơ quan tỉnh khác",
+                agency=foreign,
+                deadline=D(2022, 12, 31),
+            )
+        assert exc.value.code == "agency_outside_plan"
+        assert foreign.name in exc.value.message and rw.plan.unit.name in exc.value.message
+    before = (rw.task.snapshot(), rw.task.version)
+    with pytest.raises(ValidationFailed) as exc:
+        services.task_save(
+            actor=rw.admin,
+            plan=rw.plan,
+            task=rw.task,
+            area=rw.task.area,
+            title=rw.task.title,
+            agency=foreign,
+            deadline=rw.task.deadline,
+        )
+    assert exc.value.code == "agency_outside_plan"
+    kept = ReformTask.objects.get(pk=rw.task.pk)
+    assert (kept.snapshot(), kept.version) == before
+    assert ReformTask.objects.count() == tasks
+    assert AuditEntry.objects.count() == audits
+    # an agency of the plan's province, at any level below it, is still taken
+    commune_task = services.task_save(
+        actor=rw.admin,
+        plan=rw.plan,
+        area=Area.DIGITAL,
+        title="Số hóa tại Bộ phận Một cửa phường",
+        agency=rw.w.commune_desk,
+        deadline=D(2022, 12, 31),
+    )
+    assert commune_task.agency == rw.w.commune_desk
 
 
 def test_progress_is_audited_with_actor_before_and_after(reform_world: ReformWorld) -> None:

@@ -367,9 +367,12 @@ def _consultation(d: Dossier, pk: int) -> Consultation:
 
 
 def _rate(actor: Any, d: Dossier, c: dict[str, Any]) -> object:
-    # the desk records the applicant's rating (the national portal forwards it as the desk)
+    # the desk records the applicant's rating (the national portal forwards it as the desk);
+    # the service refuses a dossier whose result was not returned, as at the portal's doors
     require_role(actor, d.receiving_agency, Role.COUNTER)
-    return svc.dossier_rate(dossier=d, score=c["score"], comment=c["comment"])
+    return svc.dossier_rate(
+        dossier=d, score=c["score"], comment=c["comment"], actor=actor, via="api"
+    )
 
 
 V = {"version": 3}

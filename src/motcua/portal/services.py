@@ -5,7 +5,8 @@ lòng); ``dossiers.Rating`` keeps a score of 1–5 that the reports read (≥ 4 
 complaint), so the three levels are stored as 5, 3 and 1 and nothing else changes. Two doors:
 the citizen's own dossier page (the dossier must be the account's) and the counter tablet (an
 officer of the receiving desk enters the code, the applicant taps). Once per dossier, only after
-the result was returned; the rating itself goes through ``dossiers.services.dossier_rate``.
+the result was returned: both checked by ``dossiers.services.dossier_rate``, through which the
+rating goes, so the API's door and any other checks the same.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 from django.db import models, transaction
 
 from motcua.citizens.access import citizen_dossiers, citizen_of
-from motcua.core.errors import IllegalTransition, NotFound, PermissionDenied
+from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers.access import require_role
-from motcua.dossiers.models import Dossier, Rating, Status
+from motcua.dossiers.models import Dossier, Rating
 from motcua.dossiers.services import dossier_rate
 from motcua.units.models import Role
 
@@ -42,19 +43,6 @@ def satisfaction_of(score: int) -> Satisfaction:
     return Satisfaction.NORMAL
 
 
-def _require_returned(d: Dossier) -> None:
-    if Rating.objects.filter(dossier=d).exists():
-        raise IllegalTransition(
-            f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.",
-            code="already_rated",
-        )
-    if d.status != Status.RESOLVED or d.returned_at is None:
-        raise IllegalTransition(
-            "Chỉ đánh giá được sau khi hồ sơ có kết quả và kết quả đã được trả cho người nộp.",
-            code="not_returned_yet",
-        )
-
-
 @transaction.atomic
 def rating_by_citizen(
     *,
@@ -73,7 +61,7 @@ def rating_by_citizen(
     d = citizen_dossiers(user).filter(pk=dossier_id).first()
     if d is None:
         raise NotFound("Không tìm thấy hồ sơ", code="dossier_not_found")
-    _require_returned(d)
+    # once, and only after the result was returned: checked by dossier_rate for every door
     return dossier_rate(
         dossier=d,
         score=SCORES[Satisfaction(level)],
@@ -96,7 +84,6 @@ def rating_at_counter(
     """The applicant taps a level on the counter tablet that an officer of the receiving desk
     opened for this dossier."""
     require_role(actor, dossier.receiving_agency, Role.COUNTER)
-    _require_returned(dossier)
     return dossier_rate(
         dossier=dossier,
         score=SCORES[Satisfaction(level)],

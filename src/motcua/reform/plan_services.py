@@ -29,6 +29,7 @@ from motcua.reform.models import (
     TaskStatus,
 )
 from motcua.units.models import AdministrativeUnit, Agency
+from motcua.units.selectors import unit_subtree_ids
 
 MAX_EVIDENCE = 50
 MAX_VALUE = Decimal("1e15")
@@ -134,6 +135,15 @@ def task_save(
         raise ValidationFailed(
             f"Thời hạn {deadline:%d/%m/%Y} nằm ngoài năm kế hoạch {plan.year}",
             code="bad_deadline",
+        )
+    # the responsible agency is one of the plan's province (its units at every level, and the
+    # units merged into it): the page offers only these (forms_plan.TaskForm), every caller
+    # is held to it here
+    if agency.unit_id not in unit_subtree_ids(plan.unit):
+        raise ValidationFailed(
+            f"Cơ quan chủ trì {agency.name} không thuộc {plan.unit.name}, "
+            "địa bàn của kế hoạch cải cách hành chính",
+            code="agency_outside_plan",
         )
     task.area = _area(area)
     task.title = _text(title, "tên nhiệm vụ", limit=500)

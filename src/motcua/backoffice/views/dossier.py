@@ -86,10 +86,13 @@ def _page(
         "parallel_rows": (bound.get("parallel") or f.ParallelForm(dossier=d)).rows(),  # type: ignore[attr-defined]
         "open": d.status in OPEN_STATUSES,
         "now": now,
+        # answered only while the dossier is open (services.consultation_answer)
         "my_consultations": [
             c
             for c in d.consultations.all()
-            if c.answered_at is None and has_role(request.user, c.to_agency, Role.SPECIALIST)
+            if d.status in OPEN_STATUSES
+            and c.answered_at is None
+            and has_role(request.user, c.to_agency, Role.SPECIALIST)
         ],
         "assignable": assignable(request.user, [r.step for r in rows]),
         "bound": bound,

@@ -207,18 +207,32 @@ def dossier_rate(
     actor: Actor | None = None,
     via: str = "",
 ) -> Rating:
-    """Record the applicant's rating (1–5) once; ``actor`` (the citizen's account or the officer
-    holding the counter tablet) and ``via`` ("portal", "counter") go into the event."""
+    """Record the applicant's rating (1–5) once, only after the result was returned to them;
+    ``actor`` (the citizen's account, the officer holding the counter tablet, the API client) and
+    ``via`` ("portal", "counter", "api") go into the event. Every door rates through here, so
+    the checks are the same at each (docs/portal.md, "Ratings")."""
     at = _now(now)
     d = _lock(dossier, None)
-    _require_status(d, Status.RESOLVED, Status.RETURNED, Status.WITHDRAWN, action="đánh giá")
+    if Rating.objects.filter(dossier=d).exists():
+        raise IllegalTransition(
+            f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.",
+            code="already_rated",
+        )
+    if d.status != Status.RESOLVED or d.returned_at is None:
+        raise IllegalTransition(
+            "Chỉ đánh giá được sau khi hồ sơ có kết quả và kết quả đã được trả cho người nộp.",
+            code="not_returned_yet",
+        )
     if not 1 <= score <= 5:
         raise ValidationFailed("Mức đánh giá từ 1 đến 5", code="bad_score")
     try:
         with transaction.atomic():
             rating = Rating.objects.create(dossier=d, score=score, comment=nfc(comment), at=at)
     except IntegrityError:
-        raise IllegalTransition("Hồ sơ đã được đánh giá", code="already_rated") from None
+        raise IllegalTransition(
+            f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.",
+            code="already_rated",
+        ) from None
     lookup_cache.changed(d.code)  # the look-up shows "rated"
     data: dict[str, object] = {"score": score}
     if via:

@@ -14,6 +14,7 @@ from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFa
 from motcua.core.text import nfc
 from motcua.dossiers.access import STEP_ROLE, has_role, require_role, require_step_role
 from motcua.dossiers.models import (
+    OPEN_STATUSES,
     Consultation,
     Dossier,
     DossierStep,
@@ -417,6 +418,13 @@ def consultation_answer(
     require_role(actor, c.to_agency, Role.SPECIALIST, Role.LEADER)
     if c.answered_at is not None:
         raise IllegalTransition("Đã trả lời ý kiến này", code="already_answered")
+    # an answer informs the handling: taken while the dossier is open (a supplement's pause
+    # included), never once it has a result, was returned unresolved or withdrawn
+    if d.status not in OPEN_STATUSES:
+        raise IllegalTransition(
+            f"Không thể trả lời ý kiến: hồ sơ đã kết thúc (trạng thái '{d.get_status_display()}')",
+            code="dossier_finished",
+        )
     if not nfc(answer):
         raise ValidationFailed("Cần nội dung trả lời", code="answer_required")
     c.answer, c.answered_at, c.answered_by = nfc(answer), at, _real(actor)
