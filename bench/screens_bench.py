@@ -207,7 +207,7 @@ def check_step_agencies(conn: Any, sample: int = 20_000) -> None:
     and consultations' agencies recomputed for a sample of dossiers (the migration's own rule)."""
     bad = conn.execute(
         "SELECT count(*) FROM (SELECT id, step_agencies FROM dossiers_dossier"
-        " WHERE id % 500 = 0 LIMIT %s) d"
+        " WHERE id %% 500 = 0 LIMIT %s) d"
         " WHERE d.step_agencies IS DISTINCT FROM (SELECT array_agg(DISTINCT a ORDER BY a) FROM ("
         " SELECT agency_id AS a FROM dossiers_dossierstep WHERE dossier_id = d.id UNION ALL"
         " SELECT to_agency_id FROM dossiers_consultation WHERE dossier_id = d.id) u)",
