@@ -64,6 +64,17 @@ def apologise(w: World, d: Dossier, when: str, new: object = NEW) -> Apology:
     )
 
 
+def ask_supplement(w: World, d: Dossier, now: dt.datetime) -> None:
+    """The specialist asks for a missing copy: the clock stops (REGULATIONS.md §2)."""
+    supplement_request(
+        actor=w.users["specialist"],
+        dossier=d,
+        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
+        reason="Thiếu bản sao",
+        now=now,
+    )
+
+
 def breach_events(d: Dossier) -> list[DossierEvent]:
     return list(d.events.filter(type=EventType.APOLOGY_BREACH).order_by("id"))
 
@@ -240,13 +251,7 @@ def test_withdrawn_while_the_clock_is_stopped_is_not_late(world: World) -> None:
     """Waiting for a supplement stops the clock: the old due instant passing is not lateness."""
     w = world
     d = receive(w)
-    supplement_request(
-        actor=w.users["specialist"],
-        dossier=d,
-        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
-        reason="Thiếu bản sao",
-        now=at("2022-06-02 09:00"),
-    )
+    ask_supplement(w, d, at("2022-06-02 09:00"))
     dossier_withdraw(
         actor=w.users["counter"], dossier=d, reason="Không bổ sung", now=at("2022-06-20 09:00")
     )
@@ -283,13 +288,7 @@ def test_ended_while_the_clock_is_stopped_counts_late_only_if_late_when_it_stopp
         pause_on_supplement=pause_on_supplement, supplement_window_days=10
     )
     d = receive(w)
-    supplement_request(
-        actor=w.users["specialist"],
-        dossier=d,
-        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
-        reason="Thiếu bản sao",
-        now=at(paused),
-    )
+    ask_supplement(w, d, at(paused))
     dossier_withdraw(
         actor=w.users["counter"], dossier=d, reason="Không bổ sung", now=at("2022-06-20 09:00")
     )
@@ -499,13 +498,7 @@ def test_time_left_while_the_clock_is_stopped(world: World, pause_on_supplement:
     d = receive(w)  # due 08/06 09:00
     assert time_left_text(d, at("2022-06-07 09:00")) == "còn 1,0 ngày làm việc"
     assert time_left_text(d, at("2022-06-09 09:00")) == "quá hạn 1,0 ngày làm việc"
-    supplement_request(
-        actor=w.users["specialist"],
-        dossier=d,
-        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
-        reason="Thiếu bản sao",
-        now=at("2022-06-07 09:00"),
-    )
+    ask_supplement(w, d, at("2022-06-07 09:00"))
     d.refresh_from_db()
     waiting = time_left_text(d, at("2022-06-20 09:00"))
     assert "quá hạn" not in waiting and waiting.startswith("tạm dừng chờ bổ sung")
@@ -514,13 +507,7 @@ def test_time_left_while_the_clock_is_stopped(world: World, pause_on_supplement:
     else:
         assert waiting == "tạm dừng chờ bổ sung, thời hạn tính lại từ đầu khi nhận đủ hồ sơ"
     late = receive(w, "2022-06-01 10:00")  # due 08/06 10:00, stopped a minute after it
-    supplement_request(
-        actor=w.users["specialist"],
-        dossier=late,
-        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
-        reason="Thiếu bản sao",
-        now=at("2022-06-08 10:01"),
-    )
+    ask_supplement(w, late, at("2022-06-08 10:01"))
     late.refresh_from_db()
     assert time_left_text(late, at("2022-06-20 09:00")).startswith("quá hạn")
 
@@ -534,13 +521,7 @@ def test_queue_and_steps_while_the_clock_is_stopped(world: World) -> None:
 
     w = world
     d = receive(w)  # due 08/06 09:00; the specialist's step due 06/06 09:00
-    supplement_request(
-        actor=w.users["specialist"],
-        dossier=d,
-        items=[{"name": "Bản sao CCCD", "originals": 0, "copies": 1}],
-        reason="Thiếu bản sao",
-        now=at("2022-06-02 09:00"),
-    )
+    ask_supplement(w, d, at("2022-06-02 09:00"))
     d.refresh_from_db()
     [row] = [r for r in queue_for(w.users["specialist"], now=at("2022-06-20 09:00"))]
     assert (row.overdue, row.due_soon, row.waiting_supplement) == (False, False, True)
