@@ -657,6 +657,24 @@ def test_a_consultation_is_answered_once(w: World) -> None:
     assert state(d) == before
 
 
+def test_the_consulted_agencys_leader_is_offered_the_answer_and_gives_it(w: World) -> None:
+    """The service lets the consulted agency's specialist or leader answer: the page offers the
+    form to both, and to no one of another agency."""
+    d = consulted(w)
+    d.refresh_from_db()
+    c = d.consultations.get()
+    leader = member(UserFactory(username="ld_yte"), c.to_agency, Role.LEADER)
+    with time_machine.travel(at(NOW), tick=False):
+        page = login(leader).get(f"/can-bo/ho-so/{d.code}/").content.decode()
+        other = login(w.users["leader"]).get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "thao-tac/answer/" in page
+    assert "thao-tac/answer/" not in other  # the lead agency's leader was not consulted
+    door = next(x for x in DOORS if x.name == "answer")
+    assert post(leader, d, door, w, d.version)[0] == 302
+    answered = Consultation.objects.get(pk=c.pk)
+    assert answered.answered_at is not None and answered.answered_by == leader
+
+
 def test_a_consultation_of_an_ended_dossier_is_not_offered_nor_answered(w: World) -> None:
     """Once the dossier has its result, the consulted agency's page shows the question without
     the answer form, and a post of the form kept open elsewhere is refused with no change."""

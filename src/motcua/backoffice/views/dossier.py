@@ -92,7 +92,12 @@ def _page(
             for c in d.consultations.all()
             if d.status in OPEN_STATUSES
             and c.answered_at is None
-            and has_role(request.user, c.to_agency, Role.SPECIALIST)
+            # who may answer for the consulted agency: its specialist or its leader, as the
+            # service allows (consultation_answer)
+            and (
+                has_role(request.user, c.to_agency, Role.SPECIALIST)
+                or has_role(request.user, c.to_agency, Role.LEADER)
+            )
         ],
         "assignable": assignable(request.user, [r.step for r in rows]),
         "bound": bound,
