@@ -259,6 +259,16 @@ class Dossier(SearchableModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def clock_stopped_in_time(self) -> bool:
+        """Waiting for a supplement with its clock stopped no later than its due instant: the
+        time limit does not run (REGULATIONS.md §2), so nothing of it is overdue while it waits
+        — the screens (``selectors``), the daily counts (``reports.aggregates.facts_of``) and
+        the scan (``reports.selectors.overdue_at``, its SQL form) read it alike."""
+        return (
+            self.paused_at is not None and self.due_at is not None and self.paused_at <= self.due_at
+        )
+
 
 class StepStatus(models.TextChoices):
     PENDING = "pending", "Chưa đến"

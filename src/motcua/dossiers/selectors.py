@@ -85,13 +85,6 @@ class QueueRow:
     waiting_supplement: bool = False
 
 
-def clock_stopped_in_time(d: Dossier) -> bool:
-    """Waiting for a supplement with its clock stopped no later than its due instant: the time
-    limit does not run (REGULATIONS.md §2), so nothing of it is overdue while it waits, as the
-    statistics count it (``reports.selectors.overdue_at``)."""
-    return d.paused_at is not None and d.due_at is not None and d.paused_at <= d.due_at
-
-
 def _calendar_cache() -> Any:
     """calendar_for per receiving agency, looked up once per list (not once per row)."""
     cache: dict[int, wt.Calendar] = {}
@@ -208,7 +201,7 @@ def _queue_rows(steps: QuerySet[DossierStep], moment: dt.datetime, limit: int) -
         cal = calendars(s.dossier.receiving_agency)
         left = _left(cal, moment, s.due_at)
         d_left = _left(cal, moment, s.dossier.due_at)
-        stopped = clock_stopped_in_time(s.dossier)
+        stopped = s.dossier.clock_stopped_in_time
         rows.append(
             QueueRow(
                 step=s,
@@ -383,7 +376,7 @@ def time_left_text(dossier: Dossier, now: dt.datetime) -> str:
         return ""
     cal = calendar_for(dossier.receiving_agency)
     paused = dossier.paused_at
-    if paused is not None and clock_stopped_in_time(dossier):
+    if paused is not None and dossier.clock_stopped_in_time:
         request = (
             dossier.supplement_requests.filter(at_intake=False, fulfilled_at__isnull=True)
             .order_by("-id")
@@ -411,7 +404,7 @@ def step_rows(actor: Actor, dossier: Dossier, now: dt.datetime) -> list[StepRow]
     from motcua.dossiers.access import has_role
 
     cal = calendar_for(dossier.receiving_agency)
-    stopped = clock_stopped_in_time(dossier)
+    stopped = dossier.clock_stopped_in_time
     rows = []
     for s in dossier.steps.select_related("agency", "handler").order_by("order", "id"):
         used = None

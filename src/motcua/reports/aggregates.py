@@ -156,8 +156,7 @@ def facts_of(
     resolved = d.status == "resolved"
     # waiting for a supplement, its clock stopped no later than due: never overdue while it
     # waits (``selectors.overdue_at``); the supplement's arrival moves the due instant
-    stopped = d.paused_at is not None and u is not None and d.paused_at <= u
-    overdue_from = None if stopped else u
+    overdue_from = None if d.clock_stopped_in_time else u
     return {
         "level": int(d.level),
         "channel": d.channel,
