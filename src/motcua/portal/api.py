@@ -107,7 +107,7 @@ class DossierLookup(APIView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """The look-up found (the common case) is answered here, without DRF's per-request
-        machinery (its request, negotiation, permission and throttle objects: about a quarter
+        machinery (its request, negotiation, permission and throttle objects: about a fifth
         of the look-up's CPU, BENCHMARKS.md), with the bytes and headers DRF would send; every
         other case goes through DRF (``post``), counted once (``_OUTCOME``)."""
         answered = _found_at_once(request)
@@ -141,10 +141,7 @@ class DossierLookup(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        checked = LookupInput(data=request.data) if isinstance(request.data, dict) else None
-        valid = checked is not None and checked.is_valid()
-        data = checked.validated_data if checked is not None and valid else None
-        cleaned = (data["code"], data["factor"]) if data is not None else None
+        checked, cleaned = _checked(request.data)
         outcome = getattr(request._request, _OUTCOME, None)  # counted by _found_at_once
         # counted, valid or not
         wait, d = outcome if outcome is not None else lookup_attempt(request._request, cleaned)
@@ -152,7 +149,7 @@ class DossierLookup(APIView):
             raise exceptions.Throttled(wait=wait, detail="Quá nhiều lần tra cứu")
         if checked is None:
             raise exceptions.ValidationError({"code": ["Nội dung phải là một đối tượng JSON"]})
-        if not valid:
+        if cleaned is None:
             raise exceptions.ValidationError(checked.errors)
         if d is None:
             raise NotFound(
@@ -160,6 +157,17 @@ class DossierLookup(APIView):
                 code="dossier_not_found",
             )
         return Response(d.as_json())
+
+
+def _checked(body: Any) -> tuple[LookupInput | None, tuple[str, str] | None]:
+    """The body checked by ``LookupInput`` (None: not a JSON object) and, when valid, the
+    (code, factor) the look-up takes (None: refused) — for ``post`` and ``_found_at_once``."""
+    if not isinstance(body, dict):
+        return None, None
+    checked = LookupInput(data=body)
+    if not checked.is_valid():
+        return checked, None
+    return checked, (checked.validated_data["code"], checked.validated_data["factor"])
 
 
 #: the request attribute where ``_found_at_once`` leaves an attempt it counted but does not answer
@@ -191,12 +199,10 @@ def _found_at_once(request: HttpRequest) -> HttpResponse | None:
         )
     except exceptions.ParseError:
         return None
-    checked = LookupInput(data=body) if isinstance(body, dict) else None
-    if checked is None or not checked.is_valid():
+    cleaned = _checked(body)[1]
+    if cleaned is None:
         return None
-    wait, d = lookup_attempt(
-        request, (checked.validated_data["code"], checked.validated_data["factor"])
-    )
+    wait, d = lookup_attempt(request, cleaned)
     if wait is not None or d is None:
         setattr(request, _OUTCOME, (wait, d))
         return None

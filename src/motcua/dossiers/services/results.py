@@ -197,6 +197,12 @@ def scan_attach(
     return doc
 
 
+def _already_rated(d: Dossier) -> IllegalTransition:
+    return IllegalTransition(
+        f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.", code="already_rated"
+    )
+
+
 @transaction.atomic
 def dossier_rate(
     *,
@@ -214,10 +220,7 @@ def dossier_rate(
     at = _now(now)
     d = _lock(dossier, None)
     if Rating.objects.filter(dossier=d).exists():
-        raise IllegalTransition(
-            f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.",
-            code="already_rated",
-        )
+        raise _already_rated(d)
     if d.status != Status.RESOLVED or d.returned_at is None:
         raise IllegalTransition(
             "Chỉ đánh giá được sau khi hồ sơ có kết quả và kết quả đã được trả cho người nộp.",
@@ -228,11 +231,8 @@ def dossier_rate(
     try:
         with transaction.atomic():
             rating = Rating.objects.create(dossier=d, score=score, comment=nfc(comment), at=at)
-    except IntegrityError:
-        raise IllegalTransition(
-            f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.",
-            code="already_rated",
-        ) from None
+    except IntegrityError:  # rated by another request since the check above
+        raise _already_rated(d) from None
     lookup_cache.changed(d.code)  # the look-up shows "rated"
     data: dict[str, object] = {"score": score}
     if via:
