@@ -326,24 +326,28 @@ def test_counter_intake_after_three_pm_counts_from_receipt_and_hands_over_next_m
     assert exc.value.code == "not_yet_handed_over"
 
 
-def test_the_cut_off_instant_itself_is_after_the_cut_off(world: World) -> None:
-    """ADR 0003: "received at or after 15:00" hands over the next working morning; a second
-    before, the same day."""
+def test_the_cut_off_instant_itself_is_not_after_the_cut_off(world: World) -> None:
+    """Decree 61 Art. 16 (ADR 0003): a counter dossier received *after* 15:00 ("sau 15 giờ")
+    is handed over the next working morning. 15:00:00 itself is not after 15:00 — the same
+    day, as a second before; the least instant later (a microsecond) is after it."""
     w = world
-    before = dossier_receive(
-        actor=w.users["counter"],
-        desk=w.center,
-        intake=w.intake(),
-        now=at("2022-06-01 15:00") - dt.timedelta(seconds=1),
-    )
-    assert before.handed_over_at == at("2022-06-01 15:00") - dt.timedelta(seconds=1)
-    assert not before.events.filter(type=EventType.HANDED_OVER).exists()
-    on = receive(w, "2022-06-01 15:00")
-    assert on.handed_over_at == at("2022-06-02 07:00")
-    assert on.events.filter(type=EventType.HANDED_OVER).exists()
-    # either way the legal time limit counts from the receipt (the default)
-    assert on.clock_started_at == at("2022-06-01 15:00")
-    assert on.due_at == at("2022-06-08 15:00")
+    sharp = dt.timedelta(0)
+    for offset, next_morning in (
+        (-dt.timedelta(seconds=1), False),
+        (sharp, False),
+        (dt.timedelta(microseconds=1), True),
+        (dt.timedelta(seconds=1), True),
+    ):
+        when = at("2022-06-01 15:00") + offset
+        d = dossier_receive(actor=w.users["counter"], desk=w.center, intake=w.intake(), now=when)
+        expected = at("2022-06-02 07:00") if next_morning else when
+        assert d.handed_over_at == expected, offset
+        assert d.events.filter(type=EventType.HANDED_OVER).exists() == next_morning, offset
+        # either way the legal time limit counts from the receipt (the default; in whole
+        # seconds)
+        assert d.clock_started_at == when, offset
+        whole = offset - dt.timedelta(microseconds=offset.microseconds)
+        assert d.due_at == at("2022-06-08 15:00") + whole, offset
 
 
 def test_counter_intake_after_office_hours_and_on_a_day_off(world: World) -> None:

@@ -389,7 +389,7 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "citizens:oidc_callback"
 MOTCUA_OIDC_ID_CLAIM = os.environ.get("MOTCUA_OIDC_ID_CLAIM", "citizen_id")
 MOTCUA_OIDC_NAME_CLAIM = os.environ.get("MOTCUA_OIDC_NAME_CLAIM", "name")
 
-# MOTCUA_HANDOVER_CUTOFF: counter dossiers received at or after this local time reach the
+# MOTCUA_HANDOVER_CUTOFF: counter dossiers received after this local time (not at it) reach the
 # processing agency at the start of the next working day (Decree 61/2018 Art. 16: 15:00). Their
 # time limit still counts from receipt unless the working calendar is set to count it from the
 # next morning (WorkCalendar.count_from_next_morning_after_cutoff, ADR 0003).

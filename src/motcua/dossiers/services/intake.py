@@ -219,10 +219,15 @@ def _step_agency(
 
 
 def _after_cutoff(received: dt.datetime, channel: str) -> bool:
-    """A counter or postal dossier received at or after the hand-over cut-off (15:00)."""
+    """A counter or postal dossier received after the hand-over cut-off: Decree 61 Art. 16
+    says "sau 15 giờ" — after 15:00, so 15:00:00 itself is the same day and any instant later
+    (15:00:00.000001 on) is after it."""
     local = _local(received)
     seconds = local.hour * 3600 + local.minute * 60 + local.second
-    return channel != Channel.ONLINE and seconds >= wt.parse_hhmm(HANDOVER_CUTOFF)
+    cutoff = wt.parse_hhmm(HANDOVER_CUTOFF)
+    return channel != Channel.ONLINE and (
+        seconds > cutoff or (seconds == cutoff and local.microsecond > 0)
+    )
 
 
 def _clock(
