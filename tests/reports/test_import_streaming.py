@@ -267,13 +267,17 @@ def test_no_progress_when_not_a_terminal(
 
 
 def _index_definitions() -> list[tuple[str, str]]:
+    """The dossier table's indexes, and on PostgreSQL its constraints too (the unique code's is
+    dropped and added again by a go-live move), each with its definition."""
     from django.db import connection
 
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1",
-                [Dossier._meta.db_table],
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
+                " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = %s::regclass ORDER BY 1, 2",
+                [Dossier._meta.db_table] * 2,
             )
         else:
             cur.execute(
@@ -397,15 +401,21 @@ def _vouched(path: Path, progress: Any = None) -> tuple[int, str]:
     return count, source.sha.hexdigest()
 
 
+@pytest.mark.parametrize("rebuild", [False, True], ids=["indexes kept", "indexes rebuilt"])
 @pytest.mark.parametrize("bad", ["duplicates", "stored", "conflict"])
 def test_codes_a_vouched_file_repeats_are_refused_by_the_move_then_listed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str, rebuild: bool
 ) -> None:
     """A file the fast path vouched for goes to the move without the two look-ups: the unique
     index refuses a code twice or stored, the move is undone and the codes are listed as the
-    exact path lists them; a refusal the file does not explain is one refusal (``conflict``)."""
+    exact path lists them; a refusal the file does not explain is one refusal (``conflict``).
+    With the indexes built after the move (a batch larger than the table), the refusal comes
+    from the unique constraint's return, and the constraint and indexes are back as they were."""
     AgencyFactory(code="000.00.03.H10")
     legacy.import_dossiers(_write(tmp_path / "first.csv", [row("V-1")]))
+    indexes = _index_definitions()
+    if rebuild:
+        monkeypatch.setattr(stage, "REBUILD_INDEXES_FROM", 1)
     rows = [row(f"V-{i}") for i in range(2, 30)]
     if bad == "duplicates":
         rows[20] = row("V-5")
@@ -433,6 +443,7 @@ def test_codes_a_vouched_file_repeats_are_refused_by_the_move_then_listed(
             exact.value.details,
         )
     assert list(Dossier.objects.values_list("code", flat=True)) == ["V-1"]
+    assert _index_definitions() == indexes
 
 
 def test_a_vouched_good_file_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -192,8 +192,7 @@ def _load(fh: IO[bytes], progress: Progress | None) -> tuple[int, str]:
                     progress(done, lines)
             if rest:  # a last line without its newline
                 lines += _check(form, rest + b"\n")
-        cur.execute(f"SELECT count(*) FROM {RAW}")  # noqa: S608
-        copied = cur.fetchone()[0]
+        copied = raw.rowcount  # the rows COPY wrote, as its command tag says
         if copied != lines or not copied:
             raise _NotFast("line count")  # e.g. a line "\." ends COPY's data early
         cur.execute("SET LOCAL jit = off")  # a statement run once: no time spent compiling it
