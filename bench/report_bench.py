@@ -185,6 +185,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, action="append", default=[])
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
+    # the commands timed run from compiled modules, as installed: where PYTHONDONTWRITEBYTECODE
+    # is set (this machine, CI) none is ever written and each run compiled every module again
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sizes = args.rows or [1_000_000]
     results = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -216,6 +216,9 @@ def main() -> None:
         "--rebuild", action="store_true", help="with --no-drop: migrate and rebuild (timed)"
     )
     args = parser.parse_args()
+    # the commands timed run from compiled modules, as installed: where PYTHONDONTWRITEBYTECODE
+    # is set (this machine, CI) none is ever written and each run compiled every module again
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["DATABASE_URL"] = PG
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
     out: dict[str, Any] = {
