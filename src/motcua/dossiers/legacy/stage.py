@@ -23,7 +23,7 @@ from motcua.dossiers.models import Dossier
 from motcua.worktime import core as wt
 from motcua.worktime.calendars import calendar_get
 
-from .rules import CHUNK, MAX_SHOWN, Row
+from .rules import CHUNK, LEVELS, MAX_SHOWN, Row
 
 STAGE = "motcua_import_stage"
 AGENCY_MAP = "motcua_import_agency"
@@ -67,6 +67,10 @@ MOVE = (
     ("created_at", "%(now)s"),
     ("search_text", "s.search_text"),
 )
+
+
+if not all(0 < level < 4 for level in LEVELS.values()):  # wanted() packs a level in two bits
+    raise ImportError("stage.wanted: levels")
 
 
 def _pg() -> bool:
@@ -305,12 +309,13 @@ def wanted(column: str) -> dict[str, int]:
     if column not in ("agency", "proc"):
         raise ValueError(column)
     with connection.cursor() as cur:
+        # one pass: the last row's level rides in the low bits of its line (lines are distinct,
+        # so the greatest ``line * 4 + level`` is the last row's, and levels are 1 to 3)
         cur.execute(
-            f"SELECT s.{column}, s.level FROM {STAGE} s JOIN"  # noqa: S608
-            f" (SELECT {column}, MIN(line) AS first, MAX(line) AS last FROM {STAGE}"
-            f" GROUP BY {column}) m ON s.line = m.last ORDER BY m.first"
+            f"SELECT {column}, MAX(CAST(line AS bigint) * 4 + level) % 4 FROM {STAGE}"  # noqa: S608
+            f" GROUP BY {column} ORDER BY MIN(line)"
         )
-        return {code: level for code, level in cur.fetchall()}
+        return {code: int(level) for code, level in cur.fetchall()}
 
 
 def by_status() -> dict[str, int]:
