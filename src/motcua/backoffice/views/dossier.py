@@ -78,6 +78,9 @@ def _page(
         "is_counter": is_counter,
         "is_leader": lead_leader
         or any(has_role(request.user, s.agency, Role.LEADER) for s in active_mine),
+        # the form offered as the service allows it: not to a coordinating agency's task
+        "may_supplement": d.status == Status.IN_PROGRESS
+        and svc.supplement_may_request(request.user, d),
         "decides": lead_leader
         or any(has_role(request.user, s.agency, Role.LEADER) for s in deciding_mine),
         "deciding_mine": deciding_mine,

@@ -65,6 +65,7 @@ from motcua.dossiers.services.steps import (
 )
 from motcua.dossiers.services.succession import dossier_agencies_succeed
 from motcua.dossiers.services.supplement import (
+    supplement_may_request,
     supplement_receive,
     supplement_request,
     supplement_submit_online,
@@ -110,6 +111,7 @@ __all__ = [
     "step_assign",
     "step_complete",
     "step_send_back",
+    "supplement_may_request",
     "supplement_receive",
     "supplement_request",
     "supplement_submit_online",
