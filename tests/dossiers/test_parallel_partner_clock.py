@@ -19,8 +19,10 @@ from rest_framework.test import APIClient
 
 from motcua.core.errors import PermissionDenied
 from motcua.dossiers.models import Apology, Counter, Dossier, Status, SupplementRequest
+from motcua.dossiers.selectors import apology_warnings
 from motcua.dossiers.services import (
     ParallelTask,
+    apology_issue,
     dossier_dispatch_parallel,
     dossier_receive,
     dossier_transfer,
@@ -33,6 +35,7 @@ from tests.dossiers.conftest import World, at, member
 from tests.factories import UserFactory
 
 ITEMS = [{"name": "Giấy chứng nhận đủ điều kiện y tế", "originals": 0, "copies": 1}]
+NEW = at("2022-06-20 16:00")
 
 
 def dispatched(w: World, *, now: bool = False) -> Dossier:
@@ -86,6 +89,16 @@ def ask_supplement(actor: object, d: Dossier, when: str = "2022-06-01 11:00") ->
     )
 
 
+def apologise(actor: object, d: Dossier, when: str = "2022-06-06 10:00") -> Apology:
+    return apology_issue(
+        actor=actor,
+        dossier=d,
+        reason="Cần xác minh điều kiện y tế",
+        new_appointment=NEW,
+        now=at(when),
+    )
+
+
 def test_a_coordinating_agency_cannot_request_the_supplement(world: World) -> None:
     """Its specialist (the task's role) and its leader are refused, nothing written: the
     dossier's one supplement request and the lead agency's clock stay the lead agency's."""
@@ -112,7 +125,24 @@ def test_the_receiving_desk_still_requests_the_supplement(world: World) -> None:
     assert Dossier.objects.get(pk=d.pk).status == Status.AWAITING_SUPPLEMENT
 
 
-def test_a_coordinating_task_passed_on_passes_no_supplement(world: World) -> None:
+def test_a_coordinating_agency_cannot_issue_the_apology(world: World) -> None:
+    """The Health Department's leader cannot re-set the return date (only once per dossier) nor
+    sign a Mẫu 04 numbered in the Justice Department's series."""
+    w = world
+    d = dispatched(w)
+    before = unchanged(d)
+    with pytest.raises(PermissionDenied) as exc:
+        apologise(health_leader(w), d)
+    assert exc.value.code == "permission_denied"
+    assert "cơ quan chủ trì" in exc.value.message
+    assert unchanged(d) == before
+    # the lead agency's leader still may, once
+    apology = apologise(w.users["leader"], d)
+    assert apology.agency == w.justice
+    assert Dossier.objects.get(pk=d.pk).appointment_at == NEW
+
+
+def test_a_coordinating_task_passed_on_passes_neither_power(world: World) -> None:
     """The Health Department hands its task to the district committee: still a coordinating
     task (dossier_transfer keeps it in its group), so the district may do neither."""
     w = world
@@ -127,10 +157,12 @@ def test_a_coordinating_task_passed_on_passes_no_supplement(world: World) -> Non
     before = unchanged(d)
     with pytest.raises(PermissionDenied):
         ask_supplement(w.users["district_officer"], d)
+    with pytest.raises(PermissionDenied):
+        apologise(w.users["district_leader"], d)
     assert unchanged(d) == before
 
 
-def test_an_agency_the_dossier_was_transferred_to_requests_the_supplement(world: World) -> None:
+def test_an_agency_the_dossier_was_transferred_to_keeps_both_powers(world: World) -> None:
     """A transfer hands the step itself over: that agency handles the dossier and may request
     the supplement and apologise (the forms stay in the lead agency's series, as before)."""
     w = world
@@ -144,6 +176,7 @@ def test_an_agency_the_dossier_was_transferred_to_requests_the_supplement(world:
         reason="Thuộc Sở Y tế",
         now=at("2022-06-01 10:00"),
     )
+    apologise(health_leader(w), d, "2022-06-01 11:00")
     ask_supplement(w.users["health"], d, "2022-06-01 14:00")
     assert Dossier.objects.get(pk=d.pk).status == Status.AWAITING_SUPPLEMENT
 
@@ -161,6 +194,17 @@ def test_every_door_refuses_the_coordinating_agency(world: World) -> None:
         format="json",
     )
     assert "cơ quan chủ trì" in problem(r, 403, "permission_denied")["message"]
+    api = token_client(w.health, Role.LEADER)
+    r = api.post(
+        f"/api/v1/dossiers/{d.code}/apology/",
+        {
+            "version": d.version,
+            "reason": "Cần xác minh",
+            "new_appointment": "2099-12-15T16:00:00+07:00",
+        },
+        format="json",
+    )
+    assert "cơ quan chủ trì" in problem(r, 403, "permission_denied")["message"]
     web = Client()
     web.force_login(member(health_leader(w), w.health, Role.SPECIALIST))
     r = web.post(
@@ -169,10 +213,16 @@ def test_every_door_refuses_the_coordinating_agency(world: World) -> None:
     )
     assert r.status_code == 403
     assert "cơ quan chủ trì" in r.content.decode()
+    r = web.post(
+        f"/can-bo/ho-so/{d.pk}/thao-tac/apology/",
+        {"version": d.version, "reason": "Cần xác minh", "new_appointment": "2099-12-15T16:00"},
+    )
+    assert r.status_code == 403
+    assert "cơ quan chủ trì" in r.content.decode()
     assert unchanged(d) == before
 
 
-def test_the_dossier_page_offers_the_supplement_only_to_whom_may(world: World) -> None:
+def test_the_dossier_page_offers_both_forms_only_to_the_lead_agency(world: World) -> None:
     w = world
     d = dispatched(w, now=True)
     partner, lead, desk = Client(), Client(), Client()
@@ -183,7 +233,19 @@ def test_the_dossier_page_offers_the_supplement_only_to_whom_may(world: World) -
     page = partner.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert "Hoàn thành, chuyển bước tiếp theo" in page
     assert "Yêu cầu bổ sung hồ sơ (Mẫu 02)" not in page
+    assert "Xin lỗi, hẹn lại ngày trả (Mẫu 04)" not in page
     page = lead.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert "Yêu cầu bổ sung hồ sơ (Mẫu 02)" in page
+    assert "Xin lỗi, hẹn lại ngày trả (Mẫu 04)" in page
     page = desk.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert "Yêu cầu bổ sung hồ sơ (Mẫu 02)" in page
+
+
+def test_only_the_lead_agencys_leaders_are_told_to_apologise(world: World) -> None:
+    """The queue's list of dossiers awaiting an apology (and the daily mail built from it) goes
+    to those who may sign it: not the leader of an agency holding only a coordinating task."""
+    w = world
+    d = dispatched(w)
+    partner = health_leader(w)
+    assert d.pk not in {x.pk for x in apology_warnings(partner, now=at("2022-06-07 10:00"))}
+    assert d.pk in {x.pk for x in apology_warnings(w.users["leader"], now=at("2022-06-07 10:00"))}

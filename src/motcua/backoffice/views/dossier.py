@@ -76,9 +76,8 @@ def _page(
         "left": time_left_text(d, now),
         "active_mine": active_mine,
         "is_counter": is_counter,
-        "is_leader": lead_leader
-        or any(has_role(request.user, s.agency, Role.LEADER) for s in active_mine),
-        # the form offered as the service allows it: not to a coordinating agency's task
+        # the forms offered as the services allow them: not to a coordinating agency's task
+        "may_apologise": svc.apology_may_issue(request.user, d),
         "may_supplement": d.status == Status.IN_PROGRESS
         and svc.supplement_may_request(request.user, d),
         "decides": lead_leader

@@ -18,6 +18,7 @@ from motcua.dossiers.services._tx import (
 from motcua.dossiers.services.apology import (
     apology_issue,
     apology_latest_at,
+    apology_may_issue,
     apology_on_time,
     apology_window_open,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "ParallelTask",
     "apology_issue",
     "apology_latest_at",
+    "apology_may_issue",
     "apology_on_time",
     "apology_window_open",
     "applicant_contact_change",
