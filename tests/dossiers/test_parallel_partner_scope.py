@@ -306,3 +306,37 @@ def test_a_coordinating_agency_cannot_send_the_lead_agencys_step_back(world: Wor
     assert "cơ quan chủ trì" in exc.value.message
     assert unchanged(d) == before
     assert not d.steps.filter(role="chuyen_vien", status="active").exists()
+
+
+def test_a_coordinating_agency_finishing_its_task_does_not_resolve_the_dossier(
+    world: World,
+) -> None:
+    """Tasks sent out from the Justice Department's last step (its leader's): when the Health
+    Department finishes the last of them, nothing of the lead agency's is left but the return,
+    and the dossier used to be resolved there — by the coordinating agency's act, the applicant
+    told the result was ready before the lead agency decided anything. The step that sent the
+    tasks comes back to the lead agency instead; its leader resolves the dossier."""
+    w = world
+    d = dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
+    )
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 10:00"))
+    dossier_dispatch_parallel(
+        actor=w.users["leader"],
+        dossier=d,
+        tasks=[ParallelTask(w.health, "Thẩm định điều kiện y tế", Decimal(1))],
+        now=at("2022-06-01 11:00"),
+    )
+    step_complete(
+        actor=w.users["health"], dossier=d, note="Đủ điều kiện", now=at("2022-06-01 14:00")
+    )
+    fresh = Dossier.objects.get(pk=d.pk)
+    assert fresh.status == Status.IN_PROGRESS
+    assert fresh.finished_at is None
+    assert not fresh.events.filter(type="resolved").exists()
+    back = fresh.steps.get(status="active")
+    assert (back.agency, back.role) == (w.justice, "lanh_dao")
+    step_complete(actor=w.users["leader"], dossier=d, now=at("2022-06-01 15:00"))
+    fresh = Dossier.objects.get(pk=d.pk)
+    assert fresh.status == Status.RESOLVED
+    assert fresh.events.get(type="resolved").agency == w.justice

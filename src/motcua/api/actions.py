@@ -512,7 +512,8 @@ ACTIONS: list[Action] = [
             expected_version=c["version"],
         ),
         "Yêu cầu bổ sung hồ sơ (Mẫu 02, tạm dừng thời hạn)",
-        "Một lần, đầy đủ, trong thời hạn được yêu cầu bổ sung kể từ khi tiếp nhận.",
+        "Cơ quan giải quyết hồ sơ hoặc nơi tiếp nhận (không phải cơ quan phối hợp liên thông); "
+        "một lần, đầy đủ, trong thời hạn được yêu cầu bổ sung kể từ khi tiếp nhận.",
         {**V, "items": ["Bản sao hợp đồng"], "reason": "Thiếu hợp đồng"},
     ),
     Action(
@@ -541,7 +542,8 @@ ACTIONS: list[Action] = [
             expected_version=c["version"],
         ),
         "Xin lỗi và hẹn lại ngày trả (Mẫu 04)",
-        "Lãnh đạo cơ quan đang giải quyết; một lần mỗi hồ sơ.",
+        "Lãnh đạo cơ quan giải quyết hồ sơ (không phải cơ quan phối hợp liên thông); một lần "
+        "mỗi hồ sơ.",
         {**V, "reason": "Cần xác minh thêm", "new_appointment": "2026-12-15T16:00:00+07:00"},
     ),
     Action(

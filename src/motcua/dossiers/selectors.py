@@ -27,6 +27,7 @@ from motcua.dossiers.models import (
     Dossier,
     DossierStep,
     Status,
+    StepKind,
     StepStatus,
 )
 from motcua.dossiers.services import (
@@ -269,9 +270,10 @@ def apology_warnings(
     actor: Actor, *, now: dt.datetime | None = None, limit: int | None = None
 ) -> list[Dossier]:
     """Dossiers in their last working day (or overdue) without an apology, for the leaders of the
-    agencies responsible for them (the processing agency, or an agency with an active step):
-    they sign the apology (Mẫu 04), which is due no later than one working day before the due
-    instant (REGULATIONS.md §2). Officers see the same warning on their own queue rows."""
+    agencies responsible for them (the processing agency, or an agency handling an active step
+    itself, not a coordinating agency's parallel task: ``services.apology_may_issue``): they sign
+    the apology (Mẫu 04), which is due no later than one working day before the due instant
+    (REGULATIONS.md §2). Officers see the same warning on their own queue rows."""
     moment = now or timezone.now()
     user_id = getattr(actor, "pk", None)
     if user_id is None:
@@ -285,7 +287,7 @@ def apology_warnings(
         return []
     active_here = DossierStep.objects.filter(
         dossier=OuterRef("pk"), status=StepStatus.ACTIVE, agency_id__in=led
-    )
+    ).exclude(kind=StepKind.PARALLEL)
     candidates = (
         dossiers_visible_to(actor)
         .filter(status=Status.IN_PROGRESS, due_at__lte=moment + _LAST_DAY_SPAN)

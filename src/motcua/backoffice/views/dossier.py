@@ -76,8 +76,10 @@ def _page(
         "left": time_left_text(d, now),
         "active_mine": active_mine,
         "is_counter": is_counter,
-        "is_leader": lead_leader
-        or any(has_role(request.user, s.agency, Role.LEADER) for s in active_mine),
+        # the forms offered as the services allow them: not to a coordinating agency's task
+        "may_apologise": svc.apology_may_issue(request.user, d),
+        "may_supplement": d.status == Status.IN_PROGRESS
+        and svc.supplement_may_request(request.user, d),
         "decides": lead_leader
         or any(has_role(request.user, s.agency, Role.LEADER) for s in deciding_mine),
         "deciding_mine": deciding_mine,

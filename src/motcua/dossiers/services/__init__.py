@@ -18,6 +18,7 @@ from motcua.dossiers.services._tx import (
 from motcua.dossiers.services.apology import (
     apology_issue,
     apology_latest_at,
+    apology_may_issue,
     apology_on_time,
     apology_window_open,
 )
@@ -65,6 +66,7 @@ from motcua.dossiers.services.steps import (
 )
 from motcua.dossiers.services.succession import dossier_agencies_succeed
 from motcua.dossiers.services.supplement import (
+    supplement_may_request,
     supplement_receive,
     supplement_request,
     supplement_submit_online,
@@ -79,6 +81,7 @@ __all__ = [
     "ParallelTask",
     "apology_issue",
     "apology_latest_at",
+    "apology_may_issue",
     "apology_on_time",
     "apology_window_open",
     "applicant_contact_change",
@@ -110,6 +113,7 @@ __all__ = [
     "step_assign",
     "step_complete",
     "step_send_back",
+    "supplement_may_request",
     "supplement_receive",
     "supplement_request",
     "supplement_submit_online",

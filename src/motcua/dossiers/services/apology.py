@@ -21,7 +21,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.services._tx import (
     Actor,
-    _active_steps,
+    _deciding_steps,
     _event,
     _issue_form,
     _local,
@@ -119,6 +119,20 @@ def apology_breach_event_on_end(d: Dossier, *, actor: Actor, at: dt.datetime) ->
     )
 
 
+def apology_may_issue(actor: Actor, d: Dossier) -> bool:
+    """Who signs the apology (Mẫu 04): a leader of the lead agency, or of an agency handling an
+    active step of the dossier itself (a planned step, or one the dossier was transferred to).
+
+    Not a coordinating agency holding a parallel task (``_deciding_steps``): the return date
+    "can be re-set only once" (REGULATIONS.md §2) and is the whole dossier's, which only the
+    lead agency answers for; the letter goes out in its name and number series. A coordinating
+    agency that will be late says so, with the reason, when it finishes its task (its lateness is
+    its step's outcome, named in the breach records); the lead agency apologises."""
+    if has_role(actor, d.processing_agency, Role.LEADER):
+        return True
+    return any(has_role(actor, s.agency, Role.LEADER) for s in _deciding_steps(d))
+
+
 @transaction.atomic
 def apology_issue(
     *,
@@ -137,10 +151,11 @@ def apology_issue(
     at = _now(now)
     d = _lock(dossier, expected_version)
     _require_status(d, *OPEN_STATUSES, action="xin lỗi, hẹn lại")
-    responsible = {d.processing_agency_id, *(s.agency_id for s in _active_steps(d))}
-    if not any(has_role(actor, a, Role.LEADER) for a in Agency.objects.filter(pk__in=responsible)):
+    if not apology_may_issue(actor, d):
         raise PermissionDenied(
-            "Chỉ lãnh đạo cơ quan đang giải quyết hồ sơ được ký văn bản xin lỗi",
+            "Chỉ lãnh đạo cơ quan giải quyết hồ sơ được ký văn bản xin lỗi và hẹn lại ngày trả "
+            "(chỉ hẹn lại một lần); cơ quan phối hợp xử lý liên thông nêu lý do chậm trễ khi "
+            "hoàn thành nhiệm vụ để cơ quan chủ trì xin lỗi người nộp",
             code="permission_denied",
         )
     if Apology.objects.filter(dossier=d).exists():

@@ -349,6 +349,12 @@ def dossier_dispatch_parallel(
             budget_days=t.days,
         )
         _start_step(d, step, at, cal)
+    if not d.steps.filter(status=StepStatus.PENDING).exclude(role="tra_ket_qua").exists():
+        # sent from the lead agency's last step: the tasks would be followed by the return alone,
+        # and the coordinating agency finishing the last of them would resolve the dossier (its
+        # result announced before the lead agency decided). The step that sent them comes back
+        # to the lead agency after them, to take their opinions and decide (_advance).
+        _copy_step(s)
     _save(d)
     _event(
         d,

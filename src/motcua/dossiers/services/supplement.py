@@ -23,6 +23,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.services._tx import (
     Actor,
     _active_steps,
+    _deciding_steps,
     _event,
     _issue_form,
     _local,
@@ -43,6 +44,28 @@ from motcua.units.models import Role
 from motcua.worktime import core as wt
 
 
+def supplement_may_request(actor: Actor, d: Dossier) -> bool:
+    """Who may request the supplement during processing: the lead agency (its specialists,
+    leaders and desk officers), the receiving desk, and an agency handling an active step of the
+    dossier itself (a planned step, or one the dossier was transferred to).
+
+    Not a coordinating agency holding a parallel task (``_deciding_steps``): the request is made
+    "once, completely" (REGULATIONS.md §2), stops the whole dossier's clock and restarts the lead
+    agency's time limit from zero, and goes out in the lead agency's name and number series. A
+    coordinating agency that finds something missing finishes its task with that opinion and the
+    lead agency asks for it, together with whatever else it lacks."""
+    if any(
+        has_role(actor, a, r)
+        for a in (d.processing_agency, d.receiving_agency)
+        for r in (Role.SPECIALIST, Role.LEADER, Role.COUNTER)
+    ):
+        return True
+    return any(
+        has_role(actor, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST))
+        for s in _deciding_steps(d)
+    )
+
+
 @transaction.atomic
 def supplement_request(
     *,
@@ -59,15 +82,13 @@ def supplement_request(
     at = _now(now)
     d = _lock(dossier, expected_version)
     _require_status(d, Status.IN_PROGRESS, action="yêu cầu bổ sung")
-    allowed = any(
-        has_role(actor, a, r)
-        for a in (d.processing_agency, d.receiving_agency)
-        for r in (Role.SPECIALIST, Role.LEADER, Role.COUNTER)
-    ) or any(
-        has_role(actor, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST)) for s in _active_steps(d)
-    )
-    if not allowed:
-        raise PermissionDenied("Bạn không xử lý hồ sơ này", code="permission_denied")
+    if not supplement_may_request(actor, d):
+        raise PermissionDenied(
+            "Chỉ cơ quan giải quyết hồ sơ hoặc nơi tiếp nhận được yêu cầu bổ sung hồ sơ; cơ quan "
+            "phối hợp xử lý liên thông hoàn thành nhiệm vụ kèm ý kiến về giấy tờ còn thiếu để cơ "
+            "quan chủ trì yêu cầu bổ sung một lần, đầy đủ",
+            code="permission_denied",
+        )
     if not items or not nfc(reason):
         raise ValidationFailed(
             "Cần nêu rõ giấy tờ phải bổ sung và lý do", code="supplement_items_required"
