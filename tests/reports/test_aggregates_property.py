@@ -26,7 +26,7 @@ from motcua.dossiers.models import (
 )
 from motcua.reports import agg_eval, agg_index, decision766
 from motcua.reports.agg_rebuild import rebuild_aggregates
-from motcua.reports.aggregates import aggregates_sync
+from motcua.reports.aggregates import aggregates_sync, one_reading
 from motcua.reports.indices import evaluation_inputs_scan
 from motcua.reports.models import (
     FULL_KEY,
@@ -372,6 +372,16 @@ def test_aggregates_equal_scan(
             r_scan = decision766._ratios(p, qs, procedures)
             r_agg = agg_index.ratios(p, ids, level, procedures, None, qs)
             assert r_scan == r_agg, (p, ids, level, diff(r_scan, r_agg))
+            # one answer's reads sharing the procedure grain (aggregates.one_reading), the
+            # index asking first or second: the same figures
+            for index_first in (False, True):
+                with one_reading():
+                    if index_first:
+                        r_shared = agg_index.ratios(p, ids, level, procedures, None, qs)
+                    agg_shared = _report_from_aggregates(p, unit=None, agency_ids=ids, details=True)
+                    if not index_first:
+                        r_shared = agg_index.ratios(p, ids, level, procedures, None, qs)
+                assert agg_shared == agg and r_shared == r_agg, (p, ids, level, index_first)
             # the Circular 01/2018 evaluation's inputs: index points, breaches, procedures
             e_scan = evaluation_inputs_scan(p, agency_ids=ids)
             e_agg = agg_eval.evaluation_inputs(p, agency_ids=ids)
@@ -386,3 +396,25 @@ def test_aggregates_equal_scan(
         rebuild_aggregates(p.first, p.last)
         assert tables() == kept
         transaction.set_rollback(True)
+
+
+def test_one_reading_reads_the_procedure_grain_once(base: dict[str, Any]) -> None:
+    """``motcua report``, the dashboard and the API's report compute the report and the Decision
+    766 index: inside ``one_reading`` their largest read — the procedure grain of the period,
+    for the breakdown per field and the per-procedure figures — is made once (twice outside)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = Period(dt.date(2022, 1, 10), dt.date(2022, 6, 20))
+    procedures = Procedure.objects.all()
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as q:
+            _report_from_aggregates(p, unit=None, agency_ids=None, details=True)
+            agg_index.ratios(p, None, None, procedures, None, Dossier.objects.all())
+        return sum("procedurecount" in x["sql"] for x in q.captured_queries)
+
+    assert reads() == 2
+    with one_reading():
+        assert reads() == 1
+        assert reads() == 0  # the same period and scope again: the rows already read

@@ -28,6 +28,7 @@ from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.models import search_matching
 from motcua.dossiers.access import dossier_get_for, dossiers_visible_to, report_agency_ids
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.reports.aggregates import in_one_reading
 from motcua.units.models import AdministrativeUnit, Agency
 
 PROBLEM = OpenApiResponse(
@@ -409,6 +410,7 @@ class PeriodReport(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
+    @in_one_reading  # the report and the index share their largest read
     def get(self, request: Request) -> Response:
         from motcua.reports.indices import index766, targets_vs_actual
         from motcua.reports.selectors import report

@@ -63,20 +63,10 @@ def ratios(
     by the national-portal criterion, and only when that link is connected)."""
     from motcua.reports import decision766 as d766
 
-    # the totals per channel and level (the narrow tables); per procedure only the three
-    # figures that depend on it, and only the period's rows (history=False)
+    # the totals per channel and level (the narrow tables); per procedure only the figures
+    # that depend on it (the period's rows alone, or the report's rows when read for it)
     rows = aggregates.sums(period.first, period.last, ["channel", "level"], agency_ids, index=True)
-    per_procedure = aggregates.grouped(
-        period.first,
-        period.last,
-        ["procedure_id", "channel", "level"],
-        agency_ids,
-        {
-            "received_new": aggregates.in_period("received"),
-            "online_payments": aggregates.in_period("paid"),
-        },
-        history=False,
-    )
+    per_procedure = aggregates.procedure_period_figures(period.first, period.last, agency_ids)
     if level is not None:
         rows = [r for r in rows if r["level"] == level]
         per_procedure = [r for r in per_procedure if r["level"] == level]
@@ -114,11 +104,7 @@ def ratios(
     complete = procedures.filter(documents__isnull=False, steps__isnull=False).distinct().count()
     offered = procedures.exclude(online_service=OnlineService.NONE)
     online = Channel.ONLINE.value
-    used_ids = {
-        r["procedure_id"]
-        for r in per_procedure
-        if r["channel"] == online and (r["received_new"] or 0) > 0
-    }
+    used_ids = {r["procedure_id"] for r in per_procedure if (r["received_online"] or 0) > 0}
     used_codes = Procedure.objects.filter(pk__in=used_ids).values("code")
     used = offered.filter(code__in=used_codes).count()
     procs = {r["procedure_id"] for r in per_procedure}

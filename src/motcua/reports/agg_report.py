@@ -48,9 +48,7 @@ def by_agency(period: Period, agency_ids: list[int] | None = None) -> list[dict[
 
 
 def by_field(period: Period, agency_ids: list[int] | None = None) -> list[dict[str, Any]]:
-    rows = aggregates.sums(
-        period.first, period.last, ["procedure_id", "level"], agency_ids, per_field=True
-    )
+    rows = aggregates.by_field(period.first, period.last, agency_ids)
     info = {f.pk: f for f in Field.objects.filter(pk__in={r["field_id"] for r in rows})}
     out = [
         {

@@ -24,9 +24,11 @@ stats-verify`` and the property tests compare both.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -552,23 +554,11 @@ INDEX_EXPRS = {
 }
 
 
-def sums(
-    first: dt.date,
-    last: dt.date,
-    group: Iterable[str] = (),
-    agency_ids: list[int] | None = None,
-    *,
-    index: bool = False,
-    per_field: bool = False,
-) -> list[dict[str, Any]]:
-    """The period's figures (in the scan's keys) per ``group`` (columns of the daily counts),
-    read from the narrow per-level table when the grouping and the scope allow it; ``index``:
-    with the Decision 766 inputs, and every group (not only those with dossiers alive).
-    ``per_field``: ``group`` has ``procedure_id``, and the groups alive are summed per the
-    procedure's field (``field_id`` in its place) by the server."""
-    group = list(group)
+def _report_exprs(index: bool = False) -> dict[str, str]:
+    """The period report's figures (the scan's keys) as sums over the counts; ``index``: with
+    the Decision 766 inputs."""
     wr = "(withdrawn + returned)"
-    exprs = {
+    return {
         "carried_over": "SUM(CASE WHEN day < %s THEN received - closed ELSE 0 END)",
         "received_new": in_period("received"),
         "received_online": in_period("received", " AND channel = 'online'"),
@@ -591,12 +581,118 @@ def sums(
         "withdrawn_returned_carried_over": in_period(wr, " AND recv_day < %s"),
         **(INDEX_EXPRS if index else {}),
     }
-    alive = "carried_over + received_new > 0"
-    if per_field:
-        return grouped(first, last, group, agency_ids, exprs, per_field=alive)
-    rows = grouped(first, last, group, agency_ids, exprs)
-    # only the groups with dossiers alive in the period (the scan reads those alone)
-    return [r for r in rows if index or (r["carried_over"] or 0) + (r["received_new"] or 0) > 0]
+
+
+def _alive(r: dict[str, Any]) -> bool:
+    """A group with dossiers alive in the period (the scan reads those alone). A group without
+    has every figure of the period zero: nothing was open at its start, nothing came in."""
+    return (r["carried_over"] or 0) + (r["received_new"] or 0) > 0
+
+
+def sums(
+    first: dt.date,
+    last: dt.date,
+    group: Iterable[str] = (),
+    agency_ids: list[int] | None = None,
+    *,
+    index: bool = False,
+) -> list[dict[str, Any]]:
+    """The period's figures (in the scan's keys) per ``group`` (columns of the daily counts),
+    read from the narrow per-level table when the grouping and the scope allow it; ``index``:
+    with the Decision 766 inputs, and every group (not only those with dossiers alive)."""
+    rows = grouped(first, last, list(group), agency_ids, _report_exprs(index))
+    return rows if index else [r for r in rows if _alive(r)]
+
+
+#: Inside ``one_reading``: the procedure grain's rows already read, by period and scope.
+_READING: contextvars.ContextVar[dict[tuple[Any, ...], list[dict[str, Any]]] | None] = (
+    contextvars.ContextVar("motcua_aggregates_reading", default=None)
+)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """The reads of one answer (a ``motcua report``, the leaders' dashboard, the API's report):
+    the procedure grain of a period — the largest read of the report (its breakdown per field)
+    and of the Decision 766 index (its per-procedure figures) — is read once, by whichever
+    asks first, and shared (``procedure_rows``; 0.15 s of a report with edge days at 10M
+    dossiers). Only around one answer's computations: the rows are not read again within it."""
+    token = _READING.set({})
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def in_one_reading(fn: Any) -> Any:
+    """``fn`` (a view) run inside ``one_reading``."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with one_reading():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def procedure_rows(
+    first: dt.date, last: dt.date, agency_ids: list[int] | None
+) -> list[dict[str, Any]]:
+    """The report's figures (``_report_exprs``, history included) per (procedure, level),
+    every group; inside ``one_reading`` read once per period and scope."""
+    memo = _READING.get()
+    key = (first, last, None if agency_ids is None else tuple(agency_ids))
+    if memo is not None and key in memo:
+        return memo[key]
+    rows = grouped(first, last, ["procedure_id", "level"], agency_ids, _report_exprs())
+    if memo is not None:
+        memo[key] = rows
+    return rows
+
+
+def by_field(first: dt.date, last: dt.date, agency_ids: list[int] | None) -> list[dict[str, Any]]:
+    """The period's figures per (the procedure's current field, level) — ``field_id``,
+    ``level`` and the figures — as the scan groups them, summed from ``procedure_rows`` over
+    the groups with dossiers alive."""
+    from motcua.catalog.models import Procedure
+
+    rows = [r for r in procedure_rows(first, last, agency_ids) if _alive(r)]
+    field_of = dict(
+        Procedure.objects.using(_db().alias)
+        .filter(pk__in={r["procedure_id"] for r in rows})
+        .values_list("pk", "field_id")
+    )
+    names = list(_report_exprs())
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    for r in rows:
+        key = (field_of[r["procedure_id"]], r["level"])
+        acc = out.get(key)
+        if acc is None:
+            out[key] = {"field_id": key[0], "level": key[1], **{n: r[n] for n in names}}
+        else:
+            for n in names:
+                acc[n] += r[n]
+    return list(out.values())
+
+
+def procedure_period_figures(
+    first: dt.date, last: dt.date, agency_ids: list[int] | None
+) -> list[dict[str, Any]]:
+    """``received_new``, ``received_online`` and ``online_payments`` per (procedure, level) in
+    the period (the Decision 766 index): inside ``one_reading`` from the shared rows (history
+    read too, which these figures do not count), else from the period's own rows alone."""
+    if _READING.get() is not None:
+        return procedure_rows(first, last, agency_ids)
+    names = ("received_new", "received_online", "online_payments")
+    exprs = _report_exprs()
+    return grouped(
+        first,
+        last,
+        ["procedure_id", "level"],
+        agency_ids,
+        {n: exprs[n] for n in names},
+        history=False,
+    )
 
 
 def grouped(
@@ -607,13 +703,10 @@ def grouped(
     exprs: dict[str, str],
     *,
     history: bool = True,
-    per_field: str | None = None,
 ) -> list[dict[str, Any]]:
     """``exprs`` (name → SQL aggregate over the counts, each ``%s`` standing for ``first``) per
     ``group``, over the rows that answer the period (``_sources``; ``history=False`` when the
-    expressions read nothing before the first day); sums as integers. ``per_field``: the
-    groups meeting this condition are summed again per their procedure's current field
-    (``field_id`` in place of ``procedure_id``), as the scan groups them."""
+    expressions read nothing before the first day); sums as integers."""
     params: list[Any] = []
     select = []
     for name, e in exprs.items():
@@ -627,24 +720,15 @@ def grouped(
         f"SELECT {cols + ', ' if cols else ''}{', '.join(select)} FROM {source}"  # noqa: S608
         + (f" GROUP BY {cols}" if cols else "")
     )
-    if per_field is not None:
-        from motcua.catalog.models import Procedure
-
-        rest = [g for g in group if g != "procedure_id"]
-        keys = ["p.field_id", *(f"g.{g}" for g in rest)]
-        outer = [f"CAST(SUM(g.{n}) AS BIGINT) AS {n}" for n in exprs]
-        sql = (
-            f"SELECT {', '.join(['p.field_id AS field_id', *(f'g.{g} AS {g}' for g in rest)])}, "  # noqa: S608
-            f"{', '.join(outer)} FROM ({sql}) g "
-            f"JOIN {Procedure._meta.db_table} p ON p.id = g.procedure_id "
-            f"WHERE {per_field} GROUP BY {', '.join(keys)}"
-        )
     db = _db()
     with transaction.atomic(using=db.alias), db.cursor() as cur:
         if db.vendor == "postgresql":
             # one hash aggregate in memory: the default 4 MB sorted the monthly rows on disk
-            # (BENCHMARKS.md, screens at 1,000,000); local to this read's transaction
+            # (BENCHMARKS.md, screens at 1,000,000); no JIT compilation: the planner's cost of
+            # a period's rows at 10M passes its threshold, and compiling the sums' expressions
+            # took longer (up to 115 ms) than they then saved; both local to this transaction
             cur.execute("SET LOCAL work_mem = '64MB'")
+            cur.execute("SET LOCAL jit = off")
         cur.execute(sql, params)
         names = [c[0] for c in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

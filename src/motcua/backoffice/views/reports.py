@@ -13,6 +13,7 @@ from motcua.backoffice.views._common import (
     domain_errors,
 )
 from motcua.dossiers.access import report_agency_ids
+from motcua.reports.aggregates import in_one_reading
 
 # ---- reports --------------------------------------------------------------------------------
 
@@ -54,6 +55,7 @@ def _bad_period(request: HttpRequest, exc: BadPeriod) -> HttpResponse:
 
 @login_required
 @domain_errors
+@in_one_reading  # the report and the index share their largest read
 def dashboard(request: HttpRequest) -> HttpResponse:
     from motcua.reports import charts
     from motcua.reports.forms import FIRST_YEAR, KINDS, last_year
@@ -131,6 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
+@in_one_reading  # the report and the index share their largest read
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
     from motcua.reports.indices import evaluation

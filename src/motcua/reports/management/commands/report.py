@@ -12,6 +12,7 @@ from motcua.core.command import MotcuaCommand
 from motcua.core.output import output_path, write_output
 from motcua.core.text import number
 from motcua.ops.routers import replica_reads
+from motcua.reports.aggregates import one_reading
 from motcua.reports.exports import bieu06_rows, to_docx, to_xlsx
 from motcua.reports.indices import evaluation, index766, targets_vs_actual
 from motcua.reports.management.commands._args import fail, period, unit
@@ -33,7 +34,9 @@ class Command(MotcuaCommand):
         parser.add_argument("--roll-up", action="store_true")
 
     def handle(self, *args: object, **opts: Any) -> None:
-        with replica_reads():  # a streaming replica where one is configured (motcua.ops)
+        # a streaming replica where one is configured (motcua.ops); the report and the index
+        # share their largest read (aggregates.one_reading)
+        with replica_reads(), one_reading():
             self._handle(**opts)
 
     def _handle(self, **opts: Any) -> None:
