@@ -542,3 +542,47 @@ def test_over_the_limit_the_found_answer_is_refused_once_counted(
     )
     assert r.status_code == 429
     assert _attempts("10.1.7.4") == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ("", "application/xml"),  # DRF: 406, not counted
+        ("", "text/html"),
+        ("", ""),  # an empty Accept: nothing acceptable
+        ("", "application/json; indent=4"),  # DRF indents its answer
+        ("", "application/json, text/plain, */*"),  # what browsers' fetch libraries send
+        ("", "*/*"),
+        ("?format=xml", None),  # DRF: no such format, 404, not counted
+        ("?format=api", None),
+        ("?format=json", None),
+        ("?a=1", None),
+    ],
+)
+def test_the_found_answer_is_drfs_whatever_the_client_accepts(
+    client: Client, received: Dossier, monkeypatch: Any, query: str, accept: str | None
+) -> None:
+    """The fast path answers only what DRF's negotiation would answer with the same bytes; the
+    rest (an Accept or a format DRF refuses or renders otherwise) goes the whole way."""
+    from motcua.portal import api as lookup_api
+
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    body = json.dumps({"code": received.code, "factor": ID})
+
+    def send(ip: str) -> Any:
+        return client.post(
+            f"/api/v1/lookup/{query}",
+            data=body,
+            content_type="application/json",
+            REMOTE_ADDR=ip,
+            **headers,
+        )
+
+    fast = send("10.1.8.1")
+    monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)
+    whole = send("10.1.8.2")
+    assert fast.status_code == whole.status_code
+    assert fast.content == whole.content
+    for header in ("Content-Type", "Allow", "Vary"):
+        assert fast.get(header) == whole.get(header), header
+    assert _attempts("10.1.8.1") == _attempts("10.1.8.2")

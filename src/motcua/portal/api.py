@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from motcua.api.errors import PROBLEM_JSON
@@ -176,6 +177,24 @@ _OUTCOME = "motcua_lookup_outcome"
 _ALLOW = ", ".join(DossierLookup().allowed_methods)
 #: a look-up's body is two short strings; a larger one goes the whole way (DRF, its limits)
 _FAST_BODY = 4096
+#: Accept entries for which DRF's negotiation (one renderer, JSON) answers plain
+#: "application/json": an entry with parameters (``indent=4``: DRF indents) or an Accept with none
+#: of these (DRF: 406) goes the whole way
+_JSON_ACCEPT = frozenset({"application/json", "application/*", "*/*"})
+
+
+def _negotiated_as_json(request: HttpRequest) -> bool:
+    """Whether DRF's content negotiation would render this request's answer as the fast path
+    does: no ``format`` in the query (DRF: 404 for an unknown one), and an Accept header absent
+    (DRF reads it as */*) or naming JSON without parameters."""
+    if request.META.get("QUERY_STRING") and api_settings.URL_FORMAT_OVERRIDE in request.GET:
+        return False
+    accept = request.META.get("HTTP_ACCEPT")
+    if accept is None:
+        return True
+    if ";" in accept:
+        return False
+    return any(entry.strip() in _JSON_ACCEPT for entry in accept.split(","))
 
 
 def _found_at_once(request: HttpRequest) -> HttpResponse | None:
@@ -184,6 +203,8 @@ def _found_at_once(request: HttpRequest) -> HttpResponse | None:
     only a valid input is counted here, and a refusal after counting (over the limit, nothing
     found) is left to ``post`` with its outcome, so no attempt is counted twice."""
     if request.method != "POST" or request.content_type != "application/json":
+        return None
+    if not _negotiated_as_json(request):
         return None
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
