@@ -210,7 +210,8 @@ def _found_at_once(request: HttpRequest) -> HttpResponse | None:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
-    if not 0 < length <= _FAST_BODY:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if not 0 < length <= (_FAST_BODY if limit is None else min(_FAST_BODY, limit)):
         return None
     try:
         body = SafeJSONParser().parse(
