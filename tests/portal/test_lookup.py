@@ -347,6 +347,8 @@ def test_api_wrong_code_and_wrong_factor_are_the_same_problem(
         {"code": "x" * 10_000, "factor": ID},
         {"code": ["A"], "factor": ID},
         {"code": "ABC", "factor": {"a": 1}},
+        {"code": "A\ud800B", "factor": ID},  # a lone surrogate (JSON's \ud800)
+        {"code": "ABC-1", "factor": "0912\udfff345678"},
         {"factor": ID},
         ["code", "factor"],
         "chuoi",
