@@ -229,3 +229,10 @@ def test_an_unknown_field_holding_a_lone_surrogate_is_ignored_not_a_500(world: W
     again = client.post(URL, raw, content_type="application/json")
     assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert Dossier.objects.count() == 1
+
+
+def test_a_national_id_of_the_wrong_characters_is_refused_in_vietnamese(world: World) -> None:
+    r = portal_client(world).post(URL, body(world, national_id="G22 99"), format="json")
+    found = problem(r, 400, "validation_failed")
+    assert found["errors"][0]["field"] == "national_id"
+    assert not found["message"].isascii(), found["message"]
