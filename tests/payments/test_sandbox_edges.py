@@ -90,6 +90,21 @@ def test_sandbox_api_takes_a_body_nested_too_deep_as_no_body(db: None) -> None:
     assert resp.json()["vnp_ResponseCode"] != "00"
 
 
+def test_sandbox_api_takes_a_lone_surrogate_as_a_bad_checksum(db: None) -> None:
+    """JSON may carry a lone surrogate (\\ud800); signed over, its UTF-8 encoding raised (a 500,
+    without a login). Now a checksum that cannot match: answer 97, signed."""
+    body = {f: "x" for f in gw.LIST_REQUEST_FIELDS}
+    body.update({"vnp_RequestId": "\ud800", "vnp_SecureHash": "ab" * 64})
+    resp = Client().post(
+        "/cong-thanh-toan-thu-nghiem/merchant_webapi/api/transaction",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert resp.status_code == 200
+    assert resp.json()["vnp_ResponseCode"] == "97"
+    assert not gw.verify_json(body, gw.LIST_REQUEST_FIELDS)
+
+
 def test_sandbox_decisions(db: None, settings: Any) -> None:
     settings.PAYMENT_SANDBOX_IPN_URL = "ftp://khong-duoc/"
     bank = Client()
