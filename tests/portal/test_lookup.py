@@ -614,3 +614,25 @@ def test_a_body_over_djangos_limit_is_a_413_problem_on_both_paths(
         assert _attempts(ip) == 0
         answers.append(r.content)
     assert answers[0] == answers[1]
+
+
+def test_too_many_query_parameters_are_the_same_400_problem_on_both_paths(
+    client: Client, received: Dossier, monkeypatch: Any
+) -> None:
+    from motcua.portal import api as lookup_api
+
+    many = "&".join(f"a{i}=1" for i in range(1500))
+    body = json.dumps({"code": received.code, "factor": ID})
+    answers = []
+    for ip, fast in (("10.1.10.1", True), ("10.1.10.2", False)):
+        if not fast:
+            monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)
+        r = client.post(
+            f"/api/v1/lookup/?{many}", data=body, content_type="application/json", REMOTE_ADDR=ip
+        )
+        assert r.status_code == 400
+        assert r["Content-Type"] == "application/problem+json"
+        assert r.json()["code"] == "too_many_fields"
+        assert _attempts(ip) == 0
+        answers.append(r.content)
+    assert answers[0] == answers[1]

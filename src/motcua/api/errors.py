@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -135,6 +135,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # the body read by DRF (request.data) past DATA_UPLOAD_MAX_MEMORY_SIZE: Django's 400
         # page (HTML) otherwise
         return problem(413, "too_large", _too_large())
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        # over DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES (the query, a form body): the HTML 400 page
+        return problem(400, "too_many_fields", "Yêu cầu có quá nhiều tham số hoặc tệp")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -10,6 +10,7 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
@@ -187,8 +188,12 @@ def _negotiated_as_json(request: HttpRequest) -> bool:
     """Whether DRF's content negotiation would render this request's answer as the fast path
     does: no ``format`` in the query (DRF: 404 for an unknown one), and an Accept header absent
     (DRF reads it as */*) or naming JSON without parameters."""
-    if request.META.get("QUERY_STRING") and api_settings.URL_FORMAT_OVERRIDE in request.GET:
-        return False
+    if request.META.get("QUERY_STRING"):
+        try:
+            if api_settings.URL_FORMAT_OVERRIDE in request.GET:
+                return False
+        except TooManyFieldsSent:  # DRF's to answer, as it does when its negotiation reads it
+            return False
     accept = request.META.get("HTTP_ACCEPT")
     if accept is None:
         return True
