@@ -636,3 +636,43 @@ def test_too_many_query_parameters_are_the_same_400_problem_on_both_paths(
         assert _attempts(ip) == 0
         answers.append(r.content)
     assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize(
+    ("addresses", "other"),
+    [
+        # one IPv6 /64 is one subscriber (one home, one phone): it holds 2^64 addresses
+        (["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:1:2:3"], "2001:db8:1:3::1"),
+        (["10.0.0.7", "::ffff:10.0.0.7", "::ffff:a00:7"], "10.0.0.8"),  # IPv4, mapped into IPv6
+    ],
+)
+def test_the_limit_counts_a_subscriber_not_each_of_its_addresses(
+    client: Client, received: Dossier, settings: Any, addresses: list[str], other: str
+) -> None:
+    settings.MOTCUA_LOOKUP_RATE = (2, 600)
+    answers = [post(client, "KHONG-CO", ID, ip=ip).status_code for ip in addresses]
+    assert answers == [404, 404, 429]
+    api_answer = api(client, {"code": received.code, "factor": ID}, ip=addresses[0])
+    assert api_answer.status_code == 429
+    assert post(client, received.code, ID, ip=other).status_code == 200
+
+
+def test_behind_a_proxy_the_forwarded_ipv6_address_counts_by_its_64(
+    client: Client, received: Dossier, settings: Any
+) -> None:
+    settings.MOTCUA_LOOKUP_RATE = (1, 600)
+    settings.MOTCUA_PROXY_HOPS = 1
+
+    def via_proxy(forwarded: str) -> int:
+        return client.post(
+            "/tra-cuu/",
+            {"code": "X-1", "factor": ID},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    assert via_proxy("2001:db8:5:6::10") == 404
+    assert via_proxy("2001:db8:5:6::11") == 429
+    assert via_proxy("[2001:db8:5:6::12]:4431") == 429  # a proxy that adds the port
+    assert via_proxy("203.0.113.9:5555") == 404
+    assert via_proxy("203.0.113.9:5556") == 429
