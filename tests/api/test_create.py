@@ -242,3 +242,29 @@ def test_service_refusals_name_the_field(
         assert e["field"] == field
         assert e["code"] == code
     assert any(message_part in e["message"] for e in errors)
+
+
+def test_an_unknown_field_holding_a_lone_surrogate_is_ignored_not_a_500(
+    world: World, desk: APIClient
+) -> None:
+    """JSON may carry a lone surrogate (\\ud800): in a field of ours it is refused (Vietnamese),
+    in an unknown one ignored like any unknown field — the body's digest (Idempotency-Key)
+    is computed all the same, and the retry is still recognised."""
+    import json
+
+    raw = json.dumps({**body(world), "ghi_chu_rieng": "\ud800"})
+    sent = [
+        desk.post(URL, raw, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-s")
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in sent] == [201, 201], sent[0].content
+    assert sent[1]["Idempotent-Replayed"] == "true"
+    assert Dossier.objects.count() == 1
+    r = desk.post(
+        URL,
+        json.dumps({**body(world), "request": "A\ud800"}),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k-t",
+    )
+    assert r.status_code == 400
+    assert not r.json()["message"].isascii()

@@ -153,3 +153,11 @@ def test_validation_messages_of_the_framework_are_vietnamese(world: World) -> No
     assert r.status_code == 400
     text = str(r.json())
     assert "Cần một đối tượng JSON" in text and "Expected" not in text
+
+
+def test_too_many_query_parameters_are_a_400_problem(world: World, anon: APIClient) -> None:
+    """Over DATA_UPLOAD_MAX_NUMBER_FIELDS Django raises TooManyFieldsSent when DRF reads the
+    query: it escaped the API's handler and came back as the HTML 400 page."""
+    many = "&".join(f"a{i}=1" for i in range(1500))
+    body = problem(anon.get(f"/api/v1/procedures/?{many}"), 400, "too_many_fields")
+    assert not body["message"].isascii()

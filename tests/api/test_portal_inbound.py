@@ -215,3 +215,24 @@ def test_nested_applicant_errors_are_in_vietnamese(world: World) -> None:
     fields = {e["field"]: e["message"] for e in errors}
     assert set(fields) == {"applicant.name", "applicant.id_number"}
     assert all("This field" not in m and "Ensure" not in m for m in fields.values()), fields
+
+
+def test_an_unknown_field_holding_a_lone_surrogate_is_ignored_not_a_500(world: World) -> None:
+    """Unknown fields are ignored; one holding a lone surrogate (\\ud800, valid JSON) too: the
+    digest of the body (national_id's idempotency) is computed all the same."""
+    import json
+
+    client = portal_client(world)
+    raw = json.dumps({**body(world), "x\ud800": "\udfff"})
+    first = client.post(URL, raw, content_type="application/json")
+    assert first.status_code == 201, first.content
+    again = client.post(URL, raw, content_type="application/json")
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert Dossier.objects.count() == 1
+
+
+def test_a_national_id_of_the_wrong_characters_is_refused_in_vietnamese(world: World) -> None:
+    r = portal_client(world).post(URL, body(world, national_id="G22 99"), format="json")
+    found = problem(r, 400, "validation_failed")
+    assert found["errors"][0]["field"] == "national_id"
+    assert not found["message"].isascii(), found["message"]

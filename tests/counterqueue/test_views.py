@@ -75,6 +75,18 @@ def test_kiosk_rate_limited_per_address(q: Q, settings: Any) -> None:
     assert Client(REMOTE_ADDR="10.0.0.10").post(url, {"field": q.notary.pk}).status_code == 302
 
 
+def test_kiosk_rate_limit_counts_an_ipv6_client_by_its_64(q: Q, settings: Any) -> None:
+    """One /64 is one subscriber: rotating through its addresses took a ticket each time."""
+    settings.MOTCUA_KIOSK_RATE = (2, 600)
+    url = reverse("counterqueue:take", args=[q.w.center.pk])
+    sent = [
+        Client(REMOTE_ADDR=f"2001:db8:7:8::{n}").post(url, {"field": q.notary.pk}).status_code
+        for n in (1, 2, 3)
+    ]
+    assert sent == [302, 302, 429]
+    assert Ticket.objects.count() == 2
+
+
 def test_screen_fragment_shows_the_called_number(q: Q) -> None:
     t = svc.ticket_take(agency=q.w.center, field=q.notary)
     c = Client()

@@ -90,6 +90,48 @@ def test_sandbox_api_takes_a_body_nested_too_deep_as_no_body(db: None) -> None:
     assert resp.json()["vnp_ResponseCode"] != "00"
 
 
+def test_sandbox_api_takes_a_lone_surrogate_as_a_bad_checksum(db: None) -> None:
+    """JSON may carry a lone surrogate (\\ud800); signed over, its UTF-8 encoding raised (a 500,
+    without a login). Now a checksum that cannot match: answer 97, signed."""
+    body = {f: "x" for f in gw.LIST_REQUEST_FIELDS}
+    body.update({"vnp_RequestId": "\ud800", "vnp_SecureHash": "ab" * 64})
+    resp = Client().post(
+        "/cong-thanh-toan-thu-nghiem/merchant_webapi/api/transaction",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert resp.status_code == 200
+    assert resp.json()["vnp_ResponseCode"] == "97"
+    assert not gw.verify_json(body, gw.LIST_REQUEST_FIELDS)
+
+
+@pytest.mark.parametrize("day", ["2026-11-30", "9999-12-31", "0001-01-01", "2026-02-30", "x"])
+def test_sandbox_api_answers_any_signed_date(db: None, day: str) -> None:
+    """The last day a date can hold has no next midnight, the first none in UTC: a signed list
+    request for 9999-12-31 or 0001-01-01 was an OverflowError (a 500); now 'Invalid date'."""
+    body = gw.sign_json(
+        {
+            "vnp_RequestId": "r1",
+            "vnp_Version": gw.VERSION,
+            "vnp_Command": "list",
+            "vnp_TmnCode": gw.tmn_code(),
+            "vnp_TransactionDate": day,
+            "vnp_CreateDate": gw.stamp(timezone.now()),
+            "vnp_IpAddr": "127.0.0.1",
+        },
+        gw.LIST_REQUEST_FIELDS,
+    )
+    resp = Client().post(
+        "/cong-thanh-toan-thu-nghiem/merchant_webapi/api/transaction",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert resp.status_code == 200
+    answer = resp.json()
+    assert answer["vnp_ResponseCode"] == ("00" if day == "2026-11-30" else "03")
+    assert gw.verify_json(answer, gw.LIST_RESPONSE_FIELDS)
+
+
 def test_sandbox_decisions(db: None, settings: Any) -> None:
     settings.PAYMENT_SANDBOX_IPN_URL = "ftp://khong-duoc/"
     bank = Client()

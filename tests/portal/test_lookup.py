@@ -347,6 +347,8 @@ def test_api_wrong_code_and_wrong_factor_are_the_same_problem(
         {"code": "x" * 10_000, "factor": ID},
         {"code": ["A"], "factor": ID},
         {"code": "ABC", "factor": {"a": 1}},
+        {"code": "A\ud800B", "factor": ID},  # a lone surrogate (JSON's \ud800)
+        {"code": "ABC-1", "factor": "0912\udfff345678"},
         {"factor": ID},
         ["code", "factor"],
         "chuoi",
@@ -542,3 +544,135 @@ def test_over_the_limit_the_found_answer_is_refused_once_counted(
     )
     assert r.status_code == 429
     assert _attempts("10.1.7.4") == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ("", "application/xml"),  # DRF: 406, not counted
+        ("", "text/html"),
+        ("", ""),  # an empty Accept: nothing acceptable
+        ("", "application/json; indent=4"),  # DRF indents its answer
+        ("", "application/json, text/plain, */*"),  # what browsers' fetch libraries send
+        ("", "*/*"),
+        ("?format=xml", None),  # DRF: no such format, 404, not counted
+        ("?format=api", None),
+        ("?format=json", None),
+        ("?a=1", None),
+    ],
+)
+def test_the_found_answer_is_drfs_whatever_the_client_accepts(
+    client: Client, received: Dossier, monkeypatch: Any, query: str, accept: str | None
+) -> None:
+    """The fast path answers only what DRF's negotiation would answer with the same bytes; the
+    rest (an Accept or a format DRF refuses or renders otherwise) goes the whole way."""
+    from motcua.portal import api as lookup_api
+
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    body = json.dumps({"code": received.code, "factor": ID})
+
+    def send(ip: str) -> Any:
+        return client.post(
+            f"/api/v1/lookup/{query}",
+            data=body,
+            content_type="application/json",
+            REMOTE_ADDR=ip,
+            **headers,
+        )
+
+    fast = send("10.1.8.1")
+    monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)
+    whole = send("10.1.8.2")
+    assert fast.status_code == whole.status_code
+    assert fast.content == whole.content
+    for header in ("Content-Type", "Allow", "Vary"):
+        assert fast.get(header) == whole.get(header), header
+    assert _attempts("10.1.8.1") == _attempts("10.1.8.2")
+
+
+def test_a_body_over_djangos_limit_is_a_413_problem_on_both_paths(
+    client: Client, received: Dossier, settings: Any, monkeypatch: Any
+) -> None:
+    """Over DATA_UPLOAD_MAX_MEMORY_SIZE: the API's problem, in Vietnamese, never counted; the
+    fast path (whose own bound is larger than this limit here) leaves it to DRF."""
+    from motcua.portal import api as lookup_api
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 200
+    body = json.dumps({"code": received.code, "factor": ID, "pad": "x" * 300})
+    answers = []
+    for ip, fast in (("10.1.9.1", True), ("10.1.9.2", False)):
+        if not fast:
+            monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)
+        r = client.post(
+            "/api/v1/lookup/", data=body, content_type="application/json", REMOTE_ADDR=ip
+        )
+        assert r.status_code == 413, r.content
+        assert r["Content-Type"] == "application/problem+json"
+        problem = r.json()
+        assert problem["code"] == "too_large"
+        assert not problem["message"].isascii()
+        assert _attempts(ip) == 0
+        answers.append(r.content)
+    assert answers[0] == answers[1]
+
+
+def test_too_many_query_parameters_are_the_same_400_problem_on_both_paths(
+    client: Client, received: Dossier, monkeypatch: Any
+) -> None:
+    from motcua.portal import api as lookup_api
+
+    many = "&".join(f"a{i}=1" for i in range(1500))
+    body = json.dumps({"code": received.code, "factor": ID})
+    answers = []
+    for ip, fast in (("10.1.10.1", True), ("10.1.10.2", False)):
+        if not fast:
+            monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)
+        r = client.post(
+            f"/api/v1/lookup/?{many}", data=body, content_type="application/json", REMOTE_ADDR=ip
+        )
+        assert r.status_code == 400
+        assert r["Content-Type"] == "application/problem+json"
+        assert r.json()["code"] == "too_many_fields"
+        assert _attempts(ip) == 0
+        answers.append(r.content)
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize(
+    ("addresses", "other"),
+    [
+        # one IPv6 /64 is one subscriber (one home, one phone): it holds 2^64 addresses
+        (["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:1:2:3"], "2001:db8:1:3::1"),
+        (["10.0.0.7", "::ffff:10.0.0.7", "::ffff:a00:7"], "10.0.0.8"),  # IPv4, mapped into IPv6
+    ],
+)
+def test_the_limit_counts_a_subscriber_not_each_of_its_addresses(
+    client: Client, received: Dossier, settings: Any, addresses: list[str], other: str
+) -> None:
+    settings.MOTCUA_LOOKUP_RATE = (2, 600)
+    answers = [post(client, "KHONG-CO", ID, ip=ip).status_code for ip in addresses]
+    assert answers == [404, 404, 429]
+    api_answer = api(client, {"code": received.code, "factor": ID}, ip=addresses[0])
+    assert api_answer.status_code == 429
+    assert post(client, received.code, ID, ip=other).status_code == 200
+
+
+def test_behind_a_proxy_the_forwarded_ipv6_address_counts_by_its_64(
+    client: Client, received: Dossier, settings: Any
+) -> None:
+    settings.MOTCUA_LOOKUP_RATE = (1, 600)
+    settings.MOTCUA_PROXY_HOPS = 1
+
+    def via_proxy(forwarded: str) -> int:
+        return client.post(
+            "/tra-cuu/",
+            {"code": "X-1", "factor": ID},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    assert via_proxy("2001:db8:5:6::10") == 404
+    assert via_proxy("2001:db8:5:6::11") == 429
+    assert via_proxy("[2001:db8:5:6::12]:4431") == 429  # a proxy that adds the port
+    assert via_proxy("203.0.113.9:5555") == 404
+    assert via_proxy("203.0.113.9:5556") == 429

@@ -43,6 +43,11 @@ def test_bad_signature_stale_and_malformed_callbacks_change_nothing(posting: Pos
     assert r.status_code == 401 and problem(r)["code"] == "bad_signature"
     r = post_raw(p.desk, body, {"Content-Type": "application/json"})  # no signature at all
     assert r.status_code == 401
+    # a header byte outside ASCII (WSGI reads headers as Latin-1): compare_digest refused to
+    # compare such a text (TypeError, a 500)
+    for odd in ("sha256=é", "\xff" * 71):
+        r = post_raw(p.desk, body, {**headers, SIGNATURE_HEADER: odd})
+        assert r.status_code == 401 and problem(r)["code"] == "bad_signature", odd
 
     old = int(time.time()) - 3600  # a captured callback replayed an hour later
     r = p.callback(event, timestamp=old)

@@ -128,3 +128,17 @@ def test_a_missing_or_forged_address_never_breaks_the_login(settings: object, me
     c = Client(**meta)
     assert staff_try(c, "sai-mat-khau").status_code == 200  # type: ignore[attr-defined]
     assert staff_try(c, RIGHT).status_code == 302  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_an_ipv6_client_is_locked_out_by_its_64_not_per_address() -> None:
+    """One /64 is one subscriber: rotating through its 2^64 addresses gave the attacker a fresh
+    set of tries for the name from each."""
+    CitizenFactory(id_number="079201001234", user__password=RIGHT)
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        citizen_try(Client(REMOTE_ADDR=f"2001:db8:9:9::{n + 1}"), "sai-mat-khau")
+    r = citizen_try(Client(REMOTE_ADDR="2001:db8:9:9:abcd::1"), RIGHT)
+    assert r.status_code == 429  # type: ignore[attr-defined]
+    # another subscriber is not locked out
+    r = citizen_try(Client(REMOTE_ADDR="2001:db8:9:a::1"), RIGHT)
+    assert r.status_code == 302  # type: ignore[attr-defined]

@@ -108,6 +108,9 @@ def _localise(f: Any, label: str) -> None:
     msgs = _vn(label, f)
     f.error_messages = {**f.error_messages, **msgs}
     for v in f.validators:
+        if type(v).__name__ == "RegexValidator":  # RegexField's, made with the English message
+            v.message = msgs["invalid"]
+            continue
         key = _LIMITS.get(type(v).__name__)
         if key:
             text = msgs[key].replace("{" + key + "}", str(v.limit_value))

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -37,6 +39,7 @@ TITLES = {
     405: "Phương thức không được hỗ trợ",
     406: "Không đáp ứng được định dạng yêu cầu",
     409: "Xung đột",
+    413: "Nội dung quá lớn",
     415: "Kiểu nội dung không được hỗ trợ",
     429: "Quá nhiều yêu cầu",
 }
@@ -116,11 +119,25 @@ def _rows(exc: DomainError) -> list[dict[str, str]]:
     return rows
 
 
+def _too_large() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None or limit < 1024 * 1024:
+        return "Nội dung gửi lên quá lớn"
+    return f"Nội dung gửi lên quá lớn (tối đa {limit // (1024 * 1024)} MB)"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST_FRAMEWORK['EXCEPTION_HANDLER']: domain errors and DRF's own, one shape."""
     if isinstance(exc, DomainError):
         set_rollback()
         return domain_problem(exc)
+    if isinstance(exc, RequestDataTooBig):
+        # the body read by DRF (request.data) past DATA_UPLOAD_MAX_MEMORY_SIZE: Django's 400
+        # page (HTML) otherwise
+        return problem(413, "too_large", _too_large())
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        # over DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES (the query, a form body): the HTML 400 page
+        return problem(400, "too_many_fields", "Yêu cầu có quá nhiều tham số hoặc tệp")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

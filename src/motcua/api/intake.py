@@ -56,8 +56,11 @@ def _key(request: Request) -> str:
 
 
 def _digest(data: Any) -> str:
+    """The body's fingerprint. "surrogatepass": JSON may carry a lone surrogate (\\ud800) in a
+    field the serializer ignores, which UTF-8 cannot encode (a 500); every other body's
+    fingerprint is unchanged."""
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _procedure(code: str) -> Procedure:

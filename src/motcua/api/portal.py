@@ -143,7 +143,10 @@ class PortalDossierCreate(APIView):
             raise _bad("desk", "unknown_agency", f"Không có cơ quan mã {c['desk']}")
         a = c["applicant"]
         digest = hashlib.sha256(
-            json.dumps(request.data, sort_keys=True, ensure_ascii=False).encode()
+            # surrogatepass: a lone surrogate (\ud800) in an ignored field is no 500 (intake)
+            json.dumps(request.data, sort_keys=True, ensure_ascii=False).encode(
+                "utf-8", "surrogatepass"
+            )
         ).hexdigest()
         try:
             dossier, replayed = portal_dossier_receive(

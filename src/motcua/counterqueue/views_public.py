@@ -17,7 +17,7 @@ from motcua.core.errors import DomainError
 from motcua.counterqueue import selectors, services
 from motcua.counterqueue.forms import BookingCodeForm, TakeForm
 from motcua.counterqueue.models import Ticket
-from motcua.portal.throttle import client_ip
+from motcua.portal.throttle import client_ip, subscriber
 from motcua.units.models import Agency
 
 SALT = "counterqueue.receipt"
@@ -32,7 +32,8 @@ def _rate() -> tuple[int, int]:
 def _throttled(request: HttpRequest) -> int | None:
     tries, window = _rate()
     bucket = int(time.time()) // max(1, window)
-    digest = hashlib.sha256(client_ip(request).encode("utf-8", "replace")).hexdigest()[:32]
+    who = subscriber(client_ip(request))  # an IPv6 client by its /64, as the look-up's counter
+    digest = hashlib.sha256(who.encode("utf-8", "replace")).hexdigest()[:32]
     key = f"counterqueue:kiosk:{bucket}:{digest}"
     cache.add(key, 0, timeout=window + 1)
     try:

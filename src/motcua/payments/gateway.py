@@ -85,7 +85,10 @@ def hash_data(params: Mapping[str, str]) -> str:
 
 
 def hmac512(key: str, data: str) -> str:
-    return hmac.new(key.encode(), data.encode("utf-8"), hashlib.sha512).hexdigest()
+    # surrogatepass: a JSON body may carry a lone surrogate (\ud800), which strict UTF-8 cannot
+    # encode (a 500 before the signature was even compared); it signs to a hash no partner's
+    # matches, and every other text is encoded as before
+    return hmac.new(key.encode(), data.encode("utf-8", "surrogatepass"), hashlib.sha512).hexdigest()
 
 
 def sign(params: Mapping[str, str], key: str | None = None) -> dict[str, str]:

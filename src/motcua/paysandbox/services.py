@@ -164,11 +164,13 @@ def api_answer(body: object, *, now: dt.datetime | None = None) -> dict:
         return answer("03", "Command not supported")
     try:
         day = dt.date.fromisoformat(str(body.get("vnp_TransactionDate")))
-    except ValueError:
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=gw.VN)
+        end = start + dt.timedelta(days=1)
+        start.astimezone(dt.UTC)  # 0001-01-01 GMT+7 is before the first UTC instant
+    except (ValueError, OverflowError):  # and 9999-12-31 has no next midnight
         return answer("03", "Invalid date")
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=gw.VN)
     rows = SandboxTransaction.objects.filter(
-        tmn_code=gw.tmn_code(), created_at__gte=start, created_at__lt=start + dt.timedelta(days=1)
+        tmn_code=gw.tmn_code(), created_at__gte=start, created_at__lt=end
     ).order_by("created_at", "id")
     del at
     return answer(

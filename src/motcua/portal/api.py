@@ -10,6 +10,7 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
@@ -17,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from motcua.api.errors import PROBLEM_JSON
@@ -176,6 +178,28 @@ _OUTCOME = "motcua_lookup_outcome"
 _ALLOW = ", ".join(DossierLookup().allowed_methods)
 #: a look-up's body is two short strings; a larger one goes the whole way (DRF, its limits)
 _FAST_BODY = 4096
+#: Accept entries for which DRF's negotiation (one renderer, JSON) answers plain
+#: "application/json": an entry with parameters (``indent=4``: DRF indents) or an Accept with none
+#: of these (DRF: 406) goes the whole way
+_JSON_ACCEPT = frozenset({"application/json", "application/*", "*/*"})
+
+
+def _negotiated_as_json(request: HttpRequest) -> bool:
+    """Whether DRF's content negotiation would render this request's answer as the fast path
+    does: no ``format`` in the query (DRF: 404 for an unknown one), and an Accept header absent
+    (DRF reads it as */*) or naming JSON without parameters."""
+    if request.META.get("QUERY_STRING"):
+        try:
+            if api_settings.URL_FORMAT_OVERRIDE in request.GET:
+                return False
+        except TooManyFieldsSent:  # DRF's to answer, as it does when its negotiation reads it
+            return False
+    accept = request.META.get("HTTP_ACCEPT")
+    if accept is None:
+        return True
+    if ";" in accept:
+        return False
+    return any(entry.strip() in _JSON_ACCEPT for entry in accept.split(","))
 
 
 def _found_at_once(request: HttpRequest) -> HttpResponse | None:
@@ -185,11 +209,14 @@ def _found_at_once(request: HttpRequest) -> HttpResponse | None:
     found) is left to ``post`` with its outcome, so no attempt is counted twice."""
     if request.method != "POST" or request.content_type != "application/json":
         return None
+    if not _negotiated_as_json(request):
+        return None
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
-    if not 0 < length <= _FAST_BODY:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if not 0 < length <= (_FAST_BODY if limit is None else min(_FAST_BODY, limit)):
         return None
     try:
         body = SafeJSONParser().parse(

@@ -5,6 +5,8 @@ not, so the counter itself tells nothing about which codes exist."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import re
 import time
 from typing import Any
 
@@ -26,10 +28,32 @@ def client_ip(request: HttpRequest) -> str:
     return chain[-hops] if len(chain) >= hops else remote
 
 
+_WITH_PORT = re.compile(r"^\[(?P<v6>[0-9A-Fa-f:.]+)\](?::\d+)?$|^(?P<v4>[0-9.]+):\d+$")
+
+
+def subscriber(ip: str) -> str:
+    """The client a counter counts: an IPv6 address by its /64 (what one home or one phone is
+    given: 2^64 addresses to try from), an IPv4 address mapped into IPv6 as the IPv4 address, a
+    port some proxies add dropped; anything else as it is."""
+    text = ip.strip()
+    bare = _WITH_PORT.match(text)
+    if bare is not None:
+        text = bare.group("v6") or bare.group("v4")
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def _key(scope: str, ip: str) -> str:
     window = settings.MOTCUA_LOOKUP_RATE[1]
     bucket = int(time.time()) // max(1, window)
-    digest = hashlib.sha256(ip.encode("utf-8", "replace")).hexdigest()[:32]
+    digest = hashlib.sha256(subscriber(ip).encode("utf-8", "replace")).hexdigest()[:32]
     return f"portal:throttle:{scope}:{bucket}:{digest}"
 
 

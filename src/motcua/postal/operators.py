@@ -293,7 +293,10 @@ class VNPostOperator:
             )
         timestamp = headers.get(TIMESTAMP_HEADER, "")
         signature = headers.get(SIGNATURE_HEADER, "")
-        if not hmac.compare_digest(sign(self.secret, timestamp, body), signature):
+        # compared as bytes: compare_digest refuses a text outside ASCII (TypeError), and a
+        # header is any Latin-1 text
+        given = signature.encode("latin-1", "replace")
+        if not hmac.compare_digest(sign(self.secret, timestamp, body).encode(), given):
             raise CallbackRejected("Sai chữ ký thông báo", code="bad_signature", status=401)
         if (
             not (timestamp.isascii() and timestamp.isdigit())

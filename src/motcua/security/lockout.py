@@ -26,14 +26,17 @@ def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None)
 def client_address(request: HttpRequest) -> str | None:
     """The client's IP address as the nearest trusted proxy saw it (``MOTCUA_PROXY_HOPS``, the
     look-up limit's rule), or REMOTE_ADDR; None when neither is an IP address (axes stores it in
-    an IP column: a forged X-Forwarded-For value must not reach the database)."""
+    an IP column: a forged X-Forwarded-For value must not reach the database). An IPv6 client
+    is its /64 (``throttle.subscriber``), written as the network's first address: the 2^64
+    addresses of one home or phone count as one client."""
     import ipaddress
 
-    from motcua.portal.throttle import client_ip
+    from motcua.portal.throttle import client_ip, subscriber
 
     for candidate in (client_ip(request), request.META.get("REMOTE_ADDR")):
+        who = subscriber(str(candidate or "").strip())
         try:
-            return str(ipaddress.ip_address(str(candidate or "").strip()))
+            return str(ipaddress.ip_network(who, strict=False).network_address)
         except ValueError:
             continue
     return None
