@@ -54,9 +54,13 @@ def subscriber(ip: str) -> str:
     return str(address)
 
 
-def _key(scope: str, who: str, window: int) -> str:
+def _key(scope: str, ip: str, window: int | None = None, *, who: str | None = None) -> str:
+    """The counter of the client at ``ip`` (``subscriber``), or of ``who`` when given, in the
+    current window (default ``MOTCUA_LOOKUP_RATE``'s)."""
+    window = settings.MOTCUA_LOOKUP_RATE[1] if window is None else window
     bucket = int(time.time()) // max(1, window)
-    digest = hashlib.sha256(who.encode("utf-8", "replace")).hexdigest()[:32]
+    counted = subscriber(ip) if who is None else who
+    digest = hashlib.sha256(counted.encode("utf-8", "replace")).hexdigest()[:32]
     return f"portal:throttle:{scope}:{bucket}:{digest}"
 
 
@@ -85,7 +89,7 @@ def attempt_and_get(
     (INCR, EXPIRE and MGET pipelined — the look-up's whole conversation with the cache when its
     answer is kept: ``dossiers.lookup_cache``, BENCHMARKS.md); elsewhere one after the other."""
     tries, window = rate or settings.MOTCUA_LOOKUP_RATE
-    key = _key(scope, who if who is not None else subscriber(client_ip(request)), window)
+    key = _key(scope, client_ip(request) if who is None else "", window, who=who)
     backend = caches["default"]
     got: dict[str, Any] = {}
     if isinstance(backend, RedisCache):
