@@ -249,3 +249,45 @@ def test_a_code_whose_file_is_gone_is_not_found(world: World) -> None:
     doc.file.delete(save=False)
     body = post_verify(Client(), code=verification_code(doc.sha256)).content.decode()
     assert "Không tìm thấy" in body and 'data-code="' not in body
+
+
+def test_the_form_is_offered_only_to_a_leader_the_service_lets_attach(world: World) -> None:
+    """A leader's step planned for later (the district's signature of an inter-level dossier
+    still at the commune) makes its agency an issuing one, but not yet one that may attach the
+    result: the page offers no signing form until the service would take it."""
+    from motcua.core.errors import PermissionDenied
+    from motcua.dossiers.files import check_upload
+    from motcua.dossiers.services import result_attach
+
+    w = world
+    d = dossier_receive(
+        actor=w.users["commune_counter"],
+        desk=w.commune_desk,
+        intake=w.intake(w.inter),
+        now=at("2022-06-01 08:00"),
+    )
+    certificate_for(w.district_committee)
+    district = login(w.users["district_leader"])
+    page = district.get(f"/can-bo/ho-so/{d.code}/")
+    assert page.status_code == 200 and 'id="sign-result"' not in page.content.decode()
+    # the service's refusal, unchanged
+    with pytest.raises(PermissionDenied) as exc:
+        result_attach(
+            actor=w.users["district_leader"],
+            dossier=d,
+            checked=check_upload("kq.pdf", signed_pdf(w.district_committee)),
+            signer="Lê Quốc Hùng",
+        )
+    assert exc.value.code == "permission_denied"
+    assert "Bạn không xử lý hồ sơ này" in exc.value.message
+    assert sign_post(district, d).status_code == 403
+    assert not Document.objects.filter(dossier=d).exists()
+    # the district's turn: its leader is offered the form, and signing is taken
+    step_complete(actor=w.users["commune_officer"], dossier=d, now=at("2022-06-02 10:00"))
+    d.refresh_from_db()
+    page = district.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert 'id="sign-result"' in page
+    assert sign_post(district, d).status_code == 302
+    doc = Document.objects.get(dossier=d)
+    assert doc.kind == DocumentKind.RESULT_ELECTRONIC
+    assert doc.signer == person_name(w.users["district_leader"])

@@ -468,3 +468,65 @@ def test_the_doors_refuse_a_post_without_the_csrf_token(world: World) -> None:
     assert staff.post(f"/phan-anh/can-bo/{f.code}/phan-cong/", assign).status_code == 403
     f.refresh_from_db()
     assert f.status == Status.RECEIVED and Feedback.objects.count() == 1
+
+
+# ---- the sending limit ------------------------------------------------------------------------
+
+
+def _anonymous_post(client: Client, w: World, ip: str, subject: str = "Giờ làm việc"):
+    return client.post(
+        "/phan-anh/gui/",
+        {
+            "kind": "kien_nghi",
+            "agency": w.justice.pk,
+            "subject": subject,
+            "content": "Đề nghị mở cửa sáng thứ Bảy.",
+            "name": "Lê Văn Cường",
+            "phone": "0912345678",
+        },
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_anonymous_sending_is_limited_per_client_address(
+    world: World, client: Client, settings: Any
+) -> None:
+    settings.MOTCUA_FEEDBACK_RATE = (2, 3600)
+    # an IPv6 client counts by its /64: two addresses of one home are one client
+    assert _anonymous_post(client, world, "2001:db8:1:2::1").status_code == 302
+    assert _anonymous_post(client, world, "2001:db8:1:2::ffff").status_code == 302
+    over = _anonymous_post(client, world, "2001:db8:1:2::1", subject="Lần thứ ba")
+    assert over.status_code == 429 and int(over["Retry-After"]) >= 1
+    page = over.content.decode()
+    assert "Ông/bà đã gửi quá nhiều phản ánh" in page
+    assert "Lần thứ ba" in page  # the typed text stays, to send later
+    assert Feedback.objects.count() == 2  # nothing stored
+    assert not Feedback.objects.filter(subject="Lần thứ ba").exists()
+    # invalid input is not counted: the form answers with its messages, not 429
+    bad = client.post("/phan-anh/gui/", {"kind": "phan_anh"}, REMOTE_ADDR="198.51.100.7")
+    assert bad.status_code == 400
+    # another client is unaffected
+    assert _anonymous_post(client, world, "198.51.100.7").status_code == 302
+    assert _anonymous_post(client, world, "2001:db8:1:3::1").status_code == 302
+    assert Feedback.objects.count() == 4
+
+
+def test_a_citizen_is_counted_by_account_not_address(
+    world: World, client: Client, settings: Any
+) -> None:
+    """A logged-in citizen answers for what they send: counted by their account with its own
+    (higher) limit, so a shared address (a commune's public computer, a carrier's NAT) used up by
+    anonymous senders does not stop them."""
+    settings.MOTCUA_FEEDBACK_RATE = (1, 3600)
+    settings.MOTCUA_FEEDBACK_CITIZEN_RATE = (2, 3600)
+    ip = "203.0.113.9"
+    assert _anonymous_post(client, world, ip).status_code == 302
+    assert _anonymous_post(client, world, ip).status_code == 429
+    user, _ = citizen_with_dossier(world)
+    c = Client()
+    c.force_login(user)
+    data = {"kind": "phan_anh", "agency": world.justice.pk, "subject": "x", "content": "y"}
+    assert c.post("/phan-anh/gui/", data, REMOTE_ADDR=ip).status_code == 302
+    assert c.post("/phan-anh/gui/", data, REMOTE_ADDR="198.51.100.1").status_code == 302
+    assert c.post("/phan-anh/gui/", data, REMOTE_ADDR="198.51.100.2").status_code == 429
+    assert Feedback.objects.filter(account=user).count() == 2

@@ -676,3 +676,63 @@ def test_behind_a_proxy_the_forwarded_ipv6_address_counts_by_its_64(
     assert via_proxy("[2001:db8:5:6::12]:4431") == 429  # a proxy that adds the port
     assert via_proxy("203.0.113.9:5555") == 404
     assert via_proxy("203.0.113.9:5556") == 429
+
+
+# ---- codes pasted with invisible characters (a PDF, a chat app) --------------------------------
+
+#: zero-width space, soft hyphen, byte order mark, word joiner: Unicode format characters (Cf)
+INVISIBLE = ["\u200b", "\u00ad", "\ufeff", "\u2060"]
+
+
+def _pasted(code: str, ch: str) -> str:
+    """``code`` as it comes out of a PDF or a chat message: the character before, inside, after."""
+    middle = len(code) // 2
+    return f"{ch}{code[:middle]}{ch}{code[middle:]}{ch}"
+
+
+@pytest.mark.parametrize("ch", INVISIBLE)
+def test_a_code_pasted_with_invisible_characters_is_found_on_every_door(
+    client: Client, received: Dossier, monkeypatch: Any, ch: str
+) -> None:
+    from motcua.portal import api as lookup_api
+
+    code = _pasted(received.code, ch)
+    assert dossier_lookup(code, ID) == received
+    assert dossier_lookup(code, f"{ch}0701{ch}23456789") == received  # the ID number too
+    page = post(client, code, f"0912{ch}345678", ip="10.2.0.1")
+    assert page.status_code == 200 and received.code in page.content.decode()
+    assert _attempts("10.2.0.1") == 1
+    answered: list[Any] = []
+    real = lookup_api._found_at_once
+
+    def spy(request: Any) -> Any:
+        answered.append(real(request))
+        return answered[-1]
+
+    monkeypatch.setattr(lookup_api, "_found_at_once", spy)
+    fast = api(client, {"code": code, "factor": ID}, ip="10.2.0.2")
+    assert answered and answered[-1] is not None  # answered at once
+    monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)
+    whole = api(client, {"code": code, "factor": ID}, ip="10.2.0.3")
+    assert fast.status_code == whole.status_code == 200
+    assert fast.content == whole.content and fast.json()["code"] == received.code
+    assert _attempts("10.2.0.2") == _attempts("10.2.0.3") == 1
+    # a wrong code stays wrong, invisible characters or not
+    assert dossier_lookup(_pasted(received.code + "0", ch), ID) is None
+
+
+def test_the_back_office_finds_a_code_pasted_with_invisible_characters(
+    world: World, received: Dossier
+) -> None:
+    from motcua.dossiers.access import dossier_get_for
+    from motcua.dossiers.selectors import dossier_search
+
+    officer = world.users["counter"]
+    for ch in INVISIBLE:
+        code = _pasted(received.code, ch)
+        assert list(dossier_search(officer, code)) == [received]
+        assert dossier_get_for(officer, code) == received
+        c = Client()
+        c.force_login(officer)
+        page = c.get("/can-bo/tim-kiem/", {"q": code})
+        assert page.status_code == 200 and received.code in page.content.decode()

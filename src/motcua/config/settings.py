@@ -521,6 +521,29 @@ except ValueError as exc:
         "MOTCUA_LOOKUP_RATE phải có dạng <số lần>/<số giây> (ví dụ 10/600); "
         "MOTCUA_PROXY_HOPS phải là số nguyên"
     ) from exc
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    try:
+        tries, window = (int(n) for n in os.environ.get(name, default).split("/"))
+        if min(tries, window) < 1:
+            raise ValueError("out of range")
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} phải có dạng <số lần>/<số giây>, hai số nguyên dương (ví dụ {default})"
+        ) from exc
+    return tries, window
+
+
+# The public feedback form (feedback.views.submit, docs/feedback.md, "Sending limit"), counted
+# like the look-up in the default cache, "<sends>/<seconds>": MOTCUA_FEEDBACK_RATE: feedback
+# accepted per client address (an IPv6 client by its /64) and window from senders not logged in
+# (default 5/3600: five an hour); MOTCUA_FEEDBACK_CITIZEN_RATE: per logged-in citizen's account,
+# whatever the address (default 20/3600). Sends that pass the form's checks count; the next one
+# over the limit is refused (429) and nothing is stored.
+MOTCUA_FEEDBACK_RATE = _rate("MOTCUA_FEEDBACK_RATE", "5/3600")
+MOTCUA_FEEDBACK_CITIZEN_RATE = _rate("MOTCUA_FEEDBACK_CITIZEN_RATE", "20/3600")
+
 # The national public-service portal (integrations.portal, docs/national-portal.md):
 # MOTCUA_PORTAL_URL: where status changes are POSTed (empty: the link is off, messages queue);
 # MOTCUA_PORTAL_TOKEN: the bearer token the portal issued to the province (a secret: env only);

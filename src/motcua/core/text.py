@@ -17,6 +17,17 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def strip_format(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf: zero-width space U+200B, soft
+    hyphen U+00AD, byte order mark U+FEFF, word joiner U+2060…), which a code or a number copied
+    from a PDF or a chat app carries unseen. For typed identifiers only (dossier codes, ID
+    numbers): no dossier code holds one (``dossiers.legacy.rules.code_problem``), so removing
+    them never changes which code is meant."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def fold(text: str) -> str:
     """Lower-case, without Vietnamese diacritics: 'Thành lập' → 'thanh lap', 'Đồng' → 'dong'.
     Control characters (NUL included, which PostgreSQL refuses in text) separate words."""

@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from motcua.core.errors import NotFound, PermissionDenied
+from motcua.core.text import strip_format
 from motcua.dossiers.models import Consultation, Dossier, DossierStep
 from motcua.units.models import Agency, Membership, Role
 from motcua.units.selectors import unit_subtree_ids
@@ -151,7 +152,8 @@ def _step_agencies_overlap(agencies: list[int]) -> RawSQL:
 def dossier_get_for(actor: Actor | None, code_or_pk: str | int) -> Dossier:
     """A dossier the actor may see, or NotFound (never reveals that others exist)."""
     qs = dossiers_visible_to(actor)
-    text = str(code_or_pk)
+    # no code holds an invisible format character: one pasted with the code is dropped
+    text = strip_format(str(code_or_pk))
     # Only plain ASCII digits that fit a primary key are an internal id; anything else is a code
     # (int() would also accept other scripts' digits and arbitrarily long numbers). No code holds
     # a NUL (legacy.code_problem; PostgreSQL refuses it in a query) or is longer than the column.

@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.models import search_matching
-from motcua.core.text import fold
+from motcua.core.text import fold, strip_format
 from motcua.dossiers.access import (
     STEP_ROLE,
     Actor,
@@ -228,6 +228,9 @@ def dossier_search(
     each word is a LIKE on the trigram-indexed ``search_text`` (dossiers 0011_search_trgm)."""
     ids = agency_ids_for(actor)
     visible = visible_to_agencies(ids)
+    # a code pasted from a PDF or a chat app carries invisible format characters: never part of
+    # a code, a name or an ID number (core.text.strip_format)
+    query = strip_format(query)
     text = query.strip()
     if text and len(text) <= 60 and not any(c.isspace() or c == "\x00" for c in text):
         # a whole code, as printed on the receipt: the unique index, one row. Codes share

@@ -190,11 +190,18 @@ def issuing_agencies(dossier: Any) -> list[Agency]:
 
 
 def signing_agency_for(actor: Any, dossier: Any) -> Agency:
-    """The issuing agency in which ``actor`` is a leader (the lead agency first)."""
+    """The issuing agency in which ``actor`` is a leader and, as its member, may attach the
+    result now (``dossiers.services.result_may_attach``, the rule ``result_attach`` applies):
+    the lead agency first, else the agency of an active leader's step. Not the agency of a
+    leader's step planned for later: the signed file would be refused when attached. The dossier
+    page offers the signing form by this function (``esign.templatetags.can_sign_result``)."""
     from motcua.dossiers.access import has_role
+    from motcua.dossiers.services import result_may_attach
 
     for agency in issuing_agencies(dossier):
-        if has_role(actor, agency, Role.LEADER):
+        if has_role(actor, agency, Role.LEADER) and result_may_attach(
+            actor, dossier, agency=agency
+        ):
             return agency
     raise PermissionDenied(
         "Chỉ lãnh đạo cơ quan giải quyết hồ sơ được ký số kết quả", code="permission_denied"

@@ -4,9 +4,11 @@ and answer. Thin: a form at the door, one service or selector behind it."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +23,7 @@ from motcua.feedback import selectors
 from motcua.feedback.forms import AnswerForm, AssignForm, SubmitForm
 from motcua.feedback.models import Status
 from motcua.feedback.services import feedback_answer, feedback_assign, feedback_submit
+from motcua.portal.throttle import attempt
 
 PAGE = 20
 
@@ -64,6 +67,9 @@ def submit(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            wait = _send_counted(request, citizen=profile is not None)
+            if wait is not None:
+                return _over_limit(request, form, profile, wait)
             data = form.cleaned_data
             try:
                 f = feedback_submit(
@@ -87,6 +93,40 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(
         request, "feedback/submit.html", {"form": form, "citizen": profile}, status=status
     )
+
+
+def _send_counted(request: HttpRequest, *, citizen: bool) -> int | None:
+    """Count one send that passed the form (docs/feedback.md, "Sending limit"); None when
+    allowed, else the seconds to wait. Senders not logged in are counted by client address (an
+    IPv6 client by its /64), ``MOTCUA_FEEDBACK_RATE``; a logged-in citizen by their account,
+    whatever the address, ``MOTCUA_FEEDBACK_CITIZEN_RATE``. The count is kept in the cache like
+    the look-up's (``portal.throttle``)."""
+    if citizen:
+        return attempt(
+            request,
+            "feedback-citizen",
+            rate=settings.MOTCUA_FEEDBACK_CITIZEN_RATE,
+            who=f"account:{request.user.pk}",
+        )
+    return attempt(request, "feedback", rate=settings.MOTCUA_FEEDBACK_RATE)
+
+
+def _over_limit(request: HttpRequest, form: SubmitForm, profile: object, wait: int) -> HttpResponse:
+    """429: the form again with what was typed (to send later) and why; nothing is stored."""
+    minutes = max(1, (wait + 59) // 60)
+    form.add_error(
+        None,
+        ValidationError(
+            "Ông/bà đã gửi quá nhiều phản ánh, kiến nghị trong thời gian ngắn nên phản ánh này "
+            f"chưa được gửi. Vui lòng thử lại sau khoảng {minutes} phút.",
+            code="feedback_throttled",
+        ),
+    )
+    response = render(
+        request, "feedback/submit.html", {"form": form, "citizen": profile}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def sent(request: HttpRequest) -> HttpResponse:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from motcua.catalog.models import Field, Procedure
 from motcua.catalog.selectors import procedures_valid_on
 from motcua.core.models import search_matching
-from motcua.core.text import nfc
+from motcua.core.text import nfc, strip_format
 from motcua.dossiers import lookup_cache
 from motcua.dossiers.models import Apology, Dossier, DossierStep, Rating, Status, StepStatus
 from motcua.dossiers.qr import lookup_id, lookup_token, lookup_url
@@ -191,7 +191,9 @@ def dossier_by_qr(token: str) -> Dossier | None:
 
 
 def normalize_code(code: str) -> str:
-    return nfc(str(code)).replace(" ", "").upper()
+    """A code as typed, as the look-up compares it: NFC, invisible format characters (a code
+    pasted from a PDF or a chat app) and spaces removed, upper case."""
+    return nfc(strip_format(str(code))).replace(" ", "").upper()
 
 
 def _phone(text: str) -> str:
@@ -215,7 +217,7 @@ def _code_candidates(code: str) -> list[str]:
     code_text = normalize_code(code)[:MAX_CODE]
     if "\x00" in code_text:
         code_text = ""
-    return sorted({code_text, nfc(str(code))[:MAX_CODE].replace("\x00", "")})
+    return sorted({code_text, nfc(strip_format(str(code)))[:MAX_CODE].replace("\x00", "")})
 
 
 def _factor_matches(stored_id: str, stored_phone: str, factor: str) -> bool:

@@ -1,6 +1,10 @@
 """A per-client counter for the dossier look-up (web and API alike): a fixed window in the
 default cache, ``settings.MOTCUA_LOOKUP_RATE`` = (tries, seconds). Every attempt counts, found or
-not, so the counter itself tells nothing about which codes exist."""
+not, so the counter itself tells nothing about which codes exist.
+
+Other public doors count with the same machinery under their own scope and rate (``rate``), and
+may name whom they count (``who``: a logged-in account) instead of the client's address: the
+feedback form (``feedback.views.submit``, ``MOTCUA_FEEDBACK_RATE``)."""
 
 from __future__ import annotations
 
@@ -50,26 +54,42 @@ def subscriber(ip: str) -> str:
     return str(address)
 
 
-def _key(scope: str, ip: str) -> str:
-    window = settings.MOTCUA_LOOKUP_RATE[1]
+def _key(scope: str, ip: str, window: int | None = None, *, who: str | None = None) -> str:
+    """The counter of the client at ``ip`` (``subscriber``), or of ``who`` when given, in the
+    current window (default ``MOTCUA_LOOKUP_RATE``'s)."""
+    window = settings.MOTCUA_LOOKUP_RATE[1] if window is None else window
     bucket = int(time.time()) // max(1, window)
-    digest = hashlib.sha256(subscriber(ip).encode("utf-8", "replace")).hexdigest()[:32]
+    counted = subscriber(ip) if who is None else who
+    digest = hashlib.sha256(counted.encode("utf-8", "replace")).hexdigest()[:32]
     return f"portal:throttle:{scope}:{bucket}:{digest}"
 
 
-def attempt(request: HttpRequest, scope: str = "lookup") -> int | None:
-    """Count one attempt; None when allowed, else the seconds to wait before the next one."""
-    return attempt_and_get(request, [], scope)[0]
+def attempt(
+    request: HttpRequest,
+    scope: str = "lookup",
+    *,
+    rate: tuple[int, int] | None = None,
+    who: str | None = None,
+) -> int | None:
+    """Count one attempt; None when allowed, else the seconds to wait before the next one.
+    ``rate``: (tries, seconds), default ``MOTCUA_LOOKUP_RATE``; ``who``: the identity counted,
+    default the client's address (``subscriber``: an IPv6 client by its /64)."""
+    return attempt_and_get(request, [], scope, rate=rate, who=who)[0]
 
 
 def attempt_and_get(
-    request: HttpRequest, keys: list[str], scope: str = "lookup"
+    request: HttpRequest,
+    keys: list[str],
+    scope: str = "lookup",
+    *,
+    rate: tuple[int, int] | None = None,
+    who: str | None = None,
 ) -> tuple[int | None, dict[str, Any]]:
     """``attempt``, and the cache's ``get_many(keys)`` with it: on Redis one round trip for both
     (INCR, EXPIRE and MGET pipelined — the look-up's whole conversation with the cache when its
     answer is kept: ``dossiers.lookup_cache``, BENCHMARKS.md); elsewhere one after the other."""
-    tries, window = settings.MOTCUA_LOOKUP_RATE
-    key = _key(scope, client_ip(request))
+    tries, window = rate or settings.MOTCUA_LOOKUP_RATE
+    key = _key(scope, client_ip(request) if who is None else "", window, who=who)
     backend = caches["default"]
     got: dict[str, Any] = {}
     if isinstance(backend, RedisCache):

@@ -49,8 +49,10 @@ from motcua.dossiers.services.online import (
     dossier_submit_online,
 )
 from motcua.dossiers.services.results import (
+    RESULT_STATUSES,
     dossier_rate,
     result_attach,
+    result_may_attach,
     result_return,
     scan_attach,
 )
@@ -74,6 +76,7 @@ from motcua.dossiers.services.supplement import (
 
 __all__ = [
     "HANDOVER_CUTOFF",
+    "RESULT_STATUSES",
     "Actor",
     "ApplicantData",
     "ChecklistEntry",
@@ -108,6 +111,7 @@ __all__ = [
     "dossiers_recompute_due",
     "files_sweep",
     "result_attach",
+    "result_may_attach",
     "result_return",
     "scan_attach",
     "step_assign",

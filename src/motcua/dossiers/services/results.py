@@ -33,7 +33,7 @@ from motcua.dossiers.services._tx import (
     _save,
     _save_file,
 )
-from motcua.units.models import Role
+from motcua.units.models import Agency, Role
 
 
 def _return_result(
@@ -93,6 +93,33 @@ def result_return(
     return _return_result(d, step, actor=actor, at=at, method=method)
 
 
+#: The statuses in which a result may be attached (and so signed): being handled, or resolved.
+RESULT_STATUSES = (Status.IN_PROGRESS, Status.RESOLVED)
+
+
+def result_may_attach(actor: Actor, d: Dossier, *, agency: Agency | None = None) -> bool:
+    """Who attaches the result: a leader of the lead agency, or a leader or specialist of an
+    agency handling an active step of the dossier itself (a planned step, or one the dossier was
+    transferred to). With ``agency``: whether the actor may do so as a member of that agency
+    (the agency whose certificate signs the result, ``esign.services.signing_agency_for``).
+
+    Not a coordinating agency holding a parallel task (``_deciding_steps``), and not an agency
+    whose planned step is not active yet (the district leader's signature of an inter-level
+    dossier still at the commune): it decides when the dossier reaches it. The dossier page
+    offers the signing form by this rule, so it offers it only to those this service accepts."""
+
+    def counts(a: Agency | None) -> bool:
+        return a is not None and (agency is None or a.pk == agency.pk)
+
+    if counts(d.processing_agency) and has_role(actor, d.processing_agency, Role.LEADER):
+        return True
+    return any(
+        counts(s.agency)
+        and (has_role(actor, s.agency, Role.LEADER) or has_role(actor, s.agency, Role.SPECIALIST))
+        for s in _deciding_steps(d)
+    )
+
+
 @transaction.atomic
 def result_attach(
     *,
@@ -108,11 +135,8 @@ def result_attach(
     """Attach the (signed) result; 'electronic result' is derived from such documents."""
     at = _now(now)
     d = _lock(dossier, expected_version)
-    _require_status(d, Status.IN_PROGRESS, Status.RESOLVED, action="đính kèm kết quả")
-    if not any(
-        has_role(actor, s.agency, Role.LEADER) or has_role(actor, s.agency, Role.SPECIALIST)
-        for s in _deciding_steps(d)
-    ) and not has_role(actor, d.processing_agency, Role.LEADER):
+    _require_status(d, *RESULT_STATUSES, action="đính kèm kết quả")
+    if not result_may_attach(actor, d):
         raise PermissionDenied(
             "Bạn không xử lý hồ sơ này; cơ quan phối hợp xử lý liên thông không đính kèm kết quả "
             "của hồ sơ, kết quả do cơ quan chủ trì giải quyết",

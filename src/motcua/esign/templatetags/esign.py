@@ -22,11 +22,14 @@ def citizen_results(dossier: Any, user: Any) -> list[dict[str, Any]]:
 
 @register.simple_tag
 def can_sign_result(dossier: Any, user: Any) -> bool:
-    """Whether ``user`` leads an agency issuing this dossier's result, and it may get one."""
+    """Whether ``user`` leads an agency issuing this dossier's result, and it may get one: the
+    page asks the rule the service applies (``esign.services.signing_agency_for``, built on
+    ``dossiers.services.result_may_attach``), so it offers the form only to those it accepts."""
     from motcua.core.errors import PermissionDenied
+    from motcua.dossiers.services import RESULT_STATUSES
     from motcua.esign.services import signing_agency_for
 
-    if dossier.status not in ("in_progress", "resolved"):
+    if dossier.status not in RESULT_STATUSES:
         return False
     try:
         signing_agency_for(user, dossier)
