@@ -267,8 +267,8 @@ def test_no_progress_when_not_a_terminal(
 
 
 def _index_definitions() -> list[tuple[str, str]]:
-    """The dossier table's indexes, and on PostgreSQL its constraints too (the unique code's is
-    dropped and added again by a go-live move), each with its definition."""
+    """The dossier table's indexes, and on PostgreSQL its constraints too, each with its
+    definition."""
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -409,8 +409,8 @@ def test_codes_a_vouched_file_repeats_are_refused_by_the_move_then_listed(
     """A file the fast path vouched for goes to the move without the two look-ups: the unique
     index refuses a code twice or stored, the move is undone and the codes are listed as the
     exact path lists them; a refusal the file does not explain is one refusal (``conflict``).
-    With the indexes built after the move (a batch larger than the table), the refusal comes
-    from the unique constraint's return, and the constraint and indexes are back as they were."""
+    With the secondary indexes built after the move (a batch larger than the table) the unique
+    constraint stays in place and refuses the same, and every index is back as it was."""
     AgencyFactory(code="000.00.03.H10")
     legacy.import_dossiers(_write(tmp_path / "first.csv", [row("V-1")]))
     indexes = _index_definitions()

@@ -336,17 +336,18 @@ def fill_maps(agencies: dict[str, int], procedures: dict[str, int]) -> None:
 
 
 def move(rows: int = 0) -> int:
-    """One INSERT … SELECT from the staging table into the dossier table, ids in file order.
+    """One INSERT … SELECT from the staging table into the dossier table, in file order.
     ``rows``: how many the staging table holds (when known): a batch at least as large as the
-    table is written with its secondary indexes built after it (``_indexes_built_after``), its
-    ids reserved at once (``_reserve_ids``) instead of drawn row by row in a sorted order."""
+    table is written with its secondary indexes built after it (``_indexes_built_after``)."""
     table = Dossier._meta.db_table
+    cols = ", ".join(c for c, _ in MOVE)
+    exprs = ", ".join(e for _, e in MOVE)
     now = timezone.now()
     pg = _pg()
     with (
         connection.cursor() as cur,
         _sqlite_cache(cur),
-        _indexes_built_after(cur, table, rows) as rebuilt,
+        _indexes_built_after(cur, table, rows),
     ):
         skip_ri = pg and _may_skip_ri(cur)
         if pg:  # the joins' hashes and the sort in file order in memory, not in files; no
@@ -355,21 +356,11 @@ def move(rows: int = 0) -> int:
             cur.execute("SET LOCAL jit = off")
         if skip_ri:
             cur.execute("SET LOCAL session_replication_role = replica")
-        move = MOVE
-        order = " ORDER BY s.line"
-        if rebuilt:  # ids given, so the rows need no sort (a second at 1M rows); nor the
-            # join with the working times (a merge join would sort both sides: the staging
-            # tables have no statistics, and the planner misjudges them)
-            move = (("id", f"{_reserve_ids(cur, table)} + s.line"), *MOVE)
-            order = ""
-            cur.execute("SET LOCAL enable_mergejoin = off")
-        cols = ", ".join(c for c, _ in move)
-        exprs = ", ".join(e for _, e in move)
         cur.execute(
             f"INSERT INTO {table} ({cols}) SELECT {exprs} FROM {STAGE} s"  # noqa: S608
             f" JOIN {AGENCY_MAP} a ON a.code = s.agency"
             f" JOIN {PROCEDURE_MAP} p ON p.code = s.proc"
-            f" LEFT JOIN {WORK} w ON w.line = s.line{order}",
+            f" LEFT JOIN {WORK} w ON w.line = s.line ORDER BY s.line",
             {"true": True, "now": now if pg else connection.ops.adapt_datetimefield_value(now)},
         )
         moved = cur.rowcount
@@ -378,27 +369,7 @@ def move(rows: int = 0) -> int:
         if pg:
             cur.execute("SET LOCAL work_mem TO DEFAULT")
             cur.execute("SET LOCAL jit TO DEFAULT")
-            cur.execute("SET LOCAL enable_mergejoin TO DEFAULT")
         return moved
-
-
-def _reserve_ids(cur: Any, table: str) -> int:
-    """A base such that ``base + line`` is a fresh id for every staged line, the table's id
-    sequence moved past them in one call: each row's id is then its line's, in file order
-    whatever order the rows are written in (lines start at 1 or more; the gaps between the
-    lines of a record written over several lines stay unused). Only while the table is locked
-    against every writer (``_indexes_built_after`` dropped its indexes: no other session can
-    insert, and so draw from the sequence, until the commit) — else an id drawn between the
-    read and the ``setval`` could be given twice."""
-    cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-    sequence = cur.fetchone()[0]
-    cur.execute(
-        f"SELECT GREATEST((SELECT last_value FROM {sequence}),"  # noqa: S608
-        f" (SELECT COALESCE(MAX(id), 0) FROM {table})), (SELECT MAX(line) FROM {STAGE})"
-    )
-    base, last = cur.fetchone()
-    cur.execute("SELECT setval(%s, %s)", [sequence, base + (last or 0)])
-    return int(base)
 
 
 #: from this many rows, a batch at least as large as the table it goes into is written with the
@@ -409,16 +380,14 @@ REBUILD_INDEXES_FROM = 50_000
 @contextlib.contextmanager
 def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
     """A large batch into a table that holds fewer rows than it (a go-live import): the
-    table's secondary indexes and its unique constraints — not its primary key, not a unique
-    constraint a foreign key references, not a partial index (the keys an imported dossier does
-    not have: it costs the move nothing) — are dropped before the move and created again after
-    it from their own definitions, in the same transaction (a failure rolls the drop back with
-    the rest; a code twice or already stored fails the constraint's return, inside the move, as
-    it failed the insert before). One sort per index instead of an index insertion per row and
-    index: the move was three quarters index maintenance (BENCHMARKS.md, "Import"). Meanwhile
-    the table is locked for writing and reading (``LOCK TABLE``, as DROP INDEX would), which a
-    first load can afford and a daily import into a large table never meets (the batch is
-    smaller than the table); the move relies on it to reserve its ids. PostgreSQL
+    table's secondary indexes — not its primary key, not a unique one, which the checks and the
+    move rely on, not a partial one (the keys an imported dossier does not have: it costs the
+    move nothing) — are dropped before the move and created again after it from their own
+    definitions, in the same transaction (a failure rolls the drop back with the rest). One
+    sort per index instead of an index insertion per row and index: the move was three
+    quarters index maintenance (BENCHMARKS.md, "Import"). Meanwhile the table is locked for
+    writing and reading (PostgreSQL's DROP INDEX), which a first load can afford and a daily
+    import into a large table never meets (the batch is smaller than the table). PostgreSQL
     only: on SQLite the same 1,000,000 rows took longer this way (65.0 against 56.5 s,
     BENCHMARKS.md)."""
     if rows < REBUILD_INDEXES_FROM or not _pg():
@@ -438,7 +407,6 @@ def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
     if not cur.fetchone()[0]:
         yield False
         return
-    cur.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
     cur.execute(
         "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
         " JOIN pg_class c ON c.oid = i.indexrelid"
@@ -449,23 +417,6 @@ def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
         [table],
     )
     indexes = cur.fetchall()
-    # and its unique constraints that no foreign key leans on (the dossier code's): one sort
-    # after the move instead of a look-up per row (0.7 s of the 1M move); a code twice or
-    # already stored is refused when the constraint is added again, still inside the move
-    cur.execute(
-        "SELECT k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k"
-        " WHERE k.conrelid = %s::regclass AND k.contype = 'u' AND NOT EXISTS"
-        " (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)"
-        " ORDER BY k.conname",
-        [table],
-    )
-    uniques = cur.fetchall()
-    # ALTER TABLE refuses a table with pending trigger events: the deferred foreign-key checks
-    # already queued in this transaction (an import inside a caller's transaction) run now
-    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cur.execute("SET CONSTRAINTS ALL DEFERRED")
-    for name, _definition in uniques:
-        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
     yield True
@@ -474,8 +425,6 @@ def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
     # they would at commit: CREATE INDEX refuses a table with pending trigger events
     cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for name, definition in uniques:  # first: a refusal spares the other builds
-        cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     for _name, definition in indexes:
         cur.execute(definition)
     cur.execute("SET CONSTRAINTS ALL DEFERRED")
