@@ -11,8 +11,6 @@ receiving desk (supplement) and an agency the dossier was transferred to keep th
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -21,43 +19,21 @@ from motcua.core.errors import PermissionDenied
 from motcua.dossiers.models import Apology, Counter, Dossier, Status, SupplementRequest
 from motcua.dossiers.selectors import apology_warnings
 from motcua.dossiers.services import (
-    ParallelTask,
     apology_issue,
-    dossier_dispatch_parallel,
-    dossier_receive,
     dossier_transfer,
     supplement_request,
 )
 from motcua.units.models import Role
-from tests.api import scenarios as sc
 from tests.api.conftest import problem, token_client
 from tests.dossiers.conftest import World, at, member
-from tests.factories import UserFactory
+from tests.dossiers.test_parallel_partner_scope import (
+    dispatched,
+    health_leader,
+    transferred_to_health,
+)
 
 ITEMS = [{"name": "Giấy chứng nhận đủ điều kiện y tế", "originals": 0, "copies": 1}]
 NEW = at("2022-06-20 16:00")
-
-
-def dispatched(w: World, *, now: bool = False) -> Dossier:
-    """Received Wednesday 01/06/2022 09:00 (5 working days, due 08/06 09:00); the Justice
-    Department's specialist sent a task to the Health Department at 10:00."""
-    d = dossier_receive(
-        actor=w.users["counter"],
-        desk=w.center,
-        intake=w.intake(),
-        now=sc.morning() if now else at("2022-06-01 09:00"),
-    )
-    dossier_dispatch_parallel(
-        actor=w.users["specialist"],
-        dossier=d,
-        tasks=[ParallelTask(w.health, "Thẩm định điều kiện y tế", Decimal(1))],
-        now=None if now else at("2022-06-01 10:00"),
-    )
-    return Dossier.objects.get(pk=d.pk)
-
-
-def health_leader(w: World) -> object:
-    return member(UserFactory(username="ld_yte"), w.health, Role.LEADER)
 
 
 def unchanged(d: Dossier) -> tuple[object, ...]:
@@ -166,16 +142,7 @@ def test_an_agency_the_dossier_was_transferred_to_keeps_both_powers(world: World
     """A transfer hands the step itself over: that agency handles the dossier and may request
     the supplement and apologise (the forms stay in the lead agency's series, as before)."""
     w = world
-    d = dossier_receive(
-        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
-    )
-    dossier_transfer(
-        actor=w.users["specialist"],
-        dossier=d,
-        to_agency=w.health,
-        reason="Thuộc Sở Y tế",
-        now=at("2022-06-01 10:00"),
-    )
+    d = transferred_to_health(w)
     apologise(health_leader(w), d, "2022-06-01 11:00")
     ask_supplement(w.users["health"], d, "2022-06-01 14:00")
     assert Dossier.objects.get(pk=d.pk).status == Status.AWAITING_SUPPLEMENT

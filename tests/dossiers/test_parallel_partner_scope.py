@@ -53,6 +53,38 @@ def dispatched(w: World, *, now: bool = False) -> Dossier:
     return Dossier.objects.get(pk=d.pk)
 
 
+def dispatched_by_leader(w: World) -> Dossier:
+    """Received at 09:00; the Justice Department's specialist finished at 10:00 and its leader
+    sent the task to the Health Department at 11:00, from the lead agency's last step."""
+    d = dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
+    )
+    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 10:00"))
+    dossier_dispatch_parallel(
+        actor=w.users["leader"],
+        dossier=d,
+        tasks=[ParallelTask(w.health, "Thẩm định điều kiện y tế", Decimal(1))],
+        now=at("2022-06-01 11:00"),
+    )
+    return d
+
+
+def transferred_to_health(w: World) -> Dossier:
+    """Received at 09:00; the Justice Department's specialist transferred it to the Health
+    Department at 10:00 (the step itself handed over)."""
+    d = dossier_receive(
+        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
+    )
+    dossier_transfer(
+        actor=w.users["specialist"],
+        dossier=d,
+        to_agency=w.health,
+        reason="Thuộc Sở Y tế",
+        now=at("2022-06-01 10:00"),
+    )
+    return d
+
+
 def health_leader(w: World) -> object:
     return member(UserFactory(username="ld_yte"), w.health, Role.LEADER)
 
@@ -119,16 +151,7 @@ def test_a_coordinating_agency_cannot_attach_the_lead_agencys_result(world: Worl
 def test_an_agency_the_dossier_was_transferred_to_decides_it(world: World) -> None:
     """A transfer hands the step itself over: that agency handles it, and may end it."""
     w = world
-    d = dossier_receive(
-        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
-    )
-    dossier_transfer(
-        actor=w.users["specialist"],
-        dossier=d,
-        to_agency=w.health,
-        reason="Thuộc Sở Y tế",
-        now=at("2022-06-01 10:00"),
-    )
+    d = transferred_to_health(w)
     result_attach(
         actor=w.users["health"],
         dossier=d,
@@ -284,16 +307,7 @@ def test_a_coordinating_agency_cannot_send_the_lead_agencys_step_back(world: Wor
     """Sent out from the leader's step, the Health Department's task cannot make the Justice
     Department's specialist redo theirs: the task is finished with its opinion instead."""
     w = world
-    d = dossier_receive(
-        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
-    )
-    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 10:00"))
-    dossier_dispatch_parallel(
-        actor=w.users["leader"],
-        dossier=d,
-        tasks=[ParallelTask(w.health, "Thẩm định điều kiện y tế", Decimal(1))],
-        now=at("2022-06-01 11:00"),
-    )
+    d = dispatched_by_leader(w)
     before = unchanged(d)
     with pytest.raises(IllegalTransition) as exc:
         step_send_back(
@@ -317,16 +331,7 @@ def test_a_coordinating_agency_finishing_its_task_does_not_resolve_the_dossier(
     told the result was ready before the lead agency decided anything. The step that sent the
     tasks comes back to the lead agency instead; its leader resolves the dossier."""
     w = world
-    d = dossier_receive(
-        actor=w.users["counter"], desk=w.center, intake=w.intake(), now=at("2022-06-01 09:00")
-    )
-    step_complete(actor=w.users["specialist"], dossier=d, now=at("2022-06-01 10:00"))
-    dossier_dispatch_parallel(
-        actor=w.users["leader"],
-        dossier=d,
-        tasks=[ParallelTask(w.health, "Thẩm định điều kiện y tế", Decimal(1))],
-        now=at("2022-06-01 11:00"),
-    )
+    d = dispatched_by_leader(w)
     step_complete(
         actor=w.users["health"], dossier=d, note="Đủ điều kiện", now=at("2022-06-01 14:00")
     )
