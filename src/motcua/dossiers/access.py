@@ -165,3 +165,47 @@ def dossier_get_for(actor: Actor | None, code_or_pk: str | int) -> Dossier:
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ", code="dossier_not_found")
     return dossier
+
+
+# ---- the administration's rows: units, agencies, memberships ------------------------------------
+
+NOT_YOURS = "Bạn chỉ quản trị đơn vị, cơ quan và cán bộ thuộc địa bàn của mình"
+
+
+def administered_agency_ids(actor: Actor | None) -> set[int] | None:
+    """The agencies whose record and staff roles the actor keeps in the administration: those
+    under the unit of each of their province administrator memberships (None: all, a superuser
+    or the system; empty: none)."""
+    if actor is None:
+        return None
+    return agency_ids_for(actor, [Role.PROVINCE_ADMIN])
+
+
+def administered_unit_ids(actor: Actor | None) -> set[int] | None:
+    """The administrative units (with every unit under them) of the actor's province
+    administrator memberships (None: all)."""
+    if actor is None or is_superuser(actor):
+        return None
+    if not getattr(actor, "is_authenticated", False):
+        return set()
+    ids: set[int] = set()
+    rows = Membership.objects.filter(
+        user_id=actor.pk, active=True, role=Role.PROVINCE_ADMIN
+    ).select_related("agency__unit")
+    for m in rows:
+        ids |= unit_subtree_ids(m.agency.unit)
+    return ids
+
+
+def require_administers(
+    actor: Actor | None, *, agency_id: int | None = None, unit_id: int | None = None
+) -> None:
+    """PermissionDenied unless the agency (and the unit) are within the actor's province."""
+    if agency_id is not None:
+        agencies = administered_agency_ids(actor)
+        if agencies is not None and agency_id not in agencies:
+            raise PermissionDenied(NOT_YOURS, code="permission_denied")
+    if unit_id is not None:
+        units = administered_unit_ids(actor)
+        if units is not None and unit_id not in units:
+            raise PermissionDenied(NOT_YOURS, code="permission_denied")
