@@ -209,3 +209,39 @@ def require_administers(
         units = administered_unit_ids(actor)
         if units is not None and unit_id not in units:
             raise PermissionDenied(NOT_YOURS, code="permission_denied")
+
+
+def administers_everything(actor: Actor | None) -> bool:
+    """The actor keeps every agency of the installation (the system, a superuser, or the
+    administrator of its one province): the rows no single province owns are theirs."""
+    ids = administered_agency_ids(actor)
+    return ids is None or not Agency.objects.exclude(pk__in=ids).exists()
+
+
+def calendars_kept_by(actor: Actor | None, qs: QuerySet) -> QuerySet:  # type: ignore[type-arg]
+    """The working calendars the actor may change: none used by a unit outside their province,
+    and the default one (every unit without a calendar counts on it) only when they keep
+    everything."""
+    units = administered_unit_ids(actor)
+    if units is None:
+        return qs
+    qs = qs.exclude(units__in=_units_outside(units))
+    return qs if administers_everything(actor) else qs.exclude(is_default=True)
+
+
+def _units_outside(units: set[int]) -> QuerySet:  # type: ignore[type-arg]
+    from motcua.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.objects.exclude(pk__in=units)
+
+
+def require_calendar_keeper(actor: Actor | None, calendar: object) -> None:
+    """PermissionDenied unless the actor may save this calendar (as changed: ``is_default``
+    ticked on a new or existing one needs the whole installation)."""
+    from motcua.worktime.models import WorkCalendar
+
+    pk = getattr(calendar, "pk", None)
+    if pk is not None and not calendars_kept_by(actor, WorkCalendar.objects.filter(pk=pk)):
+        raise PermissionDenied(NOT_YOURS, code="permission_denied")
+    if getattr(calendar, "is_default", False) and not administers_everything(actor):
+        raise PermissionDenied(NOT_YOURS, code="permission_denied")

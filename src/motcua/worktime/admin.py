@@ -1,5 +1,18 @@
-from django.contrib import admin
+"""Working calendars in the administration: a province administrator keeps the calendars of
+their own province's units (and the default one only when the installation is theirs alone,
+``access.calendars_kept_by``): a calendar's days move every due date counted on it."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from motcua.core.errors import PermissionDenied
+from motcua.dossiers import access
 from motcua.worktime.models import CalendarDay, WorkCalendar
 
 
@@ -21,3 +34,13 @@ class WorkCalendarAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     search_fields = ("code", "name")
     inlines = [CalendarDayInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WorkCalendar]:
+        return access.calendars_kept_by(request.user, super().get_queryset(request))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            access.require_calendar_keeper(request.user, obj)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        super().save_model(request, obj, form, change)
