@@ -20,7 +20,9 @@ from motcua.catalog.selectors import catalog_specs
 from motcua.catalog.services import catalog_import_specs
 from motcua.core.admin_search import FoldedSearchAdmin
 from motcua.core.errors import DomainError
+from motcua.core.errors import PermissionDenied as DomainPermissionDenied
 from motcua.core.text import number
+from motcua.dossiers.access import keeps_agency_rows, require_agency_rows
 from motcua.units.models import Agency
 
 
@@ -105,6 +107,39 @@ class ProcedureAdmin(FoldedSearchAdmin):
     change_list_template = "admin/catalog/procedure/change_list.html"
     list_per_page = 50
 
+    # a procedure sets the due dates and fees of every agency applying it: another province's
+    # administrator reads it, never changes it (access.keeps_agency_rows)
+    def _keeps(self, request: HttpRequest, obj: Procedure | None) -> bool:
+        return obj is None or keeps_agency_rows(request.user, obj.agency_id)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._keeps(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._keeps(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        _require_rows(request, obj.agency_id)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is ProcessStep:
+            _require_rows(
+                request,
+                *(
+                    f.cleaned_data["agency"].pk
+                    for f in formset.forms
+                    if f.cleaned_data
+                    and not f.cleaned_data.get("DELETE")
+                    and f.cleaned_data.get("agency") is not None
+                ),
+            )
+        super().save_formset(request, form, formset, change)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:
+        _require_rows(request, *queryset.values_list("agency_id", flat=True))
+        super().delete_queryset(request, queryset)
+
     def get_urls(self) -> list[URLPattern]:
         return [
             path(
@@ -170,6 +205,14 @@ class ProcedureAdmin(FoldedSearchAdmin):
         )
         resp["Content-Disposition"] = f'attachment; filename="danh-muc-tthc-{_stamp()}.xlsx"'
         return resp
+
+
+def _require_rows(request: HttpRequest, *agency_ids: int | None) -> None:
+    """403 (the Vietnamese page, with the reason) unless the rows are the user's to change."""
+    try:
+        require_agency_rows(request.user, *agency_ids)
+    except DomainPermissionDenied as exc:
+        raise PermissionDenied(exc.message) from None
 
 
 def _stamp() -> str:

@@ -513,6 +513,27 @@ def procedure_abolish(
 
 
 @transaction.atomic
+def _require_import_keeper(
+    actor: Actor, specs: Sequence[ProcedureSpec], agencies: dict[str, Agency]
+) -> None:
+    """Each imported procedure, as it is now and as imported, belongs to the actor's province
+    (a procedure of no agency, applied everywhere, to whoever keeps the installation)."""
+    from motcua.dossiers.access import require_agency_rows
+
+    if actor is None:
+        return  # the system: the command line, run by the operator
+    now = dict(
+        Procedure.objects.filter(code__in=[s.code for s in specs])
+        .order_by("code", "version")
+        .values_list("code", "agency_id")
+    )
+    for spec in specs:
+        wanted = agencies[spec.agency_code].pk if spec.agency_code else None
+        steps = [agencies[s.agency_code].pk for s in spec.steps if s.agency_code]
+        before = [now[spec.code]] if spec.code in now else []
+        require_agency_rows(actor, wanted, *before, *steps)
+
+
 def catalog_import_specs(
     *, actor: Actor, specs: Sequence[ProcedureSpec], source: str = ""
 ) -> dict[str, int]:
@@ -528,6 +549,7 @@ def catalog_import_specs(
             code="unknown_agency",
             details=missing,
         )
+    _require_import_keeper(actor, specs, agencies)
     fields: dict[str, Field] = {f.code: f for f in Field.objects.all()}
     new_fields = []
     for spec in specs:

@@ -245,3 +245,20 @@ def require_calendar_keeper(actor: Actor | None, calendar: object) -> None:
         raise PermissionDenied(NOT_YOURS, code="permission_denied")
     if getattr(calendar, "is_default", False) and not administers_everything(actor):
         raise PermissionDenied(NOT_YOURS, code="permission_denied")
+
+
+def keeps_agency_rows(actor: Actor | None, *agency_ids: int | None) -> bool:
+    """The actor may change a shared row (a procedure, its steps) belonging to these agencies:
+    each within their province; ``None`` (a row of no agency, which every province applies) only
+    when they keep the whole installation."""
+    ids = administered_agency_ids(actor)
+    if ids is None:
+        return True
+    if any(a is None for a in agency_ids) and not administers_everything(actor):
+        return False
+    return all(a in ids for a in agency_ids if a is not None)
+
+
+def require_agency_rows(actor: Actor | None, *agency_ids: int | None) -> None:
+    if not keeps_agency_rows(actor, *agency_ids):
+        raise PermissionDenied(NOT_YOURS, code="permission_denied")
