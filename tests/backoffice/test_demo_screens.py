@@ -93,6 +93,11 @@ def test_demo_province_admin_reaches_what_the_readme_says() -> None:
         assert model in admin, model
         assert c.get(model).status_code == 200, model
     assert c.get("/admin/catalog/procedure/import/").status_code == 200  # README: import
+    # the one province of the installation: the default calendar and the procedures every
+    # desk applies are theirs to change too
+    from motcua.dossiers.access import administers_everything
+
+    assert administers_everything(user)
 
 
 def test_every_demo_login_opens_every_link_of_its_menu() -> None:
