@@ -158,3 +158,22 @@ def test_search_without_diacritics() -> None:
     assert [p.code for p in procedure_search("DANG KY khai")] == ["1.000009"]
     assert [p.code for p in procedure_search("Thành lập")] == ["1.000001"]
     assert procedure_search("khai sinh cong chung").count() == 0
+
+
+def test_an_import_that_fails_midway_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``catalog_import_specs`` is one transaction: a failure after the fields and procedures
+    were written (here the steps' insert) leaves none of them."""
+    from motcua.catalog import services
+    from motcua.catalog.models import Field, ProcessStep
+
+    fields, procedures = Field.objects.count(), Procedure.objects.count()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(ProcessStep.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        services.catalog_import_specs(
+            actor=None, specs=[procedure_spec("9.000001", field_code="G99-NEW")], source="test"
+        )
+    assert (Field.objects.count(), Procedure.objects.count()) == (fields, procedures)

@@ -512,7 +512,6 @@ def procedure_abolish(
     return old
 
 
-@transaction.atomic
 def _require_import_keeper(
     actor: Actor, specs: Sequence[ProcedureSpec], agencies: dict[str, Agency]
 ) -> None:
@@ -534,6 +533,7 @@ def _require_import_keeper(
         require_agency_rows(actor, wanted, *before, *steps)
 
 
+@transaction.atomic
 def catalog_import_specs(
     *, actor: Actor, specs: Sequence[ProcedureSpec], source: str = ""
 ) -> dict[str, int]:
