@@ -9,8 +9,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from motcua.core.errors import PermissionDenied as DomainPermissionDenied
+from motcua.dossiers.access import keeps_agency_rows
 from motcua.eforms.definition import DefinitionError, definition_parse
 from motcua.eforms.models import FormDefinition
 from motcua.eforms.services import form_definition_set
@@ -62,6 +65,24 @@ class FormDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     autocomplete_fields = ("procedure",)
     change_form_template = "eforms/admin_change_form.html"
 
+    # the form of a procedure every desk applying it asks for: another province's administrator
+    # reads it, never changes it (the service refuses too: access.keeps_agency_rows)
+    def _keeps(self, request: HttpRequest, obj: FormDefinition | None) -> bool:
+        return obj is None or keeps_agency_rows(request.user, obj.procedure.agency_id)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._keeps(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._keeps(request, obj) and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: FormDefinition) -> None:
+        _service(form_definition_set, actor=request.user, procedure=obj.procedure, definition=None)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset.select_related("procedure"):
+            self.delete_model(request, obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # a form belongs to one procedure version; another version gets its own row
         return ("procedure",) if obj is not None else ()
@@ -69,10 +90,19 @@ class FormDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(
         self, request: HttpRequest, obj: FormDefinition, form: Any, change: bool
     ) -> None:
-        row = form_definition_set(
+        row = _service(
+            form_definition_set,
             actor=request.user,
             procedure=form.cleaned_data.get("procedure") or obj.procedure,
             definition=form.cleaned_data["definition"],
         )
         if row is not None:
             obj.pk, obj.definition = row.pk, row.definition
+
+
+def _service(fn: Any, **kwargs: Any) -> Any:
+    """The service's refusal as the administration's 403 page, with its Vietnamese reason."""
+    try:
+        return fn(**kwargs)
+    except DomainPermissionDenied as exc:
+        raise PermissionDenied(exc.message) from None

@@ -32,7 +32,13 @@ def form_definition_set(
     *, actor: Any, procedure: Procedure, definition: dict[str, Any] | None
 ) -> FormDefinition | None:
     """Attach (or replace, or with None remove) a procedure version's application form. The
-    definition is checked first (DefinitionError with its path); the change is audited."""
+    definition is checked first (DefinitionError with its path); the change is audited. Every
+    desk applying the procedure asks for this form: only whoever keeps the procedure's rows
+    may change it (``access.keeps_agency_rows``: their own province's procedures; one of no
+    agency, which every province applies, only who keeps the installation; PermissionDenied)."""
+    from motcua.dossiers.access import require_agency_rows
+
+    require_agency_rows(actor, procedure.agency_id)
     row = FormDefinition.objects.select_for_update().filter(procedure=procedure).first()
     before = row.definition if row is not None else None
     if definition is None:
