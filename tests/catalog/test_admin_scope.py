@@ -8,33 +8,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import catalog_import_specs
 from motcua.core.errors import PermissionDenied
-from motcua.units.models import AdministrativeUnit, Agency, Level, Role, UnitKind
-from tests.dossiers.conftest import World, member
-from tests.factories import UserFactory, procedure_spec
+from motcua.units.models import Agency, Level
+from tests.dossiers.conftest import World, other_province_admin, province_admin
+from tests.factories import procedure_spec
 
 pytestmark = pytest.mark.django_db
 
 
 def _admin(username: str, agency: Agency) -> Any:
-    user = member(UserFactory(username=username, is_staff=True), agency, Role.PROVINCE_ADMIN)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
-    return user
+    return province_admin(username, agency, "catalog")
 
 
 def _outsider() -> Any:
-    other = AdministrativeUnit.objects.create(
-        code="75", name="Tỉnh Đồng Nai", kind=UnitKind.PROVINCE, level=Level.PROVINCE
-    )
-    committee = Agency.objects.create(
-        code="000.00.00.H39", name="UBND tỉnh Đồng Nai", kind="ubnd", level=1, unit=other
-    )
-    return _admin("quantri_dongnai", committee)
+    return other_province_admin("catalog")[0]
 
 
 def _login(user: Any) -> Client:

@@ -68,6 +68,28 @@ def member(user: User, agency: Agency, role: str) -> User:
     return user
 
 
+def province_admin(username: str, agency: Agency, *apps: str) -> User:
+    """A province administrator of ``agency``'s province, staff, with the administration's
+    permissions on the models of ``apps``."""
+    from django.contrib.auth.models import Permission
+
+    user = member(UserFactory(username=username, is_staff=True), agency, Role.PROVINCE_ADMIN)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
+    return user
+
+
+def other_province_admin(*apps: str) -> tuple[User, Agency]:
+    """The administrator of another province (Đồng Nai) with those permissions, and its
+    provincial committee: what a scope test tries to reach this province's rows with."""
+    other = AdministrativeUnit.objects.create(
+        code="75", name="Tỉnh Đồng Nai", kind=UnitKind.PROVINCE, level=Level.PROVINCE
+    )
+    committee = Agency.objects.create(
+        code="000.00.00.H39", name="UBND tỉnh Đồng Nai", kind="ubnd", level=1, unit=other
+    )
+    return province_admin("quantri_dongnai", committee, *apps), committee
+
+
 @pytest.fixture
 def world(db: None) -> World:
     province = AdministrativeUnit.objects.create(

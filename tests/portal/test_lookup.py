@@ -485,10 +485,9 @@ def _attempts(ip: str) -> int:
     return int(cache.get(throttle._key("lookup", ip)) or 0)
 
 
-def test_the_found_answer_at_once_is_what_drf_sends(
-    client: Client, received: Dossier, monkeypatch: Any
-) -> None:
-    """The same status, bytes and headers as the whole DRF path, which a None sends it down."""
+def _spy_fast_path(monkeypatch: Any) -> list[Any]:
+    """What the API's fast path (``_found_at_once``) answers, one entry per request; None: it
+    left the request to DRF."""
     from motcua.portal import api as lookup_api
 
     answered: list[Any] = []
@@ -499,6 +498,16 @@ def test_the_found_answer_at_once_is_what_drf_sends(
         return answered[-1]
 
     monkeypatch.setattr(lookup_api, "_found_at_once", spy)
+    return answered
+
+
+def test_the_found_answer_at_once_is_what_drf_sends(
+    client: Client, received: Dossier, monkeypatch: Any
+) -> None:
+    """The same status, bytes and headers as the whole DRF path, which a None sends it down."""
+    from motcua.portal import api as lookup_api
+
+    answered = _spy_fast_path(monkeypatch)
     fast = api(client, {"code": received.code, "factor": ID}, ip="10.1.7.1")
     assert answered and answered[-1] is not None  # answered at once
     monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)
@@ -702,14 +711,7 @@ def test_a_code_pasted_with_invisible_characters_is_found_on_every_door(
     page = post(client, code, f"0912{ch}345678", ip="10.2.0.1")
     assert page.status_code == 200 and received.code in page.content.decode()
     assert _attempts("10.2.0.1") == 1
-    answered: list[Any] = []
-    real = lookup_api._found_at_once
-
-    def spy(request: Any) -> Any:
-        answered.append(real(request))
-        return answered[-1]
-
-    monkeypatch.setattr(lookup_api, "_found_at_once", spy)
+    answered = _spy_fast_path(monkeypatch)
     fast = api(client, {"code": code, "factor": ID}, ip="10.2.0.2")
     assert answered and answered[-1] is not None  # answered at once
     monkeypatch.setattr(lookup_api, "_found_at_once", lambda request: None)

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from motcua.units.models import AdministrativeUnit, Agency, Level, Membership, Role, UnitKind
-from tests.dossiers.conftest import World, member
+from motcua.units.models import Agency, Membership, Role
+from tests.dossiers.conftest import World, member, other_province_admin
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +21,7 @@ ADMIN = Role.PROVINCE_ADMIN
 
 def _other_province_admin() -> tuple[Any, Agency]:
     """The administrator of Đồng Nai, with the administration's permissions on units."""
-    other = AdministrativeUnit.objects.create(
-        code="75", name="Tỉnh Đồng Nai", kind=UnitKind.PROVINCE, level=Level.PROVINCE
-    )
-    committee = Agency.objects.create(
-        code="000.00.00.H39", name="UBND tỉnh Đồng Nai", kind="ubnd", level=1, unit=other
-    )
-    user = member(UserFactory(username="quantri_dongnai", is_staff=True), committee, ADMIN)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=APPS))
-    return user, committee
+    return other_province_admin(*APPS)
 
 
 def _login(user: Any) -> Client:

@@ -7,33 +7,27 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 
-from motcua.units.models import AdministrativeUnit, Agency, Level, Role, UnitKind
+from motcua.units.models import Agency
 from motcua.worktime.models import WorkCalendar
-from tests.dossiers.conftest import World, member
-from tests.factories import UserFactory
+from tests.dossiers.conftest import World, other_province_admin, province_admin
 
 pytestmark = pytest.mark.django_db
 
 
-def _admin(username: str, agency: Agency) -> Any:
-    user = member(UserFactory(username=username, is_staff=True), agency, Role.PROVINCE_ADMIN)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="worktime"))
+def _login(user: Any) -> Client:
     c = Client()
     c.force_login(user)
     return c
 
 
+def _admin(username: str, agency: Agency) -> Any:
+    return _login(province_admin(username, agency, "worktime"))
+
+
 def _outsider() -> Any:
-    other = AdministrativeUnit.objects.create(
-        code="75", name="Tỉnh Đồng Nai", kind=UnitKind.PROVINCE, level=Level.PROVINCE
-    )
-    committee = Agency.objects.create(
-        code="000.00.00.H39", name="UBND tỉnh Đồng Nai", kind="ubnd", level=1, unit=other
-    )
-    return _admin("quantri_dongnai", committee)
+    return _login(other_province_admin("worktime")[0])
 
 
 def _form(cal: WorkCalendar, **over: Any) -> dict[str, Any]:

@@ -19,8 +19,7 @@ from motcua.catalog.models import FeeItem, Field, Procedure, ProcessStep, Requir
 from motcua.catalog.selectors import catalog_specs
 from motcua.catalog.services import catalog_import_specs
 from motcua.core.admin_search import FoldedSearchAdmin
-from motcua.core.errors import DomainError
-from motcua.core.errors import PermissionDenied as DomainPermissionDenied
+from motcua.core.errors import DomainError, refused_as_403
 from motcua.core.text import number
 from motcua.dossiers.access import keeps_agency_rows, require_agency_rows
 from motcua.units.models import Agency
@@ -209,10 +208,8 @@ class ProcedureAdmin(FoldedSearchAdmin):
 
 def _require_rows(request: HttpRequest, *agency_ids: int | None) -> None:
     """403 (the Vietnamese page, with the reason) unless the rows are the user's to change."""
-    try:
+    with refused_as_403():
         require_agency_rows(request.user, *agency_ids)
-    except DomainPermissionDenied as exc:
-        raise PermissionDenied(exc.message) from None
 
 
 def _stamp() -> str:

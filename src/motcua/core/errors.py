@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -40,3 +43,15 @@ class ImportFailed(DomainError):
     """An all-or-nothing import refused: ``details`` lists (line number, reason) pairs."""
 
     code = "import_failed"
+
+
+@contextlib.contextmanager
+def refused_as_403() -> Iterator[None]:
+    """Inside it, a service's PermissionDenied becomes Django's, so that the administration
+    (a ModelAdmin's save or delete) answers its 403 page with the Vietnamese reason."""
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+    try:
+        yield
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None

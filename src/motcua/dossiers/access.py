@@ -202,9 +202,7 @@ def require_administers(
 ) -> None:
     """PermissionDenied unless the agency (and the unit) are within the actor's province."""
     if agency_id is not None:
-        agencies = administered_agency_ids(actor)
-        if agencies is not None and agency_id not in agencies:
-            raise PermissionDenied(NOT_YOURS, code="permission_denied")
+        require_agency_rows(actor, agency_id)
     if unit_id is not None:
         units = administered_unit_ids(actor)
         if units is not None and unit_id not in units:

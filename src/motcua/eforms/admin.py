@@ -9,10 +9,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from motcua.core.errors import PermissionDenied as DomainPermissionDenied
+from motcua.core.errors import refused_as_403
 from motcua.dossiers.access import keeps_agency_rows
 from motcua.eforms.definition import DefinitionError, definition_parse
 from motcua.eforms.models import FormDefinition
@@ -102,7 +101,5 @@ class FormDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 def _service(fn: Any, **kwargs: Any) -> Any:
     """The service's refusal as the administration's 403 page, with its Vietnamese reason."""
-    try:
+    with refused_as_403():
         return fn(**kwargs)
-    except DomainPermissionDenied as exc:
-        raise PermissionDenied(exc.message) from None

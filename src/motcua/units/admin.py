@@ -13,21 +13,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from motcua.core.admin_search import FoldedSearchAdmin
-from motcua.core.errors import PermissionDenied
+from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
 from motcua.units.models import AdministrativeUnit, Agency, Membership
 
 
 def _require(request: HttpRequest, **ids: int | None) -> None:
     """403 (the Vietnamese page, with the reason) unless every agency and unit is the user's."""
-    try:
+    with refused_as_403():
         for key, value in ids.items():
             if key.startswith("agency"):
                 access.require_administers(request.user, agency_id=value)
             else:
                 access.require_administers(request.user, unit_id=value)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
 
 
 @admin.register(AdministrativeUnit)

@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from motcua.core.errors import PermissionDenied
+from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
 from motcua.worktime.models import CalendarDay, WorkCalendar
 
@@ -39,8 +38,6 @@ class WorkCalendarAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return access.calendars_kept_by(request.user, super().get_queryset(request))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        try:
+        with refused_as_403():
             access.require_calendar_keeper(request.user, obj)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from None
         super().save_model(request, obj, form, change)
