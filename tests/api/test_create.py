@@ -268,3 +268,25 @@ def test_an_unknown_field_holding_a_lone_surrogate_is_ignored_not_a_500(
     )
     assert r.status_code == 400
     assert not r.json()["message"].isascii()
+
+
+@pytest.mark.parametrize("hour", [9, 16])  # by day: one event; after the cut-off: a hand-over too
+def test_the_created_answer_is_the_detail_as_stored(
+    world: World, desk: APIClient, hour: int
+) -> None:
+    """The 201's body is built from the dossier the service returned, not read back: it must
+    be exactly what a GET of the stored dossier answers (steps, events, agencies, times)."""
+    import datetime as dt
+
+    import time_machine
+
+    at = dt.datetime(2026, 12, 1, hour, 5, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    with time_machine.travel(at, tick=False):
+        r = post(desk, body(world))
+        assert r.status_code == 201, r.content
+        stored = desk.get(r["Location"])
+    assert stored.status_code == 200
+    created = r.json()
+    assert created == stored.json()
+    assert len(created["steps"]) >= 2 and created["events"]
+    assert len(created["events"]) == (2 if hour == 16 else 1)

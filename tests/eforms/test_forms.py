@@ -89,6 +89,28 @@ def test_wrong_values_get_messages_beside_fields(world: World, definition: dict[
     assert "birth_date" in e
 
 
+def test_an_address_code_not_offered_is_refused(world: World, definition: dict[str, Any]) -> None:
+    """The address choices are built once per process (issue 9): a code not among them — an
+    unknown one, an ended unit's, a district's, the empty choice's label — is still refused."""
+    from motcua.units.models import AdministrativeUnit
+
+    AdministrativeUnit.objects.create(
+        code="25999", name="Xã Đã Nhập", kind="xa", level=3, valid_to=dt.date(2025, 7, 1)
+    )
+    for field, value in (
+        ("tk-home__province", "99"),
+        ("tk-home__commune", "00000"),
+        ("tk-home__commune", "25999"),
+        ("tk-home__commune", "— Chọn xã, phường —"),
+        ("tk-home__province", " 70"),
+    ):
+        form = EForm(definition, _post(**{field: value}), today=dt.date(2026, 11, 29))
+        assert not form.is_valid(), (field, value)
+        name = field.removeprefix("tk-")
+        assert "lựa chọn không hợp lệ" in form.errors[name][0], form.errors
+    assert EForm(definition, _post(), today=dt.date(2026, 11, 29)).is_valid()
+
+
 def test_commune_must_belong_to_province(world: World, definition: dict[str, Any]) -> None:
     from motcua.units.models import AdministrativeUnit
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -27,7 +27,7 @@ from motcua.catalog.selectors import procedure_search
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.models import search_matching
 from motcua.dossiers.access import dossier_get_for, dossiers_visible_to, report_agency_ids
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.reports.aggregates import in_one_reading
 from motcua.units.models import AdministrativeUnit, Agency
 
@@ -280,12 +280,14 @@ class DossierList(generics.ListAPIView[Dossier]):
 
         dossier, replayed = dossier_create(request)
         # a dossier created now was received under the caller's counter role at its desk (the
-        # service checked it in this request): it is visible to them, no second access query;
-        # a replayed one is checked again (the caller's roles may have changed since)
+        # service checked it in this request): it is visible to them, no second access query,
+        # and the service's own object is shown with its steps and events read (not the whole
+        # dossier read back: issue 9); a replayed one is checked again (the caller's roles may
+        # have changed since)
         detail = (
             DossierDetail.load(request.user, dossier.pk)
             if replayed
-            else DossierDetail.detail(dossier.pk)
+            else DossierDetail.completed(dossier)
         )
         body = s.DossierDetailSerializer(detail).data
         return created_response(dossier, replayed, body)
@@ -327,20 +329,31 @@ class DossierDetail(generics.RetrieveAPIView[Dossier]):
         return DossierDetail.detail(dossier_get_for(actor, ref).pk)
 
     @staticmethod
+    def _shown() -> tuple[Prefetch, Prefetch]:
+        return (
+            Prefetch("steps", queryset=DossierStep.objects.select_related("agency", "handler")),
+            Prefetch(
+                "events",
+                queryset=DossierEvent.objects.select_related("agency").order_by("at", "id"),
+            ),
+        )
+
+    @staticmethod
     def detail(pk: int) -> Dossier:
         """The dossier with what the detail shows; the caller has checked the access."""
         return (
             Dossier.objects.select_related("procedure", "receiving_agency", "processing_agency")
-            .prefetch_related(
-                "steps__agency",
-                "steps__handler",
-                Prefetch(
-                    "events",
-                    queryset=DossierEvent.objects.select_related("agency").order_by("at", "id"),
-                ),
-            )
+            .prefetch_related(*DossierDetail._shown())
             .get(pk=pk)
         )
+
+    @staticmethod
+    def completed(dossier: Dossier) -> Dossier:
+        """A dossier a service has just written, as the detail shows it: its steps and events
+        read (two statements), the row itself as the service left it (a test compares the
+        answer with a GET of the stored dossier)."""
+        prefetch_related_objects([dossier], *DossierDetail._shown())
+        return dossier
 
 
 # ---- the period report -----------------------------------------------------------------------

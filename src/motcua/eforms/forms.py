@@ -83,8 +83,48 @@ def _units(today: dt.date) -> tuple[list[AdministrativeUnit], list[tuple[Adminis
     kept = _units_kept.get(key)
     if kept is None:
         _units_kept.clear()
-        kept = _units_kept[key] = _units_read(today)
+        kept = _units_kept[key] = _UnitChoices(*_units_read(today))
     return kept
+
+
+class _UnitChoices(tuple[list[AdministrativeUnit], list[tuple[AdministrativeUnit, str]]]):
+    """The units in force (provinces; communes with their province's code) and, built once
+    with them, what an address field offers: its two choice lists, already in the shape
+    Django's choice fields keep (each request built and normalised ~500 choices twice: a fifth
+    of an intake's form validation, issue 9), the codes offered, each commune's province."""
+
+    def __new__(
+        cls, provinces: list[AdministrativeUnit], communes: list[tuple[AdministrativeUnit, str]]
+    ) -> _UnitChoices:
+        self = super().__new__(cls, (provinces, communes))
+        self.province_choices = (
+            ("", "— Chọn tỉnh, thành phố —"),
+            *((u.code, u.name) for u in provinces),
+        )
+        self.commune_choices = (
+            ("", "— Chọn xã, phường —"),
+            *((u.code, u.name) for u, _ in communes),
+        )
+        self.province_codes = frozenset(u.code for u in provinces)
+        self.commune_codes = frozenset(u.code for u, _ in communes)
+        self.province_of = {u.code: p for u, p in communes}
+        return self
+
+
+class KeptChoiceField(forms.ChoiceField):
+    """A choice field over choices built once (``_UnitChoices``): not normalised again for
+    every form, and a value checked against the set of codes (what ``valid_value`` computes by
+    walking every choice)."""
+
+    def __init__(
+        self, *, kept: tuple[tuple[str, str], ...], codes: frozenset[str], **kw: Any
+    ) -> None:
+        super().__init__(choices=(), **kw)
+        self._choices = self.widget.choices = kept  # shared, never changed (a tuple)
+        self.codes = codes
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.codes
 
 
 def _units_read(
@@ -216,18 +256,20 @@ def _django_fields(f: dict[str, Any], ctx: _Context) -> dict[str, forms.Field]:
             )
         }
     if kind == "address":
-        provinces, communes = ctx.units()
+        kept = ctx.units()
         out: dict[str, forms.Field] = {
-            f"{f['name']}{SEP}province": forms.ChoiceField(
+            f"{f['name']}{SEP}province": KeptChoiceField(
                 label=f"{label} — tỉnh, thành phố",
                 required=required,
-                choices=[("", "— Chọn tỉnh, thành phố —")] + [(u.code, u.name) for u in provinces],
+                kept=kept.province_choices,
+                codes=kept.province_codes,
             ),
-            f"{f['name']}{SEP}commune": forms.ChoiceField(
+            f"{f['name']}{SEP}commune": KeptChoiceField(
                 label=f"{label} — xã, phường",
                 required=required,
-                choices=[("", "— Chọn xã, phường —")] + [(u.code, u.name) for u, _ in communes],
-                widget=CommuneSelect({u.code: p for u, p in communes}),
+                kept=kept.commune_choices,
+                codes=kept.commune_codes,
+                widget=CommuneSelect(kept.province_of),
                 help_text=help_text,
             ),
         }
@@ -260,7 +302,7 @@ class _Context:
         return {u.code: u.name for u in provinces} | {u.code: u.name for u, _ in communes}
 
     def province_of(self) -> dict[str, str]:
-        return {u.code: p for u, p in self.units()[1]}
+        return self.units().province_of  # type: ignore[no-any-return]
 
 
 # ---- the forms ------------------------------------------------------------------------------

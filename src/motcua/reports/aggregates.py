@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, connections, router, transaction
+from django.utils import timezone
 
 from motcua.reports.models import (
     FULL_KEY,
@@ -324,9 +325,11 @@ def _delta(
     return {k: {m: v for m, v in row.items() if v} for k, row in acc.items() if any(row.values())}
 
 
-def _upsert(table: str, keys: tuple[str, ...], rows: dict[tuple[Any, ...], dict[str, int]]) -> None:
-    if not rows:
-        return
+def _upsert_sql(
+    table: str, keys: tuple[str, ...], rows: dict[tuple[Any, ...], dict[str, int]]
+) -> tuple[str, list[Any]]:
+    """The delta upsert of ``rows`` into ``table``: one ``INSERT … ON CONFLICT`` and its
+    parameters."""
     cols = [*keys, *MEASURES]
     values = []
     params: list[Any] = []
@@ -339,8 +342,24 @@ def _upsert(table: str, keys: tuple[str, ...], rows: dict[tuple[Any, ...], dict[
         f"INSERT INTO {table} ({', '.join(cols)}) VALUES {', '.join(values)} "  # noqa: S608 - our names
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
     )
+    return sql, params
+
+
+def _write_all(statements: list[tuple[str, list[Any]]]) -> None:
+    """The writes of one sync. PostgreSQL: one statement, each write a data-modifying ``WITH``
+    (they touch different tables, so none sees another's rows); an intake's eight writes were
+    eight round trips, each parsed and planned (BENCHMARKS.md, issue 9). Elsewhere one by one."""
+    if not statements:
+        return
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        if connection.vendor != "postgresql" or len(statements) == 1:
+            for sql, params in statements:
+                cur.execute(sql, params)
+            return
+        *first, (last_sql, last_params) = statements
+        ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(first))
+        params = [p for _, ps in first for p in ps]
+        cur.execute(f"WITH {ctes} {last_sql}", [*params, *last_params])
 
 
 def _project(
@@ -357,18 +376,17 @@ def _project(
     return out
 
 
-def _snapshot_save(pk: int, facts: dict[str, Any]) -> None:
+def _snapshot_sql(pk: int, facts: dict[str, Any]) -> tuple[str, list[Any]]:
     """One statement (an upsert), not the ORM's read-then-write."""
     table = DossierFacts._meta.db_table
     cols = ["dossier_id", *SNAPSHOT]
     sets = ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {table} ({', '.join(cols)}) "  # noqa: S608 - our names
-            f"VALUES ({', '.join(['%s'] * len(cols))}) "
-            f"ON CONFLICT (dossier_id) DO UPDATE SET {sets}",
-            [pk, *(facts[c] for c in SNAPSHOT)],
-        )
+    return (
+        f"INSERT INTO {table} ({', '.join(cols)}) "  # noqa: S608 - our names
+        f"VALUES ({', '.join(['%s'] * len(cols))}) "
+        f"ON CONFLICT (dossier_id) DO UPDATE SET {sets}",
+        [pk, *(facts[c] for c in SNAPSHOT)],
+    )
 
 
 def _monthly(
@@ -394,38 +412,78 @@ def _points(dossier: Any) -> dict[str, int | None] | None:
     return points_of(dossier.pk) if dossier.status == "resolved" else None
 
 
+def _state_of(pk: int) -> tuple[dict[str, Any] | None, dt.datetime | None, dict[str, bool]]:
+    """In one statement: what the dossier last contributed (``None``: nothing), its apology's
+    issue instant and its flags (``flags_of``): three round trips before (issue 9)."""
+    from motcua.dossiers.models import Apology
+
+    facts = DossierFacts._meta
+    fields = [facts.get_field(c) for c in SNAPSHOT]
+    exprs = _flag_sql()
+    apology = Apology._meta
+    sql = (
+        "SELECT f.dossier_id, "  # noqa: S608 - our names
+        + ", ".join(f"f.{f.column}" for f in fields)
+        + ", "
+        + ", ".join(exprs[f].format(id="%s") for f in FLAGS)
+        + f", (SELECT a.issued_at FROM {apology.db_table} a WHERE a.dossier_id = %s"  # noqa: S608
+        " ORDER BY a.id LIMIT 1)"
+        + f" FROM (SELECT 1 AS one) o LEFT JOIN {facts.db_table} f ON f.dossier_id = %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [pk] * (len(FLAGS) + 2))
+        row = cur.fetchone()
+    n = len(SNAPSHOT)
+    old = (
+        None
+        if row[0] is None
+        else {f.name: f.to_python(v) for f, v in zip(fields, row[1 : n + 1], strict=True)}
+    )
+    flags = {f: bool(v) for f, v in zip(FLAGS, row[n + 1 : n + 1 + len(FLAGS)], strict=True)}
+    issued = apology.get_field("issued_at").to_python(row[-1])
+    if issued is not None and timezone.is_naive(issued):  # SQLite keeps UTC without a zone
+        issued = timezone.make_aware(issued, dt.UTC)
+    return old, issued, flags
+
+
 def aggregates_sync(dossier: Any, *, apology: bool = False) -> None:
     """Bring the daily counts in line with the dossier as it is now (called by the dossier
     services in the transaction of every change; idempotent, so calling it twice costs one
     read). ``apology``: an apology may have been issued (its row is read again)."""
-    old_row = DossierFacts.objects.filter(dossier_id=dossier.pk).values(*SNAPSHOT).first()
-    if old_row is None and dossier.received_at is None and not apology:
-        return  # nothing counted yet (a submission waiting for the desk)
+    if dossier.received_at is None and not apology:
+        old_row = DossierFacts.objects.filter(dossier_id=dossier.pk).values(*SNAPSHOT).first()
+        if old_row is None:
+            return  # nothing counted yet (a submission waiting for the desk)
+    old_row, apology_at, flags = _state_of(dossier.pk)
     if apology or old_row is None:
-        from motcua.dossiers.models import Apology
-
-        apology_at = (
-            Apology.objects.filter(dossier_id=dossier.pk)
-            .values_list("issued_at", flat=True)
-            .first()
-        )
-        new = facts_of(dossier, apology_at, flags_of(dossier.pk), _points(dossier))
+        new = facts_of(dossier, apology_at, flags, _points(dossier))
     else:
-        new = facts_of(dossier, None, flags_of(dossier.pk), _points(dossier))
+        new = facts_of(dossier, None, flags, _points(dossier))
         new["apology_day"] = old_row["apology_day"]
     if old_row == new:
         return
     rows = _delta(old_row, new)
-    _upsert(DailyCount._meta.db_table, FULL_KEY, rows)
-    _upsert(DailyLevelCount._meta.db_table, LEVEL_KEY, _project(rows))
-    for model, columns in MONTHLY:
-        _upsert(model._meta.db_table, (*LEVEL_KEY, *columns), _monthly(rows, columns))
-    for columns, model in DAILY_NARROW.items():
-        _upsert(model._meta.db_table, (*LEVEL_KEY, *columns), _project(rows, columns))
+    writes = []
+    for table, keys, grain in (
+        (DailyCount._meta.db_table, FULL_KEY, rows),
+        (DailyLevelCount._meta.db_table, LEVEL_KEY, _project(rows)),
+        *(
+            (model._meta.db_table, (*LEVEL_KEY, *columns), _monthly(rows, columns))
+            for model, columns in MONTHLY
+        ),
+        *(
+            (model._meta.db_table, (*LEVEL_KEY, *columns), _project(rows, columns))
+            for columns, model in DAILY_NARROW.items()
+        ),
+    ):
+        if grain:
+            writes.append(_upsert_sql(table, keys, grain))
     if _rows(new):
-        _snapshot_save(dossier.pk, new)
+        writes.append(_snapshot_sql(dossier.pk, new))
     else:  # counted nowhere any more (as the rebuild keeps no snapshot of it)
-        DossierFacts.objects.filter(dossier_id=dossier.pk).delete()
+        table = DossierFacts._meta.db_table
+        writes.append((f"DELETE FROM {table} WHERE dossier_id = %s", [dossier.pk]))  # noqa: S608
+    _write_all(writes)
 
 
 def aggregates_after_bulk_write() -> None:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.core.errors import IllegalTransition, ValidationFailed
 from motcua.core.text import nfc
+from motcua.dossiers import lookup_cache
 from motcua.dossiers.access import require_role
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
@@ -309,6 +310,28 @@ def _receive(
     received: dt.datetime,
     before: str,
 ) -> Dossier:
+    """The receipt of a dossier already stored (a submission from the online queue, a postal
+    or guided one): its receipt fields written, then ``_received``."""
+    cal = _receipt(dossier, desk, received)
+    _save(
+        dossier,
+        "code",
+        "received_at",
+        "handed_over_at",
+        "clock_started_at",
+        "due_at",
+        "appointment_at",
+        "status",
+        "book_year",
+        "book_number",
+        "result_place",
+    )
+    return _received(dossier, actor=actor, desk=desk, received=received, before=before, cal=cal)
+
+
+def _receipt(dossier: Dossier, desk: Agency, received: dt.datetime) -> wt.Calendar:
+    """The receipt's fields set on the dossier (not written): its code and book number (the
+    desk's counters), the clock, the due instant. Returns the desk's calendar."""
     procedure = dossier.procedure
     cal = calendar_for(desk)
     local = _local(received)
@@ -326,19 +349,21 @@ def _receive(
     dossier.book_number = counter_next("book", f"{desk.pk}:{local.year}")
     if not dossier.result_place:
         dossier.result_place = desk.name
-    _save(
-        dossier,
-        "code",
-        "received_at",
-        "handed_over_at",
-        "clock_started_at",
-        "due_at",
-        "appointment_at",
-        "status",
-        "book_year",
-        "book_number",
-        "result_place",
-    )
+    return cal
+
+
+def _received(
+    dossier: Dossier,
+    *,
+    actor: Actor,
+    desk: Agency,
+    received: dt.datetime,
+    before: str,
+    cal: wt.Calendar,
+) -> Dossier:
+    """What follows the receipt of a stored dossier: its steps, the receipt (Mẫu 01), the
+    events, the outbox, the fees due."""
+    procedure = dossier.procedure
     _create_steps(dossier, procedure, desk, dossier.processing_agency, cal)
     receipt = _issue_form(dossier, FormType.RECEIPT, agency=desk, actor=actor, at=received)
     _event(
@@ -384,9 +409,11 @@ def _new_dossier(
     *,
     request: str = "",
     result_place: str = "",
+    write: bool = True,
     **extra: Any,
 ) -> Dossier:
-    """A dossier as submitted (not yet received): the one place that creates dossier rows."""
+    """A dossier as submitted (not yet received): the one place that creates dossier rows.
+    ``write=False``: not written yet (the counter's intake writes it once, received)."""
     dossier = Dossier(
         procedure=procedure,
         applicant=applicant.person,
@@ -407,8 +434,9 @@ def _new_dossier(
         result_place=nfc(result_place),
         **extra,
     )
-    dossier.refresh_search_text()
-    dossier.save()
+    if write:
+        dossier.refresh_search_text()
+        dossier.save()
     return dossier
 
 
@@ -457,7 +485,15 @@ def _dossier_receive(
         proxy_id_number=intake.proxy_id_number.strip(),
         sets=max(1, intake.sets),
         form_data=dict(intake.form_data),
+        write=False,
     )
+    # received at once: the row is written once, with its receipt (an INSERT and an UPDATE of
+    # every index before, issue 9)
+    cal = _receipt(dossier, desk, at)
+    dossier.version += 1
+    dossier.refresh_search_text()
+    dossier.save()
+    lookup_cache.changed(dossier.code)
     _record_checklist(dossier, intake.checklist)
     for required, checked in intake.scans:
         _save_file(
@@ -469,7 +505,7 @@ def _dossier_receive(
             required_document=required,
         )
     routed = route_to_competent(dossier, intake.competent_agency, desk=desk, at=at)
-    received = _receive(dossier, intake, actor=actor, desk=desk, received=at, before="")
+    received = _received(dossier, actor=actor, desk=desk, received=at, before="", cal=cal)
     if routed:
         routed_event(received, actor=actor, desk=desk, at=at)
     return received
