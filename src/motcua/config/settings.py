@@ -193,8 +193,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"].setdefault("TEST", {})["NAME"] = None
-elif os.environ.get("DB_SERVER_SIDE_BINDING", "") == "1":
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 # DATABASE_REPLICA_URL: a streaming replica of the default database (ops/replica.sh); the
 # report pages, the report API and the report commands read from it (motcua.ops.routers).
