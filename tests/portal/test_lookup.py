@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.qr import DEMO_URL
@@ -738,3 +741,52 @@ def test_the_back_office_finds_a_code_pasted_with_invisible_characters(
         c.force_login(officer)
         page = c.get("/can-bo/tim-kiem/", {"q": code})
         assert page.status_code == 200 and received.code in page.content.decode()
+
+
+_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=" \t\n\x00\x1f\x7f\u00a0\u2028-.0123456789AHaz", max_size=40),
+    st.from_regex(r"\s*[0-9A-Z.\-]{1,40}\s*", fullmatch=True),
+)
+_VALUE = st.one_of(_TEXT, st.integers(), st.floats(allow_nan=False), st.booleans(), st.none())
+
+
+_CODE = st.one_of(
+    st.from_regex(r"[ \t\u00a0]{0,2}[0-9A-Za-z.\-]{1,62}[ \n]{0,2}", fullmatch=True), _VALUE
+)
+_FACTOR = st.one_of(st.from_regex(r"[ \t]{0,2}[0-9+ ]{4,32}[ \n\x00]{0,2}", fullmatch=True), _VALUE)
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.fixed_dictionaries({"code": _CODE, "factor": _FACTOR}),
+        st.dictionaries(st.sampled_from(["code", "factor", "x"]), _VALUE),
+        st.lists(_VALUE, max_size=2),
+        _VALUE,
+    )
+)
+def test_the_plain_look_up_check_agrees_with_the_serializer(body: Any) -> None:
+    """The look-up's fast path takes (code, factor) from a plainly valid body without DRF's
+    serializer: whatever it takes, the serializer takes too, cleaned to the same values."""
+    from motcua.portal.api import _checked, _plain
+
+    plain = _plain(body)
+    if plain is not None:
+        assert _checked(body)[1] == plain
+
+
+def test_a_typed_look_up_is_plain_and_an_odd_one_is_left_to_the_serializer() -> None:
+    from motcua.portal.api import _checked, _plain
+
+    typed = {"code": " 000.00.03.H10-220601-0001 ", "factor": "070123456789\n"}
+    assert _plain(typed) == ("000.00.03.H10-220601-0001", "070123456789") == _checked(typed)[1]
+    for odd in (
+        {"code": "Mã-0001", "factor": "070123456789"},  # not ASCII: the serializer decides
+        {"code": "A", "factor": 70123456789},  # a number: the serializer accepts it as text
+        {"code": "A\x00", "factor": "070123456789"},
+        {"code": "A", "factor": "12345"},
+        {"code": "A" * 200, "factor": "070123456789"},
+    ):
+        assert _plain(odd) is None, odd
+    assert _checked({"code": "A", "factor": 70123456789})[1] == ("A", "70123456789")
