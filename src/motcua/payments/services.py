@@ -88,13 +88,16 @@ def _fee_lines(dossier: Dossier) -> list[dict[str, Any]]:
     ]
 
 
-def _request_fees(dossier: Dossier, at: dt.datetime, **payload: Any) -> PaymentRequest | None:
+def _request_fees(
+    dossier: Dossier, at: dt.datetime, *, fresh: bool = False, **payload: Any
+) -> PaymentRequest | None:
     """The one place that creates a payment request: the procedure's fee lines as they are now,
     owed to the receiving desk, with its ``payment.requested`` outbox row. Nothing when the fees
-    add up to 0 or the dossier already has a request (one request per dossier)."""
+    add up to 0 or the dossier already has a request (one request per dossier; ``fresh``: the
+    dossier was written in this transaction, so it has none)."""
     fees = _fee_lines(dossier)
     total = sum(f["amount_vnd"] for f in fees)
-    if total <= 0 or PaymentRequest.objects.filter(dossier=dossier).exists():
+    if total <= 0 or (not fresh and PaymentRequest.objects.filter(dossier=dossier).exists()):
         return None
     p = PaymentRequest.objects.create(
         dossier=dossier,
@@ -108,13 +111,14 @@ def _request_fees(dossier: Dossier, at: dt.datetime, **payload: Any) -> PaymentR
 
 
 def payment_request_for_received(
-    *, dossier: Dossier, actor: Any, at: dt.datetime
+    *, dossier: Dossier, actor: Any, at: dt.datetime, fresh: bool = False
 ) -> PaymentRequest | None:
     """Called by ``dossiers.services`` inside the transaction that receives a dossier: the
     procedure's fee lines as they are now, owed to the receiving desk. A procedure without fees
     (or whose fees add up to 0) creates nothing; a dossier that already has one (prepayment at
-    submission) keeps it."""
-    return _request_fees(dossier, at)
+    submission) keeps it. ``fresh``: received at the counter in this transaction (no request
+    can exist: no statement to ask)."""
+    return _request_fees(dossier, at, fresh=fresh)
 
 
 def payment_request_for_submitted(

@@ -40,7 +40,7 @@ from motcua.dossiers.models import (
 from motcua.reports.aggregates import aggregates_sync
 from motcua.units.models import AdministrativeUnit, Agency
 from motcua.worktime import core as wt
-from motcua.worktime.calendars import calendar_get
+from motcua.worktime.calendars import calendar_compiled, calendar_get
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -101,8 +101,8 @@ def calendar_for(agency: Agency) -> wt.Calendar:
     unit: AdministrativeUnit | None = agency.unit
     seen = 0
     while unit is not None and seen < 10:
-        if unit.calendar_id is not None:
-            return calendar_get(unit.calendar.code)  # type: ignore[union-attr]
+        if unit.calendar_id is not None:  # the row itself (not read again by its code)
+            return calendar_compiled(unit.calendar)  # type: ignore[arg-type]
         unit = unit.parent
         seen += 1
     return calendar_get()

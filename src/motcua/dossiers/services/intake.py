@@ -360,9 +360,10 @@ def _received(
     received: dt.datetime,
     before: str,
     cal: wt.Calendar,
+    fresh: bool = False,
 ) -> Dossier:
     """What follows the receipt of a stored dossier: its steps, the receipt (Mẫu 01), the
-    events, the outbox, the fees due."""
+    events, the outbox, the fees due. ``fresh``: the dossier was written in this transaction."""
     procedure = dossier.procedure
     _create_steps(dossier, procedure, desk, dossier.processing_agency, cal)
     receipt = _issue_form(dossier, FormType.RECEIPT, agency=desk, actor=actor, at=received)
@@ -396,7 +397,7 @@ def _received(
     # the fees due (payments app), in this same transaction; nothing for a procedure without fees
     from motcua.payments.services import payment_request_for_received
 
-    payment_request_for_received(dossier=dossier, actor=actor, at=received)
+    payment_request_for_received(dossier=dossier, actor=actor, at=received, fresh=fresh)
     return dossier
 
 
@@ -505,7 +506,9 @@ def _dossier_receive(
             required_document=required,
         )
     routed = route_to_competent(dossier, intake.competent_agency, desk=desk, at=at)
-    received = _received(dossier, actor=actor, desk=desk, received=at, before="", cal=cal)
+    received = _received(
+        dossier, actor=actor, desk=desk, received=at, before="", cal=cal, fresh=True
+    )
     if routed:
         routed_event(received, actor=actor, desk=desk, at=at)
     return received
