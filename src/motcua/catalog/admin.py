@@ -18,6 +18,7 @@ from motcua.catalog.io import parse_file, write_csv, write_xlsx
 from motcua.catalog.models import FeeItem, Field, Procedure, ProcessStep, RequiredDocument
 from motcua.catalog.selectors import catalog_specs
 from motcua.catalog.services import catalog_import_specs
+from motcua.core.admin_scope import InstallationRowsAdmin
 from motcua.core.admin_search import FoldedSearchAdmin
 from motcua.core.errors import DomainError, refused_as_403
 from motcua.core.text import number
@@ -26,7 +27,8 @@ from motcua.units.models import Agency
 
 
 @admin.register(Field)
-class FieldAdmin(FoldedSearchAdmin):
+class FieldAdmin(InstallationRowsAdmin, FoldedSearchAdmin):
+    # every province's procedures share the fields: the installation's rows (core.admin_scope)
     list_display = ("code", "name", "ministry")
 
 

@@ -173,12 +173,18 @@ def _level_flags(spec: ProcedureSpec) -> dict[str, bool]:
     }
 
 
-def field_get_or_create(*, code: str, name: str) -> Field:
+def field_get_or_create(*, code: str, name: str, actor: Actor = None) -> Field:
+    """The field of this code, made if new. A field is shared by every province's procedures:
+    its name changes only for whoever keeps the whole installation (the system, a superuser, the
+    administrator of its one province); anyone else's spec keeps the installation's name, as the
+    catalog import does."""
+    from motcua.dossiers.access import keeps_agency_rows
+
     obj = Field.objects.filter(code=code).first()
     if obj is None:
         obj = Field(code=nfc(code), name=nfc(name) or code)
         obj.save()
-    elif name and obj.name != nfc(name):
+    elif name and obj.name != nfc(name) and keeps_agency_rows(actor, None):
         obj.name = nfc(name)
         obj.save(update_fields=["name"])
     return obj
@@ -274,15 +280,44 @@ def _spec_agency_codes(spec: ProcedureSpec) -> list[str]:
     return [spec.agency_code, *(s.agency_code for s in spec.steps)]
 
 
+def _require_keeper(
+    actor: Actor,
+    procedure: Procedure | None,
+    spec: ProcedureSpec | None = None,
+    agencies: dict[str, Agency] | None = None,
+    steps: Sequence[StepSpec] = (),
+) -> None:
+    """A procedure sets the due dates and fees of every agency applying it: the actor must keep
+    its rows as they are (its agency) and as they will be (the spec's agency and its steps'):
+    their own province's agencies; a procedure of no agency, which every province applies, only
+    whoever keeps the installation (``access.require_agency_rows``, PermissionDenied). Every
+    service writing a procedure asks this, whichever door called it."""
+    from motcua.dossiers.access import require_agency_rows
+
+    if actor is None:
+        return  # the system: the command line, run by the operator
+    ids: list[int | None] = [procedure.agency_id] if procedure is not None else []
+    agencies = agencies or {}
+    if spec is not None:
+        if not spec.agency_code:
+            ids.append(None)
+        elif spec.agency_code in agencies:  # an unknown code: the spec's errors say so
+            ids.append(agencies[spec.agency_code].pk)
+        steps = [*steps, *spec.steps]
+    ids += [agencies[s.agency_code].pk for s in steps if s.agency_code in agencies]
+    require_agency_rows(actor, *ids)
+
+
 @transaction.atomic
 def procedure_create(*, actor: Actor, spec: ProcedureSpec) -> Procedure:
     agencies = _agency_map(_spec_agency_codes(spec))
+    _require_keeper(actor, None, spec, agencies)
     errors = procedure_spec_errors(spec, agencies=set(agencies))
     if Procedure.objects.filter(code=spec.code).exists():
         errors.append(f"Đã có thủ tục mã {spec.code}")
     if errors:
         raise ValidationFailed("; ".join(errors), code="procedure_invalid", details=errors)
-    fld = field_get_or_create(code=spec.field_code, name=spec.field_name)
+    fld = field_get_or_create(code=spec.field_code, name=spec.field_name, actor=actor)
     procedure = Procedure(
         code=spec.code.strip(), version=1, field=fld, **_procedure_values(spec, agencies)
     )
@@ -304,11 +339,12 @@ def procedure_update(*, actor: Actor, procedure: Procedure, spec: ProcedureSpec)
     """Correct the current version in place (a data correction, not an amendment)."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     agencies = _agency_map(_spec_agency_codes(spec))
+    _require_keeper(actor, procedure, spec, agencies)
     errors = procedure_spec_errors(spec, agencies=set(agencies))
     if errors:
         raise ValidationFailed("; ".join(errors), code="procedure_invalid", details=errors)
     before = procedure_snapshot(procedure)
-    procedure.field = field_get_or_create(code=spec.field_code, name=spec.field_name)
+    procedure.field = field_get_or_create(code=spec.field_code, name=spec.field_name, actor=actor)
     values = _procedure_values(spec, agencies)
     for k, v in values.items():
         setattr(procedure, k, v)
@@ -333,8 +369,9 @@ def procedure_set_process(
     *, actor: Actor, procedure: Procedure, steps: Sequence[StepSpec]
 ) -> Procedure:
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    errors = process_errors(procedure.time_limit_days, steps)
     agencies = _agency_map(s.agency_code for s in steps)
+    _require_keeper(actor, procedure, agencies=agencies, steps=steps)
+    errors = process_errors(procedure.time_limit_days, steps)
     errors += [
         f"Không có cơ quan mã {s.agency_code}"
         for s in steps
@@ -381,6 +418,7 @@ def procedure_publish(
     *, actor: Actor, procedure: Procedure, valid_from: dt.date, decision: str
 ) -> Procedure:
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    _require_keeper(actor, procedure)
     _require_status(procedure, ProcedureStatus.DRAFT)
     steps = [StepSpec(s.name, s.role, s.budget_days) for s in procedure.steps.all()]
     errors = process_errors(procedure.time_limit_days, steps)
@@ -420,10 +458,11 @@ def procedure_amend(
     """Sửa đổi, bổ sung: a new version takes over from ``effective``; the old one ends the day
     before. Dossiers already received stay on the version they were received under."""
     old = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    agencies = _agency_map(_spec_agency_codes(spec))
+    _require_keeper(actor, old, spec, agencies)
     _require_status(old, ProcedureStatus.PUBLISHED)
     if spec.code != old.code:
         raise ValidationFailed("Sửa đổi phải giữ nguyên mã thủ tục", code="amend_code_changed")
-    agencies = _agency_map(_spec_agency_codes(spec))
     errors = procedure_spec_errors(spec, agencies=set(agencies))
     if errors:
         raise ValidationFailed("; ".join(errors), code="procedure_invalid", details=errors)
@@ -435,7 +474,7 @@ def procedure_amend(
     new = Procedure(
         code=old.code,
         version=old.version + 1,
-        field=field_get_or_create(code=spec.field_code, name=spec.field_name),
+        field=field_get_or_create(code=spec.field_code, name=spec.field_name, actor=actor),
         **_procedure_values(spec, agencies),
     )
     new.full_clean(validate_unique=False)
@@ -469,6 +508,7 @@ def procedure_replace(
 ) -> Procedure:
     """Thay thế: another procedure (another code) takes over from ``effective``."""
     old = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    _require_keeper(actor, old)
     _require_status(old, ProcedureStatus.PUBLISHED)
     if replacement.pk == old.pk or replacement.code == old.code:
         raise ValidationFailed("Thủ tục thay thế phải là thủ tục khác", code="replace_self")
@@ -495,6 +535,7 @@ def procedure_abolish(
 ) -> Procedure:
     """Bãi bỏ from ``effective``."""
     old = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    _require_keeper(actor, old)
     _require_status(old, ProcedureStatus.PUBLISHED)
     if not decision.strip():
         raise ValidationFailed("Cần số quyết định bãi bỏ", code="decision_required")

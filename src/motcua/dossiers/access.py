@@ -260,3 +260,32 @@ def keeps_agency_rows(actor: Actor | None, *agency_ids: int | None) -> bool:
 def require_agency_rows(actor: Actor | None, *agency_ids: int | None) -> None:
     if not keeps_agency_rows(actor, *agency_ids):
         raise PermissionDenied(NOT_YOURS, code="permission_denied")
+
+
+def keeps_unit_rows(actor: Actor | None, *unit_ids: int | None) -> bool:
+    """The actor may change a row kept by administrative unit (a target, a plan's figures) of
+    these units: each within their province; ``None`` (a row of the whole installation) only
+    when they keep every agency of it."""
+    units = administered_unit_ids(actor)
+    if units is None:
+        return True
+    if any(u is None for u in unit_ids) and not administers_everything(actor):
+        return False
+    return all(u in units for u in unit_ids if u is not None)
+
+
+def require_unit_rows(actor: Actor | None, *unit_ids: int | None) -> None:
+    if not keeps_unit_rows(actor, *unit_ids):
+        raise PermissionDenied(NOT_YOURS, code="permission_denied")
+
+
+def unit_rows_kept_by(actor: Actor | None, qs: QuerySet, field: str = "unit") -> QuerySet:  # type: ignore[type-arg]
+    """The rows of ``qs`` (kept by the unit in ``field``) the actor may change: those of their
+    province's units, and the installation's (no unit) when they keep every agency."""
+    units = administered_unit_ids(actor)
+    if units is None:
+        return qs
+    mine = Q(**{f"{field}_id__in": units})
+    if administers_everything(actor):
+        mine |= Q(**{f"{field}__isnull": True})
+    return qs.filter(mine)

@@ -1,22 +1,25 @@
 """Templates in the admin: the syntax checked at save (the reason next to the field), every save
-through ``services.template_save`` (audited), and a preview against a dossier or sample data."""
+through ``services.template_save`` (audited), and a preview against a dossier or sample data.
+A province administrator lists, previews and changes the templates of their own province's
+procedures only (``services.templates_kept_by``; the service refuses the others too)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, refused_as_403
 from motcua.drafting import render as rd
 from motcua.drafting.forms import PreviewForm, ResultTemplateAdminForm
 from motcua.drafting.models import ResultDraft, ResultTemplate
-from motcua.drafting.services import template_save
+from motcua.drafting.services import template_save, templates_kept_by
 
 
 @admin.register(ResultTemplate)
@@ -34,6 +37,9 @@ class ResultTemplateAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a template leaves use by "đang dùng" unticked (audited), drafts keep it
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ResultTemplate]:
+        return templates_kept_by(request.user, super().get_queryset(request))
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         upload = form.cleaned_data.get("file")
         docx = None
@@ -41,7 +47,8 @@ class ResultTemplateAdmin(admin.ModelAdmin):
             upload.seek(0)
             docx = upload.read()
             upload.seek(0)
-        template_save(actor=request.user, template=obj, docx=docx)
+        with refused_as_403():
+            template_save(actor=request.user, template=obj, docx=docx)
 
     def get_urls(self) -> list[Any]:
         return [
@@ -57,7 +64,11 @@ class ResultTemplateAdmin(admin.ModelAdmin):
         """The template filled with a dossier's data (by its code) or with sample data."""
         from motcua.dossiers.access import dossier_get_for
 
-        template = get_object_or_404(ResultTemplate, pk=pk)
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        template = self.get_queryset(request).filter(pk=pk).first()
+        if template is None:
+            raise Http404("Không tìm thấy mẫu kết quả")
         form = PreviewForm(request.GET or None)
         html, error = "", ""
         if form.is_bound and form.is_valid():

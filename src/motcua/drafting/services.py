@@ -13,12 +13,20 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.audit.services import audit_record
+from motcua.catalog.models import Procedure
 from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
-from motcua.dossiers.access import STEP_ROLE, has_role
+from motcua.dossiers.access import (
+    STEP_ROLE,
+    administered_agency_ids,
+    administers_everything,
+    has_role,
+    require_agency_rows,
+)
 from motcua.dossiers.models import Document, Dossier, Status, StepKind, StepStatus
 from motcua.drafting import render
 from motcua.drafting.models import DraftStatus, ResultDraft, ResultTemplate, TemplateKind
@@ -50,12 +58,47 @@ def template_check(*, kind: str, body: str = "", docx: bytes | None = None) -> N
         raise ValidationFailed("Loại mẫu không hợp lệ", code="bad_kind")
 
 
+def template_agency_ids(procedure_code: str) -> list[int | None]:
+    """Whose rows a template is: the agencies of every version of its procedure (a template
+    outlives amendments); ``None`` — the installation's — for a version of no agency (a
+    procedure every province applies) and for a code no procedure has."""
+    ids = Procedure.objects.filter(code=procedure_code).values_list("agency_id", flat=True)
+    return list(set(ids)) or [None]
+
+
+def templates_kept_by(actor: Any, qs: QuerySet[ResultTemplate]) -> QuerySet[ResultTemplate]:
+    """The templates the actor keeps: those whose procedure's every version is of an agency of
+    their province (``access.keeps_agency_rows``); all of them when they keep everything."""
+    if administers_everything(actor):
+        return qs
+    ids = administered_agency_ids(actor) or set()
+    ours = Procedure.objects.filter(agency_id__in=ids).values("code")
+    others = Procedure.objects.exclude(agency_id__in=ids).values("code")  # with no agency's
+    return qs.filter(procedure_code__in=ours).exclude(procedure_code__in=others)
+
+
+def require_template_keeper(actor: Any, *procedure_codes: str) -> None:
+    """PermissionDenied unless the templates of these procedures are the actor's to change."""
+    require_agency_rows(actor, *(a for c in procedure_codes for a in template_agency_ids(c)))
+
+
 @transaction.atomic
 def template_save(
     *, actor: Any, template: ResultTemplate, docx: bytes | None = None, now: Any = None
 ) -> ResultTemplate:
-    """Create or change a template (the admin's door); the syntax is checked first."""
+    """Create or change a template (the admin's door); the syntax is checked first. Every desk
+    applying the procedure drafts from it: only whoever keeps the procedure's rows may change
+    it, or move it onto another procedure (``require_template_keeper``: PermissionDenied)."""
     template.procedure_code = nfc(template.procedure_code).strip()
+    stored = (
+        ResultTemplate.objects.select_for_update()
+        .filter(pk=template.pk)
+        .values_list("procedure_code", flat=True)
+        .first()
+        if template.pk is not None
+        else None
+    )
+    require_template_keeper(actor, template.procedure_code, *([stored] if stored else []))
     template.name = nfc(template.name).strip()
     template.body = nfc(template.body or "")
     if template.kind == TemplateKind.DOCX and docx is None and template.file:

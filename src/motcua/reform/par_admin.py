@@ -1,14 +1,21 @@
 """Administration of the PAR criteria trees: every criterion, point, rule and evidence
 requirement is data the administrator edits here (rules validated on save, the error naming the
-criterion). Assessments are read-only here: scores change only through the pages, audited."""
+criterion). Assessments are read-only here: scores change only through the pages, audited.
+
+A tree scores every agency of its group across the installation: only whoever keeps every agency
+lists and changes the trees and their criteria here (``core.admin_scope``); a province
+administrator reads the assessments of their own province's agencies only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.admin_scope import InstallationRowsAdmin
+from motcua.dossiers import access
 from motcua.reform.models import ParAssessment, ParCriterion, ParScore, ParTemplate
 
 
@@ -32,7 +39,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(ParTemplate)
-class ParTemplateAdmin(admin.ModelAdmin):
+class ParTemplateAdmin(InstallationRowsAdmin):
     list_display = ("code", "name", "group", "year_from", "year_to", "active")
     list_filter = ("group", "active")
     search_fields = ("code", "name")
@@ -40,7 +47,7 @@ class ParTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParCriterion)
-class ParCriterionAdmin(admin.ModelAdmin):
+class ParCriterionAdmin(InstallationRowsAdmin):
     list_display = ("template", "code", "name", "max_points", "source", "metric")
     list_filter = ("template", "source")
     search_fields = ("code", "name")
@@ -64,6 +71,11 @@ class ParAssessmentAdmin(admin.ModelAdmin):
     list_filter = ("year", "status", "template__group")
     search_fields = ("agency__name", "agency__code")
     inlines = [ScoreInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ParAssessment]:
+        qs = super().get_queryset(request)
+        ids = access.administered_agency_ids(request.user)
+        return qs if ids is None else qs.filter(agency_id__in=ids)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,0 +1,36 @@
+"""The rows of the whole installation in the administration: a row no agency or province owns
+(a field of the catalog, the criteria of an index every agency is scored by) is applied by every
+province, so only whoever keeps every agency — the system, a superuser, the administrator of the
+installation's one province (``access.administers_everything``) — sees and changes it there;
+another province's administrator has neither the list nor the row (403)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from motcua.dossiers.access import administers_everything
+
+
+class InstallationRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def _keeps(self, request: HttpRequest) -> bool:
+        # asked several times a page: the answer once per request
+        keeps = getattr(request, "_motcua_keeps_installation", None)
+        if keeps is None:
+            keeps = administers_everything(request.user)
+            request._motcua_keeps_installation = keeps  # type: ignore[attr-defined]
+        return keeps
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._keeps(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._keeps(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._keeps(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._keeps(request) and super().has_delete_permission(request, obj)
