@@ -123,10 +123,12 @@ def sent_back(w: World, d: Dossier) -> None:
 
 
 def transferred(w: World, d: Dossier) -> None:
-    assert active(d) == [("chuyen_vien", w.health.code, Decimal(3))]
+    # what is left of the appraisal's 3 days (Wednesday 09:00 → Monday 09:00), not 3 again
+    assert active(d) == [("chuyen_vien", w.health.code, Decimal("1.88"))]
     moved = d.steps.get(status=StepStatus.ACTIVE)
     assert moved.kind == StepKind.TRANSFER
     assert moved.started_at == at(NOW)
+    assert moved.due_at == at("2022-06-06 09:00")
     assert d.events.filter(type=EventType.TRANSFERRED).get().data == {"to_agency": w.health.code}
 
 

@@ -140,7 +140,8 @@ def test_a_coordinating_task_passed_on_passes_neither_power(world: World) -> Non
 
 def test_an_agency_the_dossier_was_transferred_to_keeps_both_powers(world: World) -> None:
     """A transfer hands the step itself over: that agency handles the dossier and may request
-    the supplement and apologise (the forms stay in the lead agency's series, as before)."""
+    the supplement and apologise, in its own name and series (tests/dossiers/
+    test_transfer_issuer.py)."""
     w = world
     d = transferred_to_health(w)
     apologise(health_leader(w), d, "2022-06-01 11:00")

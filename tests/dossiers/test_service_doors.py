@@ -271,7 +271,7 @@ def test_transfer_refusals(world: World) -> None:
     )
 
 
-def test_transfer_moves_the_step_with_its_budget_and_the_next_step_follows(world: World) -> None:
+def test_transfer_moves_the_step_with_what_remains_and_the_next_step_follows(world: World) -> None:
     w = world
     d = receive(w)
     dossier_transfer(
@@ -282,11 +282,12 @@ def test_transfer_moves_the_step_with_its_budget_and_the_next_step_follows(world
         now=at("2022-06-02 09:00"),
     )
     moved = d.steps.get(status="active")
-    # the appraisal's 3 days start again at the Sở Y tế: Thursday 09:00 → Tuesday 09:00
+    # what is left of the appraisal's 3 days (one spent on Wednesday) goes to the Sở Y tế:
+    # Thursday 09:00 → Monday 09:00, the step's own due instant, not a full 3 days again
     assert (moved.agency, moved.budget_days, moved.due_at) == (
         w.health,
-        Decimal(3),
-        at("2022-06-07 09:00"),
+        Decimal(2),
+        at("2022-06-06 09:00"),
     )
     assert d.steps.get(order=moved.order, agency=w.justice).status == "done"
     assert d.outbox.filter(topic="dossier.transferred").get().payload["to_agency"] == w.health.code

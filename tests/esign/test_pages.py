@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -207,6 +208,37 @@ def test_the_page_is_rate_limited_and_csrf_protected(world: World) -> None:
     assert r.status_code == 429 and "quá nhiều" in r.content.decode()
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/xac-thuc-ket-qua/", {"code": "0000-0000-0000-0000"}).status_code == 403
+
+
+def test_the_limit_counts_an_ipv6_client_by_its_64_behind_the_proxy(
+    world: World, settings: Any
+) -> None:
+    """As every other public limit (``portal.throttle.subscriber``): one home or phone is given
+    a whole /64, so counting each address let a client try 2^64 times; and behind the trusted
+    proxy the client is the address the proxy saw, not the proxy (REMOTE_ADDR)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MOTCUA_PROXY_HOPS = 1
+
+    def verify_from(forwarded: str) -> int:
+        return (
+            Client()
+            .post(
+                "/xac-thuc-ket-qua/",
+                {"code": "0000-0000-0000-0000"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR=forwarded,
+            )
+            .status_code
+        )
+
+    for i in range(20):
+        assert verify_from(f"2001:db8:5:6::{i + 1:x}") == 200
+    assert verify_from("2001:db8:5:6::abcd") == 429  # the same /64, another address
+    assert verify_from("[2001:db8:5:6::abce]:4431") == 429  # a proxy that adds the port
+    assert verify_from("2001:db8:5:7::1") == 200  # the next /64 is another client
+    assert verify_from("203.0.113.9") == 200  # the proxy's other clients are not limited
 
 
 # ---- the citizen's download -------------------------------------------------------------------

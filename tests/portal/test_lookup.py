@@ -419,6 +419,32 @@ def test_a_change_committed_while_a_reader_reads_voids_its_entry(received: Dossi
     assert lookup_cache.read(candidates)[0] is not None
 
 
+def test_an_evicted_mark_never_validates_a_kept_entry(world: World) -> None:
+    """The cache may evict a code's mark (LRU, memory pressure) while an entry filed under it
+    survives. An entry filed while the mark was missing must not come back to life when the mark,
+    set by a later change, is evicted in turn: a missing mark validates nothing."""
+    from motcua.dossiers import lookup_cache
+    from motcua.dossiers.services import step_complete
+    from motcua.portal.selectors import _code_candidates, lookup_answer
+
+    cache.clear()
+    d = receive(world)
+    candidates = _code_candidates(d.code)
+    mark_keys = lookup_cache.keys(candidates)[:-1]
+    cache.delete_many(mark_keys)  # evicted (or never set: a code untouched for a while)
+    first = lookup_answer(d.code, ID, now=at("2026-06-01 10:00"))
+    assert first is not None
+    step_complete(actor=world.users["specialist"], dossier=d, now=at("2026-06-01 11:00"))
+    cache.delete_many(mark_keys)  # the change's new mark evicted, the old entry still kept
+    second = lookup_answer(d.code, ID, now=at("2026-06-01 11:30"))
+    assert second is not None
+    assert len(second.steps) > len(first.steps)  # the change, not the kept answer
+    # only the ALL mark evicted: the same
+    cache.delete(lookup_cache.ALL)
+    entry, marks = lookup_cache.read(candidates)
+    assert entry is None and None not in marks
+
+
 def test_a_code_looked_up_before_it_exists_is_found_once_received(world: World) -> None:
     """ "No such code" is kept too (so that it costs what a wrong factor costs); the receipt
     that gives the code voids it."""

@@ -16,7 +16,12 @@ is never answered from the cache. The entry's expiry (``TTL``) bounds only what 
 the services and imports could leave.
 
 Marks are random, never counters: a mark evicted from the cache and set again cannot come back
-to a value an old entry was filed under.
+to a value an old entry was filed under. A *missing* mark (never set, expired, or evicted while
+entries filed under it survive) validates nothing: the reader that finds it missing sets one (a
+new random value, ``cache.add`` so that concurrent readers agree) before it reads the row, and
+files its entry under that; an entry is never filed under a missing mark. (Filing entries under
+"no mark" let an entry kept from before a change come back to life once the change's mark was
+evicted: the missing mark matched it again.)
 """
 
 from __future__ import annotations
@@ -99,13 +104,30 @@ def read(
     *marks_keys, ek = keys(candidates)
     got = fetched if fetched is not None else cache.get_many([*marks_keys, ek])
     marks = tuple(got.get(k) for k in marks_keys)
+    if None in marks:
+        # a missing mark validates nothing: set it now, before the caller reads the row
+        return None, _marks_set(marks_keys, marks)
     entry = got.get(ek)
     if isinstance(entry, Entry) and entry.marks == marks:
         return entry, marks
     return None, marks
 
 
+def _marks_set(marks_keys: list[str], marks: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The marks with every missing one set to a new random value, as the cache holds them (a
+    concurrent reader or writer may have set one first: theirs is read back). A mark the cache
+    still does not hold stays None, and nothing is filed under it (``write``)."""
+    missing = [k for k, m in zip(marks_keys, marks, strict=True) if m is None]
+    for k in missing:
+        cache.add(k, secrets.token_hex(8), MARK_TTL)
+    now = cache.get_many(missing)
+    return tuple(now.get(k) if m is None else m for k, m in zip(marks_keys, marks, strict=True))
+
+
 def write(candidates: list[str], entry: Entry) -> None:
+    """File the entry, unless one of its marks is missing (it would validate nothing)."""
+    if None in entry.marks:
+        return
     cache.set(_entry_key(candidates), entry, TTL)
 
 

@@ -265,22 +265,29 @@ def esign_demo_setup(*, agencies: list[Agency]) -> dict[str, Any]:
     return {"ca_created": init["created"], "certificates_issued": issued}
 
 
-#: Forms the system signs: which agency of the dossier issues it, and who there may sign it.
+#: Forms the system signs: which agency of the dossier issues it when no issued row names it
+#: (the receipt), and who there may sign it. An issued form is signed by the agency named on it
+#: (an apology by an agency the dossier was transferred to is that agency's letter).
 FORM_SIGNERS = {
     "01": ("receiving_agency", Role.COUNTER),  # Mẫu 01, giấy tiếp nhận và hẹn trả kết quả
     "04": ("processing_agency", Role.LEADER),  # Mẫu 04, phiếu xin lỗi và hẹn lại
 }
 
 
-def form_sign(*, actor: Any, dossier: Any, form: str, data: bytes) -> bytes:
+def form_sign(*, actor: Any, dossier: Any, form: str, data: bytes, issued: Any = None) -> bytes:
     """Sign a printed form (``?pdf=1&ky=1``) with its issuing agency's certificate, the acting
-    officer named as the signer. Nothing is stored: the form is rendered from the dossier."""
+    officer named as the signer. Nothing is stored: the form is rendered from the dossier.
+    ``issued``: the issued form printed (``?so=``); else the latest one, as the print shows it.
+    The agency named on it signs (an apology by an agency the dossier was transferred to is that
+    agency's letter); the receipt, the receiving desk."""
     from motcua.dossiers.access import require_role
 
     if form not in FORM_SIGNERS:
         raise ValidationFailed("Mẫu này chưa được ký số trên hệ thống", code="form_not_signable")
     attr, role = FORM_SIGNERS[form]
-    agency = getattr(dossier, attr)
+    if form != "01" and (issued is None or issued.form != form):
+        issued = dossier.forms.filter(form=form).order_by("-issued_at", "-id").first()
+    agency = issued.agency if form != "01" and issued is not None else getattr(dossier, attr)
     require_role(actor, agency, role)
     return form_pdf_signed(data, agency=agency, signer_name=person_name(actor))
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,21 +20,17 @@ from motcua.esign import selectors
 from motcua.esign.forms import SignResultForm, VerifyForm
 from motcua.esign.services import issuing_agencies, result_sign
 from motcua.esign.verify import sha256_of, verification_code, verify_pdf
+from motcua.portal import throttle
 
-#: Verifications one address may ask for in a window (a page, not an oracle for brute force).
+#: Verifications one client may ask for in a window (a page, not an oracle for brute force).
 RATE_LIMIT = 20
 RATE_WINDOW = 600  # seconds
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    key = f"esign-verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
+    """Counted as every public limit is (``portal.throttle``): the client the trusted proxies
+    saw (``MOTCUA_PROXY_HOPS``), an IPv6 client by its /64 (``throttle.subscriber``)."""
+    return throttle.attempt(request, "esign-verify", rate=(RATE_LIMIT, RATE_WINDOW)) is not None
 
 
 def _check(form: VerifyForm) -> dict[str, Any]:

@@ -4,7 +4,8 @@ not, so the counter itself tells nothing about which codes exist.
 
 Other public doors count with the same machinery under their own scope and rate (``rate``), and
 may name whom they count (``who``: a logged-in account) instead of the client's address: the
-feedback form (``feedback.views.submit``, ``MOTCUA_FEEDBACK_RATE``)."""
+feedback form (``feedback.views.submit``, ``MOTCUA_FEEDBACK_RATE``), the verification of signed
+results (``esign.views.verify``)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, refused_as_403
 from motcua.reform import plan_access as access
 from motcua.reform import plan_services as services
 from motcua.reform.models import Indicator, IndicatorValue, ReformPlan, ReformTask
@@ -29,8 +29,17 @@ class IndicatorAdmin(_ManagerOnly):
     list_filter = ["area", "kind"]
     search_fields = ["code", "name"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return access.keeps_indicator_list(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.keeps_indicator_list(request.user) and super().has_change_permission(
+            request, obj
+        )
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        services.indicator_save(actor=request.user, indicator=obj)
+        with refused_as_403():
+            services.indicator_save(actor=request.user, indicator=obj)
 
 
 @admin.register(IndicatorValue)

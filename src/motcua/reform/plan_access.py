@@ -4,6 +4,9 @@
   plans of that province: tasks, indicators, legal-document counts, narratives, the report.
 * An agency's staff (any active role) see the tasks their agency is responsible for and record
   progress and evidence on them; nothing else.
+* The indicators' list is shared by every unit: only whoever keeps every agency of the
+  installation changes it (``keeps_indicator_list``); a province administrator's role held at a
+  district agency manages that district's unit only.
 * Superusers (and the system: commands, the demo, ``actor=None``) manage everything. Anyone
   else (a citizen, an account without a role) is refused.
 """
@@ -14,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from motcua.core.errors import NotFound, PermissionDenied
-from motcua.dossiers.access import is_superuser
+from motcua.dossiers.access import administers_everything, is_superuser
 from motcua.reform.models import ReformPlan, ReformTask
 from motcua.units.models import AdministrativeUnit, Membership, Role
 
@@ -43,6 +46,34 @@ def managed_unit_ids(actor: Actor | None) -> set[int] | None:
             user_id=actor.pk, active=True, role=Role.PROVINCE_ADMIN
         ).values_list("agency__unit_id", flat=True)
     )
+
+
+LIST_KEEPER = (
+    "Chỉ quản trị giữ toàn bộ các cơ quan của hệ thống được sửa danh mục chỉ tiêu cải cách hành "
+    "chính (danh mục dùng chung cho mọi địa bàn); quản trị cấp huyện hoặc của một tỉnh chỉ nhập "
+    "số liệu của địa bàn mình"
+)
+
+
+def keeps_indicator_list(actor: Actor | None) -> bool:
+    """Who may define and change the indicators (``Indicator``): one list that the figures and
+    reports of every unit read, so a row of no unit — only whoever keeps every agency of the
+    installation (``dossiers.access.administers_everything``: the system, a superuser, the
+    administrator of its one province). A province administrator's role held at a district
+    agency manages that district's unit, and another province's administrator their province:
+    neither changes what every other unit's figures mean."""
+    if actor is None:
+        return True
+    if not _authenticated(actor):
+        return False
+    if is_superuser(actor):
+        return True
+    return bool(managed_unit_ids(actor)) and administers_everything(actor)
+
+
+def require_list_keeper(actor: Actor | None) -> None:
+    if not keeps_indicator_list(actor):
+        raise PermissionDenied(LIST_KEEPER, code="permission_denied")
 
 
 def own_agency_ids(actor: Actor | None) -> set[int]:

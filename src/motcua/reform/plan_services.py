@@ -401,8 +401,9 @@ def indicator_value_save(
 
 @transaction.atomic
 def indicator_save(*, actor: Any, indicator: Indicator) -> Indicator:
-    """Define or change an indicator (any province administrator; the list is shared)."""
-    access.require_manager(actor)
+    """Define or change an indicator: the list is shared by every unit's figures, so only whoever
+    keeps every agency of the installation (``plan_access.keeps_indicator_list``)."""
+    access.require_list_keeper(actor)
     before = None
     if indicator.pk:
         old = Indicator.objects.select_for_update().get(pk=indicator.pk)

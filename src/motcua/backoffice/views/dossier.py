@@ -388,7 +388,7 @@ def print_form(request: HttpRequest, pk: int, form: str) -> HttpResponse:
         if request.GET.get("ky") == "1":  # signed by the issuing agency (motcua.esign)
             from motcua.esign.services import form_sign
 
-            data = form_sign(actor=request.user, dossier=d, form=form, data=data)
+            data = form_sign(actor=request.user, dossier=d, form=form, data=data, issued=issued)
         resp = HttpResponse(data, content_type="application/pdf")
         resp["Content-Disposition"] = f'inline; filename="mau-{form}-{d.code or d.pk}.pdf"'
         return resp

@@ -119,6 +119,20 @@ def apology_breach_event_on_end(d: Dossier, *, actor: Actor, at: dt.datetime) ->
     )
 
 
+def apology_issuer(actor: Actor, d: Dossier) -> Agency | None:
+    """The agency whose leader the actor is and in whose name, letterhead and number series the
+    apology goes out, or None when the actor may not issue it (``apology_may_issue``): the lead
+    agency, else an agency handling an active step itself (the dossier was transferred to it).
+    The head of the agency that apologises signs and stamps the letter (REGULATIONS.md §4, Mẫu
+    04): it is never numbered in, or printed under, another agency's name."""
+    if has_role(actor, d.processing_agency, Role.LEADER):
+        return d.processing_agency
+    for s in _deciding_steps(d):
+        if has_role(actor, s.agency, Role.LEADER):
+            return s.agency
+    return None
+
+
 def apology_may_issue(actor: Actor, d: Dossier) -> bool:
     """Who signs the apology (Mẫu 04): a leader of the lead agency, or of an agency handling an
     active step of the dossier itself (a planned step, or one the dossier was transferred to).
@@ -127,10 +141,9 @@ def apology_may_issue(actor: Actor, d: Dossier) -> bool:
     "can be re-set only once" (REGULATIONS.md §2) and is the whole dossier's, which only the
     lead agency answers for; the letter goes out in its name and number series. A coordinating
     agency that will be late says so, with the reason, when it finishes its task (its lateness is
-    its step's outcome, named in the breach records); the lead agency apologises."""
-    if has_role(actor, d.processing_agency, Role.LEADER):
-        return True
-    return any(has_role(actor, s.agency, Role.LEADER) for s in _deciding_steps(d))
+    its step's outcome, named in the breach records); the lead agency apologises. An agency the
+    dossier was transferred to apologises in its own name and series (``apology_issuer``)."""
+    return apology_issuer(actor, d) is not None
 
 
 @transaction.atomic
@@ -151,7 +164,8 @@ def apology_issue(
     at = _now(now)
     d = _lock(dossier, expected_version)
     _require_status(d, *OPEN_STATUSES, action="xin lỗi, hẹn lại")
-    if not apology_may_issue(actor, d):
+    agency = apology_issuer(actor, d)
+    if agency is None:
         raise PermissionDenied(
             "Chỉ lãnh đạo cơ quan giải quyết hồ sơ được ký văn bản xin lỗi và hẹn lại ngày trả "
             "(chỉ hẹn lại một lần); cơ quan phối hợp xử lý liên thông nêu lý do chậm trễ khi "
@@ -175,7 +189,6 @@ def apology_issue(
     cal = calendar_for(d.receiving_agency)
     latest = _required(apology_latest_at(d, cal))
     late = not apology_on_time(d, at, cal)
-    agency = Agency.objects.get(pk=d.processing_agency_id)
     apology = Apology.objects.create(
         dossier=d,
         agency=agency,

@@ -261,7 +261,9 @@ def dossier_transfer(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """Hand the current step to another agency (another level or sector), with its budget."""
+    """Hand the current step to another agency (another level or sector) with what remains of
+    its time: the agency taking it on has the step's due instant, never a full budget again
+    (``_remaining``)."""
     at = _now(now)
     d = _lock(dossier, expected_version)
     _require_status(d, Status.IN_PROGRESS, action="chuyển cơ quan khác")
@@ -269,8 +271,9 @@ def dossier_transfer(
     require_step_role(actor, s)
     if to_agency.pk == s.agency_id:
         raise ValidationFailed("Cơ quan nhận trùng cơ quan đang xử lý", code="same_agency")
-    _finish(s, at, reason)
     cal = calendar_for(d.receiving_agency)
+    start, left = _remaining(s, at, cal)
+    _finish(s, at, reason)
     # a coordinating agency's parallel task handed on stays a task of its group: the lead
     # agency's next step still waits for it, and the agency taking it on does not decide the
     # dossier any more than the one that gave it (_deciding_steps)
@@ -282,8 +285,13 @@ def dossier_transfer(
         kind=StepKind.PARALLEL if parallel else StepKind.TRANSFER,
         group=s.group if parallel else 0,
         task=s.task if parallel else "",
+        budget_days=_days(left, cal) if s.due_at else s.budget_days,
     )
     _start_step(d, moved, at, cal)
+    if s.due_at is not None:
+        # exactly the seconds left (the budget's two decimals would round them)
+        moved.due_at = wt.from_ts(cal, wt.due_ts(cal, wt.to_ts(start), left))
+        moved.save(update_fields=["due_at"])
     _save(d)
     _event(
         d,
@@ -297,6 +305,25 @@ def dossier_transfer(
     )
     _outbox("dossier.transferred", d, at, to_agency=to_agency.code)
     return d
+
+
+def _remaining(s: DossierStep, at: dt.datetime, cal: wt.Calendar) -> tuple[dt.datetime, int]:
+    """From when, and how many working seconds are left of a step's time at ``at`` (0 once its
+    due instant has passed): from ``at``, or from the hand-over when the step had not yet
+    reached its agency (a dossier received after 15:00 is handed over the next morning). No
+    pause lies ahead: a step is passed on only while the dossier's clock runs."""
+    start = max(at, s.started_at) if s.started_at else at
+    return start, wt.elapsed(cal, start, s.due_at) if s.due_at else 0
+
+
+#: the smallest budget a step can carry (the catalog's two decimals): a step passed on with
+#: nothing left keeps it, so that a restart after a supplement or a redo has a budget to count
+MIN_BUDGET = Decimal("0.01")
+
+
+def _days(seconds: int, cal: wt.Calendar) -> Decimal:
+    """Working seconds as the step's budget in days (two decimals, as the catalog's)."""
+    return max(MIN_BUDGET, (Decimal(seconds) / Decimal(cal.day_seconds)).quantize(MIN_BUDGET))
 
 
 @dataclass

@@ -40,8 +40,26 @@ from motcua.dossiers.services._tx import (
     _start_step,
     calendar_for,
 )
-from motcua.units.models import Role
+from motcua.units.models import Agency, Role
 from motcua.worktime import core as wt
+
+
+def supplement_issuer(actor: Actor, d: Dossier) -> Agency | None:
+    """The agency in whose name and number series the actor's supplement request goes out, or
+    None when the actor may not request it (``supplement_may_request``): the lead agency, an
+    agency handling an active step itself (the dossier was transferred to it), the receiving
+    desk — the first where the actor holds the role. The request is signed by the officer who
+    makes it and the applicant calls that agency (REGULATIONS.md §4, Mẫu 02): it is that
+    agency's form, never another agency's number signed by its officer."""
+    staff = (Role.SPECIALIST, Role.LEADER, Role.COUNTER)
+    if any(has_role(actor, d.processing_agency, r) for r in staff):
+        return d.processing_agency
+    for s in _deciding_steps(d):
+        if has_role(actor, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST)):
+            return s.agency
+    if any(has_role(actor, d.receiving_agency, r) for r in staff):
+        return d.receiving_agency
+    return None
 
 
 def supplement_may_request(actor: Actor, d: Dossier) -> bool:
@@ -53,17 +71,9 @@ def supplement_may_request(actor: Actor, d: Dossier) -> bool:
     "once, completely" (REGULATIONS.md §2), stops the whole dossier's clock and restarts the lead
     agency's time limit from zero, and goes out in the lead agency's name and number series. A
     coordinating agency that finds something missing finishes its task with that opinion and the
-    lead agency asks for it, together with whatever else it lacks."""
-    if any(
-        has_role(actor, a, r)
-        for a in (d.processing_agency, d.receiving_agency)
-        for r in (Role.SPECIALIST, Role.LEADER, Role.COUNTER)
-    ):
-        return True
-    return any(
-        has_role(actor, s.agency, STEP_ROLE.get(s.role, Role.SPECIALIST))
-        for s in _deciding_steps(d)
-    )
+    lead agency asks for it, together with whatever else it lacks. The agency that asks issues
+    the form in its own name and series (``supplement_issuer``)."""
+    return supplement_issuer(actor, d) is not None
 
 
 @transaction.atomic
@@ -82,7 +92,8 @@ def supplement_request(
     at = _now(now)
     d = _lock(dossier, expected_version)
     _require_status(d, Status.IN_PROGRESS, action="yêu cầu bổ sung")
-    if not supplement_may_request(actor, d):
+    issuer = supplement_issuer(actor, d)
+    if issuer is None:
         raise PermissionDenied(
             "Chỉ cơ quan giải quyết hồ sơ hoặc nơi tiếp nhận được yêu cầu bổ sung hồ sơ; cơ quan "
             "phối hợp xử lý liên thông hoàn thành nhiệm vụ kèm ý kiến về giấy tờ còn thiếu để cơ "
@@ -122,7 +133,7 @@ def supplement_request(
     form = _issue_form(
         d,
         FormType.SUPPLEMENT,
-        agency=d.processing_agency,
+        agency=issuer,
         actor=actor,
         at=at,
         data={"items": items, "reason": nfc(reason), "contact": nfc(contact)},
@@ -138,6 +149,7 @@ def supplement_request(
         at=at,
         before=before,
         after=d.status,
+        agency=issuer,
         note=reason,
         data={"form": form.number, "mode": mode},
     )
