@@ -143,3 +143,31 @@ def test_the_administration_refuses_the_district_held_role_with_a_403(
     assert r.status_code == 403
     assert _snapshot(ind) == before
     assert not Indicator.objects.filter(code="moi").exists()
+
+
+def test_another_province_admin_lists_none_of_this_provinces_figures_plans_or_tasks(
+    reform_world: ReformWorld,
+) -> None:
+    """The administration's lists of figures, plans and tasks hold the administrator's own
+    units' rows only (the pages already do): another province's administrator neither lists nor
+    opens this province's."""
+    from motcua.reform.models import ReformPlan, ReformTask
+
+    rw = reform_world
+    value = IndicatorValue.objects.filter(unit=rw.w.province).first()
+    plan = ReformPlan.objects.filter(unit=rw.w.province).first()
+    task = ReformTask.objects.filter(plan=plan).first()
+    assert value is not None and plan is not None and task is not None
+    outsider, _ = other_province_admin("reform")
+    c = Client()
+    c.force_login(outsider)
+    for model, row in (("indicatorvalue", value), ("reformplan", plan), ("reformtask", task)):
+        listed = c.get(f"/admin/reform/{model}/")
+        assert listed.status_code == 200
+        assert listed.context["cl"].result_count == 0, model
+        opened = c.get(f"/admin/reform/{model}/{row.pk}/change/")
+        assert opened.status_code == 302 and opened["Location"] == "/admin/", model
+    mine = province_admin("quantri_binhphuoc", rw.w.center.parent, "reform")
+    c.force_login(mine)  # this province's administrator still sees them
+    for model in ("indicatorvalue", "reformplan", "reformtask"):
+        assert c.get(f"/admin/reform/{model}/").context["cl"].result_count > 0, model

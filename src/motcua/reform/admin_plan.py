@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from motcua.core.errors import DomainError, refused_as_403
@@ -16,6 +17,14 @@ from motcua.reform.models import Indicator, IndicatorValue, ReformPlan, ReformTa
 
 
 class _ManagerOnly(admin.ModelAdmin):
+    #: the path from the listed row to its unit (the units a manager keeps: their own only)
+    unit_path = "unit"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        ids = access.managed_unit_ids(request.user)
+        return qs if ids is None else qs.filter(**{f"{self.unit_path}_id__in": ids})
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return access.is_manager(request.user) and super().has_module_permission(request)
 
@@ -25,6 +34,9 @@ class _ManagerOnly(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(_ManagerOnly):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return admin.ModelAdmin.get_queryset(self, request)  # one list, shared by every unit
+
     list_display = ["code", "name", "area", "kind", "measure"]
     list_filter = ["area", "kind"]
     search_fields = ["code", "name"]
@@ -97,5 +109,6 @@ class ReformPlanAdmin(_ManagerOnly):
 
 @admin.register(ReformTask)
 class ReformTaskAdmin(ReformPlanAdmin):
+    unit_path = "plan__unit"
     list_display = ["title", "area", "agency", "deadline", "status", "progress"]
     list_filter = ["area", "status", "plan__year"]
