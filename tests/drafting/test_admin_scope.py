@@ -100,3 +100,28 @@ def test_own_province_admin_keeps_the_templates(world: World) -> None:
     assert r.status_code == 302
     assert ResultTemplate.objects.get(pk=own.pk).name == "Đã sửa"
     assert c.get(f"/admin/drafting/resulttemplate/{own.pk}/xem-truoc/").status_code == 200
+
+
+def test_another_province_admin_cannot_read_this_province_drafts(world: World) -> None:
+    from django.utils import timezone
+
+    from motcua.dossiers.services import dossier_receive
+    from motcua.drafting.models import ResultDraft
+    from tests.admin_scope_tools import assert_out_of_reach, assert_within_reach
+
+    now = timezone.now()
+    d = dossier_receive(
+        actor=world.users["counter"], desk=world.center, intake=world.intake(), now=now
+    )
+    draft = ResultDraft.objects.create(
+        dossier=d,
+        template=html_template("1.000001"),
+        title="Dự thảo quyết định cho Nguyễn Văn An",
+        content="<p>Nội dung</p>",
+        created_at=now,
+        updated_at=now,
+    )
+    own = province_admin("qt_tinh_dt", world.center, "drafting")
+    outsider, _ = other_province_admin("drafting")
+    assert_out_of_reach(_login(outsider), draft, "Nguyễn Văn An")
+    assert_within_reach(_login(own), draft, "Nguyễn Văn An")

@@ -1,5 +1,7 @@
 """API clients in the admin: see and revoke; issuing is ``motcua api-client create`` (the token
-is shown once there and never stored)."""
+is shown once there and never stored). A client's token acts on its agency's dossiers: a
+province administrator sees and revokes the clients of their own province's agencies only
+(``core.admin_scope.AgencyRowsAdmin``; the service checks it again)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ from django.http import HttpRequest
 
 from motcua.api.clients import api_client_revoke
 from motcua.api.models import ApiClient
+from motcua.core.admin_scope import AgencyRowsAdmin
+from motcua.core.errors import refused_as_403
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiClientAdmin(AgencyRowsAdmin):
     list_display = ("name", "kind", "agency", "role", "active", "created_at", "last_used_at")
     list_filter = ("active", "role", "kind")
     list_select_related = ("agency",)
@@ -43,6 +47,7 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         n = 0
         for client in queryset.filter(active=True):
-            api_client_revoke(client=client)
+            with refused_as_403():
+                api_client_revoke(actor=request.user, client=client)
             n += 1
         messages.success(request, f"Đã thu hồi {n} khóa.")

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils import timezone
 from motcua.api.models import ApiClient, ClientKind
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import nfc
+from motcua.dossiers.access import require_agency_rows
 from motcua.units.models import Agency, Membership, Role
 
 TOKEN_PREFIX = "mc_"  # noqa: S105 (a marker, not a secret)
@@ -31,9 +33,12 @@ def _digest(secret: str) -> str:
 
 @transaction.atomic
 def api_client_create(
-    *, name: str, agency: Agency, role: str, kind: str = ClientKind.SYSTEM
+    *, name: str, agency: Agency, role: str, kind: str = ClientKind.SYSTEM, actor: Any = None
 ) -> IssuedClient:
-    """A client with its service account and its one membership; returns the token once."""
+    """A client with its service account and its one membership; returns the token once.
+    The token acts on the agency's dossiers: only whoever keeps the agency issues it (``actor``
+    None: the system, the command line)."""
+    require_agency_rows(actor, agency.pk)
     name = nfc(name)
     if not name:
         raise ValidationFailed("Cần tên hệ thống kết nối", code="name_required")
@@ -62,8 +67,10 @@ def api_client_create(
 
 
 @transaction.atomic
-def api_client_revoke(*, client: ApiClient) -> None:
-    """The token stops working at once; the service account stays for the events it signed."""
+def api_client_revoke(*, client: ApiClient, actor: Any = None) -> None:
+    """The token stops working at once; the service account stays for the events it signed.
+    Only whoever keeps the client's agency revokes it (``actor`` None: the system)."""
+    require_agency_rows(actor, client.agency_id)
     client.active = False
     client.save(update_fields=["active"])
     Membership.objects.filter(user=client.user).update(active=False)

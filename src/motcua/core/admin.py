@@ -4,6 +4,13 @@ middle names ('Họ', ``last_name``) before the given name ('Tên', ``first_name
 Who may add and change users (the province administrator) manages accounts whose powers are
 within their own, never more: Django's stock UserAdmin let such a person tick "superuser" on
 their own account, grant any permission or group, and reset the system administrator's password.
+
+Nor another province's accounts: a staff account acts with its roles at its agencies, so a
+province administrator lists, changes and resets the password of the accounts whose every
+membership is at an agency of their own province (``access.administered_agency_ids``; an account
+of no membership yet, the one they have just added, too), and the citizens' accounts (of no
+agency) only whoever keeps the whole installation. The groups (sets of permissions every
+province's administrators hold) are the installation's too (``InstallationRowsAdmin``).
 """
 
 from __future__ import annotations
@@ -11,12 +18,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.admin_scope import InstallationRowsAdmin
 from motcua.core.text import person_name
+from motcua.dossiers import access
+from motcua.units.models import Agency
 
 
 class VietnameseUserAdmin(UserAdmin):
@@ -42,6 +52,18 @@ class VietnameseUserAdmin(UserAdmin):
         if obj is None or editor.is_superuser:
             return False
         return obj.is_superuser or not obj.get_all_permissions() <= editor.get_all_permissions()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        qs = super().get_queryset(request)
+        ids = access.administered_agency_ids(request.user)
+        if ids is None:
+            return qs
+        # no membership at an agency outside the province (an account of another province, or
+        # of both, is not theirs to reset)
+        qs = qs.exclude(memberships__agency__in=Agency.objects.exclude(pk__in=ids))
+        if not access.administers_everything(request.user):
+            qs = qs.filter(citizen__isnull=True)
+        return qs
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Django's password view asks this too: no resetting a more powerful account's password
@@ -87,3 +109,11 @@ class VietnameseUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, VietnameseUserAdmin)
+
+
+class InstallationGroupAdmin(InstallationRowsAdmin, GroupAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, InstallationGroupAdmin)

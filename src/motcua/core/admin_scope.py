@@ -2,15 +2,21 @@
 (a field of the catalog, the criteria of an index every agency is scored by) is applied by every
 province, so only whoever keeps every agency — the system, a superuser, the administrator of the
 installation's one province (``access.administers_everything``) — sees and changes it there;
-another province's administrator has neither the list nor the row (403)."""
+another province's administrator has neither the list nor the row (403).
+
+The rows an agency keeps (``AgencyRowsAdmin``) or that are about a dossier (``DossierRowsAdmin``)
+are listed only to the administrator of that agency's province (``access.agency_rows_kept_by``,
+``access.dossier_rows_kept_by``): another province's row is not found."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.dossiers import access
 from motcua.dossiers.access import administers_everything
 
 
@@ -34,3 +40,38 @@ class InstallationRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._keeps(request) and super().has_delete_permission(request, obj)
+
+
+class AgencyRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rows kept by the agency in ``agency_field``: the list and the rows of the administrator's
+    province (no agency: whoever keeps every agency)."""
+
+    agency_field = "agency"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        return access.agency_rows_kept_by(request.user, qs, self.agency_field)
+
+
+class DossierRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rows about the dossier in ``dossier_field``: those of the dossiers the administrator's
+    province's agencies see."""
+
+    dossier_field = "dossier"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        return access.dossier_rows_kept_by(request.user, qs, self.dossier_field)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rows written by their services only: seen, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

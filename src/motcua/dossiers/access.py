@@ -289,3 +289,26 @@ def unit_rows_kept_by(actor: Actor | None, qs: QuerySet, field: str = "unit") ->
     if administers_everything(actor):
         mine |= Q(**{f"{field}__isnull": True})
     return qs.filter(mine)
+
+
+def agency_rows_kept_by(actor: Actor | None, qs: QuerySet, field: str = "agency") -> QuerySet:  # type: ignore[type-arg]
+    """The rows of ``qs`` (kept by the agency in ``field``, a path such as ``slot__desk``) the
+    actor keeps in the administration: those of their province's agencies, and the rows of no
+    agency only when they keep every agency."""
+    ids = administered_agency_ids(actor)
+    if ids is None:
+        return qs
+    mine = Q(**{f"{field}_id__in": ids})
+    if administers_everything(actor):
+        mine |= Q(**{f"{field}__isnull": True})
+    return qs.filter(mine)
+
+
+def dossier_rows_kept_by(actor: Actor | None, qs: QuerySet, field: str = "dossier") -> QuerySet:  # type: ignore[type-arg]
+    """The rows of ``qs`` about a dossier (in ``field``) the actor keeps in the administration:
+    those of the dossiers visible to their province's agencies (all of them when they keep every
+    agency; none when they administer no province)."""
+    ids = administered_agency_ids(actor)
+    if ids is None or (ids and administers_everything(actor)):
+        return qs
+    return qs.filter(**{f"{field}__in": visible_to_agencies(ids).values("pk")})

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from motcua.core.admin_scope import DossierRowsAdmin
 from motcua.core.errors import DomainError, refused_as_403
 from motcua.drafting import render as rd
 from motcua.drafting.forms import PreviewForm, ResultTemplateAdminForm
@@ -100,8 +101,9 @@ class ResultTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResultDraft)
-class ResultDraftAdmin(admin.ModelAdmin):
-    """Read only: drafts change through the dossier page's services."""
+class ResultDraftAdmin(DossierRowsAdmin):
+    """Read only: drafts change through the dossier page's services; those of the dossiers the
+    administrator's province sees."""
 
     list_display = ["dossier", "title", "status", "created_at", "decided_at"]
     list_filter = ["status"]

@@ -1,16 +1,40 @@
+"""The online services in the administration. A desk's slot templates and slots are kept by the
+desk's agency: a province administrator lists and changes those of their own province's desks
+only, and a template or slot saved at a desk outside it is refused (403, the reason); bookings
+(by their slot's desk) and withdrawal requests (by their dossier) are read only, of the
+province's own; a citizen's stored documents (an account's, no agency) only whoever keeps the
+installation."""
+
 import datetime as dt
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from motcua.core.admin_scope import (
+    AgencyRowsAdmin,
+    DossierRowsAdmin,
+    InstallationRowsAdmin,
+)
+from motcua.core.errors import refused_as_403
+from motcua.dossiers import access
 from motcua.eservices import services as svc
 from motcua.eservices.models import Booking, Slot, SlotTemplate, StoredDocument, WithdrawalRequest
 
 
+class _DeskRowsAdmin(AgencyRowsAdmin):
+    agency_field = "desk"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with refused_as_403():
+            access.require_administers(request.user, agency_id=obj.desk_id)
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(SlotTemplate)
-class SlotTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SlotTemplateAdmin(_DeskRowsAdmin):
     list_display = ("desk", "weekday", "start", "capacity")
     list_filter = ("weekday",)
     list_select_related = ("desk",)
@@ -22,12 +46,13 @@ class SlotTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         total = 0
         for desk_id in set(queryset.values_list("desk_id", flat=True)):
             desk = queryset.filter(desk_id=desk_id).first().desk  # type: ignore[union-attr]
-            total += svc.slots_generate(actor=request.user, desk=desk, week_of=week)
+            with refused_as_403():
+                total += svc.slots_generate(actor=request.user, desk=desk, week_of=week)
         messages.success(request, f"Đã tạo {total} khung giờ.")
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SlotAdmin(_DeskRowsAdmin):
     list_display = ("desk", "date", "start", "capacity", "booked")
     list_filter = ("date",)
     list_select_related = ("desk",)
@@ -35,7 +60,8 @@ class SlotAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BookingAdmin(AgencyRowsAdmin):
+    agency_field = "slot__desk"
     list_display = ("code", "slot", "procedure", "state", "created_at")
     list_filter = ("state",)
     search_fields = ("code",)
@@ -48,7 +74,7 @@ class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(WithdrawalRequest)
-class WithdrawalRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WithdrawalRequestAdmin(DossierRowsAdmin):
     list_display = ("dossier", "state", "requested_at", "decided_at")
     list_filter = ("state",)
 
@@ -60,7 +86,7 @@ class WithdrawalRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StoredDocumentAdmin(InstallationRowsAdmin):
     list_display = ("title", "source", "reuse_count", "last_reused_at", "created_at")
     list_filter = ("source",)
 

@@ -1,5 +1,7 @@
 """Agency certificates in the admin: see and revoke. Issuing and registering are the commands
-``motcua esign-issue-cert`` (keys never pass through a web form)."""
+``motcua esign-issue-cert`` (keys never pass through a web form). A province administrator sees
+and revokes the certificates of their own province's agencies only
+(``core.admin_scope.AgencyRowsAdmin``; the service checks it again)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.admin_scope import AgencyRowsAdmin
+from motcua.core.errors import refused_as_403
 from motcua.esign.models import AgencyCertificate
 from motcua.esign.services import agency_certificate_revoke
 
 
 @admin.register(AgencyCertificate)
-class AgencyCertificateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AgencyCertificateAdmin(AgencyRowsAdmin):
     list_display = ("agency", "subject", "issuer", "not_before", "not_after", "revoked_at")
     list_filter = ("revoked_at",)
     list_select_related = ("agency",)
@@ -32,6 +36,7 @@ class AgencyCertificateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def revoke(self, request: HttpRequest, queryset: QuerySet[AgencyCertificate]) -> None:
         n = 0
         for row in queryset.filter(revoked_at__isnull=True):
-            agency_certificate_revoke(actor=request.user, certificate=row)
+            with refused_as_403():
+                agency_certificate_revoke(actor=request.user, certificate=row)
             n += 1
         messages.success(request, f"Đã thu hồi {n} chứng thư số.")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from motcua.audit.services import audit_record
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.core.text import nfc, person_name
+from motcua.dossiers.access import require_agency_rows
 from motcua.esign import pki
 from motcua.esign.models import AgencyCertificate
 from motcua.units.models import Agency, Role
@@ -297,8 +298,10 @@ def agency_certificate_revoke(
     *, actor: Any, certificate: AgencyCertificate, now: dt.datetime | None = None
 ) -> AgencyCertificate:
     """Withdraw the binding: from now on the certificate signs no result of any agency (already
-    attached results keep their record; verification then reports them ``unknown_agency``)."""
+    attached results keep their record; verification then reports them ``unknown_agency``).
+    Only whoever keeps the certificate's agency revokes it (``actor`` None: the system)."""
     row = AgencyCertificate.objects.select_for_update().get(pk=certificate.pk)
+    require_agency_rows(actor, row.agency_id)
     if row.revoked_at is not None:
         return row
     row.revoked_at = now or timezone.now()

@@ -1,28 +1,18 @@
-"""The national portal link in the admin: read-only (the worker writes delivery state)."""
+"""The national portal link in the admin: read-only (the worker writes delivery state). A
+delivery or an inbound dossier is its dossier's: those of the dossiers the administrator's
+province sees; the SMS log (citizens' numbers and messages of every province, no agency) only
+whoever keeps the installation."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from motcua.core.admin_scope import DossierRowsAdmin, InstallationRowsAdmin, ReadOnlyAdmin
 from motcua.integrations.models import PortalDelivery, PortalInbound, SmsMessage
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(PortalDelivery)
-class PortalDeliveryAdmin(ReadOnly):
+class PortalDeliveryAdmin(ReadOnlyAdmin, DossierRowsAdmin):
     list_display = (
         "outbox",
         "dossier",
@@ -37,14 +27,14 @@ class PortalDeliveryAdmin(ReadOnly):
 
 
 @admin.register(PortalInbound)
-class PortalInboundAdmin(ReadOnly):
+class PortalInboundAdmin(ReadOnlyAdmin, DossierRowsAdmin):
     list_display = ("national_id", "dossier", "received_at")
     list_select_related = ("dossier",)
     search_fields = ("national_id", "dossier__code")
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnly):
+class SmsMessageAdmin(ReadOnlyAdmin, InstallationRowsAdmin):
     """What the logging SMS backend 'sent': read-only."""
 
     list_display = ("sent_at", "to", "text", "ref")

@@ -1,22 +1,16 @@
-from django.contrib import admin
-from django.http import HttpRequest
+"""Checks against the population database in the administration: read only, those made by the
+administrator's own province's agencies (a check of no agency: whoever keeps the installation)."""
 
+from django.contrib import admin
+
+from motcua.core.admin_scope import AgencyRowsAdmin, ReadOnlyAdmin
 from motcua.popdata.models import Verification
 
 
 @admin.register(Verification)
-class VerificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class VerificationAdmin(ReadOnlyAdmin, AgencyRowsAdmin):
     """Read-only: checks are written by ``popdata.services`` only (audited)."""
 
     list_display = ("checked_at", "context", "outcome", "agency", "dossier", "reference")
     list_filter = ("outcome", "context")
     raw_id_fields = ("dossier", "agency", "requested_by", "overridden_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
