@@ -62,3 +62,38 @@ def test_the_groups_are_the_installation_s(world: World) -> None:
     assert not group.permissions.exists()
     assert c.post("/admin/auth/group/add/", {"name": "Lạ"}).status_code == 403
     assert not Group.objects.filter(name="Lạ").exists()
+
+
+def test_an_account_not_yet_assigned_is_its_creators_not_another_provinces(
+    world: World,
+) -> None:
+    """A staff account is added first, its membership next: in between it has no agency. Another
+    province's administrator resetting its password then would hold this province's counter once
+    the membership is given. Such an account is reachable by the administrator who added it (the
+    audit trail's record of its creation) and by whoever keeps the installation only."""
+    mine = province_admin("qt_tinh_moi", world.center, "auth")
+    outsider, _ = other_province_admin("auth")
+    c = login(mine)
+    r = c.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "motcua.moi",
+            "password1": "Mat-khau-moi-123!",
+            "password2": "Mat-khau-moi-123!",
+            "usable_password": "true",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    fresh = User.objects.get(username="motcua.moi")
+    assert not fresh.memberships.exists()
+    assert_within_reach(c, fresh, "motcua.moi")
+    password = fresh.password
+    other = login(outsider)
+    assert_out_of_reach(other, fresh, "motcua.moi")
+    r = other.post(
+        f"/admin/auth/user/{fresh.pk}/password/",
+        {"password1": "Chiem-quay-123!", "password2": "Chiem-quay-123!"},
+    )
+    assert r.status_code in (302, 403, 404)
+    fresh.refresh_from_db()
+    assert fresh.password == password and fresh.is_active
