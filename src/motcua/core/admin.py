@@ -20,14 +20,12 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from motcua.audit.models import AuditEntry
 from motcua.core.admin_scope import InstallationRowsAdmin
 from motcua.core.text import person_name
 from motcua.dossiers import access
-from motcua.units.models import Agency, Membership
 
 
 class VietnameseUserAdmin(UserAdmin):
@@ -55,26 +53,7 @@ class VietnameseUserAdmin(UserAdmin):
         return obj.is_superuser or not obj.get_all_permissions() <= editor.get_all_permissions()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        qs = super().get_queryset(request)
-        ids = access.administered_agency_ids(request.user)
-        if ids is None:
-            return qs
-        # no membership at an agency outside the province (an account of another province, or
-        # of both, is not theirs to reset)
-        qs = qs.exclude(memberships__agency__in=Agency.objects.exclude(pk__in=ids))
-        if not access.administers_everything(request.user):
-            qs = qs.filter(citizen__isnull=True)
-            # an account of no agency yet (added, its membership to come) is the one who added
-            # it: another province's administrator resetting its password would hold this
-            # province's desk once the membership is given
-            added = AuditEntry.objects.filter(
-                action="auth.user.create", object_type="auth.User", actor_id=request.user.pk
-            ).values_list("object_id", flat=True)
-            qs = qs.filter(
-                Exists(Membership.objects.filter(user=OuterRef("pk")))
-                | Q(pk__in=[int(pk) for pk in added if pk.isdigit()])
-            )
-        return qs
+        return access.accounts_kept_by(request.user, super().get_queryset(request))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Django's password view asks this too: no resetting a more powerful account's password

@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
 from motcua.dossiers.access import administers_everything
 
@@ -44,13 +45,20 @@ class InstallationRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class AgencyRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Rows kept by the agency in ``agency_field``: the list and the rows of the administrator's
-    province (no agency: whoever keeps every agency)."""
+    province (no agency: whoever keeps every agency); a row saved at an agency outside it is
+    refused (403 with the reason) before anything is written."""
 
     agency_field = "agency"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
         return access.agency_rows_kept_by(request.user, qs, self.agency_field)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if "__" not in self.agency_field:  # a row saved here names its agency itself
+            with refused_as_403():
+                access.require_agency_rows(request.user, getattr(obj, f"{self.agency_field}_id"))
+        super().save_model(request, obj, form, change)
 
 
 class DossierRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -312,3 +312,28 @@ def dossier_rows_kept_by(actor: Actor | None, qs: QuerySet, field: str = "dossie
     if ids is None or (ids and administers_everything(actor)):
         return qs
     return qs.filter(**{f"{field}__in": visible_to_agencies(ids).values("pk")})
+
+
+def accounts_kept_by(actor: Actor | None, qs: QuerySet) -> QuerySet:  # type: ignore[type-arg]
+    """The accounts of ``qs`` the actor keeps in the administration (a password reset there holds
+    the account's desk): those with no membership at an agency outside their province; citizens'
+    accounts only when they keep every agency; an account of no agency yet (added, its membership
+    to come) only when they added it (the audit trail's record of its creation) or keep every
+    agency."""
+    from motcua.audit.models import AuditEntry
+
+    ids = administered_agency_ids(actor)
+    if ids is None:
+        return qs
+    qs = qs.exclude(memberships__agency__in=Agency.objects.exclude(pk__in=ids))
+    if administers_everything(actor):
+        return qs
+    added = AuditEntry.objects.filter(
+        action="auth.user.create",
+        object_type="auth.User",
+        actor_id=actor.pk,  # type: ignore[union-attr]
+    ).values_list("object_id", flat=True)
+    return qs.filter(citizen__isnull=True).filter(
+        Exists(Membership.objects.filter(user=OuterRef("pk")))
+        | Q(pk__in=[int(pk) for pk in added if pk.isdigit()])
+    )

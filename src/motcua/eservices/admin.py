@@ -6,7 +6,6 @@ province's own; a citizen's stored documents (an account's, no agency) only whoe
 installation."""
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -19,18 +18,12 @@ from motcua.core.admin_scope import (
     InstallationRowsAdmin,
 )
 from motcua.core.errors import refused_as_403
-from motcua.dossiers import access
 from motcua.eservices import services as svc
 from motcua.eservices.models import Booking, Slot, SlotTemplate, StoredDocument, WithdrawalRequest
 
 
 class _DeskRowsAdmin(AgencyRowsAdmin):
     agency_field = "desk"
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        with refused_as_403():
-            access.require_administers(request.user, agency_id=obj.desk_id)
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(SlotTemplate)

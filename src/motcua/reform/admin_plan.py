@@ -17,13 +17,16 @@ from motcua.reform.models import Indicator, IndicatorValue, ReformPlan, ReformTa
 
 
 class _ManagerOnly(admin.ModelAdmin):
-    #: the path from the listed row to its unit (the units a manager keeps: their own only)
-    unit_path = "unit"
+    #: the path from the listed row to its unit (the units a manager keeps: their own only);
+    #: None: one list, shared by every unit
+    unit_path: str | None = "unit"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
         ids = access.managed_unit_ids(request.user)
-        return qs if ids is None else qs.filter(**{f"{self.unit_path}_id__in": ids})
+        if ids is None or self.unit_path is None:
+            return qs
+        return qs.filter(**{f"{self.unit_path}_id__in": ids})
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return access.is_manager(request.user) and super().has_module_permission(request)
@@ -34,9 +37,7 @@ class _ManagerOnly(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(_ManagerOnly):
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return admin.ModelAdmin.get_queryset(self, request)  # one list, shared by every unit
-
+    unit_path = None
     list_display = ["code", "name", "area", "kind", "measure"]
     list_filter = ["area", "kind"]
     search_fields = ["code", "name"]

@@ -11,11 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from motcua.core.admin_scope import InstallationRowsAdmin
-from motcua.dossiers import access
+from motcua.core.admin_scope import AgencyRowsAdmin, InstallationRowsAdmin
 from motcua.reform.models import ParAssessment, ParCriterion, ParScore, ParTemplate
 
 
@@ -66,16 +64,11 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(ParAssessment)
-class ParAssessmentAdmin(admin.ModelAdmin):
+class ParAssessmentAdmin(AgencyRowsAdmin):
     list_display = ("year", "agency", "template", "status", "self_total", "final_total")
     list_filter = ("year", "status", "template__group")
     search_fields = ("agency__name", "agency__code")
     inlines = [ScoreInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ParAssessment]:
-        qs = super().get_queryset(request)
-        ids = access.administered_agency_ids(request.user)
-        return qs if ids is None else qs.filter(agency_id__in=ids)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

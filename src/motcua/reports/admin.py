@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from motcua.core.admin_scope import InstallationRowsAdmin
+from motcua.core.admin_scope import AgencyRowsAdmin, InstallationRowsAdmin
 from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
 from motcua.reports.models import Appraisal, IndexCriterion, Target
@@ -40,16 +40,6 @@ class IndexCriterionAdmin(InstallationRowsAdmin):
 
 
 @admin.register(Appraisal)
-class AppraisalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AppraisalAdmin(AgencyRowsAdmin):
     list_display = ("agency", "period_from", "period_to", "appraised_by")
     raw_id_fields = ("agency",)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Appraisal]:
-        qs = super().get_queryset(request)
-        ids = access.administered_agency_ids(request.user)
-        return qs if ids is None else qs.filter(agency_id__in=ids)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        with refused_as_403():
-            access.require_administers(request.user, agency_id=obj.agency_id)
-        super().save_model(request, obj, form, change)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.admin_scope import AgencyRowsAdmin
 from motcua.core.admin_search import FoldedSearchAdmin
 from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
@@ -81,17 +82,8 @@ class AgencyAdmin(FoldedSearchAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(AgencyRowsAdmin):
     list_display = ("user", "role", "agency", "active")
     list_filter = ("role", "active", "agency__level")
     search_fields = ("user__username", "user__last_name", "agency__name", "agency__code")
     raw_id_fields = ("user", "agency")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        qs = super().get_queryset(request)
-        ids = access.administered_agency_ids(request.user)
-        return qs if ids is None else qs.filter(agency_id__in=ids)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        _require(request, agency=obj.agency_id)
-        super().save_model(request, obj, form, change)

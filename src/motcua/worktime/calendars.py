@@ -47,17 +47,13 @@ def calendar_get(code: str | None = None) -> Calendar:
         stored = WorkCalendar.objects.filter(is_default=True).first()
         if stored is None:
             return national_calendar()
-    return _compiled_for(stored)
+    return calendar_compiled(stored)
 
 
 def calendar_compiled(stored: WorkCalendar) -> Calendar:
     """The compiled calendar of a stored calendar row already read (``calendar_get`` reads it by
-    its code first)."""
-    return _compiled_for(stored)
-
-
-def _compiled_for(stored: WorkCalendar) -> Calendar:
-    """Two small queries per call; the tables are rebuilt only when the content changed."""
+    its code first): one small query per call; the tables are rebuilt only when the content
+    changed."""
     days = sorted(CalendarDay.objects.filter(calendar=stored).values_list("date", "kind"))
     key = (
         stored.pk,

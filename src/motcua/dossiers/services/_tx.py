@@ -280,9 +280,13 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
 
 
 def _save(dossier: Dossier, *fields: str) -> None:
+    """A new version of the dossier written (``fields``, or the whole row when it is new)."""
     dossier.version += 1
     dossier.refresh_search_text()
-    dossier.save(update_fields=[*fields, "version", "search_text"])
+    if dossier.pk is None:
+        dossier.save()
+    else:
+        dossier.save(update_fields=[*fields, "version", "search_text"])
     lookup_cache.changed(dossier.code)  # the public look-up's cached answer is void
 
 

@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.core.errors import IllegalTransition, ValidationFailed
 from motcua.core.text import nfc
-from motcua.dossiers import lookup_cache
 from motcua.dossiers.access import require_role
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
@@ -491,10 +490,7 @@ def _dossier_receive(
     # received at once: the row is written once, with its receipt (an INSERT and an UPDATE of
     # every index before, issue 9)
     cal = _receipt(dossier, desk, at)
-    dossier.version += 1
-    dossier.refresh_search_text()
-    dossier.save()
-    lookup_cache.changed(dossier.code)
+    _save(dossier)
     _record_checklist(dossier, intake.checklist)
     for required, checked in intake.scans:
         _save_file(
