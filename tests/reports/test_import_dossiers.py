@@ -87,6 +87,10 @@ def test_good_file_imports_and_links(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert (summary["agencies_created"], summary["procedures_created"]) == (1, 2)
     assert Agency.objects.get(code="999.00.00.H99").needs_review
     assert Procedure.objects.get(code="9.999999").needs_review
+    # created in one INSERT each, with the search text save() would have given them
+    made = Procedure.objects.get(code="9.999999")
+    assert made.search_text and "9.999999" in made.search_text
+    assert "co quan 999.00.00.h99" in Agency.objects.get(code="999.00.00.H99").search_text
     d = Dossier.objects.get(code="A-1")
     assert (d.status, d.level, d.digitized, d.online_payment_vnd) == (
         Status.RESOLVED,

@@ -68,34 +68,42 @@ __all__ = [
 Progress = Callable[[str, int, int, int], None]
 
 
-def _agencies(wanted: dict[str, int]) -> tuple[dict[str, int], int]:
+def _agencies(wanted: dict[str, int]) -> tuple[dict[str, int], list[str]]:
+    """The file's agencies by code: those stored, and the others created as "imported, needs
+    review" records in one INSERT (no entry each in the audit trail: the import's own entry lists
+    their codes, as the catalog import does)."""
     known = dict(Agency.objects.filter(code__in=list(wanted)).values_list("code", "pk"))
-    created = 0
+    missing = [c for c in wanted if c not in known]
+    if not missing:
+        return known, []
     home = (
         AdministrativeUnit.objects.filter(level=Level.PROVINCE, calendar__isnull=False).first()
         or AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("pk").first()
     )
-    for code, level in wanted.items():
-        if code in known:
-            continue
-        if home is None:
-            raise ImportFailed("Chưa có đơn vị hành chính nào để gắn cơ quan mới", code="no_units")
-        agency = Agency(
+    if home is None:
+        raise ImportFailed("Chưa có đơn vị hành chính nào để gắn cơ quan mới", code="no_units")
+    fresh = [
+        Agency(
             code=code,
             name=f"Cơ quan {code} (dữ liệu chuyển đổi)",
             kind="so_nganh",
-            level=level,
+            level=wanted[code],
             unit=home,
             receives_dossiers=True,
             needs_review=True,
         )
-        agency.save()
-        known[code] = agency.pk
-        created += 1
-    return known, created
+        for code in missing
+    ]
+    for agency in fresh:
+        agency.refresh_search_text()  # what save() does; bulk_create does not call it
+    Agency.objects.bulk_create(fresh, batch_size=1000)
+    known.update((a.code, a.pk) for a in fresh)
+    return known, missing
 
 
-def _procedures(wanted: dict[str, int]) -> tuple[dict[str, int], int]:
+def _procedures(wanted: dict[str, int]) -> tuple[dict[str, int], list[str]]:
+    """The file's procedures by code (the latest version of each), the others created as draft
+    "needs review" records in one INSERT (their codes in the import's audit entry)."""
     # ordered by version, so the latest version of each code wins
     known: dict[str, int] = dict(
         Procedure.objects.filter(code__in=list(wanted))
@@ -103,27 +111,31 @@ def _procedures(wanted: dict[str, int]) -> tuple[dict[str, int], int]:
         .values_list("code", "pk")
     )
     missing = [c for c in wanted if c not in known]
-    if missing:
-        fld, _ = Field.objects.get_or_create(
-            code="CHUA-PHAN-LOAI", defaults={"name": "Chưa phân loại (dữ liệu chuyển đổi)"}
+    if not missing:
+        return known, []
+    fld, _ = Field.objects.get_or_create(
+        code="CHUA-PHAN-LOAI", defaults={"name": "Chưa phân loại (dữ liệu chuyển đổi)"}
+    )
+    fresh = []
+    for code in missing:
+        level = wanted[code]
+        p = Procedure(
+            code=code,
+            name=f"Thủ tục {code} (dữ liệu chuyển đổi, cần rà soát)",
+            field=fld,
+            level=level,
+            at_province=level == Level.PROVINCE,
+            at_district=level == Level.DISTRICT,
+            at_commune=level == Level.COMMUNE,
+            time_limit_days=Decimal(1),
+            status=ProcedureStatus.DRAFT,
+            needs_review=True,
         )
-        for code in missing:
-            level = wanted[code]
-            p = Procedure(
-                code=code,
-                name=f"Thủ tục {code} (dữ liệu chuyển đổi, cần rà soát)",
-                field=fld,
-                level=level,
-                at_province=level == Level.PROVINCE,
-                at_district=level == Level.DISTRICT,
-                at_commune=level == Level.COMMUNE,
-                time_limit_days=Decimal(1),
-                status=ProcedureStatus.DRAFT,
-                needs_review=True,
-            )
-            p.save()
-            known[code] = p.pk
-    return known, len(missing)
+        p.refresh_search_text()
+        fresh.append(p)
+    Procedure.objects.bulk_create(fresh, batch_size=1000)
+    known.update((p.code, p.pk) for p in fresh)
+    return known, missing
 
 
 def import_dossiers(
@@ -138,13 +150,15 @@ def import_dossiers(
         stage.create()
         staged = fast.load(path, progress=lambda done, n: report("read", done, total, n))
         if staged is not None:  # every row checked in SQL (PostgreSQL), none refused
-            count, digest = staged
+            count, digest, counted = staged
             report("check", total, total, count)
             report("write", total, total, count)
             # codes twice in the file or already stored: the unique index refuses them in the
             # move, and only then are they looked for, to be listed (a good file, nearly every
             # file, is spared the two look-ups)
-            return _finish(actor=actor, source=path.name, digest=digest, rows=count, codes=True)
+            return _finish(
+                actor=actor, source=path.name, digest=digest, rows=count, codes=True, tally=counted
+            )
         with path.open("rb") as fh:  # the exact path: every row checked in Python
             source = Source(fh)
             problems = Problems()
@@ -195,13 +209,21 @@ def write_rows(
 
 
 def _finish(
-    *, actor: Any, source: str, digest: str, rows: int, codes: bool = False
+    *,
+    actor: Any,
+    source: str,
+    digest: str,
+    rows: int,
+    codes: bool = False,
+    tally: stage.Tally | None = None,
 ) -> dict[str, Any]:
     """After the checks: agencies and procedures, the move (of ``rows`` staged rows), the hook,
     the audit entry. ``codes``: the codes were not looked for yet — a move the unique index
-    refuses is undone and the codes listed."""
-    agencies, new_agencies = _agencies(stage.wanted("agency"))
-    procedures, new_procedures = _procedures(stage.wanted("proc"))
+    refuses is undone and the codes listed. ``tally``: the staging table's, when the caller
+    has it already."""
+    counted = tally or stage.tally()
+    agencies, new_agencies = _agencies(counted.agencies)
+    procedures, new_procedures = _procedures(counted.procedures)
     stage.fill_maps(agencies, procedures)
     if codes:
         try:
@@ -217,11 +239,11 @@ def _finish(
             ) from exc
     else:
         moved = stage.move(rows)
-    counts = stage.by_status()
+    counts = counted.by_status
     summary = {
         "rows": moved,
-        "agencies_created": new_agencies,
-        "procedures_created": new_procedures,
+        "agencies_created": len(new_agencies),
+        "procedures_created": len(new_procedures),
         "by_status": {s: counts.get(s, 0) for s in STATUSES.values()},
     }
     after_import(stage_table=stage.STAGE, rows=moved)
@@ -232,7 +254,14 @@ def _finish(
         object_type="Dossier",
         object_id=source or "-",
         # one entry per import batch (issue 9): the file's SHA-256 binds its content
-        after={**summary, "sha256": digest} if digest else summary,
+        # and the codes of the agencies and procedures it created, which have no entry of
+        # their own (bulk_create sends no signal)
+        after={
+            **summary,
+            **({"sha256": digest} if digest else {}),
+            "agencies_created_codes": new_agencies,
+            "procedures_created_codes": new_procedures,
+        },
     )
     stage.drop()
     return summary

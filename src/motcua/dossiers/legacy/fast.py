@@ -1,7 +1,9 @@
 """The fast path of an import on PostgreSQL: the file's bytes go to the server as they are, in one
-``COPY … (FORMAT csv)``, and the rows are converted there by one INSERT … SELECT into the
-staging table; Python's only work per row is one regular expression over whole blocks of lines
-(``rows_form``) and the working time, computed for all rows at once with numpy.
+``COPY … (FORMAT csv)`` into a table whose instants, flags and amounts are typed (the server
+parses them while Python checks the lines), and the staging table is a view of it that spells
+the words as the dossier table stores them; Python's only work per row is one regular
+expression over whole blocks of lines (``rows_form``) and the working time, computed for all
+rows at once with numpy.
 
 It vouches only for what it can check exactly, and is conservative. A file goes this way only if
 its header is a plain permutation of the columns and every line is of the *plain form*: the
@@ -26,7 +28,9 @@ import hashlib
 import logging
 import re
 import struct
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +41,7 @@ from django.db import DatabaseError, connection, transaction
 from motcua.worktime import core as wt
 from motcua.worktime.calendars import calendar_get
 
+from . import stage
 from .rules import CHANNELS, HEADER, LENGTHS, LEVELS, STATUSES, YEARS
 from .stage import STAGE, WORK, elapsed
 
@@ -45,6 +50,7 @@ log = logging.getLogger(__name__)
 RAW = "motcua_import_raw"
 BLOCK = 1 << 20
 LONGEST = 1 << 16  # bytes: a plain row is under 1 kB; a longer line goes the exact way
+AHEAD = 4  # blocks sent to the server before their lines are checked, at most
 
 # the form of a plain row, cell by cell (``rules.check_row`` for a row of printable ASCII without
 # spaces), checked in Python on whole blocks of lines with one regular expression: a cell is
@@ -103,26 +109,38 @@ def _case(col: str, mapping: dict[str, Any]) -> str:
     return f"CASE {col} {whens} END"
 
 
-def _convert() -> str:
-    """The staging rows of the raw ones: what ``check_row`` and ``stage._copy_batch`` make of
-    them (working time apart: ``WORK``). A day its month does not have fails its cast, an amount
-    over 64 bits fails ``::bigint``: both send the file the exact way."""
+#: the raw table's column types: what COPY parses on the server as the rows arrive (a day its
+#: month does not have, an amount over 64 bits: COPY fails, and the file goes the exact way);
+#: the other columns are text
+_TYPED = {
+    "received_at": "timestamptz",
+    "due_at": "timestamptz",
+    "finished_at": "timestamptz",  # an empty cell is NULL (CSV)
+    "digitized": "boolean",  # the form admits 0 and 1 only
+    "electronic_result": "boolean",
+    "online_payment_vnd": "bigint",
+}
+
+
+def _view() -> str:
+    """The staging table as a view of the raw one: the rows as ``check_row`` and
+    ``stage._copy_batch`` make them (working time apart: ``WORK``), nothing written twice —
+    converting a million rows into a table of their own took longer than the COPY."""
     levels = "CASE level " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in LEVELS.items()) + " END"
     return (
-        f"INSERT INTO {STAGE} (line, code, proc, agency, level, channel, status, received_at,"  # noqa: S608
-        " due_at, finished_at, digitized, electronic, paid, working_seconds, search_text)"
-        f" SELECT line, code, procedure_code, agency_code, {levels}, {_case('channel', CHANNELS)},"
-        f" {_case('status', STATUSES)}, received_at::timestamptz, due_at::timestamptz,"
-        " finished_at::timestamptz, digitized = '1', electronic_result = '1',"
-        f" online_payment_vnd::bigint, NULL, lower(code) FROM {RAW}"
+        f"CREATE TEMP VIEW {STAGE} AS SELECT line, code, procedure_code AS proc,"  # noqa: S608
+        f" agency_code AS agency, CAST({levels} AS smallint) AS level,"
+        f" {_case('channel', CHANNELS)} AS channel, {_case('status', STATUSES)} AS status,"
+        " received_at, due_at, finished_at, digitized, electronic_result AS electronic,"
+        " online_payment_vnd AS paid, CAST(NULL AS bigint) AS working_seconds,"
+        f" lower(code) AS search_text FROM {RAW}"
     )
 
 
 # what the form of a line cannot say: the order of its instants, an end iff not processing
 _REFUSED = (
-    f"SELECT EXISTS (SELECT 1 FROM {STAGE} WHERE NOT (due_at >= received_at"  # noqa: S608
-    " AND (finished_at IS NULL) = (status = %s)"
-    " AND (finished_at IS NULL OR finished_at >= received_at)))"
+    "NOT (due_at >= received_at AND (finished_at IS NULL) = (status = %s)"
+    " AND (finished_at IS NULL OR finished_at >= received_at))"
 )
 
 
@@ -133,20 +151,20 @@ class _NotFast(Exception):
 Progress = Callable[[int, int], None]  # (bytes read, rows so far)
 
 
-def load(path: Path, progress: Progress | None = None) -> tuple[int, str] | None:
-    """Stage the whole file through the fast path: (rows staged, SHA-256 of the bytes), or None
-    (nothing of it left) when the exact path must decide. PostgreSQL only; in the caller's
-    transaction, after ``stage.create()``."""
+def load(path: Path, progress: Progress | None = None) -> tuple[int, str, stage.Tally] | None:
+    """Stage the whole file through the fast path: (rows staged, SHA-256 of the bytes, the
+    staging table's ``stage.Tally``), or None (nothing of it left) when the exact path must
+    decide. PostgreSQL only; in the caller's transaction, after ``stage.create()``."""
     if connection.vendor != "postgresql":
         return None
     try:
         with transaction.atomic(), path.open("rb") as fh:  # a savepoint: all of it or none
-            staged, digest = _load(fh, progress)
+            staged = _load(fh, progress)
     except (_NotFast, DatabaseError, psycopg.Error) as why:
         log.info("import: exact path (%s: %s)", why.__class__.__name__, why)
         return None
-    log.info("import: checked in SQL, %d rows", staged)
-    return staged, digest
+    log.info("import: checked in SQL, %d rows", staged[0])
+    return staged
 
 
 def _header(fh: IO[bytes], sha: Any) -> tuple[list[str], int]:
@@ -161,7 +179,7 @@ def _header(fh: IO[bytes], sha: Any) -> tuple[list[str], int]:
     return cols, len(first)
 
 
-def _load(fh: IO[bytes], progress: Progress | None) -> tuple[int, str]:
+def _load(fh: IO[bytes], progress: Progress | None) -> tuple[int, str, stage.Tally]:
     sha = hashlib.sha256()
     cols, done = _header(fh, sha)
     lines = 0
@@ -169,41 +187,56 @@ def _load(fh: IO[bytes], progress: Progress | None) -> tuple[int, str]:
         cur.execute(f"DROP TABLE IF EXISTS {RAW}")
         cur.execute(
             f"CREATE TEMP TABLE {RAW} (line bigint GENERATED ALWAYS AS IDENTITY (START 2), "
-            + ", ".join(f"{c} text" for c in HEADER)
+            + ", ".join(f"{c} {_TYPED.get(c, 'text')}" for c in HEADER)
             + ") ON COMMIT DROP"
         )
         raw = cur.cursor
         form = rows_form(cols)
         rest = b""
-        with raw.copy(f"COPY {RAW} ({', '.join(cols)}) FROM STDIN (FORMAT csv)") as copy:
+        # the lines are checked in a second thread while this one waits for the server to
+        # take the block (psycopg lets go of the GIL meanwhile): the server parses the instants
+        # as the Python check runs, at most AHEAD blocks behind (memory: AHEAD blocks)
+        pending: deque[Future[int]] = deque()
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="import-check") as checker,
+            raw.copy(f"COPY {RAW} ({', '.join(cols)}) FROM STDIN (FORMAT csv)") as copy,
+        ):
             while block := fh.read(BLOCK):
                 sha.update(block)
                 done += len(block)
-                copy.write(block)
                 cut = block.rfind(b"\n") + 1
                 if cut:  # whole lines: the rest of the last block and this one's
-                    lines += _check(form, rest + block[:cut])
+                    pending.append(checker.submit(_check, form, rest + block[:cut]))
                     rest = block[cut:]
                 elif len(rest) + len(block) > LONGEST:
                     raise _NotFast("a line longer than a plain row can be")
                 else:
                     rest += block
-                if progress is not None:
-                    progress(done, lines)
+                copy.write(block)
+                if len(pending) > AHEAD:
+                    while len(pending) > AHEAD:
+                        lines += pending.popleft().result()
+                    if progress is not None:
+                        progress(done, lines)
             if rest:  # a last line without its newline
-                lines += _check(form, rest + b"\n")
+                pending.append(checker.submit(_check, form, rest + b"\n"))
+            while pending:
+                lines += pending.popleft().result()
+            if progress is not None:  # every line checked
+                progress(done, lines)
         copied = raw.rowcount  # the rows COPY wrote, as its command tag says
         if copied != lines or not copied:
             raise _NotFast("line count")  # e.g. a line "\." ends COPY's data early
-        cur.execute("SET LOCAL jit = off")  # a statement run once: no time spent compiling it
-        cur.execute(_convert())
-        cur.execute("SET LOCAL jit TO DEFAULT")
-        cur.execute(_REFUSED, [STATUSES["processing"]])
-        if cur.fetchone()[0]:
+        # the staging table (empty, made by stage.create) gives way to a view of the raw one;
+        # undone with the rest when the exact path must decide
+        cur.execute(f"DROP TABLE {STAGE}")
+        cur.execute(_view())
+        # the rows SQL refuses, asked in the same scan as what the move needs to know
+        counted = stage.tally(_REFUSED, [STATUSES["processing"]])
+        if counted.bad:
             raise _NotFast("a row whose instants or status SQL refuses")
-        cur.execute(f"DROP TABLE {RAW}")
         _working(cur)
-    return copied, sha.hexdigest()
+    return copied, sha.hexdigest(), counted
 
 
 def _check(form: re.Pattern[bytes], lines: bytes) -> int:
@@ -218,18 +251,18 @@ def _check(form: re.Pattern[bytes], lines: bytes) -> int:
 # binary COPY: the 19-byte header (signature, flags, extension length) and the trailer
 _PGCOPY = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 _IN = np.dtype([("n", ">i2"), ("l1", ">i4"), ("line", ">i8"), ("l2", ">i4"), ("secs", ">i8")])
-PAGES = 2_000  # of the staging table's 8 kB pages a piece: about 100,000 rows
+PAGES = 2_000  # of the raw table's 8 kB pages a piece: about 100,000 rows
 
 
 def _working(cur: Any) -> None:
-    """Working seconds from receipt to the end of every finished staged row, into ``WORK``
-    (line, seconds), a piece of the staging table at a time (``PAGES`` of its pages, read by
+    """Working seconds from receipt to the end of every finished row, into ``WORK``
+    (line, seconds), a piece of the raw table at a time (``PAGES`` of its pages, read by
     their tuple ids: memory does not grow with the file). The instants leave the server as
     whole seconds since the epoch — as ``int(datetime.timestamp())`` makes them: the double
     nearest the exact value, truncated — in one value per piece, the calendar takes them as
     arrays (``worktime.core.elapsed_batch``) and the seconds return in one binary COPY. A row
     outside the calendar's years gets none, alone."""
-    cur.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [STAGE])
+    cur.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [RAW])
     pages = cur.fetchone()[0]
     cal = calendar_get()
     for first in range(0, pages, PAGES):
@@ -238,7 +271,7 @@ def _working(cur: Any) -> None:
         cur.execute(
             "SELECT string_agg(int8send(line) || int8send(floor(date_part('epoch',"  # noqa: S608
             " received_at))::bigint) || int8send(floor(date_part('epoch', finished_at))::bigint),"
-            f" ''::bytea) FROM {STAGE} WHERE ctid >= %s::tid AND ctid < %s::tid"
+            f" ''::bytea) FROM {RAW} WHERE ctid >= %s::tid AND ctid < %s::tid"
             " AND finished_at IS NOT NULL",
             [f"({first},0)", f"({first + PAGES},0)"],
         )

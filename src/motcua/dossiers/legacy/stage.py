@@ -11,8 +11,8 @@ import contextlib
 import datetime as dt
 import queue
 import threading
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection
@@ -69,8 +69,8 @@ MOVE = (
 )
 
 
-if not all(0 < level < 4 for level in LEVELS.values()):  # wanted() packs a level in two bits
-    raise ImportError("stage.wanted: levels")
+if not all(0 < level < 4 for level in LEVELS.values()):  # tally() packs a level in two bits
+    raise ImportError("stage.tally: levels")
 
 
 def _pg() -> bool:
@@ -86,8 +86,7 @@ def create() -> None:
     tail = " ON COMMIT DROP" if pg else ""
     line = "integer NOT NULL" if pg else "integer PRIMARY KEY"
     with connection.cursor() as cur:
-        for table in (STAGE, AGENCY_MAP, PROCEDURE_MAP, WORK):
-            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        _drop_all(cur)
         cur.execute(f"CREATE TEMP TABLE {WORK} (line bigint NOT NULL, secs bigint NOT NULL)" + tail)
         cur.execute(
             f"CREATE TEMP TABLE {STAGE} (line {line}, code text NOT NULL, proc text NOT NULL,"
@@ -102,8 +101,22 @@ def create() -> None:
 
 def drop() -> None:
     with connection.cursor() as cur:
-        for table in (STAGE, AGENCY_MAP, PROCEDURE_MAP, WORK):
-            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        _drop_all(cur)
+
+
+def _drop_all(cur: Any) -> None:
+    # the fast path replaces the staging table by a view of its raw table (fast.py)
+    if _pg():
+        cur.execute(
+            "SELECT relkind FROM pg_class WHERE relname = %s"
+            " AND relnamespace = pg_my_temp_schema()",
+            [STAGE],
+        )
+        found = cur.fetchone()
+        if found and found[0] == "v":
+            cur.execute(f"DROP VIEW {STAGE}")
+    for table in (STAGE, AGENCY_MAP, PROCEDURE_MAP, WORK):
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def elapsed(cal: wt.Calendar, rec: Any, end: Any) -> tuple[Any, Any]:
@@ -303,25 +316,68 @@ def existing() -> tuple[int, list[tuple[int, str]]]:
     return (found[0][2] if found else 0), shown
 
 
-def wanted(column: str) -> dict[str, int]:
-    """The file's agency (or procedure) codes in order of first appearance, each with the level
-    of its last row (what ``{r.agency: r.level for r in rows}`` gives)."""
-    if column not in ("agency", "proc"):
-        raise ValueError(column)
-    with connection.cursor() as cur:
-        # one pass: the last row's level rides in the low bits of its line (lines are distinct,
-        # so the greatest ``line * 4 + level`` is the last row's, and levels are 1 to 3)
-        cur.execute(
-            f"SELECT {column}, MAX(CAST(line AS bigint) * 4 + level) % 4 FROM {STAGE}"  # noqa: S608
-            f" GROUP BY {column} ORDER BY MIN(line)"
-        )
-        return {code: int(level) for code, level in cur.fetchall()}
+class Tally(NamedTuple):
+    """What the move needs to know of the whole staging table, asked in one pass on PostgreSQL:
+    the agency and procedure codes in order of first appearance, each with the level of its last
+    row (what ``{r.agency: r.level for r in rows}`` gives), the rows by status, and whether any
+    row meets the caller's ``bad`` condition."""
+
+    agencies: dict[str, int]
+    procedures: dict[str, int]
+    by_status: dict[str, int]
+    bad: bool = False
 
 
-def by_status() -> dict[str, int]:
+# the last row's level rides in the low bits of its line (lines are distinct, so the greatest
+# ``line * 4 + level`` is the last row's, and levels are 1 to 3)
+# (``%%`` in a statement with parameters)
+_LAST_LEVEL = "MAX(CAST(line AS bigint) * 4 + level) % 4"
+
+
+def tally(bad: str = "false", params: Sequence[Any] = ()) -> Tally:
+    """The staging table's agencies, procedures and statuses (``Tally``); ``bad``: a condition
+    on a staged row (SQL, with ``params``) that the caller wants to know whether any row meets.
+    PostgreSQL: one scan (three grouping sets), where three queries scanned it three times
+    (0.8 s at 1M rows against 0.4; BENCHMARKS.md, "Import")."""
     with connection.cursor() as cur:
-        cur.execute(f"SELECT status, COUNT(*) FROM {STAGE} GROUP BY status")  # noqa: S608
-        return dict(cur.fetchall())
+        if _pg():
+            cur.execute(
+                "SELECT GROUPING(agency, proc), agency, proc, status, COUNT(*),"  # noqa: S608
+                f" {_LAST_LEVEL.replace('%', '%%')}, MIN(line), bool_or({bad}) FROM {STAGE}"
+                " GROUP BY GROUPING SETS ((agency), (proc), (status))",
+                list(params),
+            )
+            found = cur.fetchall()
+        else:  # SQLite has no grouping sets
+            found = []
+            for column, g in (("agency", 1), ("proc", 2)):
+                cur.execute(
+                    f"SELECT {column}, {_LAST_LEVEL}, MIN(line) FROM {STAGE}"  # noqa: S608
+                    f" GROUP BY {column}"
+                )
+                found += [
+                    (g, code if g == 1 else None, code if g == 2 else None, None, 0, lv, first, 0)
+                    for code, lv, first in cur.fetchall()
+                ]
+            cur.execute(
+                f"SELECT status, COUNT(*), MAX({bad}) FROM {STAGE} GROUP BY status",  # noqa: S608
+                list(params),
+            )
+            found += [(3, None, None, st, n, 0, 0, flag) for st, n, flag in cur.fetchall()]
+    # GROUPING(agency, proc): 1 in the agencies' set (proc not grouped), 2 in the procedures'
+    # set, 3 in the statuses'
+    agencies = sorted(
+        (first, code, int(lv)) for g, code, _p, _s, _n, lv, first, _b in found if g == 1
+    )
+    procedures = sorted(
+        (first, code, int(lv)) for g, _a, code, _s, _n, lv, first, _b in found if g == 2
+    )
+    return Tally(
+        agencies={code: lv for _, code, lv in agencies},
+        procedures={code: lv for _, code, lv in procedures},
+        by_status={st: int(n) for g, _a, _p, st, n, _l, _f, _b in found if g == 3},
+        bad=any(bool(b) for g, *_rest, b in found if g == 3),
+    )
 
 
 def fill_maps(agencies: dict[str, int], procedures: dict[str, int]) -> None:
@@ -352,6 +408,12 @@ def move(rows: int = 0) -> int:
         skip_ri = pg and _may_skip_ri(cur)
         if pg:  # the joins' hashes and the sort in file order in memory, not in files; no
             # JIT compilation (a quarter of a second for a statement run once)
+            # the two maps' statistics (autovacuum never sees a temporary table): guessing
+            # them a thousand rows each, the planner sorted the million staging rows for a
+            # merge join with the sixty agencies (the move's SELECT 2.1 s at 1M, 1.2 s with the
+            # maps hashed; BENCHMARKS.md, "Import"). The large tables are left to its guess
+            # from their size: analysed too, it hashed the working times (1.7 s)
+            cur.execute(f"ANALYZE {AGENCY_MAP}, {PROCEDURE_MAP}")
             cur.execute("SET LOCAL work_mem = '256MB'")
             cur.execute("SET LOCAL jit = off")
         if skip_ri:
