@@ -89,9 +89,22 @@ def test_demo_province_admin_reaches_what_the_readme_says() -> None:
         "/admin/units/agency/",
         "/admin/units/membership/",
         "/admin/auth/user/",
+        # and what the back office scopes to the province (README, "The demo's province
+        # administrator in /admin/")
+        "/admin/counterqueue/desk/",
+        "/admin/drafting/resulttemplate/",
+        "/admin/api/apiclient/",
+        "/admin/esign/agencycertificate/",
+        "/admin/eservices/slot/",
+        "/admin/feedback/feedback/",
+        "/admin/payments/paymentrequest/",
     ):
         assert model in admin, model
         assert c.get(model).status_code == 200, model
+    # never the citizens' own files
+    for model in ("/admin/eservices/storeddocument/", "/admin/drafting/resultdraft/"):
+        assert model not in admin, model
+        assert c.get(model).status_code == 403, model
     assert c.get("/admin/catalog/procedure/import/").status_code == 200  # README: import
     # the one province of the installation: the default calendar and the procedures every
     # desk applies are theirs to change too

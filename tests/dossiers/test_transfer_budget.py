@@ -13,6 +13,7 @@ is a Wednesday.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -25,6 +26,8 @@ from motcua.dossiers.services import (
     dossier_transfer,
     step_complete,
     step_send_back,
+    supplement_receive,
+    supplement_request,
 )
 from tests.dossiers.conftest import World, at
 
@@ -136,3 +139,81 @@ def test_a_transfer_outside_working_hours_counts_from_the_next_working_instant(
     )
     moved = active(d)
     assert moved.due_at == at("2022-06-06 09:00")
+
+
+#: Thursday 2 June 10:09:36, on the 3-day step started Wednesday 09:00 and due Monday 09:00:
+#: 1.855 working days left (14 h 50 min 24 s), half-way between two hundredths of a day, the
+#: farthest a budget in hundredths can be from it (2 min 24 s)
+PASSED_AT = at("2022-06-02 10:09") + dt.timedelta(seconds=36)
+ITEMS = [{"name": "Bản sao Giấy chứng nhận", "originals": 0, "copies": 1}]
+
+
+def _pause(w: World, d: Dossier, requested: str, received: str) -> None:
+    """A supplement asked by the desk at ``requested`` and received at ``received``."""
+    supplement_request(
+        actor=w.users["counter"],
+        dossier=d,
+        items=ITEMS,
+        reason="Thiếu bản sao",
+        now=at(requested),
+    )
+    supplement_receive(actor=w.users["counter"], dossier=d, now=at(received))
+
+
+@pytest.mark.parametrize(
+    ("received_at", "passed_at"),
+    [
+        (at("2022-06-01 09:00"), PASSED_AT),
+        # received after 15:00, passed on before the step reached its agency (handed over on
+        # Thursday morning): what is left counts from the hand-over, not from the transfer
+        (at("2022-06-01 16:00"), at("2022-06-01 16:30")),
+    ],
+)
+def test_a_step_passed_on_then_paused_is_due_when_it_would_have_been(
+    world: World, received_at: dt.datetime, passed_at: dt.datetime
+) -> None:
+    """The same pause on the same step, passed on in one dossier and not in the other: the
+    agency taking it on is due exactly when the step would have been, to the second. Counted
+    again from the step's budget in hundredths of a day, it was 2 min 24 s late (Wednesday 07:02
+    instead of Tuesday 17:00)."""
+    w = world
+    kept, passed = (
+        dossier_receive(
+            actor=w.users["counter"], desk=w.center, intake=w.intake(w.paused), now=received_at
+        )
+        for _ in range(2)
+    )
+    appraisal = active(passed)
+    dossier_transfer(
+        actor=w.users["specialist"],
+        dossier=passed,
+        to_agency=w.health,
+        reason="Thuộc Sở Y tế",
+        now=passed_at,
+    )
+    moved = active(passed)
+    assert moved.due_at == appraisal.due_at
+    for d in (kept, passed):  # Thursday 14:00 to Monday 10:00
+        _pause(w, d, "2022-06-02 14:00", "2022-06-06 10:00")
+    step = active(kept)
+    moved = active(passed)
+    assert moved.pk != appraisal.pk and moved.agency == w.health
+    assert step.due_at is not None and step.due_at > at("2022-06-06 10:00")
+    assert moved.due_at == step.due_at
+
+
+def test_a_step_passed_on_restarts_with_exactly_what_it_had_left(world: World) -> None:
+    """A procedure whose time limit restarts after a supplement: the step passed on counts its
+    1.855 days again from the restart, Monday 10:00, to Wednesday 08:50:24 (not 08:53)."""
+    w = world
+    d = received(w)
+    dossier_transfer(
+        actor=w.users["specialist"],
+        dossier=d,
+        to_agency=w.health,
+        reason="Thuộc Sở Y tế",
+        now=PASSED_AT,
+    )
+    assert active(d).budget_days == Decimal("1.86")  # shown in hundredths of a day
+    _pause(w, d, "2022-06-02 14:00", "2022-06-06 10:00")
+    assert active(d).due_at == at("2022-06-08 08:50") + dt.timedelta(seconds=24)

@@ -43,7 +43,7 @@ class ApiClientAdmin(AgencyRowsAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the service account signed events: revoke instead
 
-    @admin.action(description="Thu hồi khóa của các hệ thống đã chọn")
+    @admin.action(description="Thu hồi khóa của các hệ thống đã chọn", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         n = 0
         for client in queryset.filter(active=True):

@@ -124,26 +124,62 @@ def staff_plan() -> list[Staff]:
 
 #: What the province administrator keeps in the administration (DESIGN.md: the procedure
 #: catalog and its application forms, calendars, units and users; reports' targets and index
-#: criteria), and reads.
+#: criteria): every permission on these apps (their admins scope each row to the province, or
+#: keep a row of the whole installation to whoever keeps every agency).
 PROVINCE_ADMIN_APPS = ("catalog", "eforms", "worktime", "units", "reports", "reform")
-PROVINCE_ADMIN_READS = (("auth", "user"), ("auth", "group"), ("audit", "auditentry"))
+
+#: The other models the administration scopes to the administrator's province
+#: (``core.admin_scope``; docs/architecture.md, "Data that other agencies share"), each with
+#: what the province administrator does there: read only where the administration is read only
+#: or the row is the citizen's, changed where they keep it. Left out on purpose: a citizen's
+#: stored documents and the text of the results drafted for them (``StoredDocument``,
+#: ``ResultDraft``), the SMS log and the gateway's logs (the installation's), the login
+#: security rows (axes, TOTP devices). README, "The demo's province administrator in /admin/".
+PROVINCE_ADMIN_MODELS: dict[tuple[str, str], tuple[str, ...]] = {
+    # users added and changed, not deleted (their history stays); the groups read only: a
+    # group changed would hand its holders any permission, the administrator's own included
+    ("auth", "user"): ("view", "add", "change"),
+    ("auth", "group"): ("view",),
+    ("audit", "auditentry"): ("view",),
+    # a desk leaves use by "đang dùng" unticked (audited), not deleted; tickets are the queue's
+    ("counterqueue", "desk"): ("view", "add", "change"),
+    ("counterqueue", "ticket"): ("view",),
+    # templates written through template_save (audited); none deleted, drafts keep them
+    ("drafting", "resulttemplate"): ("view", "add", "change"),
+    # issued by the command line only (the token or key never in a web form); "change" is the
+    # revoke action
+    ("api", "apiclient"): ("view", "change"),
+    ("esign", "agencycertificate"): ("view", "change"),
+    # the desks' booking calendar; a slot with bookings is kept (PROTECT)
+    ("eservices", "slottemplate"): ("view", "add", "change", "delete"),
+    ("eservices", "slot"): ("view", "add", "change", "delete"),
+    ("eservices", "booking"): ("view",),
+    ("eservices", "withdrawalrequest"): ("view",),
+    # written by their services only: read
+    ("feedback", "feedback"): ("view",),
+    ("payments", "paymentrequest"): ("view",),
+    ("payments", "receipt"): ("view",),
+    ("popdata", "verification"): ("view",),
+    ("integrations", "portaldelivery"): ("view",),
+    ("integrations", "portalinbound"): ("view",),
+}
 
 
 def _province_admin_group() -> Any:
-    """The 'Quản trị cấp tỉnh' group: every permission on the catalog, calendars, units and
-    report settings; users added and changed (not deleted: their history stays); audit read."""
+    """The 'Quản trị cấp tỉnh' group, with exactly the permissions above (set again on every
+    run of the demo: one left from an earlier build goes)."""
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     group, _ = Group.objects.get_or_create(name="Quản trị cấp tỉnh")
-    perms = list(Permission.objects.filter(content_type__app_label__in=PROVINCE_ADMIN_APPS))
-    for app, model in PROVINCE_ADMIN_READS:
-        actions = ("view", "add", "change") if app == "auth" else ("view",)
-        perms += Permission.objects.filter(
+    wanted = Q(content_type__app_label__in=PROVINCE_ADMIN_APPS)
+    for (app, model), actions in PROVINCE_ADMIN_MODELS.items():
+        wanted |= Q(
             content_type__app_label=app,
             content_type__model=model,
             codename__in=[f"{a}_{model}" for a in actions],
         )
-    group.permissions.set(perms)
+    group.permissions.set(Permission.objects.filter(wanted))
     return group
 
 

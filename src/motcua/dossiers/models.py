@@ -316,6 +316,16 @@ class DossierStep(models.Model):
         db_index=False,
     )
     budget_days = models.DecimalField("thời gian cho phép (ngày)", max_digits=6, decimal_places=2)
+    # a step passed on (dossier_transfer) has exactly what was left of its time, in working
+    # seconds: budget_days shows it in hundredths of a day, which would round it (by up to 2 min
+    # 24 s of an 8-hour day) every time its due instant is counted again (a pause, a restart)
+    budget_seconds = models.PositiveIntegerField(
+        "thời gian còn lại khi nhận chuyển (giây làm việc)",
+        null=True,
+        blank=True,
+        help_text="Bước được chuyển từ cơ quan khác: đúng thời gian còn lại của bước, "
+        "tính bằng giây làm việc. Để trống: thời gian cho phép tính theo ngày.",
+    )
     status = models.CharField(
         "trạng thái",
         max_length=10,

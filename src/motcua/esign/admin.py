@@ -32,7 +32,7 @@ class AgencyCertificateAdmin(AgencyRowsAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # results were signed with it: revoke instead
 
-    @admin.action(description="Thu hồi các chứng thư số đã chọn")
+    @admin.action(description="Thu hồi các chứng thư số đã chọn", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[AgencyCertificate]) -> None:
         n = 0
         for row in queryset.filter(revoked_at__isnull=True):

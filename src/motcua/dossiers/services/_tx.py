@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -342,10 +343,39 @@ def _outcome(step: DossierStep, finished: dt.datetime) -> str:
     return StepOutcome.ON_TIME
 
 
+#: the smallest budget a step can carry (the catalog's two decimals): a step passed on with
+#: nothing left of its time is due at once, and has this much when it starts again (a redo, a
+#: restart after a supplement)
+MIN_BUDGET = Decimal("0.01")
+
+
+def _step_seconds(step: DossierStep, cal: wt.Calendar) -> int:
+    """The working seconds a step has from its start: exactly what was left of its time when it
+    was passed on (``budget_seconds``; its ``budget_days`` shows them in hundredths of a day),
+    else its budget in days (the catalog's). Every due instant of a step is counted from this."""
+    if step.budget_seconds is not None:
+        return step.budget_seconds
+    return cal.budget_seconds(float(step.budget_days))
+
+
+def _due_after(
+    cal: wt.Calendar,
+    start: dt.datetime,
+    seconds: int,
+    pauses: Sequence[tuple[dt.datetime, dt.datetime]] = (),
+) -> dt.datetime:
+    """``seconds`` of working time from ``start``, the ``pauses`` skipped."""
+    pause_ts = [(wt.to_ts(a), wt.to_ts(b)) for a, b in pauses]
+    return wt.from_ts(cal, wt.due_ts(cal, wt.to_ts(start), seconds, pause_ts))
+
+
 def _start_step(dossier: Dossier, step: DossierStep, start: dt.datetime, cal: wt.Calendar) -> None:
+    """The step starts (again: a redo, a restart) at ``start`` with the whole of its time, never
+    less than MIN_BUDGET."""
     step.status = StepStatus.ACTIVE
     step.started_at = start
-    step.due_at = wt.due(cal, start, float(step.budget_days))
+    least = cal.budget_seconds(float(MIN_BUDGET))
+    step.due_at = _due_after(cal, start, max(_step_seconds(step, cal), least))
     step.save(update_fields=["status", "started_at", "due_at"])
 
 

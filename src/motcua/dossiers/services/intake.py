@@ -33,6 +33,7 @@ from motcua.dossiers.services._tx import (
     HANDOVER_CUTOFF,
     Actor,
     _change_with_form,
+    _due_after,
     _event,
     _issue_form,
     _local,
@@ -45,6 +46,7 @@ from motcua.dossiers.services._tx import (
     _required,
     _save,
     _save_file,
+    _step_seconds,
     aggregates_once,
     calendar_for,
     counter_next,
@@ -297,7 +299,7 @@ def _started(step: DossierStep, start: dt.datetime, cal: wt.Calendar) -> None:
     """``_tx._start_step`` on a step not yet written."""
     step.status = StepStatus.ACTIVE
     step.started_at = start
-    step.due_at = wt.due(cal, start, float(step.budget_days))
+    step.due_at = _due_after(cal, start, _step_seconds(step, cal))
 
 
 def _receive(

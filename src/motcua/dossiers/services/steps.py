@@ -24,8 +24,10 @@ from motcua.dossiers.models import (
     StepStatus,
 )
 from motcua.dossiers.services._tx import (
+    MIN_BUDGET,
     Actor,
     _active_steps,
+    _due_after,
     _event,
     _finish,
     _local,
@@ -36,6 +38,7 @@ from motcua.dossiers.services._tx import (
     _require_status,
     _save,
     _start_step,
+    _step_seconds,
     _working_seconds,
     calendar_for,
 )
@@ -262,8 +265,9 @@ def dossier_transfer(
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Hand the current step to another agency (another level or sector) with what remains of
-    its time: the agency taking it on has the step's due instant, never a full budget again
-    (``_remaining``)."""
+    its time: the agency taking it on has the step's due instant, never a full budget again,
+    and keeps exactly the working seconds left (``_remaining``; ``budget_seconds``), so that a
+    pause or a restart counts them again to the second."""
     at = _now(now)
     d = _lock(dossier, expected_version)
     _require_status(d, Status.IN_PROGRESS, action="chuyển cơ quan khác")
@@ -278,20 +282,21 @@ def dossier_transfer(
     # agency's next step still waits for it, and the agency taking it on does not decide the
     # dossier any more than the one that gave it (_deciding_steps)
     parallel = s.kind == StepKind.PARALLEL
-    moved = _copy_step(
+    _copy_step(
         s,
         name=f"{s.name} (chuyển {to_agency.short_name or to_agency.name})",
         agency=to_agency,
         kind=StepKind.PARALLEL if parallel else StepKind.TRANSFER,
         group=s.group if parallel else 0,
         task=s.task if parallel else "",
-        budget_days=_days(left, cal) if s.due_at else s.budget_days,
+        budget_days=_days(left, cal),
+        budget_seconds=left,
+        status=StepStatus.ACTIVE,
+        # its time counts from where the step's did: from the hand-over when the step had not
+        # yet reached its agency, so that counted again after a pause it ends where it did
+        started_at=start,
+        due_at=_due_after(cal, start, left),
     )
-    _start_step(d, moved, at, cal)
-    if s.due_at is not None:
-        # exactly the seconds left (the budget's two decimals would round them)
-        moved.due_at = wt.from_ts(cal, wt.due_ts(cal, wt.to_ts(start), left))
-        moved.save(update_fields=["due_at"])
     _save(d)
     _event(
         d,
@@ -309,20 +314,19 @@ def dossier_transfer(
 
 def _remaining(s: DossierStep, at: dt.datetime, cal: wt.Calendar) -> tuple[dt.datetime, int]:
     """From when, and how many working seconds are left of a step's time at ``at`` (0 once its
-    due instant has passed): from ``at``, or from the hand-over when the step had not yet
-    reached its agency (a dossier received after 15:00 is handed over the next morning). No
-    pause lies ahead: a step is passed on only while the dossier's clock runs."""
+    due instant has passed; all of it for a step not yet timed): from ``at``, or from the
+    hand-over when the step had not yet reached its agency (a dossier received after 15:00 is
+    handed over the next morning). No pause lies ahead: a step is passed on only while the
+    dossier's clock runs."""
     start = max(at, s.started_at) if s.started_at else at
-    return start, wt.elapsed(cal, start, s.due_at) if s.due_at else 0
-
-
-#: the smallest budget a step can carry (the catalog's two decimals): a step passed on with
-#: nothing left keeps it, so that a restart after a supplement or a redo has a budget to count
-MIN_BUDGET = Decimal("0.01")
+    if s.due_at is None:
+        return start, _step_seconds(s, cal)
+    return start, wt.elapsed(cal, start, s.due_at)
 
 
 def _days(seconds: int, cal: wt.Calendar) -> Decimal:
-    """Working seconds as the step's budget in days (two decimals, as the catalog's)."""
+    """Working seconds as the budget shown in days (two decimals, as the catalog's; never less
+    than MIN_BUDGET)."""
     return max(MIN_BUDGET, (Decimal(seconds) / Decimal(cal.day_seconds)).quantize(MIN_BUDGET))
 
 

@@ -24,6 +24,7 @@ from motcua.dossiers.services._tx import (
     Actor,
     _active_steps,
     _deciding_steps,
+    _due_after,
     _event,
     _issue_form,
     _local,
@@ -38,6 +39,7 @@ from motcua.dossiers.services._tx import (
     _save,
     _save_file,
     _start_step,
+    _step_seconds,
     calendar_for,
 )
 from motcua.units.models import Agency, Role
@@ -219,7 +221,7 @@ def _supplement_arrived(
     else:
         d.due_at = wt.due(cal, _required(d.clock_started_at), limit, _pauses(d))
         for s in _active_steps(d):
-            s.due_at = wt.due(cal, _required(s.started_at), float(s.budget_days), _pauses(d))
+            s.due_at = _due_after(cal, _required(s.started_at), _step_seconds(s, cal), _pauses(d))
             s.save(update_fields=["due_at"])
     if not hasattr(d, "apology"):
         d.appointment_at = d.due_at

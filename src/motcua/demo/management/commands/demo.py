@@ -27,8 +27,9 @@ ROLE_DOES = {
     Role.LEADER: "phân công, phê duyệt, trả lại hồ sơ, xin lỗi khi trễ hạn; "
     "xem báo cáo của cơ quan",
     Role.AGENCY_ADMIN: "quản lý cán bộ của cơ quan; xem báo cáo của cơ quan",
-    Role.PROVINCE_ADMIN: "quản trị danh mục thủ tục, lịch làm việc, đơn vị, cán bộ (trang "
-    "Quản trị); báo cáo, chỉ số toàn tỉnh",
+    Role.PROVINCE_ADMIN: "quản trị danh mục thủ tục, lịch làm việc, đơn vị, cán bộ, quầy, "
+    "lịch hẹn, mẫu kết quả, khóa API và chứng thư số của tỉnh (trang Quản trị); báo cáo, "
+    "chỉ số toàn tỉnh",
 }
 ADMIN_DOES = "toàn quyền quản trị hệ thống (trang Quản trị) và mọi trang cán bộ"
 
