@@ -113,3 +113,56 @@ def test_admin_action_generates_a_week(world: World) -> None:
     assert r.status_code == 302
     slot = Slot.objects.get()
     assert slot.date == dt.date(2026, 12, 2) and slot.capacity == 3 and slot.desk == world.center
+
+
+def test_generating_slots_needs_the_permission_to_add_them(world: World) -> None:
+    """The templates' action writes slots: an administrator of the desk's province who may only
+    read the templates is not offered it, and posting it writes nothing."""
+    from django.contrib.auth.models import Permission
+
+    from motcua.units.models import Role
+    from tests.dossiers.conftest import member
+
+    reader = member(
+        UserFactory(username="qt_xem_mau", is_staff=True), world.center, Role.PROVINCE_ADMIN
+    )
+    reader.user_permissions.set(Permission.objects.filter(codename="view_slottemplate"))
+    template = SlotTemplate.objects.create(
+        desk=world.center, weekday=2, start=dt.time(8), capacity=3
+    )
+    c = Client()
+    c.force_login(reader)
+    page = c.get("/admin/eservices/slottemplate/")
+    assert page.status_code == 200 and 'value="generate_next_week"' not in page.content.decode()
+    c.post(
+        "/admin/eservices/slottemplate/",
+        {"action": "generate_next_week", "_selected_action": [str(template.pk)]},
+    )
+    assert not Slot.objects.exists()
+    # given the permission to add slots, the same administrator (who keeps the desk's templates)
+    # generates the week
+    reader.user_permissions.add(Permission.objects.get(codename="add_slot"))
+    with time_machine.travel(dt.datetime(2026, 11, 29, 10, tzinfo=dt.UTC), tick=False):
+        r = c.post(
+            "/admin/eservices/slottemplate/",
+            {"action": "generate_next_week", "_selected_action": [str(template.pk)]},
+        )
+    assert r.status_code == 302
+    assert Slot.objects.get().date == dt.date(2026, 12, 2)
+
+
+def test_bookings_and_withdrawal_requests_are_not_deleted_in_the_administration(
+    world: World,
+) -> None:
+    """Written by their services only: a booking deleted here left its slot counting a place
+    taken, a withdrawal request deleted erased what the citizen asked. Not even whoever keeps
+    the whole installation deletes them (the citizen cancels a booking on the portal)."""
+    from django.contrib import admin as django_admin
+
+    from motcua.eservices.models import Booking, WithdrawalRequest
+
+    keeper = UserFactory(username="quan_tri_het", is_staff=True, is_superuser=True)
+    request = type("R", (), {"user": keeper})()
+    for model in (Booking, WithdrawalRequest):
+        model_admin = django_admin.site._registry[model]
+        assert not model_admin.has_delete_permission(request), model.__name__

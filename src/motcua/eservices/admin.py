@@ -1,9 +1,10 @@
 """The online services in the administration. A desk's slot templates and slots are kept by the
 desk's agency: a province administrator lists and changes those of their own province's desks
-only, and a template or slot saved at a desk outside it is refused (403, the reason); bookings
-(by their slot's desk) and withdrawal requests (by their dossier) are read only, of the
-province's own; a citizen's stored documents (an account's, no agency) only whoever keeps the
-installation."""
+only, and a template or slot saved at a desk outside it is refused (403, the reason), and
+generating a week's slots from the templates takes the permission to add slots; bookings (by
+their slot's desk) and withdrawal requests (by their dossier) are read only, of the province's
+own, never deleted here (a booking deleted left its slot counting the place); a citizen's
+stored documents (an account's, no agency) only whoever keeps the installation."""
 
 import datetime as dt
 
@@ -33,7 +34,10 @@ class SlotTemplateAdmin(_DeskRowsAdmin):
     list_select_related = ("desk",)
     actions = ("generate_next_week",)
 
-    @admin.action(description="Tạo khung giờ tuần tới từ mẫu (các nơi tiếp nhận đã chọn)")
+    @admin.action(
+        description="Tạo khung giờ tuần tới từ mẫu (các nơi tiếp nhận đã chọn)",
+        permissions=["generate"],
+    )
     def generate_next_week(self, request: HttpRequest, queryset: QuerySet[SlotTemplate]) -> None:
         week = timezone.localdate() + dt.timedelta(days=7)
         total = 0
@@ -42,6 +46,10 @@ class SlotTemplateAdmin(_DeskRowsAdmin):
             with refused_as_403():
                 total += svc.slots_generate(actor=request.user, desk=desk, week_of=week)
         messages.success(request, f"Đã tạo {total} khung giờ.")
+
+    def has_generate_permission(self, request: HttpRequest) -> bool:
+        """The action writes slots: whoever may add them (the desk's scope is the service's)."""
+        return request.user.has_perm("eservices.add_slot")
 
 
 @admin.register(Slot)
@@ -65,6 +73,9 @@ class BookingAdmin(AgencyRowsAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # written by the services only (the slot counts its bookings)
+
 
 @admin.register(WithdrawalRequest)
 class WithdrawalRequestAdmin(DossierRowsAdmin):
@@ -76,6 +87,9 @@ class WithdrawalRequestAdmin(DossierRowsAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # written by the services only (the slot counts its bookings)
 
 
 @admin.register(StoredDocument)

@@ -660,11 +660,13 @@ def booking_use(*, actor: Any, code: str, dossier: Dossier) -> Booking | None:
 @transaction.atomic
 def slots_generate(*, actor: Any, desk: Agency, week_of: dt.date) -> int:
     """A week of slots (Monday of ``week_of``'s week to Sunday) from the desk's templates, on the
-    desk's working days only; existing slots are kept. Says how many were created."""
+    desk's working days only; existing slots are kept. Says how many were created. By the desk's
+    counter staff or leader, or an administrator of its agency or province (who keep its
+    templates in the administration)."""
     from motcua.dossiers.services import calendar_for
 
     if actor is not None:
-        require_role(actor, desk, Role.COUNTER, Role.LEADER)
+        require_role(actor, desk, Role.COUNTER, Role.LEADER, Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN)
     cal = calendar_for(desk)
     monday = week_of - dt.timedelta(days=week_of.weekday())
     created = 0
