@@ -265,6 +265,34 @@ def test_bounds_themselves_are_accepted(tmp_path: Path, capsys: pytest.CaptureFi
     assert Agency.objects.filter(code="A" * 40).exists()
 
 
+@pytest.mark.parametrize("offset", ["+16:00", "-23:59", "+05:45:30"])
+def test_an_offset_postgresql_cannot_read_is_imported_at_its_instant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], offset: str
+) -> None:
+    """Python reads offsets up to ±23:59 (and with seconds), PostgreSQL up to ±15:59: such an
+    instant reaches the server in UTC (it made the import fail on PostgreSQL with the server's
+    own error, found by the fast path's property test)."""
+    AgencyFactory(code="000.00.03.H10")
+    received = f"2022-03-01T09:00:00{offset}"
+    code, _, err = run(
+        tmp_path,
+        csv_text(
+            [
+                row(
+                    "Z-1",
+                    received_at=received,
+                    due_at="2022-03-09T09:00:00+07:00",
+                    finished="2022-03-08T10:00:00+07:00",
+                )
+            ]
+        ),
+        capsys,
+    )
+    assert code == 0, err
+    expected = dt.datetime.fromisoformat(received)
+    assert Dossier.objects.get(code="Z-1").received_at == expected
+
+
 def test_code_in_decomposed_unicode_is_stored_nfc(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -159,9 +159,12 @@ def _copy_text(value: str) -> str:
 
 def _utc(moment: dt.datetime) -> str:
     """The instant as PostgreSQL reads it: ISO 8601 with a ±HH:MM offset (25 characters, 32
-    with microseconds) as it is, anything else (an offset with seconds) in UTC."""
+    with microseconds) within PostgreSQL's ±15:59 as it is, anything else (an offset with
+    seconds, or of 16 hours or more, which Python reads and PostgreSQL refuses) in UTC."""
     text = moment.isoformat()
-    return text if len(text) in (25, 32) else moment.astimezone(dt.UTC).isoformat()
+    if len(text) in (25, 32) and text[-5:-3] < "16":
+        return text
+    return moment.astimezone(dt.UTC).isoformat()
 
 
 def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
