@@ -169,7 +169,7 @@ def measure(n: int, show_queries: bool, profile: bool) -> dict[str, Any]:
         }
         if show_queries and name == "api":
             for row in q.captured_queries:
-                print("  ", row["sql"][:160])
+                print("  ", row["sql"][: int(os.environ.get("BENCH_SQL_WIDTH", "160"))])
     if profile:
         import cProfile
         import pstats

@@ -67,6 +67,7 @@ def _procedure(code: str) -> Procedure:
     found = (
         procedures_valid_on(timezone.localdate())
         .filter(code=code)
+        .select_related("agency")  # the processing agency the service asks for
         .prefetch_related("documents")
         .order_by("-version")
         .first()
@@ -81,7 +82,8 @@ def _procedure(code: str) -> Procedure:
 
 
 def _desk(code: str) -> Agency:
-    found = Agency.objects.filter(code=code).first()
+    # with its unit and the unit's calendar: the receipt's clock is counted in them
+    found = Agency.objects.filter(code=code).select_related("unit__calendar").first()
     if found is None:
         raise ValidationFailed(
             f"Không có cơ quan mã {code}",
