@@ -1,0 +1,40 @@
+"""What an administrator types into the administration's forms, as a Vietnamese officer types
+it: dates day before month; a number no row can have refused as a choice, not a server error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from motcua.eservices.models import Slot
+from tests.admin_scope_tools import login
+from tests.dossiers.conftest import World, province_admin
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_slot_date_typed_day_first_is_that_day(world: World) -> None:
+    admin = province_admin("quantri_ngay", world.center.parent, "eservices")
+    c = login(admin)
+    # the slot's page shows dates as 10/12/2030; typed so, it was saved as 12 October
+    r = c.post(
+        "/admin/eservices/slot/add/",
+        {"desk": world.center.pk, "date": "10/12/2030", "start": "08:00", "capacity": 5},
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert Slot.objects.get(desk=world.center).date == dt.date(2030, 12, 10)
+    # a day past the twelfth was refused as no date at all
+    r = c.post(
+        "/admin/eservices/slot/add/",
+        {"desk": world.center.pk, "date": "13/12/2030", "start": "08:00", "capacity": 5},
+    )
+    assert r.status_code == 302
+    assert Slot.objects.filter(desk=world.center, date=dt.date(2030, 12, 13)).exists()
+    # ISO, what the date picker writes, as before; 30 February is no day
+    r = c.post(
+        "/admin/eservices/slot/add/",
+        {"desk": world.center.pk, "date": "2030-02-30", "start": "08:00", "capacity": 5},
+    )
+    assert r.status_code == 200
+    assert Slot.objects.count() == 2
