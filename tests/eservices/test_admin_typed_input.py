@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from motcua.counterqueue.models import Desk
 from motcua.eservices.models import Slot
 from tests.admin_scope_tools import login
 from tests.dossiers.conftest import World, province_admin
@@ -38,3 +39,26 @@ def test_a_slot_date_typed_day_first_is_that_day(world: World) -> None:
     )
     assert r.status_code == 200
     assert Slot.objects.count() == 2
+
+
+@pytest.mark.parametrize("pk", ["9" * 25, "-" + "9" * 25, "18446744073709551616"])
+def test_a_desk_field_numbered_past_any_row_is_refused_not_a_server_error(
+    world: World, pk: str
+) -> None:
+    admin = province_admin("quantri_quay", world.center.parent, "counterqueue")
+    desk = Desk.objects.create(agency=world.center, number=1, name="Quầy chung")
+    c = login(admin)
+    r = c.post(
+        f"/admin/counterqueue/desk/{desk.pk}/change/",
+        {
+            "agency": world.center.pk,
+            "number": 1,
+            "name": "Quầy một",
+            "fields": [pk],
+            "active": "on",
+        },
+    )
+    assert r.status_code == 200
+    assert "không phải là một lựa chọn hợp lệ" in r.content.decode()
+    desk.refresh_from_db()
+    assert desk.name == "Quầy chung"

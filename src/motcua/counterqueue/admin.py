@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from motcua.audit.services import audit_record
 from motcua.core.admin_scope import AgencyRowsAdmin
+from motcua.core.forms import many_to_many
 from motcua.counterqueue.models import Desk, Ticket
 
 
@@ -22,6 +23,9 @@ class DeskAdmin(AgencyRowsAdmin):
     list_select_related = ("agency",)
     filter_horizontal = ("fields",)
     search_fields = ("name", "agency__name")
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().formfield_for_manytomany(db_field, request, **many_to_many(kwargs))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         with transaction.atomic():
