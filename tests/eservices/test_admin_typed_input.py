@@ -62,3 +62,24 @@ def test_a_desk_field_numbered_past_any_row_is_refused_not_a_server_error(
     assert "không phải là một lựa chọn hợp lệ" in r.content.decode()
     desk.refresh_from_db()
     assert desk.name == "Quầy chung"
+
+
+def test_a_slot_capacity_below_its_bookings_is_refused_not_a_server_error(world: World) -> None:
+    admin = province_admin("quantri_suc_chua", world.center.parent, "eservices")
+    slot = Slot.objects.create(
+        desk=world.center, date=dt.date(2030, 6, 3), start=dt.time(8), capacity=3, booked=2
+    )
+    c = login(admin)
+    url = f"/admin/eservices/slot/{slot.pk}/change/"
+    form = {"desk": world.center.pk, "date": "2030-06-03", "start": "08:00"}
+    r = c.post(url, {**form, "capacity": 1})
+    assert r.status_code == 200
+    assert "Khung giờ đã có 2 lượt đặt" in r.content.decode()
+    slot.refresh_from_db()
+    assert (slot.capacity, slot.booked) == (3, 2)
+    # a booking made while the page was open is kept: the form writes the capacity, not booked
+    Slot.objects.filter(pk=slot.pk).update(booked=3)
+    r = c.post(url, {**form, "capacity": 5})
+    assert r.status_code == 302
+    slot.refresh_from_db()
+    assert (slot.capacity, slot.booked) == (5, 3)
