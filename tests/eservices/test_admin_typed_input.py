@@ -83,3 +83,23 @@ def test_a_slot_capacity_below_its_bookings_is_refused_not_a_server_error(world:
     assert r.status_code == 302
     slot.refresh_from_db()
     assert (slot.capacity, slot.booked) == (5, 3)
+
+
+def test_a_desk_name_is_kept_without_unseen_format_characters(world: World) -> None:
+    admin = province_admin("quantri_ten_quay", world.center.parent, "counterqueue")
+    desk = Desk.objects.create(agency=world.center, number=1, name="Quầy chung")
+    c = login(admin)
+    url = f"/admin/counterqueue/desk/{desk.pk}/change/"
+    form = {"agency": world.center.pk, "number": 1, "active": "on"}
+    # a right-to-left override showed the rest of the name backwards; a zero-width space and a
+    # decomposed "ầ" (a + U+0302 + U+0300) looked the same as the plain name but were another string
+    r = c.post(url, {**form, "name": "Qua\u0302\u0300y\u200b \u202ehai"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    desk.refresh_from_db()
+    assert desk.name == "Quầy hai"
+    # counters are numbered from 1
+    r = c.post(url, {**form, "number": 0, "name": "Quầy hai"})
+    assert r.status_code == 200
+    assert "Quầy số bắt đầu từ 1." in r.content.decode()
+    desk.refresh_from_db()
+    assert desk.number == 1
