@@ -360,3 +360,25 @@ def test_refused_form_and_server_error_pages_are_vietnamese(world: World) -> Non
     from django.template.loader import get_template
 
     assert "Hệ thống gặp lỗi" in get_template("500.html").render()
+
+
+def test_a_refused_admin_form_and_the_login_lockout_pages_are_in_vietnamese(world: World) -> None:
+    c = login(UserFactory(username="sieu_loi", superuser=True))
+    # Django's admin asks "Please correct the error(s) below." as one plural entry, which its
+    # Vietnamese catalog lacks: every refused form said it in English
+    r = c.post("/admin/auth/user/add/", {"username": "a b", "usable_password": "false"})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "Please correct" not in page
+    assert "Hãy sửa các lỗi dưới đây." in page
+    # django-axes ships no Vietnamese: its pages named their rows and columns in English
+    for url, english in (
+        ("/admin/axes/accessattempt/", ("access attempt", "Attempt Time", "Locked Out")),
+        ("/admin/axes/accesslog/", ("access log", "Attempt Time", "Logout Time", "User Agent")),
+        ("/admin/axes/accessfailurelog/", ("access failure", "IP Address")),
+    ):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        text = r.content.decode()
+        for phrase in english:
+            assert phrase not in text, (url, phrase)

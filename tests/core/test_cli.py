@@ -192,3 +192,50 @@ def test_output_written_when_the_folder_exists(
     code, err = run(*REPORT, "-o", str(tmp_path / "r.json"), capsys=capsys)
     assert code == 0, err
     assert (tmp_path / "r.json").read_text(encoding="utf-8").startswith("{")
+
+
+# every module of the package imported with psycopg out of reach, as on the README's fresh
+# install (`./dev demo` installs the base dependencies only; psycopg is the `postgres` extra's)
+IMPORT_ALL_WITHOUT_PSYCOPG = """
+import importlib, os, pkgutil, sys
+
+class NoPsycopg:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("psycopg", "psycopg_binary"):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+
+sys.meta_path.insert(0, NoPsycopg())
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.config.settings")
+import django
+
+django.setup()
+import motcua
+
+bad = []
+for m in pkgutil.walk_packages(motcua.__path__, "motcua."):
+    if ".migrations." in m.name or m.name == "motcua.__main__":
+        continue
+    try:
+        importlib.import_module(m.name)
+    except ImportError as e:
+        bad.append(f"{m.name}: {e}")
+print("\\n".join(bad) or "ok")
+"""
+
+
+@pytest.mark.once  # no database: imports only
+def test_every_module_imports_without_the_postgres_extra(tmp_path: Path) -> None:
+    # `motcua demo` imported the legacy import's fast path, which imported psycopg at the top:
+    # the README's quick start stopped with ModuleNotFoundError before loading anything
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["MOTCUA_VAR_DIR"] = str(tmp_path)
+    r = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL_WITHOUT_PSYCOPG],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "ok", r.stdout

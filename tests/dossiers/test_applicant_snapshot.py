@@ -403,3 +403,42 @@ def test_contact_change_bad_input_changes_nothing(
     assert err.value.code == code
     assert register(person) == {"name": "Nguyễn Văn An", **A_DATA}
     assert not AuditEntry.objects.filter(action="applicant.contact_change").exists()
+
+
+def test_unseen_format_characters_are_not_kept_in_the_applicant_or_the_proxy(
+    world: World,
+) -> None:
+    # a right-to-left override (U+202E) typed or pasted into the name showed the rest of it
+    # backwards on the receipt, the tracking book and the look-up; a zero-width space made a
+    # second "Nguyễn Văn An" that looks the same
+    d = dossier_receive(
+        actor=world.users["counter"],
+        desk=world.center,
+        intake=world.intake(
+            applicant=ApplicantData(
+                "\u202eNguyễn\u200b Văn An",
+                ID,
+                phone="0912\u200b345678",
+                address="Số 5\u2066 Trần Hưng Đạo",
+            ),
+            proxy_name="Trần\u200f Thị Bình",
+            proxy_id_number="070123456780",
+        ),
+        now=at("2022-06-01 09:00"),
+    )
+    got = snapshot(d)
+    assert (got["name"], got["phone"], got["address"]) == (
+        "Nguyễn Văn An",
+        "0912345678",
+        "Số 5 Trần Hưng Đạo",
+    )
+    assert d.proxy_name == "Trần Thị Bình"
+    assert Applicant.objects.get(id_number=ID).name == "Nguyễn Văn An"
+    # nothing but format characters is no name
+    with pytest.raises(ValidationFailed):
+        dossier_receive(
+            actor=world.users["counter"],
+            desk=world.center,
+            intake=world.intake(applicant=ApplicantData("\u200b\u202e", "012345678902")),
+            now=at("2022-06-01 10:00"),
+        )

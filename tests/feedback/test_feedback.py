@@ -530,3 +530,21 @@ def test_a_citizen_is_counted_by_account_not_address(
     assert c.post("/phan-anh/gui/", data, REMOTE_ADDR="198.51.100.1").status_code == 302
     assert c.post("/phan-anh/gui/", data, REMOTE_ADDR="198.51.100.2").status_code == 429
     assert Feedback.objects.filter(account=user).count() == 2
+
+
+def test_unseen_format_characters_are_not_kept(world: World) -> None:
+    # a right-to-left override showed the rest of the subject backwards to the officer and on
+    # the portal; a zero-width space made another text that looks the same
+    f = feedback_submit(
+        actor=None,
+        kind=Kind.COMPLAINT,
+        subject="\u202eChậm\u200b trả kết quả\u200f",
+        content="Dòng một\u202e đảo\nDòng hai 👨\u200d👩",
+        agency=world.justice,
+        name="Nguyễn\u2066 Văn A",
+        email="a@example.vn",
+        now=at("2022-06-01 09:00"),
+    )
+    assert f.subject == "Chậm trả kết quả"
+    assert f.content == "Dòng một đảo\nDòng hai 👨\u200d👩"
+    assert f.sender_name == "Nguyễn Văn A"

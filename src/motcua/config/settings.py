@@ -235,6 +235,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 # The project's catalogs come first: they add what Django's Vietnamese leaves in English (admin).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates typed day before month (10/12/2026 is 10 December): config/formats/vi/formats.py.
+FORMAT_MODULE_PATH = ["motcua.config.formats"]
 # TIME_ZONE: the zone times are shown in; they are always stored in UTC.
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True

@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from motcua.core.admin_scope import InstallationRowsAdmin
+from motcua.core.forms import many_to_many
 from motcua.core.text import person_name
 from motcua.dossiers import access
 
@@ -80,7 +81,7 @@ class VietnameseUserAdmin(UserAdmin):
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = self._groups_within(request)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **many_to_many(kwargs))
 
     def _groups_within(self, request: HttpRequest) -> QuerySet[Group]:
         """The groups whose every permission the editor holds."""
@@ -102,7 +103,8 @@ admin.site.register(User, VietnameseUserAdmin)
 
 
 class InstallationGroupAdmin(InstallationRowsAdmin, GroupAdmin):
-    pass
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().formfield_for_manytomany(db_field, request, **many_to_many(kwargs))
 
 
 admin.site.unregister(Group)

@@ -54,10 +54,14 @@ class AgencyRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         qs = super().get_queryset(request)
         return access.agency_rows_kept_by(request.user, qs, self.agency_field)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def require_scope(self, request: HttpRequest, obj: Any) -> None:
+        """Refuse (403 with the reason) a row saved at an agency outside the province."""
         if "__" not in self.agency_field:  # a row saved here names its agency itself
             with refused_as_403():
                 access.require_agency_rows(request.user, getattr(obj, f"{self.agency_field}_id"))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        self.require_scope(request, obj)
         super().save_model(request, obj, form, change)
 
 

@@ -6,22 +6,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
 from motcua.audit.services import audit_record
 from motcua.core.admin_scope import AgencyRowsAdmin
+from motcua.core.forms import many_to_many
+from motcua.core.text import nfc, strip_format
 from motcua.counterqueue.models import Desk, Ticket
+
+
+class DeskForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Desk
+        fields = ("agency", "number", "name", "fields", "active")
+
+    def clean_name(self) -> str:
+        """The name as the calling screen and the kiosk show it: NFC, without the unseen format
+        characters (zero-width spaces, right-to-left overrides: U+202E saved here showed the
+        rest of the desk's name backwards in every list)."""
+        return nfc(strip_format(self.cleaned_data["name"]))
+
+    def clean_number(self) -> int:
+        number: int = self.cleaned_data["number"]
+        if number is not None and number < 1:
+            raise forms.ValidationError("Quầy số bắt đầu từ 1.", code="desk_number")
+        return number
 
 
 @admin.register(Desk)
 class DeskAdmin(AgencyRowsAdmin):
+    form = DeskForm
     list_display = ("agency", "number", "name", "active")
     list_filter = ("active",)
     list_select_related = ("agency",)
     filter_horizontal = ("fields",)
     search_fields = ("name", "agency__name")
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().formfield_for_manytomany(db_field, request, **many_to_many(kwargs))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         with transaction.atomic():

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
-import psycopg
 from django.db import DatabaseError, connection, transaction
 
 from motcua.worktime import core as wt
@@ -157,6 +156,10 @@ def load(path: Path, progress: Progress | None = None) -> tuple[int, str, stage.
     decide. PostgreSQL only; in the caller's transaction, after ``stage.create()``."""
     if connection.vendor != "postgresql":
         return None
+    # here only: psycopg is the PostgreSQL extra's (``.[postgres]``), not a base dependency, and
+    # every ``motcua`` command that imports the legacy import (``motcua demo``) runs without it
+    import psycopg
+
     try:
         with transaction.atomic(), path.open("rb") as fh:  # a savepoint: all of it or none
             staged = _load(fh, progress)
