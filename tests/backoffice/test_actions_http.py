@@ -45,7 +45,7 @@ from tests.dossiers.test_documents import pdf_bytes
 from tests.factories import UserFactory
 
 NOW = "2022-06-02 10:00"  # Thursday; every dossier below was received on Wednesday 1/6 09:00
-STALE = "vừa được cán bộ khác cập nhật"
+STALE = "vừa được cập nhật ở một trang khác hoặc bởi cán bộ khác"
 
 
 # ---- the states the actions start from ---------------------------------------------------------

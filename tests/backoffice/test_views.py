@@ -142,7 +142,7 @@ def test_actions_and_stale_version_message(world: World) -> None:
             HTTP_REFERER=f"/can-bo/ho-so/{d.code}/",
         )
     page = spec2.get(r["Location"]).content.decode()
-    assert "vừa được cán bộ khác cập nhật" in page
+    assert "vừa được cập nhật ở một trang khác hoặc bởi cán bộ khác" in page
     assert d.events.filter(type="step_done").count() == 1
 
 

@@ -53,7 +53,7 @@ def test_the_specialist_drafts_from_the_dossier_page_and_the_leader_signs(world:
     ld = login(w.users["leader"])
     assert 'id="draft-sign"' in ld.get(f"/du-thao/{dr.pk}/").content.decode()
     r = ld.post(f"/du-thao/{dr.pk}/ky/", {"version": dr.version - 1}, follow=True)
-    assert "vừa được cán bộ khác cập nhật" in r.content.decode()
+    assert "vừa được cập nhật ở một trang khác hoặc bởi cán bộ khác" in r.content.decode()
     r = ld.post(f"/du-thao/{dr.pk}/ky/", {"version": dr.version})
     assert r.status_code == 302 and r["Location"] == f"/can-bo/ho-so/{d.code}/"
     dr.refresh_from_db()

@@ -103,3 +103,43 @@ def test_a_desk_name_is_kept_without_unseen_format_characters(world: World) -> N
     assert "Quầy số bắt đầu từ 1." in r.content.decode()
     desk.refresh_from_db()
     assert desk.number == 1
+
+
+def test_a_slot_in_the_past_or_too_large_is_refused_with_the_reason(world: World) -> None:
+    """0001-01-01 was saved (listed as "01/01/1"), and 65,536 places on SQLite; the date of a
+    slot already stored is kept as it is when another field changes."""
+    from django.utils import timezone
+
+    admin = province_admin("quantri_khung", world.center.parent, "eservices")
+    c = login(admin)
+    soon = timezone.localdate() + dt.timedelta(days=3)
+    for date, capacity, message in (
+        ("0001-01-01", 5, "Ngày của khung giờ đã qua"),
+        ((timezone.localdate() - dt.timedelta(days=1)).isoformat(), 5, "đã qua"),
+        (soon.isoformat(), 65536, "tối đa 500 lượt"),
+    ):
+        r = c.post(
+            "/admin/eservices/slot/add/",
+            {"desk": world.center.pk, "date": date, "start": "08:00", "capacity": capacity},
+        )
+        assert r.status_code == 200 and message in r.content.decode(), date
+    assert not Slot.objects.exists()
+    r = c.post(
+        "/admin/eservices/slottemplate/add/",
+        {"desk": world.center.pk, "weekday": 2, "start": "08:00", "capacity": 1000},
+    )
+    assert r.status_code == 200 and "tối đa 500 lượt" in r.content.decode()
+    # a slot whose day has passed keeps it when its capacity is changed
+    old = Slot.objects.create(
+        desk=world.center,
+        date=timezone.localdate() - dt.timedelta(days=2),
+        start=dt.time(8),
+        capacity=5,
+    )
+    r = c.post(
+        f"/admin/eservices/slot/{old.pk}/change/",
+        {"desk": world.center.pk, "date": old.date.isoformat(), "start": "08:00", "capacity": 7},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    old.refresh_from_db()
+    assert old.capacity == 7

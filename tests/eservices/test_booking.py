@@ -97,6 +97,17 @@ def test_booking_refusals(world: World, citizen: Any) -> None:
     with pytest.raises(DomainError) as exc:
         svc.booking_create(account=citizen.user, slot=past, procedure=w.simple)
     assert exc.value.code == "slot_past"
+    # past the days the booking page offers (a slot made far ahead, or 31/12/9999 typed by
+    # mistake): not bookable by posting its number
+    for days in (svc.BOOKING_DAYS + 1, 365):
+        far = Slot.objects.create(desk=w.center, date=future(days), start=dt.time(9, 0), capacity=3)
+        with pytest.raises(DomainError) as exc:
+            svc.booking_create(account=citizen.user, slot=far, procedure=w.simple)
+        assert exc.value.code == "slot_too_far"
+    edge = Slot.objects.create(
+        desk=w.center, date=future(svc.BOOKING_DAYS), start=dt.time(9, 0), capacity=3
+    )
+    assert svc.booking_create(account=citizen.user, slot=edge, procedure=w.simple).pk
     with pytest.raises(DomainError):
         svc.booking_create(account=w.users["counter"], slot=slot, procedure=w.simple)
 

@@ -100,7 +100,7 @@ def test_handover_refused_before_the_result_and_for_a_bad_weight(
         f"/buu-chinh/can-bo/ho-so/{other.pk}/giao-buu-chinh/",
         {"postal-version": other.version + 1, "postal-weight_g": 200},
     )
-    assert "cán bộ khác cập nhật" in p.desk.get(r["Location"]).content.decode()
+    assert "hoặc bởi cán bộ khác" in p.desk.get(r["Location"]).content.decode()
     assert Shipment.objects.count() == 0
 
 

@@ -199,7 +199,8 @@ def _lock(draft: ResultDraft, expected_version: int | None) -> ResultDraft:
     locked = ResultDraft.objects.select_for_update().get(pk=draft.pk)
     if expected_version is not None and locked.version != expected_version:
         raise IllegalTransition(
-            "Dự thảo vừa được cán bộ khác cập nhật. Vui lòng tải lại trang rồi thực hiện lại.",
+            "Dự thảo vừa được cập nhật ở một trang khác hoặc bởi cán bộ khác. "
+            "Vui lòng tải lại trang rồi thực hiện lại.",
             code="stale_draft",
         )
     return locked

@@ -29,8 +29,30 @@ class _DeskRowsAdmin(AgencyRowsAdmin):
     agency_field = "desk"
 
 
+#: the places one slot (or a template's slot) offers at most: a counter sees a few dozen people
+#: an hour; the column holds 32,767 on PostgreSQL and anything on SQLite
+MAX_CAPACITY = 500
+
+
+class SlotTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = SlotTemplate
+        fields = ("desk", "weekday", "start", "capacity")
+
+    def clean_capacity(self) -> int:
+        capacity: int = self.cleaned_data["capacity"]
+        if capacity is not None and capacity > MAX_CAPACITY:
+            raise forms.ValidationError(
+                "Một khung giờ nhận tối đa %(most)d lượt.",
+                code="capacity_too_large",
+                params={"most": MAX_CAPACITY},
+            )
+        return capacity
+
+
 @admin.register(SlotTemplate)
 class SlotTemplateAdmin(_DeskRowsAdmin):
+    form = SlotTemplateForm
     list_display = ("desk", "weekday", "start", "capacity")
     list_filter = ("weekday",)
     list_select_related = ("desk",)
@@ -59,8 +81,25 @@ class SlotForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Slot
         fields = ("desk", "date", "start", "capacity")
 
+    def clean_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["date"]
+        moved = not self.instance.pk or day != self.instance.date
+        if day is not None and moved and day < timezone.localdate():
+            raise forms.ValidationError(
+                "Ngày của khung giờ đã qua (%(day)s).",
+                code="slot_date_past",
+                params={"day": f"{day:%d/%m/%Y}"},
+            )
+        return day
+
     def clean_capacity(self) -> int:
         capacity: int = self.cleaned_data["capacity"]
+        if capacity is not None and capacity > MAX_CAPACITY:
+            raise forms.ValidationError(
+                "Một khung giờ nhận tối đa %(most)d lượt.",
+                code="capacity_too_large",
+                params={"most": MAX_CAPACITY},
+            )
         booked = self.instance.booked if self.instance.pk else 0
         if capacity is not None and capacity < booked:
             raise forms.ValidationError(

@@ -221,7 +221,12 @@ def dossier_view(dossier: Dossier) -> dict[str, Any]:
 # ---- booking ------------------------------------------------------------------------------------
 
 
-def open_slots(desk: Agency, *, days: int = 14) -> QuerySet[Slot]:
+def open_slots(desk: Agency, *, days: int | None = None) -> QuerySet[Slot]:
+    """The desk's slots a citizen may book: from now to ``days`` ahead (the service's
+    ``BOOKING_DAYS``, which it holds a booking to)."""
+    from motcua.eservices.services import BOOKING_DAYS
+
+    days = BOOKING_DAYS if days is None else days
     now = timezone.localtime()
     until = now.date() + dt.timedelta(days=days)
     return (

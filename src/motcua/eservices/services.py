@@ -548,6 +548,8 @@ def withdrawal_decline(
 # ---- booking a counter visit --------------------------------------------------------------------
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+#: how many days ahead a citizen books a counter visit (the booking page offers them)
+BOOKING_DAYS = 14
 
 
 def _new_code() -> str:
@@ -570,6 +572,10 @@ def booking_create(
         timezone.localtime(at).date() == s.date and timezone.localtime(at).time() >= s.start
     ):
         raise ValidationFailed("Khung giờ này đã qua", code="slot_past")
+    if s.date > timezone.localtime(at).date() + dt.timedelta(days=BOOKING_DAYS):
+        # the page offers the next BOOKING_DAYS days; a slot an administrator made further
+        # ahead (or a date typed by mistake: 31/12/9999) is not bookable by posting its number
+        raise ValidationFailed(f"Chỉ đặt lịch trong {BOOKING_DAYS} ngày tới", code="slot_too_far")
     if s.desk not in desks_for(procedure, online_only=False):
         raise ValidationFailed(
             f"{s.desk.name} không tiếp nhận hồ sơ của thủ tục này", code="wrong_desk"

@@ -192,7 +192,9 @@ def _lock(feedback: Feedback, expected_version: int | None) -> Feedback:
     locked = Feedback.objects.select_for_update().select_related("agency").get(pk=feedback.pk)
     if expected_version is not None and locked.version != expected_version:
         raise IllegalTransition(
-            "Phản ánh vừa được cán bộ khác cập nhật. Vui lòng tải lại trang.", code="stale"
+            "Phản ánh vừa được cập nhật ở một trang khác hoặc bởi cán bộ khác. "
+            "Vui lòng tải lại trang.",
+            code="stale",
         )
     return locked
 

@@ -207,7 +207,8 @@ def shipment_handover(
     postal = _checks(actor, d, kind)
     if expected_version is not None and d.version != expected_version:
         raise IllegalTransition(
-            "Hồ sơ vừa được cán bộ khác cập nhật. Vui lòng tải lại trang rồi thực hiện lại.",
+            "Hồ sơ vừa được cập nhật ở một trang khác hoặc bởi cán bộ khác. "
+            "Vui lòng tải lại trang rồi thực hiện lại.",
             code="stale_dossier",
         )
     active = _active(d, kind)

@@ -274,7 +274,8 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     )
     if expected_version is not None and locked.version != expected_version:
         raise IllegalTransition(
-            "Hồ sơ vừa được cán bộ khác cập nhật. Vui lòng tải lại trang rồi thực hiện lại.",
+            "Hồ sơ vừa được cập nhật ở một trang khác hoặc bởi cán bộ khác. "
+            "Vui lòng tải lại trang rồi thực hiện lại.",
             code="stale_dossier",
         )
     return locked
