@@ -24,12 +24,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from motcua.core.admin_scope import InstallationRowsAdmin
+from motcua.core.admin_stale import StaleGuardAdmin
 from motcua.core.forms import many_to_many
 from motcua.core.text import person_name
 from motcua.dossiers import access
 
 
-class VietnameseUserAdmin(UserAdmin):
+class VietnameseUserAdmin(StaleGuardAdmin, UserAdmin):
+    stale_ignore = ("last_login",)  # a login is no edit of the account
     list_display = ("username", "full_name", "email", "is_staff", "is_active")
     search_fields = ("username", "last_name", "first_name", "email")
     ordering = ("username",)

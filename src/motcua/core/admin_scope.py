@@ -16,12 +16,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.admin_stale import StaleGuardAdmin
 from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
 from motcua.dossiers.access import administers_everything
 
 
-class InstallationRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InstallationRowsAdmin(StaleGuardAdmin):
     def _keeps(self, request: HttpRequest) -> bool:
         # asked several times a page: the answer once per request
         keeps = getattr(request, "_motcua_keeps_installation", None)
@@ -43,7 +44,7 @@ class InstallationRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return self._keeps(request) and super().has_delete_permission(request, obj)
 
 
-class AgencyRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AgencyRowsAdmin(StaleGuardAdmin):
     """Rows kept by the agency in ``agency_field``: the list and the rows of the administrator's
     province (no agency: whoever keeps every agency); a row saved at an agency outside it is
     refused (403 with the reason) before anything is written."""
@@ -65,7 +66,7 @@ class AgencyRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         super().save_model(request, obj, form, change)
 
 
-class DossierRowsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DossierRowsAdmin(StaleGuardAdmin):
     """Rows about the dossier in ``dossier_field``: those of the dossiers the administrator's
     province's agencies see."""
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.admin_stale import StaleGuardAdmin
 from motcua.core.models import search_matching
 
 
-class FoldedSearchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FoldedSearchAdmin(StaleGuardAdmin):
     """'thanh lap' finds 'Thành lập'; every word must match (in any order)."""
 
     search_fields = ("search_text",)

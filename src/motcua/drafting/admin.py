@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from motcua.core.admin_scope import DossierRowsAdmin
+from motcua.core.admin_stale import StaleGuardAdmin
 from motcua.core.errors import DomainError, refused_as_403
 from motcua.drafting import render as rd
 from motcua.drafting.forms import PreviewForm, ResultTemplateAdminForm
@@ -24,7 +25,7 @@ from motcua.drafting.services import template_save, templates_kept_by
 
 
 @admin.register(ResultTemplate)
-class ResultTemplateAdmin(admin.ModelAdmin):
+class ResultTemplateAdmin(StaleGuardAdmin):
     form = ResultTemplateAdminForm
     list_display = ["procedure_code", "name", "kind", "active", "updated_at", "preview_link"]
     list_filter = ["kind", "active"]

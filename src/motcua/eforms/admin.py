@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from motcua.core.admin_stale import StaleGuardAdmin
 from motcua.core.errors import refused_as_403
 from motcua.dossiers.access import keeps_agency_rows
 from motcua.eforms.definition import DefinitionError, definition_parse
@@ -57,7 +58,7 @@ class FormDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(FormDefinition)
-class FormDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FormDefinitionAdmin(StaleGuardAdmin):
     form = FormDefinitionForm
     list_display = ("procedure", "title", "updated_at")
     search_fields = ("procedure__code", "procedure__name")

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.admin_stale import StaleGuardAdmin
 from motcua.core.errors import DomainError, refused_as_403
 from motcua.reform import plan_access as access
 from motcua.reform import plan_services as services
 from motcua.reform.models import Indicator, IndicatorValue, ReformPlan, ReformTask
 
 
-class _ManagerOnly(admin.ModelAdmin):
+class _ManagerOnly(StaleGuardAdmin):
     #: the path from the listed row to its unit (the units a manager keeps: their own only);
     #: None: one list, shared by every unit
     unit_path: str | None = "unit"

@@ -12,13 +12,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from motcua.core.admin_scope import AgencyRowsAdmin, InstallationRowsAdmin
+from motcua.core.admin_stale import StaleGuardAdmin
 from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
 from motcua.reports.models import Appraisal, IndexCriterion, Target
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TargetAdmin(StaleGuardAdmin):
     list_display = ("name", "metric", "value", "period_from", "period_to", "unit", "basis")
     list_filter = ("metric",)
     raw_id_fields = ("unit",)

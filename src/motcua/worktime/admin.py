@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from motcua.core.admin_stale import StaleGuardAdmin
 from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
 from motcua.worktime.models import CalendarDay, WorkCalendar
@@ -21,7 +22,7 @@ class CalendarDayInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(WorkCalendar)
-class WorkCalendarAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WorkCalendarAdmin(StaleGuardAdmin):
     list_display = (
         "code",
         "name",
