@@ -34,19 +34,23 @@ class _DeskRowsAdmin(AgencyRowsAdmin):
 MAX_CAPACITY = 500
 
 
+def _within_capacity(capacity: int | None) -> int:
+    if capacity is not None and capacity > MAX_CAPACITY:
+        raise forms.ValidationError(
+            "Một khung giờ nhận tối đa %(most)d lượt.",
+            code="capacity_too_large",
+            params={"most": MAX_CAPACITY},
+        )
+    return capacity  # type: ignore[return-value]
+
+
 class SlotTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = SlotTemplate
         fields = ("desk", "weekday", "start", "capacity")
 
     def clean_capacity(self) -> int:
-        capacity: int = self.cleaned_data["capacity"]
-        if capacity is not None and capacity > MAX_CAPACITY:
-            raise forms.ValidationError(
-                "Một khung giờ nhận tối đa %(most)d lượt.",
-                code="capacity_too_large",
-                params={"most": MAX_CAPACITY},
-            )
+        capacity: int = _within_capacity(self.cleaned_data["capacity"])
         return capacity
 
 
@@ -93,13 +97,7 @@ class SlotForm(forms.ModelForm):  # type: ignore[type-arg]
         return day
 
     def clean_capacity(self) -> int:
-        capacity: int = self.cleaned_data["capacity"]
-        if capacity is not None and capacity > MAX_CAPACITY:
-            raise forms.ValidationError(
-                "Một khung giờ nhận tối đa %(most)d lượt.",
-                code="capacity_too_large",
-                params={"most": MAX_CAPACITY},
-            )
+        capacity: int = _within_capacity(self.cleaned_data["capacity"])
         booked = self.instance.booked if self.instance.pk else 0
         if capacity is not None and capacity < booked:
             raise forms.ValidationError(
