@@ -200,7 +200,11 @@ def main() -> None:
     server_env = {
         **env,
         "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": str(ROOT / "bench/load"),
+        # the bench's settings module, then whatever the caller put first (another tree's src,
+        # to load the code before a change through the same gunicorn)
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT / "bench/load"), os.environ.get("PYTHONPATH", "")) if p
+        ),
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
         "GUNICORN_WORKERS": str(args.workers),
     }
