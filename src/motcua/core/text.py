@@ -20,12 +20,32 @@ def nfc(text: str) -> str:
 def strip_format(text: str) -> str:
     """``text`` without Unicode format characters (category Cf: zero-width space U+200B, soft
     hyphen U+00AD, byte order mark U+FEFF, word joiner U+2060…), which a code or a number copied
-    from a PDF or a chat app carries unseen. For typed identifiers only (dossier codes, ID
-    numbers): no dossier code holds one (``dossiers.legacy.rules.code_problem``), so removing
-    them never changes which code is meant."""
+    from a PDF or a chat app carries unseen. For typed identifiers (dossier codes, ID numbers:
+    no dossier code holds one, ``dossiers.legacy.rules.code_problem``, so removing them never
+    changes which code is meant) and lines of typed text (``typed_line``)."""
     if text.isascii():
         return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def typed_line(text: str) -> str:
+    """One line a person typed (a name, a phone number, an address, a desk's name) as pages and
+    forms show it: NFC, white space folded, without unseen format characters — a right-to-left
+    override (U+202E) showed the rest of a name backwards on every page, a zero-width space made
+    another name that looks the same."""
+    return nfc(strip_format(text))
+
+
+#: the embeddings, overrides and isolates of the bidirectional algorithm (and LRM, RLM, ALM)
+_DIRECTION_CONTROLS = dict.fromkeys(
+    [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def strip_direction(text: str) -> str:
+    """``text`` without the direction controls, its other format characters kept (in a text of
+    several lines a zero-width joiner may join an emoji)."""
+    return text.translate(_DIRECTION_CONTROLS)
 
 
 def fold(text: str) -> str:

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from motcua.audit.services import audit_record
 from motcua.core.admin_scope import AgencyRowsAdmin
 from motcua.core.forms import many_to_many
-from motcua.core.text import nfc, strip_format
+from motcua.core.text import typed_line
 from motcua.counterqueue.models import Desk, Ticket
 
 
@@ -27,7 +27,7 @@ class DeskForm(forms.ModelForm):  # type: ignore[type-arg]
         """The name as the calling screen and the kiosk show it: NFC, without the unseen format
         characters (zero-width spaces, right-to-left overrides: U+202E saved here showed the
         rest of the desk's name backwards in every list)."""
-        return nfc(strip_format(self.cleaned_data["name"]))
+        return typed_line(self.cleaned_data["name"])
 
     def clean_number(self) -> int:
         number: int = self.cleaned_data["number"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from motcua.audit.services import audit_record
 from motcua.citizens.access import citizen_dossiers, citizen_of
 from motcua.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
-from motcua.core.text import nfc, shorten, strip_format
+from motcua.core.text import shorten, strip_direction, typed_line
 from motcua.dossiers.access import agency_ids_for, require_role
 from motcua.dossiers.models import Dossier, Outbox
 from motcua.dossiers.services import calendar_for
@@ -39,12 +39,6 @@ def time_limit_days() -> Decimal:
     return Decimal(str(getattr(settings, "MOTCUA_FEEDBACK_DAYS", 10)))
 
 
-#: the embeddings, overrides and isolates of the bidirectional algorithm (and LRM/RLM/ALM)
-_BIDI_CONTROLS = dict.fromkeys(
-    [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-)
-
-
 def clean_text(value: Any, *, label: str, limit: int, multiline: bool, required: bool) -> str:
     """NFC text without control characters (line breaks and tabs allowed in multi-line text);
     a Vietnamese ValidationFailed for the wrong type, too long, or a control character."""
@@ -57,11 +51,12 @@ def clean_text(value: Any, *, label: str, limit: int, multiline: bool, required:
     if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text):
         raise ValidationFailed(f"{label}: chứa ký tự điều khiển không hợp lệ", code="control_chars")
     # unseen format characters: a right-to-left override (U+202E) showed the rest of a subject
-    # backwards to the officer and on the portal, a zero-width space made "Thủ tục" another
-    # text; a line is kept without any (``strip_format``), multi-line text without the
-    # direction controls (its zero-width joiners may join an emoji)
-    text = strip_format(text) if not multiline else text.translate(_BIDI_CONTROLS)
-    text = "\n".join(line.rstrip() for line in text.strip().split("\n")) if multiline else nfc(text)
+    # backwards to the officer and on the portal; a line is kept without any, multi-line text
+    # without the direction controls
+    if multiline:
+        text = "\n".join(line.rstrip() for line in strip_direction(text).strip().split("\n"))
+    else:
+        text = typed_line(text)
     if required and not text:
         raise ValidationFailed(f"Chưa nhập {label.lower()}", code="required")
     if len(text) > limit:

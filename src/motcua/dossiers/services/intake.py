@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.core.errors import IllegalTransition, ValidationFailed
-from motcua.core.text import nfc, strip_format
+from motcua.core.text import nfc, typed_line
 from motcua.dossiers.access import require_role
 from motcua.dossiers.files import CheckedFile
 from motcua.dossiers.models import (
@@ -105,18 +105,10 @@ class GivenApplicant:
     data: ApplicantData
 
 
-def _typed(text: str) -> str:
-    """A name, phone or address as the receipt, the tracking book and the look-up show it: NFC,
-    without unseen format characters (a right-to-left override, U+202E, showed the rest of the
-    applicant's name backwards on every page and form; a zero-width space made another name
-    that looks the same)."""
-    return nfc(strip_format(text)).strip()
-
-
 def _check_proxy(intake: Intake) -> None:
     """The authorised person who files for the applicant (if any): an ID number of 0–9 only,
     12 digits (CCCD) or 9 (CMND), and a name with letters."""
-    name, idn = _typed(intake.proxy_name), "".join(intake.proxy_id_number.split())
+    name, idn = typed_line(intake.proxy_name), "".join(intake.proxy_id_number.split())
     if not name and not idn:
         return
     if not any(ch.isalpha() for ch in name) or not person_id_ok(idn):
@@ -133,12 +125,12 @@ def _applicant(data: ApplicantData) -> GivenApplicant:
     this dossier's snapshot only; a registered contact changes through
     ``applicant_contact_change`` (audited)."""
     given = ApplicantData(
-        name=_typed(data.name),
+        name=typed_line(data.name),
         id_number="".join(data.id_number.split()),
         kind=data.kind,
-        phone=_typed(data.phone),
+        phone=typed_line(data.phone),
         email=data.email.strip(),
-        address=_typed(data.address),
+        address=typed_line(data.address),
     )
     idn = given.id_number
     errors = contact_errors(
@@ -491,7 +483,7 @@ def _dossier_receive(
         at,
         request=intake.request,
         result_place=intake.result_place,
-        proxy_name=_typed(intake.proxy_name),
+        proxy_name=typed_line(intake.proxy_name),
         proxy_id_number=intake.proxy_id_number.strip(),
         sets=max(1, intake.sets),
         form_data=dict(intake.form_data),
@@ -658,7 +650,7 @@ def counter_guidance_issue(
         at,
         request=intake.request,
         result_place=intake.result_place,
-        proxy_name=_typed(intake.proxy_name),
+        proxy_name=typed_line(intake.proxy_name),
         proxy_id_number=intake.proxy_id_number.strip(),
         sets=max(1, intake.sets),
         form_data=dict(intake.form_data),
