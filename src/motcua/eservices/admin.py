@@ -29,29 +29,27 @@ class _DeskRowsAdmin(AgencyRowsAdmin):
     agency_field = "desk"
 
 
-#: the places one slot (or a template's slot) offers at most: a counter sees a few dozen people
-#: an hour; the column holds 32,767 on PostgreSQL and anything on SQLite
-MAX_CAPACITY = 500
+class _SlotRulesForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The slot's rules (``services.slot_problems``) as the form's field errors."""
 
-
-def _within_capacity(capacity: int | None) -> int:
-    if capacity is not None and capacity > MAX_CAPACITY:
-        raise forms.ValidationError(
-            "Một khung giờ nhận tối đa %(most)d lượt.",
-            code="capacity_too_large",
-            params={"most": MAX_CAPACITY},
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        stored = self.instance if self.instance.pk else None
+        problems = svc.slot_problems(
+            capacity=cleaned.get("capacity"),
+            booked=getattr(stored, "booked", 0) or 0,
+            day=cleaned.get("date"),
+            stored_day=getattr(stored, "date", None),
         )
-    return capacity  # type: ignore[return-value]
+        for field, (code, message) in problems.items():
+            self.add_error(field, forms.ValidationError(message, code=code))
+        return cleaned
 
 
-class SlotTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
+class SlotTemplateForm(_SlotRulesForm):
     class Meta:
         model = SlotTemplate
         fields = ("desk", "weekday", "start", "capacity")
-
-    def clean_capacity(self) -> int:
-        capacity: int = _within_capacity(self.cleaned_data["capacity"])
-        return capacity
 
 
 @admin.register(SlotTemplate)
@@ -80,32 +78,10 @@ class SlotTemplateAdmin(_DeskRowsAdmin):
         return request.user.has_perm("eservices.add_slot")
 
 
-class SlotForm(forms.ModelForm):  # type: ignore[type-arg]
+class SlotForm(_SlotRulesForm):
     class Meta:
         model = Slot
         fields = ("desk", "date", "start", "capacity")
-
-    def clean_date(self) -> dt.date:
-        day: dt.date = self.cleaned_data["date"]
-        moved = not self.instance.pk or day != self.instance.date
-        if day is not None and moved and day < timezone.localdate():
-            raise forms.ValidationError(
-                "Ngày của khung giờ đã qua (%(day)s).",
-                code="slot_date_past",
-                params={"day": f"{day:%d/%m/%Y}"},
-            )
-        return day
-
-    def clean_capacity(self) -> int:
-        capacity: int = _within_capacity(self.cleaned_data["capacity"])
-        booked = self.instance.booked if self.instance.pk else 0
-        if capacity is not None and capacity < booked:
-            raise forms.ValidationError(
-                "Khung giờ đã có %(booked)d lượt đặt: số lượt tối đa không được nhỏ hơn.",
-                code="below_booked",
-                params={"booked": booked},
-            )
-        return capacity
 
 
 @admin.register(Slot)
@@ -157,7 +133,7 @@ class WithdrawalRequestAdmin(DossierRowsAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # written by the services only (the slot counts its bookings)
+        return False  # the citizen's request and its answer, written by the services only
 
 
 @admin.register(StoredDocument)

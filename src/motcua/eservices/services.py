@@ -547,6 +547,38 @@ def withdrawal_decline(
 
 # ---- booking a counter visit --------------------------------------------------------------------
 
+#: the places one slot (or a template's slot) offers at most: a counter sees a few dozen people
+#: an hour; the column holds 32,767 on PostgreSQL and anything on SQLite
+MAX_SLOT_CAPACITY = 500
+
+
+def slot_problems(
+    *,
+    capacity: int | None,
+    booked: int = 0,
+    day: dt.date | None = None,
+    stored_day: dt.date | None = None,
+) -> dict[str, tuple[str, str]]:
+    """What is wrong with a slot (or a template's slot: no ``day``) as an administrator writes it,
+    by field: (code, Vietnamese message). ``booked``: the places already taken (a capacity below
+    them broke the database's check); ``stored_day``: the slot's day as stored, which may have
+    passed (only a day newly written may not: 0001-01-01 was saved)."""
+    found: dict[str, tuple[str, str]] = {}
+    if capacity is not None and capacity > MAX_SLOT_CAPACITY:
+        found["capacity"] = (
+            "capacity_too_large",
+            f"Một khung giờ nhận tối đa {MAX_SLOT_CAPACITY} lượt.",
+        )
+    elif capacity is not None and capacity < booked:
+        found["capacity"] = (
+            "below_booked",
+            f"Khung giờ đã có {booked} lượt đặt: số lượt tối đa không được nhỏ hơn.",
+        )
+    if day is not None and day != stored_day and day < timezone.localdate():
+        found["date"] = ("slot_date_past", f"Ngày của khung giờ đã qua ({day:%d/%m/%Y}).")
+    return found
+
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 #: how many days ahead a citizen books a counter visit (the booking page offers them)
 BOOKING_DAYS = 14
