@@ -216,9 +216,8 @@ def _load(fh: IO[bytes], progress: Progress | None) -> tuple[int, str, stage.Tal
                 else:
                     rest += block
                 copy.write(block)
-                if len(pending) > AHEAD:
-                    while len(pending) > AHEAD:
-                        lines += pending.popleft().result()
+                if len(pending) > AHEAD:  # one block in, the oldest out
+                    lines += pending.popleft().result()
                     if progress is not None:
                         progress(done, lines)
             if rest:  # a last line without its newline

@@ -332,9 +332,9 @@ class Tally(NamedTuple):
 
 
 # the last row's level rides in the low bits of its line (lines are distinct, so the greatest
-# ``line * 4 + level`` is the last row's, and levels are 1 to 3)
-# (``%%`` in a statement with parameters)
-_LAST_LEVEL = "MAX(CAST(line AS bigint) * 4 + level) % 4"
+# ``line * 4 + level`` is the last row's, and levels are 1 to 3); every statement below has
+# parameters, so its % is written %%
+_LAST_LEVEL = "MAX(CAST(line AS bigint) * 4 + level) %% 4"
 
 
 def tally(bad: str = "false", params: Sequence[Any] = ()) -> Tally:
@@ -342,44 +342,45 @@ def tally(bad: str = "false", params: Sequence[Any] = ()) -> Tally:
     on a staged row (SQL, with ``params``) that the caller wants to know whether any row meets.
     PostgreSQL: one scan (three grouping sets), where three queries scanned it three times
     (0.8 s at 1M rows against 0.4; BENCHMARKS.md, "Import")."""
+    # (first line, code, level) of each agency and procedure; (status, rows, any bad) of each
+    # status
+    named: dict[str, list[tuple[int, str, int]]] = {"agency": [], "proc": []}
+    statuses: list[tuple[str, int, Any]] = []
     with connection.cursor() as cur:
         if _pg():
             cur.execute(
                 "SELECT GROUPING(agency, proc), agency, proc, status, COUNT(*),"  # noqa: S608
-                f" {_LAST_LEVEL.replace('%', '%%')}, MIN(line), bool_or({bad}) FROM {STAGE}"
+                f" {_LAST_LEVEL}, MIN(line), bool_or({bad}) FROM {STAGE}"
                 " GROUP BY GROUPING SETS ((agency), (proc), (status))",
                 list(params),
             )
-            found = cur.fetchall()
+            # GROUPING(agency, proc): 1 in the agencies' set (proc not grouped), 2 in the
+            # procedures', 3 in the statuses'
+            for grouping, agency, proc, status, n, level, first, flag in cur.fetchall():
+                if grouping == 1:
+                    named["agency"].append((first, agency, level))
+                elif grouping == 2:
+                    named["proc"].append((first, proc, level))
+                else:
+                    statuses.append((status, n, flag))
         else:  # SQLite has no grouping sets
-            found = []
-            for column, g in (("agency", 1), ("proc", 2)):
+            for column, rows in named.items():
                 cur.execute(
-                    f"SELECT {column}, {_LAST_LEVEL}, MIN(line) FROM {STAGE}"  # noqa: S608
-                    f" GROUP BY {column}"
+                    f"SELECT MIN(line), {column}, {_LAST_LEVEL} FROM {STAGE}"  # noqa: S608
+                    f" GROUP BY {column}",
+                    [],
                 )
-                found += [
-                    (g, code if g == 1 else None, code if g == 2 else None, None, 0, lv, first, 0)
-                    for code, lv, first in cur.fetchall()
-                ]
+                rows += cur.fetchall()
             cur.execute(
                 f"SELECT status, COUNT(*), MAX({bad}) FROM {STAGE} GROUP BY status",  # noqa: S608
                 list(params),
             )
-            found += [(3, None, None, st, n, 0, 0, flag) for st, n, flag in cur.fetchall()]
-    # GROUPING(agency, proc): 1 in the agencies' set (proc not grouped), 2 in the procedures'
-    # set, 3 in the statuses'
-    agencies = sorted(
-        (first, code, int(lv)) for g, code, _p, _s, _n, lv, first, _b in found if g == 1
-    )
-    procedures = sorted(
-        (first, code, int(lv)) for g, _a, code, _s, _n, lv, first, _b in found if g == 2
-    )
+            statuses = cur.fetchall()
     return Tally(
-        agencies={code: lv for _, code, lv in agencies},
-        procedures={code: lv for _, code, lv in procedures},
-        by_status={st: int(n) for g, _a, _p, st, n, _l, _f, _b in found if g == 3},
-        bad=any(bool(b) for g, *_rest, b in found if g == 3),
+        agencies={code: int(level) for _, code, level in sorted(named["agency"])},
+        procedures={code: int(level) for _, code, level in sorted(named["proc"])},
+        by_status={status: int(n) for status, n, _ in statuses},
+        bad=any(bool(flag) for _, _, flag in statuses),
     )
 
 
