@@ -409,8 +409,8 @@ def test_codes_a_vouched_file_repeats_are_refused_by_the_move_then_listed(
     """A file the fast path vouched for goes to the move without the two look-ups: the unique
     index refuses a code twice or stored, the move is undone and the codes are listed as the
     exact path lists them; a refusal the file does not explain is one refusal (``conflict``).
-    With the secondary indexes built after the move (a batch larger than the table) the unique
-    constraint stays in place and refuses the same, and every index is back as it was."""
+    With the indexes built after the move (a batch larger than the table) the unique constraint,
+    made again first, refuses the same, and every index and constraint is back as it was."""
     AgencyFactory(code="000.00.03.H10")
     legacy.import_dossiers(_write(tmp_path / "first.csv", [row("V-1")]))
     indexes = _index_definitions()

@@ -10,11 +10,16 @@ from hypothesis import strategies as st
 
 from motcua.worktime.core import (
     before,
+    compile_calendar,
     due,
     due_batch,
     due_ts,
     elapsed,
     national_calendar,
+    national_spec,
+    position_in_day,
+    position_table,
+    positions_batch,
     to_ts,
 )
 
@@ -169,3 +174,31 @@ def test_before_leaves_exactly_the_budget(end: dt.datetime, days: float) -> None
     assert elapsed(CAL, start, end) == round(days * CAL.day_seconds)
     # and it is the earliest such instant: the second before it is working time
     assert elapsed(CAL, start - dt.timedelta(seconds=1), end) == round(days * CAL.day_seconds) + 1
+
+
+# working hours as sorted, non-overlapping intervals of the day (seconds), one to three of them
+_bounds = st.lists(st.integers(0, 86_400), min_size=2, max_size=6, unique=True).map(sorted)
+interval_sets = _bounds.filter(lambda b: len(b) % 2 == 0).map(
+    lambda b: tuple((b[i], b[i + 1]) for i in range(0, len(b), 2))
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    intervals=interval_sets,
+    instants=st.lists(
+        st.integers(to_ts(dt.datetime(2021, 1, 1, tzinfo=TZ)), 1_700_000_000), max_size=40
+    ),
+)
+def test_the_position_table_gives_the_calendars_positions(
+    intervals: tuple[tuple[int, int], ...], instants: list[int]
+) -> None:
+    """What the import's fast path computes in SQL (``position_table``, ``position_in_day``)
+    equals ``positions_batch`` for any working hours and any instant of the range."""
+    cal = compile_calendar(national_spec(intervals=intervals))
+    table = {day: (cum, working) for day, cum, working in position_table(cal)}
+    for ts in instants:
+        local = ts + cal.offset
+        cum, working = table[local // 86_400]
+        by_table = cum + (position_in_day(cal, local % 86_400) if working else 0)
+        assert by_table == int(positions_batch(cal, np.array([ts], dtype=np.int64))[0])

@@ -466,6 +466,25 @@ def positions_batch(calendar: Calendar, instants: NDArray[np.int64]) -> NDArray[
     return out
 
 
+def position_table(calendar: Calendar) -> list[tuple[int, int, bool]]:
+    """What :func:`positions_batch` reads, for a database to compute positions itself (the
+    import's fast path, ``dossiers/legacy/fast.py``): for each day of the calendar's range, its
+    local day number since the epoch, the working seconds of the range before it, and whether it
+    is a working day. An instant's position is then ``cum`` plus, on a working day, the sum over
+    ``spec.intervals`` (sorted, not overlapping) of ``min(max(sod - start, 0), end - start)``,
+    ``sod`` being its local second of the day (:func:`position_in_day`); an instant on a day
+    outside the range has none."""
+    days = range(calendar.base_day, calendar.base_day + calendar.n_days)
+    cum = calendar._cum_np[: calendar.n_days].tolist()
+    return list(zip(days, cum, calendar._working_np.tolist(), strict=True))
+
+
+def position_in_day(calendar: Calendar, sod: int) -> int:
+    """Working seconds of a working day elapsed at its local second ``sod``, as the sum that
+    :func:`position_table` describes (equal to the table the calendar compiled)."""
+    return sum(min(max(sod - s, 0), e - s) for s, e in calendar.spec.intervals)
+
+
 def elapsed_batch(
     calendar: Calendar, starts: NDArray[np.int64], ends: NDArray[np.int64]
 ) -> NDArray[np.int64]:
@@ -584,5 +603,7 @@ __all__ = [
     "parse_instant",
     "parse_intervals",
     "parse_pause",
+    "position_in_day",
+    "position_table",
     "to_ts",
 ]

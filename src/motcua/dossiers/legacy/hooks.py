@@ -4,9 +4,8 @@
 the same transaction (a failure here rolls the whole import back). The staging table is still
 there: one row per imported dossier with ``code`` (join the dossier table on it for the ids),
 ``received_at``, ``finished_at``, ``status``, ``level``, ``agency`` and ``proc`` (codes),
-``working_seconds`` (or, where the fast path computed them, ``stage.WORK`` by line) — enough to
-update pre-aggregated statistics in one INSERT … SELECT … GROUP BY without reading the rows into
-Python.
+``working_seconds`` — enough to update pre-aggregated statistics in one INSERT … SELECT …
+GROUP BY without reading the rows into Python.
 """
 
 from __future__ import annotations

@@ -28,7 +28,6 @@ from .rules import CHUNK, LEVELS, MAX_SHOWN, Row
 STAGE = "motcua_import_stage"
 AGENCY_MAP = "motcua_import_agency"
 PROCEDURE_MAP = "motcua_import_procedure"
-WORK = "motcua_import_work"  # working seconds by line, where the fast path computed them
 NULL = "\\N"  # COPY text format
 SQLITE_CACHE_KIB = 128 * 1024
 
@@ -61,7 +60,7 @@ MOVE = (
     ("level", "s.level"),
     ("digitized", "s.digitized"),
     ("electronic_result", "s.electronic"),
-    ("working_seconds", "COALESCE(s.working_seconds, w.secs)"),
+    ("working_seconds", "s.working_seconds"),
     ("imported", "%(true)s"),
     ("version", "0"),
     ("created_at", "%(now)s"),
@@ -87,7 +86,6 @@ def create() -> None:
     line = "integer NOT NULL" if pg else "integer PRIMARY KEY"
     with connection.cursor() as cur:
         _drop_all(cur)
-        cur.execute(f"CREATE TEMP TABLE {WORK} (line bigint NOT NULL, secs bigint NOT NULL)" + tail)
         cur.execute(
             f"CREATE TEMP TABLE {STAGE} (line {line}, code text NOT NULL, proc text NOT NULL,"
             " agency text NOT NULL, level smallint NOT NULL, channel text NOT NULL,"
@@ -115,14 +113,15 @@ def _drop_all(cur: Any) -> None:
         found = cur.fetchone()
         if found and found[0] == "v":
             cur.execute(f"DROP VIEW {STAGE}")
-    for table in (STAGE, AGENCY_MAP, PROCEDURE_MAP, WORK):
+    for table in (STAGE, AGENCY_MAP, PROCEDURE_MAP):
         cur.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def elapsed(cal: wt.Calendar, rec: Any, end: Any) -> tuple[Any, Any]:
     """Working seconds between each pair of epoch seconds, and which pairs have them: all at
     once, or — when a pair lies outside the calendar's years — pair by pair, so that such a row
-    loses its working time alone (not its whole batch). Both import paths use it."""
+    loses its working time alone (not its whole batch). The exact path's; the fast path computes
+    the same in SQL (``fast._view``)."""
     try:
         return wt.elapsed_batch(cal, rec, end), np.ones(len(rec), dtype=bool)
     except wt.WorktimeError:
@@ -337,9 +336,10 @@ class Tally(NamedTuple):
 _LAST_LEVEL = "MAX(CAST(line AS bigint) * 4 + level) %% 4"
 
 
-def tally(bad: str = "false", params: Sequence[Any] = ()) -> Tally:
+def tally(bad: str = "false", params: Sequence[Any] = (), source: str = STAGE) -> Tally:
     """The staging table's agencies, procedures and statuses (``Tally``); ``bad``: a condition
-    on a staged row (SQL, with ``params``) that the caller wants to know whether any row meets.
+    on a staged row (SQL, with ``params``) that the caller wants to know whether any row meets;
+    ``source``: the staging rows without their working time, where the fast path has them.
     PostgreSQL: one scan (three grouping sets), where three queries scanned it three times
     (0.8 s at 1M rows against 0.4; BENCHMARKS.md, "Import")."""
     # (first line, code, level) of each agency and procedure; (status, rows, any bad) of each
@@ -350,7 +350,7 @@ def tally(bad: str = "false", params: Sequence[Any] = ()) -> Tally:
         if _pg():
             cur.execute(
                 "SELECT GROUPING(agency, proc), agency, proc, status, COUNT(*),"  # noqa: S608
-                f" {_LAST_LEVEL}, MIN(line), bool_or({bad}) FROM {STAGE}"
+                f" {_LAST_LEVEL}, MIN(line), bool_or({bad}) FROM {source}"
                 " GROUP BY GROUPING SETS ((agency), (proc), (status))",
                 list(params),
             )
@@ -366,13 +366,13 @@ def tally(bad: str = "false", params: Sequence[Any] = ()) -> Tally:
         else:  # SQLite has no grouping sets
             for column, rows in named.items():
                 cur.execute(
-                    f"SELECT MIN(line), {column}, {_LAST_LEVEL} FROM {STAGE}"  # noqa: S608
+                    f"SELECT MIN(line), {column}, {_LAST_LEVEL} FROM {source}"  # noqa: S608
                     f" GROUP BY {column}",
                     [],
                 )
                 rows += cur.fetchall()
             cur.execute(
-                f"SELECT status, COUNT(*), MAX({bad}) FROM {STAGE} GROUP BY status",  # noqa: S608
+                f"SELECT status, COUNT(*), MAX({bad}) FROM {source} GROUP BY status",  # noqa: S608
                 list(params),
             )
             statuses = cur.fetchall()
@@ -398,25 +398,36 @@ def fill_maps(agencies: dict[str, int], procedures: dict[str, int]) -> None:
 def move(rows: int = 0) -> int:
     """One INSERT … SELECT from the staging table into the dossier table, in file order.
     ``rows``: how many the staging table holds (when known): a batch at least as large as the
-    table is written with its secondary indexes built after it (``_indexes_built_after``)."""
+    table is written with its secondary indexes built after it (``_indexes_built_after``).
+
+    File order: on SQLite the scan of the staging table by its key is in line order already.
+    On PostgreSQL, below ``SORTED_BELOW`` rows an ``ORDER BY`` says it (a small sort, and the
+    planner's choices for small tables are many). From there on the staging rows are read as
+    they were written — in file order, and a temporary table is never scanned in parallel or
+    from the middle — and every join is a hash of a small table (the agencies, the procedures,
+    the calendar's days; analysed, a few thousand rows at most: one batch in ``work_mem``)
+    probed in that order, which is kept: sorting the joined rows again took a second at
+    1,000,000 rows (BENCHMARKS.md, "Import"). ``test_import_fast.py`` checks the order of a
+    large import."""
     table = Dossier._meta.db_table
     cols = ", ".join(c for c, _ in MOVE)
     exprs = ", ".join(e for _, e in MOVE)
     now = timezone.now()
     pg = _pg()
+    order = " ORDER BY s.line" if not pg or rows < SORTED_BELOW else ""
     with (
         connection.cursor() as cur,
         _sqlite_cache(cur),
         _indexes_built_after(cur, table, rows),
     ):
         skip_ri = pg and _may_skip_ri(cur)
-        if pg:  # the joins' hashes and the sort in file order in memory, not in files; no
-            # JIT compilation (a quarter of a second for a statement run once)
+        if pg:  # the joins' hashes and a sort in memory, not in files; no JIT compilation (a
+            # quarter of a second for a statement run once)
             # the two maps' statistics (autovacuum never sees a temporary table): guessing
             # them a thousand rows each, the planner sorted the million staging rows for a
             # merge join with the sixty agencies (the move's SELECT 2.1 s at 1M, 1.2 s with the
-            # maps hashed; BENCHMARKS.md, "Import"). The large tables are left to its guess
-            # from their size: analysed too, it hashed the working times (1.7 s)
+            # maps hashed; BENCHMARKS.md, "Import"). The staging table is left to its guess
+            # from its size
             cur.execute(f"ANALYZE {AGENCY_MAP}, {PROCEDURE_MAP}")
             cur.execute("SET LOCAL work_mem = '256MB'")
             cur.execute("SET LOCAL jit = off")
@@ -425,8 +436,7 @@ def move(rows: int = 0) -> int:
         cur.execute(
             f"INSERT INTO {table} ({cols}) SELECT {exprs} FROM {STAGE} s"  # noqa: S608
             f" JOIN {AGENCY_MAP} a ON a.code = s.agency"
-            f" JOIN {PROCEDURE_MAP} p ON p.code = s.proc"
-            f" LEFT JOIN {WORK} w ON w.line = s.line ORDER BY s.line",
+            f" JOIN {PROCEDURE_MAP} p ON p.code = s.proc{order}",
             {"true": True, "now": now if pg else connection.ops.adapt_datetimefield_value(now)},
         )
         moved = cur.rowcount
@@ -438,6 +448,11 @@ def move(rows: int = 0) -> int:
         return moved
 
 
+#: from this many staged rows, the move on PostgreSQL relies on the order its plan reads them in
+#: (``move``; tests lower it)
+SORTED_BELOW = 50_000
+
+
 #: from this many rows, a batch at least as large as the table it goes into is written with the
 #: table's secondary indexes dropped and built again after it (tests lower it)
 REBUILD_INDEXES_FROM = 50_000
@@ -446,16 +461,19 @@ REBUILD_INDEXES_FROM = 50_000
 @contextlib.contextmanager
 def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
     """A large batch into a table that holds fewer rows than it (a go-live import): the
-    table's secondary indexes — not its primary key, not a unique one, which the checks and the
-    move rely on, not a partial one (the keys an imported dossier does not have: it costs the
-    move nothing) — are dropped before the move and created again after it from their own
-    definitions, in the same transaction (a failure rolls the drop back with the rest). One
+    table's secondary indexes and its unique constraints — not its primary key (the other
+    tables' keys point at it), not a partial index (the keys an imported dossier does not have:
+    it costs the move nothing) — are dropped before the move and made again after it from their
+    own definitions, in the same transaction (a failure rolls the drop back with the rest). One
     sort per index instead of an index insertion per row and index: the move was three
-    quarters index maintenance (BENCHMARKS.md, "Import"). Meanwhile the table is locked for
-    writing and reading (PostgreSQL's DROP INDEX), which a first load can afford and a daily
-    import into a large table never meets (the batch is smaller than the table). PostgreSQL
-    only: on SQLite the same 1,000,000 rows took longer this way (65.0 against 56.5 s,
-    BENCHMARKS.md)."""
+    quarters index maintenance, and the unique code index alone cost 1.5 s of a million rows'
+    move against 0.5 s to build (BENCHMARKS.md, "Import"). The unique constraints come back
+    first, so that a code twice in the file or already stored is refused as it was by the move
+    (an IntegrityError: ``import_dossiers`` then lists the codes) before the other indexes are
+    built. Meanwhile the table is locked for writing and reading (PostgreSQL's DROP INDEX), which
+    a first load can afford and a daily import into a large table never meets (the batch is
+    smaller than the table); no other session can write a code meanwhile. PostgreSQL only: on
+    SQLite the same 1,000,000 rows took longer this way (65.0 against 56.5 s, BENCHMARKS.md)."""
     if rows < REBUILD_INDEXES_FROM or not _pg():
         yield False
         return
@@ -483,14 +501,33 @@ def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
         [table],
     )
     indexes = cur.fetchall()
+    # unique constraints on whole columns that no foreign key leans on (the code's)
+    cur.execute(
+        "SELECT k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k"
+        " JOIN pg_index i ON i.indexrelid = k.conindid"
+        " WHERE k.conrelid = %s::regclass AND k.contype = 'u' AND i.indpred IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f'"
+        " AND f.conindid = k.conindid)"
+        " ORDER BY k.conname",
+        [table],
+    )
+    uniques = cur.fetchall()
+    if uniques:  # ALTER TABLE refuses a table with pending trigger events (see below)
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    for name, _definition in uniques:
+        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
     yield True
     # room for each index's one sort (local to the import's transaction); the deferred
     # foreign-key checks queued on the table (where the role may not skip them) run now, as
-    # they would at commit: CREATE INDEX refuses a table with pending trigger events
+    # they would at commit: CREATE INDEX and ALTER TABLE refuse a table with pending trigger
+    # events
     cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for name, definition in uniques:
+        cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     for _name, definition in indexes:
         cur.execute(definition)
     cur.execute("SET CONSTRAINTS ALL DEFERRED")
