@@ -301,12 +301,14 @@ def test_a_row_outside_the_calendar_loses_its_working_time_alone(tmp_path: Path)
     assert set(work.values()) == {9 * 3600}
 
 
+@pytest.mark.parametrize("way", ["fast", "exact"])
 def test_a_large_import_keeps_the_file_order_without_a_sort(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
     """From ``SORTED_BELOW`` rows the move has no ORDER BY (stage.move): the ids still follow
     the file, whatever the agencies, procedures and days each row joins, and the working times
-    are those of the exact path."""
+    are those of the exact path — on the fast path and on the exact one (a code with a
+    diacritic sends the file there)."""
     monkeypatch.setattr(stage, "SORTED_BELOW", 100)
     monkeypatch.setattr(stage, "REBUILD_INDEXES_FROM", 100)
     for a in range(40):
@@ -325,9 +327,12 @@ def test_a_large_import_keeps_the_file_order_without_a_sort(
                 finished=f"2022-03-{day:02d}T10:{rnd.randrange(60):02d}:00+07:00",
             )
         )
+    if way == "exact":
+        rows[0][0] = "Đ-0"
     path = _write(tmp_path / "f.csv", rows)
     exact = staged_exact(path)
     assert exact is not None
+    assert (staged_fast(path) is None) == (way == "exact")
     summary = legacy.import_dossiers(path)
     assert summary["rows"] == 4_000
     stored = list(Dossier.objects.order_by("id").values_list("code", "working_seconds"))
