@@ -19,7 +19,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from motcua.dossiers.access import visible_to_agencies
-from motcua.dossiers.models import Consultation, Dossier, DossierStep, Status, StepStatus
+from motcua.dossiers.models import (
+    OPEN_STATUSES,
+    Consultation,
+    Dossier,
+    DossierStep,
+    Status,
+    StepStatus,
+)
 from motcua.dossiers.selectors import PAGE_SIZE, queue_page, queue_steps
 from tests.dossiers.conftest import World
 
@@ -203,6 +210,34 @@ def test_postgresql_has_the_trigram_index_and_not_the_redundant_ones(db: None) -
     for column in ("status", "level", "finished_at", "due_at"):
         assert column not in single
     assert "receiving_agency_id" not in single and "processing_agency_id" not in single
+
+
+def test_the_due_index_holds_the_dossiers_not_finished_and_their_readers_use_it(
+    db: None,
+) -> None:
+    """dossiers 0018: on PostgreSQL ``dossier_status_due`` leaves the finished dossiers out and
+    the queries of the warnings, the open dossiers and the online queue may still read it (the
+    planner proves they imply its condition); on SQLite, whose planner cannot, it is whole."""
+    with connection.cursor() as cur:
+        if connection.vendor != "postgresql":
+            cur.execute("SELECT sql FROM sqlite_master WHERE name = 'dossier_status_due'")
+            assert "WHERE" not in cur.fetchone()[0]
+            return
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'dossier_status_due'")
+        definition = cur.fetchone()[0]
+        cur.execute("SET LOCAL enable_seqscan = off")  # an empty table: the index if it may
+    assert "WHERE" in definition
+    for status in ("resolved", "withdrawn", "returned"):
+        assert status in definition
+    now = timezone.now()
+    readers = [
+        Dossier.objects.filter(status=Status.IN_PROGRESS, due_at__lte=now).order_by("due_at", "pk"),
+        Dossier.objects.filter(status__in=OPEN_STATUSES),
+        Dossier.objects.filter(status=Status.SUBMITTED),
+    ]
+    for qs in readers:
+        assert "dossier_status_due" in qs.explain(), qs.query
+    assert "dossier_status_due" not in Dossier.objects.filter(status=Status.RESOLVED).explain()
 
 
 def test_search_by_a_whole_code_is_that_dossier(world: World, specialist: Client) -> None:

@@ -222,15 +222,11 @@ class Dossier(SearchableModel):
         # of search_text and 0011 drops the LIKE-pattern copy of the code index.
         indexes = [
             # the dossiers still in someone's hands, by due instant (warnings, queues, the
-            # online waiting list, a calendar change's recompute): every reader asks for one of
-            # these statuses, so the finished ones — nine in ten of a mature table, nearly all of
-            # an import — are left out (a smaller index, nothing to write when an import moves
-            # finished rows or a dossier finishes)
-            models.Index(
-                fields=["status", "due_at"],
-                name="dossier_status_due",
-                condition=~Q(status__in=FINISHED_STATUSES),
-            ),
+            # online waiting list, a calendar change's recompute). On PostgreSQL only the
+            # dossiers not finished are in it (dossiers 0018: every reader asks for one of
+            # those statuses, and PostgreSQL proves that such a query may read the partial
+            # index; SQLite's planner does not, so there it stays whole)
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_desk_recv"),
             models.Index(fields=["processing_agency", "status"], name="dossier_proc_status"),
             # reports: the dossiers alive in a period are found from these two ranges
