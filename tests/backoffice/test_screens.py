@@ -341,6 +341,33 @@ def test_project_catalog_is_compiled_and_read_first() -> None:
             assert translation.gettext(msgid.replace('\\"', '"')) == wanted, msgid
 
 
+def test_the_admins_delete_messages_read_right_in_vietnamese() -> None:
+    """Django's own Vietnamese for the admin's delete pages misspells "quyền" (as "quyển"), puts
+    spaces inside the quotes and none after a question mark: the project's catalog corrects
+    them."""
+    from django.utils import translation
+
+    no_right = (
+        "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related"
+        " objects, but your account doesn't have permission to delete the following types of"
+        " objects:"
+    )
+    protected = (
+        "Deleting the %(object_name)s '%(escaped_object)s' would require deleting the following"
+        " protected related objects:"
+    )
+    sure = (
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? All of the'
+        " following related items will be deleted:"
+    )
+    with translation.override("vi"):
+        said = {k: translation.gettext(k) for k in (no_right, protected, sure)}
+    assert "không có quyền xóa" in said[no_right] and "quyển" not in said[no_right]
+    assert said[no_right].endswith(":")
+    assert "'%(escaped_object)s'" in said[protected] and "  " not in said[protected]
+    assert '"? Tất cả' in said[sure]
+
+
 def test_permissions_are_named_in_vietnamese(db: None) -> None:
     from django.contrib.auth.models import Permission
 
