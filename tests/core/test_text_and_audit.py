@@ -53,3 +53,31 @@ def test_json_loads_and_ascii_digits_refuse_what_would_escape() -> None:
     for bad in ("", "²", "١", "1²", "-1", " 1", "9" * 19, "1e3"):
         assert not ascii_digits(bad), bad
     assert ascii_digits("12", 2) and not ascii_digits("123", 2)
+
+
+@pytest.mark.django_db
+def test_searchable_rows_keep_no_unseen_characters_whatever_writes_them() -> None:
+    """``SearchableModel`` (procedures, fields, units, agencies, applicants, dossiers): a line of
+    text loses its format characters on every save — a right-to-left override showed a name
+    backwards on every page, a zero-width space made a second name that looks the same; a text
+    of several lines loses the direction controls only (a zero-width joiner may join an emoji)."""
+    from motcua.units.models import Agency
+    from tests.factories import AgencyFactory
+
+    agency = AgencyFactory(code="000.00.77.H10")
+    agency.name = "Sở Tư\u200b pháp \u202eabc"
+    agency.save()
+    agency.refresh_from_db()
+    assert agency.name == "Sở Tư pháp abc"
+    assert Agency.objects.filter(search_text__contains="so tu phap").exists()
+    agency.name = "Sở\ufeff  Tư pháp"
+    agency.refresh_search_text()  # the bulk writers' call (import, bulk_create)
+    assert agency.name == "Sở Tư pháp"
+
+    from motcua.catalog.models import Procedure
+
+    lines = "Dòng một\u202e\nDòng hai \U0001f468\u200d\U0001f4bb"
+    p = Procedure(code="1.999999", name="Thủ tục\u2066 thử\u2069", legal_basis=lines)
+    p.refresh_search_text()
+    assert p.name == "Thủ tục thử"
+    assert p.legal_basis == "Dòng một\nDòng hai \U0001f468\u200d\U0001f4bb"

@@ -7,7 +7,7 @@ from typing import TypeVar
 from django.db import models
 from django.db.models import QuerySet
 
-from motcua.core.text import fold, nfc
+from motcua.core.text import fold, strip_direction, typed_line
 
 M = TypeVar("M", bound=models.Model)
 
@@ -21,7 +21,8 @@ def search_matching(queryset: QuerySet[M], text: str) -> QuerySet[M]:
 
 
 class SearchableModel(models.Model):
-    """Keeps ``search_text`` (the folded form of ``SEARCH_FIELDS``) and NFC text in step.
+    """Keeps ``search_text`` (the folded form of ``SEARCH_FIELDS``) and clean text in step: each
+    line of text as ``core.text.typed_line`` makes it (NFC, no unseen format characters).
 
     This is a derived column, not business logic: it must stay consistent whatever path writes
     the row (services, admin, imports), so it is kept here. Bulk writers call
@@ -42,11 +43,18 @@ class SearchableModel(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def refresh_search_text(self) -> None:
+        # a line of text as typed_line keeps it (NFC, spaces folded, no unseen format
+        # characters: a right-to-left override showed a name backwards on every page, a
+        # zero-width space made a second name that looks the same); a text of several lines
+        # keeps its characters but the direction controls
         for f in self._meta.concrete_fields:
             if isinstance(f, models.CharField | models.TextField) and f.name != "search_text":
                 value = getattr(self, f.attname)
                 if isinstance(value, str):
-                    setattr(self, f.attname, nfc(value) if "\n" not in value else value.strip())
+                    cleaned = (
+                        typed_line(value) if "\n" not in value else strip_direction(value.strip())
+                    )
+                    setattr(self, f.attname, cleaned)
         self.search_text = " ".join(
             fold(str(getattr(self, name) or "")) for name in self.SEARCH_FIELDS
         )
