@@ -12,9 +12,11 @@ regular expression per block, the rows converted in SQL; codes twice or already 
 by the unique index in the move, and only then looked for). Any other file goes the exact way:
 each row is checked as it goes by (``rules.py``) and, with its derived columns (level, working
 seconds, search text), streamed into a temporary staging table (COPY on PostgreSQL, batches on
-SQLite; ``stage.py``); codes twice in the file or already stored are then found in SQL, unknown
-agencies and procedures are created as "imported, needs review" records, and the rows move into
-the dossier table with one INSERT … SELECT — all in one transaction. ``hooks.after_import`` runs
+SQLite; ``stage.py``); unknown agencies and procedures are created as "imported, needs review"
+records, and the rows move into the dossier table with one INSERT … SELECT — all in one
+transaction. Codes twice in the file or already stored are found in SQL when other rows are bad
+(the refusal counts them all); in a file otherwise good the move's unique index refuses them, and
+only then are they looked for, as on the fast path. ``hooks.after_import`` runs
 after the move, in the same transaction (the place for statistics kept in step with the
 dossiers). Speed and memory: BENCHMARKS.md, "Import".
 """
@@ -167,7 +169,7 @@ def import_dossiers(
             )
         report("check", total, total, count)
         shown, bad = list(problems.shown), problems.count
-        if count:
+        if bad and count:  # the refusal counts every bad row, codes included
             found, listed = _code_problems()
             bad += found
             shown += listed
@@ -175,7 +177,11 @@ def import_dossiers(
         if not count:
             raise ImportFailed("Tệp không có dòng dữ liệu nào", code="empty_file")
         report("write", total, total, count)
-        return _finish(actor=actor, source=path.name, digest=source.sha.hexdigest(), rows=count)
+        # every row good but for the codes, maybe: as on the fast path, the unique index
+        # refuses a code twice or already stored in the move, and only then are they listed
+        return _finish(
+            actor=actor, source=path.name, digest=source.sha.hexdigest(), rows=count, codes=True
+        )
 
 
 def _code_problems() -> tuple[int, list[tuple[int, str]]]:

@@ -80,7 +80,9 @@ def create() -> None:
     """The staging table and the two small maps, temporary (gone at the end of the session;
     dropped at commit on PostgreSQL)."""
     pg = _pg()
-    ts = "timestamptz" if pg else "text"
+    # SQLite: instants as integer microseconds since the epoch, written as Django's UTC text
+    # by the move (``_instant_sql``)
+    ts = "timestamptz" if pg else "integer"
     flag = "boolean" if pg else "integer"
     tail = " ON COMMIT DROP" if pg else ""
     line = "integer NOT NULL" if pg else "integer PRIMARY KEY"
@@ -192,8 +194,22 @@ def _copy_batch(cal: wt.Calendar, batch: list[Row]) -> str:
     )
 
 
-def _param_batch(cal: wt.Calendar, adapt: Any, batch: list[Row]) -> list[tuple[Any, ...]]:
-    work = _working(cal, batch)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _param_batch(cal: wt.Calendar, batch: list[Row]) -> list[tuple[Any, ...]]:
+    """A batch as ``executemany``'s parameters (SQLite): the instants as integer microseconds
+    since the epoch, exact (an aware instant minus the epoch, floor-divided), made once and used
+    for the working time too. Django's text of each instant is made by the move, in SQL: the
+    three conversions per row in Python (``adapt_datetimefield_value``) were a quarter of a
+    million-row import (BENCHMARKS.md, "Import")."""
+    epoch, us = _EPOCH, _MICROSECOND
+    rec = [(r.received - epoch) // us for r in batch]
+    fin = [None if r.finished is None else (r.finished - epoch) // us for r in batch]
+    rec_s = np.array(rec, dtype=np.int64) // 1_000_000
+    end_s = np.array([r if f is None else f for r, f in zip(rec, fin, strict=True)], np.int64)
+    secs, known = elapsed(cal, rec_s, end_s // 1_000_000)
     return [
         (
             r.line,
@@ -203,16 +219,18 @@ def _param_batch(cal: wt.Calendar, adapt: Any, batch: list[Row]) -> list[tuple[A
             r.level,
             r.channel,
             r.status,
-            adapt(r.received),
-            adapt(r.due),
-            adapt(r.finished) if r.finished is not None else None,
+            received,
+            (r.due - epoch) // us,
+            finished,
             int(r.digitized),
             int(r.electronic),
             r.paid,
-            w,
+            int(w) if k and finished is not None else None,
             _search(r.code),
         )
-        for r, w in zip(batch, work, strict=True)
+        for r, received, finished, w, k in zip(
+            batch, rec, fin, secs.tolist(), known.tolist(), strict=True
+        )
     ]
 
 
@@ -277,10 +295,9 @@ def load(rows: Iterable[Row], on_batch: Any = None) -> int:
                 if on_batch is not None:
                     on_batch(count)
         return count
-    adapt = connection.ops.adapt_datetimefield_value
     sql = f"INSERT INTO {STAGE} VALUES ({', '.join(['%s'] * 15)})"  # noqa: S608
     with connection.cursor() as cur:
-        for n, params in _pipelined(rows, lambda b: _param_batch(cal, adapt, b)):
+        for n, params in _pipelined(rows, lambda b: _param_batch(cal, b)):
             cur.executemany(sql, params)
             count += n
             if on_batch is not None:
@@ -410,10 +427,10 @@ def move(rows: int = 0) -> int:
     1,000,000 rows (BENCHMARKS.md, "Import"). ``test_import_fast.py`` checks the order of a
     large import."""
     table = Dossier._meta.db_table
-    cols = ", ".join(c for c, _ in MOVE)
-    exprs = ", ".join(e for _, e in MOVE)
-    now = timezone.now()
     pg = _pg()
+    cols = ", ".join(c for c, _ in MOVE)
+    exprs = ", ".join(e if pg or e not in _INSTANTS else _instant_sql(e) for _, e in MOVE)
+    now = timezone.now()
     order = " ORDER BY s.line" if not pg or rows < SORTED_BELOW else ""
     with (
         connection.cursor() as cur,
@@ -448,6 +465,19 @@ def move(rows: int = 0) -> int:
         return moved
 
 
+_INSTANTS = ("s.received_at", "s.due_at", "s.finished_at")
+
+
+def _instant_sql(column: str) -> str:
+    """SQLite: Django's text of a UTC instant (``str`` of the naive datetime: seconds, and the
+    microseconds only when there are any) from the staging row's microseconds since the
+    epoch; NULL stays NULL. Every statement here has parameters, so its % is written %%."""
+    return (
+        f"datetime({column} / 1000000, 'unixepoch') || CASE WHEN {column} %% 1000000"
+        f" THEN printf('.%%06d', {column} %% 1000000) ELSE '' END"
+    )
+
+
 #: from this many staged rows, the move on PostgreSQL relies on the order its plan reads them in
 #: (``move``; tests lower it)
 SORTED_BELOW = 50_000
@@ -472,14 +502,18 @@ def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
     (an IntegrityError: ``import_dossiers`` then lists the codes) before the other indexes are
     built. Meanwhile the table is locked for writing and reading (PostgreSQL's DROP INDEX), which
     a first load can afford and a daily import into a large table never meets (the batch is
-    smaller than the table); no other session can write a code meanwhile. PostgreSQL only: on
-    SQLite the same 1,000,000 rows took longer this way (65.0 against 56.5 s, BENCHMARKS.md)."""
-    if rows < REBUILD_INDEXES_FROM or not _pg():
+    smaller than the table); no other session can write a code meanwhile. On SQLite the move of
+    1,000,000 rows took 18.0 s this way against 22.7 s (BENCHMARKS.md, "Import"; an earlier try,
+    with the instants staged as text, had measured it slower)."""
+    if rows < REBUILD_INDEXES_FROM:
         yield False
         return
     cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [rows])  # noqa: S608
     if cur.fetchone()[0] >= rows:
         yield False
+        return
+    if not _pg():
+        yield from _sqlite_indexes_built_after(cur, table)
         return
     # dropping an index takes the table's owner (or a member of its role): another role
     # imports with the indexes in place, as before
@@ -531,6 +565,24 @@ def _indexes_built_after(cur: Any, table: str, rows: int) -> Iterator[bool]:
     for _name, definition in indexes:
         cur.execute(definition)
     cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _sqlite_indexes_built_after(cur: Any, table: str) -> Iterator[bool]:
+    """SQLite's part of ``_indexes_built_after``: the table's plain secondary indexes (not a
+    unique or partial one; SQLite keeps a column's UNIQUE constraint in an index of its own,
+    which cannot be dropped) dropped and made again from their definitions."""
+    cur.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+        " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %%' AND sql NOT LIKE '%% WHERE %%'"
+        " ORDER BY name",
+        [table],
+    )
+    indexes = cur.fetchall()
+    for name, _definition in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    yield True
+    for _name, definition in indexes:
+        cur.execute(definition.replace("%", "%%"))
 
 
 @contextlib.contextmanager
