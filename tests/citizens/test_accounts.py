@@ -83,6 +83,23 @@ def test_register_verify_login_end_to_end() -> None:
 
 
 @pytest.mark.django_db
+def test_names_and_contact_are_stored_without_unseen_characters() -> None:
+    """A zero-width space, and a right-to-left override in a name, a phone number
+    or an address (pasted from a chat app) are not stored: the name shows as typed everywhere."""
+    r = register(Client(), name="Nguyễn\u200b Thị\u202e Lan", phone="0912\u200b345 678")
+    assert r.status_code == 200
+    p = CitizenProfile.objects.get(id_number="079201001234")
+    assert p.user.first_name == "Nguyễn Thị Lan" and p.phone == "0912345 678"
+    citizen = CitizenFactory(email="cu@example.vn")
+    c = Client()
+    c.force_login(citizen.user)
+    r = c.post("/cong-dan/", {"email": "", "phone": "", "address": "Đồng\u2066 Xoài\u2069\u200b"})
+    assert r.status_code == 302 and r["Location"] == "/cong-dan/"
+    citizen.refresh_from_db()
+    assert citizen.address == "Đồng Xoài"
+
+
+@pytest.mark.django_db
 def test_organisation_by_tax_code() -> None:
     c = Client()
     r = register(

@@ -179,6 +179,7 @@ def refused(
         ("received_at", "２０２２-03-01T09:00:00+07:00", "received_at"),
         ("online_payment_vnd", "9" * 30, "online_payment_vnd"),
         ("online_payment_vnd", "9223372036854775808", "online_payment_vnd"),
+        ("online_payment_vnd", "0009223372036854775808", "vượt quá"),
         ("online_payment_vnd", "٥٠٠٠٠", "chữ số 0-9"),
         ("online_payment_vnd", "５００００", "chữ số 0-9"),
         ("online_payment_vnd", "²", "chữ số 0-9"),
@@ -214,6 +215,21 @@ def test_hostile_field_refused_with_line(
     else:
         bad = row("H-2", **{column: value})
     refused(tmp_path, capsys, [row("H-1"), bad, row("H-3")], 3, why)
+
+
+def test_zeros_in_front_of_an_amount_add_nothing(tmp_path: Path) -> None:
+    """An amount written with zeros in front is its value: the largest one is taken, not
+    refused as larger than itself."""
+    from motcua.dossiers import legacy
+
+    AgencyFactory(code="000.00.03.H10")
+    f = tmp_path / "so-tien.csv"
+    rows = [row("Z-1", online_payment_vnd="0009223372036854775807"), row("Z-2")]
+    rows[1][HEADER.index("online_payment_vnd")] = "000"
+    f.write_text(csv_text(rows), encoding="utf-8")
+    legacy.import_dossiers(f)
+    paid = dict(Dossier.objects.values_list("code", "online_payment_vnd"))
+    assert paid == {"Z-1": 2**63 - 1, "Z-2": 0}
 
 
 def test_field_over_the_csv_limit_refused_with_line(

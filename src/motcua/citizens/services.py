@@ -31,7 +31,7 @@ from motcua.citizens.identity import personal_id_ok, tax_code_ok
 from motcua.citizens.models import AccountKind, CitizenProfile
 from motcua.citizens.selectors import is_staff_account
 from motcua.core.errors import PermissionDenied, ValidationFailed
-from motcua.core.text import nfc
+from motcua.core.text import nfc, typed_line
 from motcua.dossiers.models import Outbox
 from motcua.dossiers.services.applicants import phone_ok
 
@@ -121,9 +121,9 @@ def citizen_register(*, data: Registration, base_url: str) -> CitizenProfile:
     """A new account, inactive until its e-mail is verified; the link is queued as a mail."""
     kind = data.kind
     id_number = nfc(data.id_number)
-    name = nfc(data.name)
+    name = typed_line(data.name)
     email = nfc(data.email).lower()
-    phone = nfc(data.phone)
+    phone = typed_line(data.phone)
     errors = identity_errors(kind, id_number)
     if not name or not any(ch.isalpha() for ch in name):
         errors.append("Họ tên (tên tổ chức) phải có chữ.")
@@ -326,7 +326,7 @@ def citizen_profile_update(
     profile = getattr(actor, "citizen", None) if actor.is_authenticated else None
     if profile is None or is_staff_account(actor):
         raise PermissionDenied("Chỉ chủ tài khoản công dân được sửa hồ sơ này.")
-    phone, address, email = nfc(phone), nfc(address), nfc(email).lower()
+    phone, address, email = typed_line(phone), typed_line(address), nfc(email).lower()
     errors = []
     if phone and not phone_ok(phone):
         errors.append("Số điện thoại chỉ gồm chữ số 0–9 (8 đến 15 số), dấu cách, chấm, gạch nối.")
@@ -406,7 +406,7 @@ def citizen_from_oidc(*, identity: OIDCIdentity) -> Any:
         raise ValidationFailed(
             "Nhà cung cấp định danh không trả về số định danh cá nhân hợp lệ.", code="oidc_id"
         )
-    name = nfc(identity.name)[:255] or id_number
+    name = typed_line(identity.name)[:255] or id_number
     with transaction.atomic():
         profile = (
             CitizenProfile.objects.select_for_update()

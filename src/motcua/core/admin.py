@@ -22,6 +22,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.core.admin_scope import InstallationRowsAdmin
 from motcua.core.admin_stale import StaleGuardAdmin
@@ -111,3 +113,20 @@ class InstallationGroupAdmin(InstallationRowsAdmin, GroupAdmin):
 
 admin.site.unregister(Group)
 admin.site.register(Group, InstallationGroupAdmin)
+
+
+class GuardedTOTPDeviceAdmin(StaleGuardAdmin, TOTPDeviceAdmin):
+    """django-otp's page of a TOTP device, refusing a save from a stale copy like every other
+    change page; a verification moves these fields without anyone editing the device."""
+
+    stale_ignore = (
+        "throttling_failure_timestamp",
+        "throttling_failure_count",
+        "last_used_at",
+        "drift",
+        "last_t",
+    )
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, GuardedTOTPDeviceAdmin)

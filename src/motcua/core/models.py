@@ -45,15 +45,15 @@ class SearchableModel(models.Model):
     def refresh_search_text(self) -> None:
         # a line of text as typed_line keeps it (NFC, spaces folded, no unseen format
         # characters: a right-to-left override showed a name backwards on every page, a
-        # zero-width space made a second name that looks the same); a text of several lines
-        # keeps its characters but the direction controls
+        # zero-width space made a second name that looks the same); a CharField is one line
+        # whatever was sent (a line break in a name folded, its format characters gone), a
+        # TextField of several lines keeps its characters but the direction controls
         for f in self._meta.concrete_fields:
             if isinstance(f, models.CharField | models.TextField) and f.name != "search_text":
                 value = getattr(self, f.attname)
                 if isinstance(value, str):
-                    cleaned = (
-                        typed_line(value) if "\n" not in value else strip_direction(value.strip())
-                    )
+                    one_line = isinstance(f, models.CharField) or "\n" not in value
+                    cleaned = typed_line(value) if one_line else strip_direction(value.strip())
                     setattr(self, f.attname, cleaned)
         self.search_text = " ".join(
             fold(str(getattr(self, name) or "")) for name in self.SEARCH_FIELDS

@@ -14,10 +14,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from motcua.core.admin_scope import AgencyRowsAdmin, InstallationRowsAdmin
+from motcua.core.admin_stale import TypedLinesInline
 from motcua.reform.models import ParAssessment, ParCriterion, ParScore, ParTemplate
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(TypedLinesInline, admin.TabularInline):
     model = ParCriterion
     extra = 0
     fields = (
@@ -52,7 +53,7 @@ class ParCriterionAdmin(InstallationRowsAdmin):
     ordering = ("template", "order")
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(TypedLinesInline, admin.TabularInline):
     model = ParScore
     extra = 0
     can_delete = False

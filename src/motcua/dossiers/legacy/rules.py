@@ -117,9 +117,10 @@ def _amount(value: str, column: str) -> int:
         raise ValueError(
             f"{column}: '{_show(value)}' phải là số nguyên không âm, chỉ gồm chữ số 0-9"
         )
-    if len(value) > 19 or int(value) > AMOUNT_MAX:
+    digits = value.lstrip("0") or "0"  # zeros in front add nothing: 000…807 is the maximum
+    if len(digits) > 19 or int(digits) > AMOUNT_MAX:
         raise ValueError(f"{column}: '{_show(value)}' vượt quá {AMOUNT_MAX}")
-    return int(value)
+    return int(digits)
 
 
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
