@@ -103,7 +103,11 @@ def _instant(value: str, column: str) -> dt.datetime:
         if not value.isascii():
             raise ValueError
         moment = dt.datetime.fromisoformat(value)
-    except ValueError:
+    except ValueError as exc:
+        if "range" in str(exc) or "must be in" in str(exc):  # written right, never was
+            raise ValueError(
+                f"{column}: '{_show(value)}' không có thật (ngày, tháng hoặc giờ ngoài phạm vi)"
+            ) from None
         raise ValueError(f"{column}: '{_show(value)}' không phải ISO 8601 (chữ số 0-9)") from None
     if moment.tzinfo is None:
         raise ValueError(f"{column}: '{value}' thiếu múi giờ")
