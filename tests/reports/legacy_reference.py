@@ -234,8 +234,9 @@ def _rows(stream: IO[str], problems: Problems) -> Iterator[Row]:
         )
     index = [cols.index(c) for c in HEADER]
     seen: dict[str, int] = {}
+    last = reader.line_num  # a row is known by the line it starts on
     for values in _records(reader, problems):
-        line = reader.line_num
+        line, last = last + 1, reader.line_num
         if not values or (len(values) == 1 and not values[0].strip()):
             continue
         if len(values) != len(HEADER):

@@ -194,6 +194,23 @@ def test_line_endings_and_bom_count_lines_like_the_csv_module(tmp_path: Path) ->
         assert found[0] == found[1] == [(3, found[0][0][1])]
 
 
+def test_a_row_over_several_lines_is_reported_at_the_line_it_starts_on(tmp_path: Path) -> None:
+    """A quoted cell with line breaks (refused: a control character) is reported at the line its
+    row starts on, and the rows after it keep their own line numbers."""
+    AgencyFactory(code="000.00.03.H10")
+    bad = row("L-2")
+    bad[HEADER.index("procedure_code")] = '"1.0\n00\n001"'
+    lines = [",".join(HEADER), ",".join(row("L-1")), ",".join(bad), ",".join(row("L-3", level="x"))]
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = []
+    for module in (legacy_reference, legacy):
+        with pytest.raises(ImportFailed) as exc:
+            module.import_dossiers(path)
+        found.append([line for line, _ in exc.value.details])
+    assert found[0] == found[1] == [3, 6]
+
+
 def test_bad_byte_after_a_bad_header_is_an_encoding_error(tmp_path: Path) -> None:
     data = csv_text([row("H-1")], header=HEADER[:-1]).encode() + b"x,\xff\n"
     path = tmp_path / "f.csv"

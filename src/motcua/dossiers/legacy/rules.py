@@ -355,8 +355,11 @@ def read(source: Source, problems: Problems) -> Iterator[Row]:
         )
     index = [cols.index(c) for c in HEADER]
     width = len(HEADER)
+    # a row is known by the line it starts on: a quoted cell may run over several lines, and
+    # the csv module's line_num is the last of them
+    last = reader.line_num
     for values in _records(reader, problems):
-        line = reader.line_num
+        line, last = last + 1, reader.line_num
         if len(values) != width:
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue
