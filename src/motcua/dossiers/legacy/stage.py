@@ -137,16 +137,34 @@ def elapsed(cal: wt.Calendar, rec: Any, end: Any) -> tuple[Any, Any]:
         return secs, known
 
 
-def _working(cal: wt.Calendar, batch: list[Row]) -> list[int | None]:
-    """Working seconds from receipt to the end of each finished row (None while processing or
-    outside the calendar's years)."""
-    rec = np.array([int(r.received.timestamp()) for r in batch], dtype=np.int64)
-    end = np.array([int((r.finished or r.received).timestamp()) for r in batch], dtype=np.int64)
-    secs, known = elapsed(cal, rec, end)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _micros(moment: dt.datetime) -> int:
+    """An aware instant as integer microseconds since the epoch, exact (no float on the way)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _working(cal: wt.Calendar, rec_us: list[int], fin_us: list[int | None]) -> list[int | None]:
+    """Working seconds from receipt to the end of each finished row, from their microseconds
+    since the epoch (None while processing or outside the calendar's years)."""
+    rec = np.array(rec_us, dtype=np.int64) // 1_000_000
+    end = np.array([r if f is None else f for r, f in zip(rec_us, fin_us, strict=True)], np.int64)
+    secs, known = elapsed(cal, rec, end // 1_000_000)
     return [
-        int(w) if k and r.finished is not None else None
-        for r, w, k in zip(batch, secs.tolist(), known.tolist(), strict=True)
+        int(w) if k and f is not None else None
+        for f, w, k in zip(fin_us, secs.tolist(), known.tolist(), strict=True)
     ]
+
+
+def _instants(batch: list[Row]) -> tuple[list[int], list[int | None]]:
+    """Each row's receipt and end as microseconds since the epoch (the end None while
+    processing)."""
+    return (
+        [_micros(r.received) for r in batch],
+        [None if r.finished is None else _micros(r.finished) for r in batch],
+    )
 
 
 def _search(code: str) -> str:
@@ -182,7 +200,7 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
 def _copy_batch(cal: wt.Calendar, batch: list[Row]) -> str:
     """A batch in COPY's text format (tab-separated, \\N for NULL, backslashes doubled; the
     checks have refused every control character, so no other escape is needed)."""
-    work = _working(cal, batch)
+    work = _working(cal, *_instants(batch))
     return "".join(
         f"{r.line}\t{_copy_text(r.code)}\t{_copy_text(r.procedure)}\t"
         f"{_copy_text(r.agency)}\t{r.level}\t{r.channel}\t{r.status}\t"
@@ -194,22 +212,14 @@ def _copy_batch(cal: wt.Calendar, batch: list[Row]) -> str:
     )
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
-
-
 def _param_batch(cal: wt.Calendar, batch: list[Row]) -> list[tuple[Any, ...]]:
     """A batch as ``executemany``'s parameters (SQLite): the instants as integer microseconds
-    since the epoch, exact (an aware instant minus the epoch, floor-divided), made once and used
-    for the working time too. Django's text of each instant is made by the move, in SQL: the
-    three conversions per row in Python (``adapt_datetimefield_value``) were a quarter of a
-    million-row import (BENCHMARKS.md, "Import")."""
-    epoch, us = _EPOCH, _MICROSECOND
-    rec = [(r.received - epoch) // us for r in batch]
-    fin = [None if r.finished is None else (r.finished - epoch) // us for r in batch]
-    rec_s = np.array(rec, dtype=np.int64) // 1_000_000
-    end_s = np.array([r if f is None else f for r, f in zip(rec, fin, strict=True)], np.int64)
-    secs, known = elapsed(cal, rec_s, end_s // 1_000_000)
+    since the epoch (``_micros``), made once and used for the working time too. Django's text of
+    each instant is made by the move, in SQL: the three conversions per row in Python
+    (``adapt_datetimefield_value``) were a quarter of a million-row import (BENCHMARKS.md,
+    "Import")."""
+    rec, fin = _instants(batch)
+    work = _working(cal, rec, fin)
     return [
         (
             r.line,
@@ -220,17 +230,15 @@ def _param_batch(cal: wt.Calendar, batch: list[Row]) -> list[tuple[Any, ...]]:
             r.channel,
             r.status,
             received,
-            (r.due - epoch) // us,
+            _micros(r.due),
             finished,
             int(r.digitized),
             int(r.electronic),
             r.paid,
-            int(w) if k and finished is not None else None,
+            w,
             _search(r.code),
         )
-        for r, received, finished, w, k in zip(
-            batch, rec, fin, secs.tolist(), known.tolist(), strict=True
-        )
+        for r, received, finished, w in zip(batch, rec, fin, work, strict=True)
     ]
 
 
