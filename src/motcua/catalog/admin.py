@@ -20,7 +20,7 @@ from motcua.catalog.selectors import catalog_specs
 from motcua.catalog.services import catalog_import_specs
 from motcua.core.admin_scope import InstallationRowsAdmin
 from motcua.core.admin_search import FoldedSearchAdmin
-from motcua.core.admin_stale import TypedLinesInline
+from motcua.core.admin_stale import TypedLines
 from motcua.core.errors import DomainError, refused_as_403
 from motcua.core.text import number
 from motcua.dossiers.access import keeps_agency_rows, require_agency_rows
@@ -33,17 +33,17 @@ class FieldAdmin(InstallationRowsAdmin, FoldedSearchAdmin):
     list_display = ("code", "name", "ministry")
 
 
-class RequiredDocumentInline(TypedLinesInline, admin.TabularInline):  # type: ignore[type-arg]
+class RequiredDocumentInline(TypedLines, admin.TabularInline):  # type: ignore[type-arg]
     model = RequiredDocument
     extra = 0
 
 
-class FeeItemInline(TypedLinesInline, admin.TabularInline):  # type: ignore[type-arg]
+class FeeItemInline(TypedLines, admin.TabularInline):  # type: ignore[type-arg]
     model = FeeItem
     extra = 0
 
 
-class ProcessStepInline(TypedLinesInline, admin.TabularInline):  # type: ignore[type-arg]
+class ProcessStepInline(TypedLines, admin.TabularInline):  # type: ignore[type-arg]
     model = ProcessStep
     extra = 0
     raw_id_fields = ("agency",)

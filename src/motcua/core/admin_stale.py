@@ -11,7 +11,7 @@ groups, a group's permissions): a second tab saving an account's e-mail gave bac
 first had taken away.
 
 Every change page of the administration (``StaleGuardAdmin``, the base of each) and every
-inline (``TypedLinesInline``) also keeps a one-line text field as ``core.text.typed_line``
+inline (``TypedLines``) also keeps a one-line text field as ``core.text.typed_line``
 makes it: NFC, white space and line breaks folded, without unseen format characters (a
 zero-width space, a right-to-left override) — the staff's names, a group's, a calendar's."""
 
@@ -66,8 +66,9 @@ def _typed_line_formfield(db_field: Any, kwargs: dict[str, Any]) -> dict[str, An
     return kwargs
 
 
-class TypedLinesInline:
-    """For the inlines: their one-line text fields as ``typed_line`` makes them."""
+class TypedLines:
+    """For a change page or an inline: its one-line text fields as ``typed_line`` makes them
+    (under ``StaleGuardAdmin``, so every change page; inlines list it themselves)."""
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         return super().formfield_for_dbfield(  # type: ignore[misc]
@@ -75,14 +76,9 @@ class TypedLinesInline:
         )
 
 
-class StaleGuardAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StaleGuardAdmin(TypedLines, admin.ModelAdmin):  # type: ignore[type-arg]
     #: fields that change without anyone editing the row (a login moves ``last_login``)
     stale_ignore: tuple[str, ...] = ()
-
-    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        return super().formfield_for_dbfield(
-            db_field, request, **_typed_line_formfield(db_field, kwargs)
-        )
 
     def changeform_view(
         self,

@@ -14,11 +14,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from motcua.core.admin_scope import AgencyRowsAdmin, InstallationRowsAdmin
-from motcua.core.admin_stale import TypedLinesInline
+from motcua.core.admin_stale import TypedLines
 from motcua.reform.models import ParAssessment, ParCriterion, ParScore, ParTemplate
 
 
-class CriterionInline(TypedLinesInline, admin.TabularInline):
+class CriterionInline(TypedLines, admin.TabularInline):
     model = ParCriterion
     extra = 0
     fields = (
@@ -53,7 +53,7 @@ class ParCriterionAdmin(InstallationRowsAdmin):
     ordering = ("template", "order")
 
 
-class ScoreInline(TypedLinesInline, admin.TabularInline):
+class ScoreInline(TypedLines, admin.TabularInline):
     model = ParScore
     extra = 0
     can_delete = False

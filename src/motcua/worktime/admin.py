@@ -10,13 +10,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from motcua.core.admin_stale import StaleGuardAdmin, TypedLinesInline
+from motcua.core.admin_stale import StaleGuardAdmin, TypedLines
 from motcua.core.errors import refused_as_403
 from motcua.dossiers import access
 from motcua.worktime.models import CalendarDay, WorkCalendar
 
 
-class CalendarDayInline(TypedLinesInline, admin.TabularInline):  # type: ignore[type-arg]
+class CalendarDayInline(TypedLines, admin.TabularInline):  # type: ignore[type-arg]
     model = CalendarDay
     extra = 1
 
