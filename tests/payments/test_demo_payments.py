@@ -27,6 +27,10 @@ def test_demo_payments_reconcile(world: World) -> None:
     assert Receipt.objects.get(payment=p).number == 1
     assert Dossier.objects.get(pk=d.pk).online_payment_vnd == 6_203_000  # unchanged
     t = SandboxTransaction.objects.get()
+    # the references written in SQL are those the attempt, the sandbox and the receipt carry
+    assert (p.gateway_txn_ref, p.gateway_txn_no) == (f"MC{p.pk}T1", str(13_000_000 + p.pk))
+    assert t.txn_ref == p.attempts.get().txn_ref == p.gateway_txn_ref
+    assert Receipt.objects.get(payment=p).reference == p.gateway_txn_no
     rows = [
         {"vnp_TxnRef": t.txn_ref, "vnp_Amount": str(t.amount), "vnp_TransactionStatus": t.status}
     ]
