@@ -120,9 +120,16 @@ def _show(value: str) -> str:
     return shown if len(value) <= 40 else shown + "…"
 
 
+def _joined_by_t(value: str) -> bool:
+    """ISO 8601 joins the date and the time with "T" (RFC 3339 allows "t" and a space); Python's
+    fromisoformat takes any character there ("2022-03-01X09:00")."""
+    at = 10 if value[4:5] == "-" else 8  # after YYYY-MM-DD (extended) or YYYYMMDD (basic)
+    return len(value) <= at or value[at] in "Tt "
+
+
 def _instant(value: str, column: str) -> dt.datetime:
     try:
-        if not value.isascii():
+        if not value.isascii() or not _joined_by_t(value):
             raise ValueError
         moment = dt.datetime.fromisoformat(value)
     except ValueError as exc:

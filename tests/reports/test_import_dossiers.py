@@ -185,6 +185,8 @@ def refused(
         ),
         ("finished_at", "2022-03-01T25:00:00+07:00", "không có thật"),
         ("received_at", "01/03/2022 08:00:00+07:00", "không phải ISO 8601"),
+        ("received_at", "2022-03-01X08:00:00+07:00", "không phải ISO 8601"),
+        ("due_at", "20220301_080000+0700", "không phải ISO 8601"),
         ("online_payment_vnd", "9" * 30, "online_payment_vnd"),
         ("online_payment_vnd", "9223372036854775808", "online_payment_vnd"),
         ("online_payment_vnd", "0009223372036854775808", "vượt quá"),
