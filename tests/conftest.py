@@ -44,9 +44,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # the files of the tests marked ``slow`` first, the longest first (``slow(seconds=…)``; a
     # stable sort: the rest keep their order):
     # with ``--dist loadfile`` a file runs on one worker, and a long test left for the end ran
-    # alone while the other worker waited (the seed-scale demo: two and a half minutes). A mark
-    # on a module (``pytestmark``) gives its tests together. ``./dev test`` keeps this order
-    # (``--no-loadscope-reorder``: xdist otherwise sorts the files by their number of tests)
+    # alone while the other worker waited (the seed-scale demo: two and a half minutes)
     cost: dict[Any, float] = {}
     for item in items:
         mark = item.get_closest_marker("slow")

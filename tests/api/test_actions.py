@@ -14,9 +14,6 @@ from tests.api import scenarios as sc
 from tests.api.conftest import problem, token_client
 from tests.dossiers.conftest import World
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = pytest.mark.slow(seconds=20)
-
 
 def post(
     client: APIClient, d: Dossier, action: str, body: dict[str, Any], multipart: bool = False

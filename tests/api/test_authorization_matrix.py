@@ -30,9 +30,6 @@ from tests.api.conftest import token_client
 from tests.dossiers.conftest import World
 from tests.factories import UserFactory
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = pytest.mark.slow(seconds=58)
-
 ROLES = [r.value for r in Role]
 PLACES = ["own", "partner", "other_agency", "other_level"]
 OK, FORBIDDEN, NOT_FOUND = "ok", 403, 404

@@ -21,9 +21,6 @@ from motcua.audit.services import _canonical, audit_record, audit_verify, entry_
 from tests.clidb import migrated_sqlite
 from tests.tools import production_env
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = pytest.mark.slow(seconds=34)
-
 pg_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the append-only trigger exists on PostgreSQL only (SQLite: detection by audit-verify)",

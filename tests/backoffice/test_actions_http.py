@@ -44,9 +44,6 @@ from tests.dossiers.conftest import World, at, member
 from tests.dossiers.test_documents import pdf_bytes
 from tests.factories import UserFactory
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = pytest.mark.slow(seconds=21)
-
 NOW = "2022-06-02 10:00"  # Thursday; every dossier below was received on Wednesday 1/6 09:00
 STALE = "vừa được cập nhật ở một trang khác hoặc bởi cán bộ khác"
 

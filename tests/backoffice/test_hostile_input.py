@@ -22,9 +22,6 @@ from motcua.dossiers.models import (
 from motcua.dossiers.services import dossier_receive, step_complete
 from tests.dossiers.conftest import World, at
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = pytest.mark.slow(seconds=54)
-
 HUGE = "99999999999999999999"
 
 

@@ -15,9 +15,6 @@ import motcua
 from motcua.config import settings as motcua_settings
 from tests.clidb import migrated_sqlite
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = pytest.mark.slow(seconds=21)
-
 SCRIPT = Path(sys.executable).parent / "motcua"
 REPO_VAR = Path(motcua.__file__).resolve().parent.parent.parent / "var"
 NOT_MIGRATED = "Cơ sở dữ liệu chưa được khởi tạo"

@@ -175,7 +175,7 @@ def test_idempotent_and_refuses_the_2022_demo(demo: dict[str, Any]) -> None:
     assert e.value.code == "demo_2022_present"
 
 
-@pytest.mark.slow(seconds=48)  # with the module's demo: its file first (tests/conftest.py)
+@pytest.mark.slow(seconds=19)  # its file is scheduled first (tests/conftest.py)
 def test_command_prints_logins(demo: dict[str, Any], settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
     out = StringIO()

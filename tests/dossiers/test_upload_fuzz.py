@@ -16,9 +16,6 @@ from motcua.core.errors import ValidationFailed
 from motcua.dossiers.files import check_upload
 from tests.dossiers.test_documents import pdf_bytes
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = pytest.mark.slow(seconds=41)
-
 MINIMAL = (
     b"%PDF-1.4\n"
     b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"

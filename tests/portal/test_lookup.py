@@ -22,8 +22,7 @@ from motcua.portal.selectors import dossier_by_qr, dossier_lookup, qr_token, qr_
 from tests.dossiers.conftest import World, at
 from tests.portal.conftest import receive
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = [pytest.mark.django_db, pytest.mark.slow(seconds=16)]
+pytestmark = pytest.mark.django_db
 
 ID = "070123456789"
 PHONE = "0912345678"

@@ -43,8 +43,7 @@ from motcua.reports.selectors import Period, _report_from_aggregates, report_sca
 from motcua.reports.verify import diff
 from tests.factories import AgencyFactory, procedure_spec
 
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.slow(seconds=24)]
+pytestmark = pytest.mark.django_db(transaction=False)
 
 UTC = dt.UTC
 T0 = dt.datetime(2021, 10, 1, tzinfo=UTC)

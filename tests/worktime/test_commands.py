@@ -13,8 +13,7 @@ import pytest
 from tests.clidb import migrated_sqlite
 
 # the commands run on a SQLite file of their own: once per CI (tests/conftest.py)
-# slow: the file's tests together, scheduled first (tests/conftest.py)
-pytestmark = [pytest.mark.once, pytest.mark.slow(seconds=29)]
+pytestmark = pytest.mark.once
 
 
 def motcua(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
