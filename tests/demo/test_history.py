@@ -30,7 +30,6 @@ from motcua.reports.indices import index766
 from motcua.reports.selectors import Period
 
 # the module's tests share one small demo, so they run on one xdist worker (--dist loadfile)
-# slow: the file's tests together, scheduled first (tests/conftest.py)
 pytestmark = [pytest.mark.django_db, pytest.mark.slow(seconds=30)]  # the demo build
 SCALE = 0.01
 HALF = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))

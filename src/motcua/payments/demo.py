@@ -26,6 +26,9 @@ from motcua.payments.models import (
 from motcua.paysandbox.models import SandboxStatus, SandboxTransaction
 
 LAND_ITEMS = ("Tiền sử dụng đất", "Lệ phí trước bạ nhà, đất")
+#: a demo payment's first attempt (payments.services spells an attempt "MC<id>T<n>") and the
+#: gateway's transaction number: written per row in Python and for all rows in SQL from these
+REF_PREFIX, REF_SUFFIX, TXN_NO_BASE = "MC", "T1", 13_000_000
 
 
 def _take(scope: str, key: str, n: int) -> int:
@@ -96,7 +99,7 @@ def payments_demo_load() -> dict[str, int]:
     PaymentRequest.objects.bulk_create(payments, batch_size=500)  # their ids set (RETURNING)
     attempts, sandbox = [], []
     for p in payments:
-        ref, no = f"MC{p.pk}T1", f"{13_000_000 + p.pk}"
+        ref, no = f"{REF_PREFIX}{p.pk}{REF_SUFFIX}", f"{TXN_NO_BASE + p.pk}"
         created = p.created_at + dt.timedelta(hours=1)
         p.gateway_txn_ref, p.gateway_txn_no = ref, no
         attempts.append(
@@ -135,8 +138,8 @@ def payments_demo_load() -> dict[str, int]:
     ids = [p.pk for p in payments]
     for at in range(0, len(ids), 5000):
         PaymentRequest.objects.filter(pk__in=ids[at : at + 5000]).update(
-            gateway_txn_ref=Concat(Value("MC"), Cast("id", CharField()), Value("T1")),
-            gateway_txn_no=Cast(F("id") + 13_000_000, CharField()),
+            gateway_txn_ref=Concat(Value(REF_PREFIX), Cast("id", CharField()), Value(REF_SUFFIX)),
+            gateway_txn_no=Cast(F("id") + TXN_NO_BASE, CharField()),
         )
     PaymentAttempt.objects.bulk_create(attempts, batch_size=500)
     SandboxTransaction.objects.bulk_create(sandbox, batch_size=500)
