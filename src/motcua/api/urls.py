@@ -9,6 +9,9 @@ from motcua.portal.api import DossierLookup
 app_name = "api"
 
 urlpatterns = [
+    # the portal's look-up first: the busiest of the API (its thirty-odd patterns before it were
+    # tried for every look-up); no other pattern matches its path
+    path("v1/lookup/", DossierLookup.as_view(), name="lookup"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/procedures/", views.ProcedureList.as_view(), name="procedures"),
@@ -30,7 +33,6 @@ urlpatterns = [
     ),
     path("v1/portal/dossiers/", PortalDossierCreate.as_view(), name="portal-dossiers"),
     path("v1/reports/period/", views.PeriodReport.as_view(), name="report"),
-    path("v1/lookup/", DossierLookup.as_view(), name="lookup"),  # the portal's look-up
     # anything else under /api/ is a 404 problem, not the site's HTML page
     re_path(r"^[\s\S]*$", views.NoSuchResource.as_view()),  # [\s\S]: a %0A in the path too
 ]

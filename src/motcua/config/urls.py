@@ -18,6 +18,10 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 
 urlpatterns = [
+    # first: the API's public look-up is the busiest URL of the site (the portal's apps ask it
+    # for every dossier a citizen follows), and Django tries the patterns in order (the
+    # prefixes below do not overlap, so the order changes no answer)
+    path("api/", include("motcua.api.urls")),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="backoffice/login.html"),
@@ -30,7 +34,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # browsers ask for /favicon.ico on pages without a <link rel="icon"> (PDFs, raw files)
     path("favicon.ico", favicon),
-    path("api/", include("motcua.api.urls")),
     # the citizens' side (issue 8); each app owns its pages under its own prefix
     path("cong-dan/", include("motcua.citizens.urls")),
     path("dich-vu-cong/", include("motcua.eservices.urls")),
