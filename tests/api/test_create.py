@@ -162,6 +162,11 @@ def test_online_submission_waits_in_the_desks_queue(world: World, desk: APIClien
     assert d.received_at is None
     assert r.json()["code"] is None
     assert r["Location"] == f"/api/v1/dossiers/{d.pk}/"
+    # the 201's body is built from what the service wrote (not read back): what a GET answers
+    stored = desk.get(r["Location"])
+    assert stored.status_code == 200
+    assert r.json() == stored.json()
+    assert r.json()["events"] and r.json()["steps"] == []
 
 
 def test_not_json_is_415_with_code(world: World, desk: APIClient) -> None:

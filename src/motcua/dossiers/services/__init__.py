@@ -14,6 +14,7 @@ from motcua.dossiers.services._tx import (
     Actor,
     calendar_for,
     counter_next,
+    written,
 )
 from motcua.dossiers.services.apology import (
     apology_issue,
@@ -121,4 +122,5 @@ __all__ = [
     "supplement_receive",
     "supplement_request",
     "supplement_submit_online",
+    "written",
 ]

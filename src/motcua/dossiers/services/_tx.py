@@ -60,6 +60,31 @@ _pending_counts: contextvars.ContextVar[dict[int, tuple[Dossier, bool]] | None] 
 )
 
 
+#: the attribute of a dossier object created in this process (``_new_dossier``) that lists the
+#: steps and events written for it through that same object: the API's answer to a creation
+#: shows them without reading them back (``written``; issue 9)
+_WRITTEN = "_motcua_written"
+
+
+def track_written(dossier: Dossier) -> None:
+    """From now on the steps and events written for this object are listed on it (a dossier
+    just created: it has none yet)."""
+    setattr(dossier, _WRITTEN, {"steps": [], "events": []})
+
+
+def note_written(dossier: Dossier, kind: str, rows: Sequence[Any]) -> None:
+    """Every place that creates steps (``kind`` "steps") or events ("events") calls this."""
+    log = getattr(dossier, _WRITTEN, None)
+    if log is not None:
+        log[kind].extend(rows)
+
+
+def written(dossier: Dossier) -> dict[str, list[Any]] | None:
+    """The steps and events written for a dossier object since it was created here, in order;
+    None for an object read from the database (what it has must be read too)."""
+    return getattr(dossier, _WRITTEN, None)
+
+
 def _aggregates(dossier: Dossier, *, apology: bool = False) -> None:
     """``aggregates_sync`` now, or once at the end of the enclosing ``aggregates_once``."""
     pending = _pending_counts.get()
@@ -174,6 +199,7 @@ def _event(
         note=nfc(note),
         data=data or {},
     )
+    note_written(dossier, "events", [event])
     # the same change in the one audit chain, every field of the event (issue 9, docs/audit.md)
     audit_record(
         actor=actor,

@@ -50,6 +50,8 @@ from motcua.dossiers.services._tx import (
     aggregates_once,
     calendar_for,
     counter_next,
+    note_written,
+    track_written,
 )
 from motcua.dossiers.services.applicants import contact_errors, person_id_ok
 from motcua.dossiers.services.routing import route_to_competent, routed_event
@@ -292,7 +294,9 @@ def _create_steps(
         rest = steps[1:]
     if rest:
         _started(rest[0], handover, cal)
-    return DossierStep.objects.bulk_create(steps)
+    created = DossierStep.objects.bulk_create(steps)
+    note_written(dossier, "steps", created)
+    return created
 
 
 def _started(step: DossierStep, start: dt.datetime, cal: wt.Calendar) -> None:
@@ -436,6 +440,7 @@ def _new_dossier(
         result_place=nfc(result_place),
         **extra,
     )
+    track_written(dossier)
     if write:
         dossier.refresh_search_text()
         dossier.save()

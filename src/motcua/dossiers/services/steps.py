@@ -41,6 +41,7 @@ from motcua.dossiers.services._tx import (
     _step_seconds,
     _working_seconds,
     calendar_for,
+    note_written,
 )
 from motcua.dossiers.services.apology import apology_breach_event_on_end, apology_breach_on_end
 from motcua.dossiers.services.results import _return_result
@@ -198,7 +199,9 @@ def _copy_step(step: DossierStep, **changes: Any) -> DossierStep:
         "task": step.task,
         **changes,
     }
-    return DossierStep.objects.create(**fields)
+    created = DossierStep.objects.create(**fields)
+    note_written(step.dossier, "steps", [created])
+    return created
 
 
 @transaction.atomic
@@ -379,6 +382,7 @@ def dossier_dispatch_parallel(
             agency=t.agency,
             budget_days=t.days,
         )
+        note_written(d, "steps", [step])
         _start_step(d, step, at, cal)
     if not d.steps.filter(status=StepStatus.PENDING).exclude(role="tra_ket_qua").exists():
         # sent from the lead agency's last step: the tasks would be followed by the return alone,
