@@ -95,8 +95,12 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
         ".order_by('-id')[0];"
         "codes = ['|'.join(p) for p in mine.values_list('code', 'applicant_id_number')[:500]];"
         "docs = list(d.procedure.documents.values_list('order', flat=True));"
+        "from django.utils import timezone; from motcua.dossiers.models import Counter;"
+        "used = Counter.objects.filter(scope='dossier_code',"
+        " key=f'{top}:{timezone.localdate():%y%m%d}').values_list('value', flat=True).first();"
         "print(json.dumps({'codes': codes, 'procedure': d.procedure.code,"
-        " 'desk': d.receiving_agency.code, 'docs': docs, 'form': d.form_data}))"
+        " 'desk': d.receiving_agency.code, 'docs': docs, 'form': d.form_data,"
+        " 'left': 9999 - (used or 0)}))"
     )
     # the last line: `shell` first says how many objects it imported
     found = json.loads(motcua(env, "shell", "-c", code).strip().splitlines()[-1])
@@ -114,6 +118,7 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
         )
     )
     return {
+        "BENCH_CODES_LEFT": str(found["left"]),
         "BENCH_TOKEN": issued["token"],
         "BENCH_CODES": ",".join(found["codes"]),
         "BENCH_PROCEDURE": found["procedure"],
@@ -197,6 +202,15 @@ def main() -> None:
         return
     motcua(env, "collectstatic", "--noinput", "-v0")
     env.update(fixtures(env))
+    # every intake takes the desk's next dossier code of the day, and a code's sequence has four
+    # digits (Decree 61 Art. 26: XXXX): 9,999 a desk a day, after which the intake is refused
+    # (400 code_exhausted) — a phase at the target rate (100/s) needs 100 a second of its length
+    wanted = 100 * args.duration
+    if {"intake", "mixed"} & set(args.phases.split(",")) and int(env["BENCH_CODES_LEFT"]) < wanted:
+        raise SystemExit(
+            f"the bench's desk has {env['BENCH_CODES_LEFT']} dossier codes left today, an intake "
+            f"phase of {args.duration} s may need {wanted}: run --setup first"
+        )
     server_env = {
         **env,
         "DJANGO_SETTINGS_MODULE": "bench_settings",
