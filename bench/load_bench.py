@@ -9,7 +9,9 @@ warm-up): *ceiling* (a plain Django view returning a constant, through the same 
 middleware and production settings), *lookup* (a dossier by its code through the API, as the
 public look-up page will), *search* (catalog search without diacritics), *intake* (a counter
 dossier filed through the API: validation, code, due date, events, outbox, in one transaction)
-and *mixed* (6 look-ups : 3 searches : 1 intake). The database is BENCH_DATABASE_URL (default
+and *mixed* (6 look-ups : 3 searches : 1 intake). A phase's "% of ceiling" is its rate over the
+ceiling measured next to it: with the ceiling on both sides (``--phases
+ceiling,lookup,ceiling``) their mean. The database is BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/motcua_bench); the server listens on --port.
 """
 
@@ -129,6 +131,18 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
     }
 
 
+def ceiling_for(results: list[dict], i: int) -> float:
+    """The ceiling a phase's rate is a share of: the mean of the nearest ceiling phases before
+    and after it (``--phases ceiling,lookup,ceiling``: the machine's speed can move by a fifth
+    between two phases, BENCHMARKS.md), or the one there is; 0 without any."""
+    before = [r["rate"] for r in results[:i] if r["name"] == "ceiling"]
+    after = [r["rate"] for r in results[i + 1 :] if r["name"] == "ceiling"]
+    if results[i]["name"] == "ceiling":
+        return float(results[i]["rate"])
+    near = before[-1:] + after[:1]
+    return sum(near) / len(near) if near else 0.0
+
+
 def wait_up(url: str) -> None:
     for _ in range(300):
         try:
@@ -242,15 +256,16 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=60)
-    ceiling = next((r["rate"] for r in results if r["name"] == "ceiling"), 0.0)
     print(
         f"\n{args.workers} gunicorn workers, {args.users} users, {args.duration} s a phase, "
         f"{os.cpu_count()} cores\n"
     )
     print("| phase | request | requests | errors | rate (/s) | % of ceiling | p50 ms | p99 ms |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in results:
+    for i, r in enumerate(results):
+        ceiling = ceiling_for(results, i)
         share = f"{100 * r['rate'] / ceiling:.0f}%" if ceiling else "—"
+        r["ceiling"] = ceiling
         print(
             f"| {r['phase']} | {r['name']} | {r['requests']} | {r['failures']} | "
             f"{r['rate']:.1f} | {share} | {r['p50']:.0f} | {r['p99']:.0f} |"
