@@ -134,8 +134,25 @@ def test_complete_a_step_that_is_no_longer_active(world: World) -> None:
         r = login(w.users["specialist"]).post(
             f"/can-bo/ho-so/{d.pk}/thao-tac/complete/", {"step": done.pk, "version": d.version}
         )
-    assert said(r) == ["Bước này không còn ở trạng thái đang xử lý"]
+    assert said(r) == ["Bước này không phải là bước đang xử lý của hồ sơ"]
     assert d.steps.filter(status="done").count() == 1
+
+
+def test_complete_another_dossiers_active_step_through_this_one(world: World) -> None:
+    """A step id of another dossier, active and the officer's own, posted to this dossier's
+    action: refused with the same message as a step no longer active, neither dossier changed."""
+    w = world
+    d = receive(w)
+    other = receive(w)
+    theirs = other.steps.get(status="active")
+    before = (snapshot(d), snapshot(other))
+    with time_machine.travel(at("2022-06-02 10:00"), tick=False):
+        r = login(w.users["specialist"]).post(
+            f"/can-bo/ho-so/{d.pk}/thao-tac/complete/", {"step": theirs.pk, "version": d.version}
+        )
+    assert r.status_code == 302  # back, with the message (a domain refusal)
+    assert said(r) == ["Bước này không phải là bước đang xử lý của hồ sơ"]
+    assert (snapshot(d), snapshot(other)) == before
 
 
 def test_the_counter_completes_the_return_step(world: World) -> None:

@@ -55,8 +55,10 @@ def _get_step(d: Dossier, step: DossierStep | int | None, actor: Actor) -> Dossi
         pk = step if isinstance(step, int) else step.pk
         found = [s for s in active if s.pk == pk]
         if not found:
+            # a step finished or not yet started, or another dossier's: one message for all (it
+            # tells nothing of another dossier's steps)
             raise IllegalTransition(
-                "Bước này không còn ở trạng thái đang xử lý", code="step_not_active"
+                "Bước này không phải là bước đang xử lý của hồ sơ", code="step_not_active"
             )
         return found[0]
     mine = [s for s in active if has_role(actor, s.agency, STEP_ROLE.get(s.role, "chuyen_vien"))]
