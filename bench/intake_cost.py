@@ -13,7 +13,9 @@ not in it), the median over ``--n`` intakes after a warm-up; queries are counted
 ``CaptureQueriesContext``. The intakes are committed, as in production. ``--before DIR`` runs the
 same measurement with the code in DIR (a ``src`` directory of another checkout) first, in a
 subprocess, so that both figures come from the same machine at the same moment.
-``--queries`` prints one intake's statements, ``--profile`` its cProfile top 25.
+``--queries`` prints one intake's statements, ``--profile`` its cProfile: the functions whose
+file matches BENCH_PROFILE_FILTER (default ``motcua``; ``site-packages`` for the libraries) by
+cumulative time, the first BENCH_PROFILE_TOP (default 40), then the top 25 by own time.
 """
 
 from __future__ import annotations
@@ -179,7 +181,9 @@ def measure(n: int, show_queries: bool, profile: bool) -> dict[str, Any]:
         for i in range(10):
             api_once(1000 + i)
         prof.disable()
-        pstats.Stats(prof).sort_stats("cumulative").print_stats("motcua", 40)
+        where = os.environ.get("BENCH_PROFILE_FILTER", "motcua")
+        top = int(os.environ.get("BENCH_PROFILE_TOP", "40"))
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(where, top)
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
     return out
 
