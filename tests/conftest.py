@@ -42,9 +42,12 @@ NO_DATABASE_REASON = (
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # the files of the tests marked ``slow`` first, the longest first (``slow(seconds=…)``; a
-    # stable sort: the rest keep their order):
-    # with ``--dist loadfile`` a file runs on one worker, and a long test left for the end ran
-    # alone while the other worker waited (the seed-scale demo: two and a half minutes)
+    # stable sort: the rest keep their order). pytest-xdist then sends the files to the workers
+    # by their number of tests, most first (``--loadscope-reorder``, its default, a stable sort
+    # too): this order decides only among files of as many tests — the seed-scale demo's file,
+    # one test, goes first of the one-test files, not first of all. Sending the files in this
+    # order (``--no-loadscope-reorder``) ran the SQLite pass slower, 1,225 s against 1,070 s
+    # on a 2-core machine (the commit that took it back, ea43817)
     cost: dict[Any, float] = {}
     for item in items:
         mark = item.get_closest_marker("slow")
