@@ -174,3 +174,52 @@ def test_odd_digits_in_cell_attributes_are_dropped_not_a_500() -> None:
     )
     assert 'colspan="²"' not in out and "١٢" not in out
     assert 'colspan="2"' in out and ">x<" in out
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{{ "x"|stringformat:"100000000s" }}',
+        '{{ "x"|stringformat:"-99999s" }}',
+        '{{ 1.5|floatformat:"100000000" }}',
+        '{{ "1e99999999"|floatformat:2 }}',
+    ],
+)
+def test_a_format_that_would_allocate_without_bound_prints_a_marker(body: str) -> None:
+    """Found by a probe: stringformat with a width of 100,000,000 built that many characters
+    (the server's memory doubled for one preview) before the result's length was checked."""
+    out = render_text(body, {}, html=False)
+    assert out.startswith("[[") and len(out) < 200
+
+
+def test_formats_within_bounds_still_format() -> None:
+    out = render_text('{{ 7|stringformat:"03d" }} {{ 1.25|floatformat:1 }}', {}, html=False)
+    assert out == "007 1,3"  # the Vietnamese decimal comma
+
+
+def test_nested_loops_stop_at_the_budget_with_a_clear_refusal() -> None:
+    """Found by a probe: four loops nested over a string of fifty letters ran 6.25 million
+    turns (2 s); six levels would run for hours in a web worker."""
+    from motcua.drafting.sandbox import MAX_LOOP_STEPS
+
+    loops = "".join("{% for a in s %}" for _ in range(6)) + "{% endfor %}" * 6
+    with pytest.raises(ValidationFailed) as exc:
+        render_text(loops, {"s": "x" * 50}, html=False)
+    assert exc.value.code == "template_too_long"
+    assert "vòng lặp" in exc.value.message
+    # loops within the budget run: the budget counts every turn of every loop
+    side = int(MAX_LOOP_STEPS**0.5) - 2
+    two = "{% for a in s %}{% for b in s %}.{% endfor %}{% endfor %}"
+    assert render_text(two, {"s": "x" * side}, html=False) == "." * side * side
+
+
+def test_a_word_documents_paragraphs_share_one_loop_budget() -> None:
+    from motcua.drafting.sandbox import MAX_LOOP_STEPS
+
+    n = MAX_LOOP_STEPS // 3 + 1  # three paragraphs of one loop each: over the budget together
+    paragraph = [("{% for a in s %}.{% endfor %}", {})]
+    data = docx_file([paragraph, paragraph, paragraph])
+    with pytest.raises(ValidationFailed) as exc:
+        render_docx(data, {"s": "x" * n})
+    assert exc.value.code == "template_too_long"
+    assert render_docx(docx_file([paragraph]), {"s": "x" * n}) is not None

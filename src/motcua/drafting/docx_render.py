@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 
 from motcua.core.errors import ValidationFailed
-from motcua.drafting.sandbox import compile_template, render_text
+from motcua.drafting.sandbox import compile_template, loop_budget, render_text
 
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 MAX_DOCX_BYTES = 5 * 1024 * 1024
@@ -127,8 +127,9 @@ def fill_paragraph(p: Any, data: dict[str, Any]) -> None:
 def render_docx(data: bytes, context: dict[str, Any]) -> Any:
     """The template filled over ``context`` (a python-docx Document)."""
     doc = _open(data)
-    for p in paragraphs(doc):
-        fill_paragraph(p, context)
+    with loop_budget():  # one budget of loop turns for the whole document, not one a paragraph
+        for p in paragraphs(doc):
+            fill_paragraph(p, context)
     return doc
 
 

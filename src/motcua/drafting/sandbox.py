@@ -6,10 +6,22 @@ knows a short list of tags and filters (no ``load``, ``include``, ``extends``, `
 loaders, and is only ever given plain data (dicts, lists, strings, numbers, dates): no model
 instance, so no method of ours can be reached from a template. An unknown placeholder prints a
 visible marker instead of nothing, so the specialist sees what is missing.
+
+What a template may make the server do is bounded too: the ``{% for %}`` loops of one rendering
+(one draft, one Word document) take at most ``MAX_LOOP_STEPS`` turns in all (loops nested over a
+string of fifty letters were 6.25 million turns at four levels, 2 s, and grow fifty times a
+level); ``stringformat`` and ``floatformat`` take widths and precisions up to
+``MAX_FORMAT_WIDTH`` and numbers up to 10^100 (a width of 100,000,000 allocated that many
+characters before the length of the result was checked). Found by a probe (issue 15).
 """
 
 from __future__ import annotations
 
+import contextvars
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.template import Context, Engine, Library, TemplateSyntaxError, defaultfilters
@@ -67,12 +79,106 @@ ALLOWED_FILTERS = (
     "yesno",
 )
 
+#: the turns all the ``{% for %}`` loops of one rendering may take together (a real template
+#: loops over a dossier's steps, documents, fees and form groups: tens of turns)
+MAX_LOOP_STEPS = 20_000
+#: the largest width or precision ``stringformat`` and ``floatformat`` take
+MAX_FORMAT_WIDTH = 200
+#: the largest power of ten a number given to ``floatformat`` may reach
+MAX_NUMBER_EXPONENT = 100
+
 register = Library()
 for _name in ALLOWED_TAGS:
     register.tags[_name] = dt_tags.register.tags[_name]
 for _name in ALLOWED_FILTERS:
     if _name in defaultfilters.register.filters:
         register.filters[_name] = defaultfilters.register.filters[_name]
+
+
+class LoopBudgetExceeded(Exception):
+    """The loops of one rendering took more than ``MAX_LOOP_STEPS`` turns."""
+
+
+#: the turns taken so far by the rendering under way (``loop_budget``)
+_turns: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "motcua_template_turns", default=None
+)
+
+
+@contextmanager
+def loop_budget() -> Iterator[None]:
+    """One budget of ``MAX_LOOP_STEPS`` turns for the renderings inside (``render_text`` opens
+    one; a Word document opens one around all its paragraphs). Nested uses share the outer."""
+    if _turns.get() is not None:
+        yield
+        return
+    token = _turns.set([0])
+    try:
+        yield
+    finally:
+        _turns.reset(token)
+
+
+class _CountedSequence:
+    """A ``{% for %}``'s sequence whose length is charged to the rendering's budget each time
+    the loop starts (an inner loop starts once per turn of the outer one)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def resolve(self, context: Any, ignore_failures: bool = False) -> Any:
+        values = self.inner.resolve(context, ignore_failures=ignore_failures)
+        if values is None:
+            return values
+        if not hasattr(values, "__len__"):
+            values = list(values)
+        turns = _turns.get()
+        if turns is None:  # a rendering outside ``render_text``: a budget of its own
+            turns = context.render_context.get("motcua_turns") or [0]
+            context.render_context["motcua_turns"] = turns
+        turns[0] += len(values)
+        if turns[0] > MAX_LOOP_STEPS:
+            raise LoopBudgetExceeded
+        return values
+
+    def __str__(self) -> str:
+        return str(self.inner)
+
+
+def _bounded_for(parser: Any, token: Any) -> Any:
+    node = dt_tags.do_for(parser, token)
+    node.sequence = _CountedSequence(node.sequence)
+    return node
+
+
+register.tags["for"] = _bounded_for
+
+
+def _too_wide(arg: Any) -> bool:
+    return any(int(n) > MAX_FORMAT_WIDTH for n in re.findall(r"\d+", str(arg))[:4])
+
+
+def _stringformat(value: Any, arg: Any) -> str:
+    if _too_wide(arg):
+        return f"[[stringformat: độ rộng tối đa {MAX_FORMAT_WIDTH}]]"
+    return str(defaultfilters.stringformat(value, arg))
+
+
+def _floatformat(text: Any, arg: Any = -1) -> str:
+    if _too_wide(arg):
+        return f"[[floatformat: số chữ số tối đa {MAX_FORMAT_WIDTH}]]"
+    try:
+        number = Decimal(str(text))
+        too_large = number.is_finite() and abs(number.adjusted()) > MAX_NUMBER_EXPONENT
+    except (InvalidOperation, ValueError, TypeError):
+        too_large = False
+    if too_large:
+        return f"[[floatformat: số quá lớn (tối đa 10^{MAX_NUMBER_EXPONENT})]]"
+    return str(defaultfilters.floatformat(text, arg))
+
+
+register.filter("stringformat", _stringformat, is_safe=True)
+register.filter("floatformat", _floatformat, is_safe=True)
 
 
 def _vnd(value: Any) -> str:
@@ -128,7 +234,14 @@ def render_text(text: str, data: dict[str, Any], *, html: bool) -> str:
     becomes a visible marker, never an exception."""
     tpl = compile_template(text, html=html)
     try:
-        out = tpl.render(Context(data, autoescape=html))
+        with loop_budget():
+            out = tpl.render(Context(data, autoescape=html))
+    except LoopBudgetExceeded:
+        raise ValidationFailed(
+            f"Các vòng lặp của mẫu chạy quá {MAX_LOOP_STEPS:,} lượt".replace(",", ".")
+            + "; hãy kiểm tra các vòng lặp lồng nhau trong mẫu",
+            code="template_too_long",
+        ) from None
     except Exception as exc:
         return f"[[lỗi khi điền mẫu: {type(exc).__name__}]]"
     if len(out) > MAX_OUTPUT:
