@@ -147,7 +147,8 @@ class _CountedSequence:
 
 def _bounded_for(parser: Any, token: Any) -> Any:
     node = dt_tags.do_for(parser, token)
-    node.sequence = _CountedSequence(node.sequence)
+    # ForNode only calls its sequence's resolve(): the wrapper answers it, counting
+    node.sequence = _CountedSequence(node.sequence)  # type: ignore[assignment]
     return node
 
 
@@ -235,7 +236,7 @@ def render_text(text: str, data: dict[str, Any], *, html: bool) -> str:
     tpl = compile_template(text, html=html)
     try:
         with loop_budget():
-            out = tpl.render(Context(data, autoescape=html))
+            out = str(tpl.render(Context(data, autoescape=html)))
     except LoopBudgetExceeded:
         raise ValidationFailed(
             f"Các vòng lặp của mẫu chạy quá {MAX_LOOP_STEPS:,} lượt".replace(",", ".")
