@@ -143,3 +143,33 @@ def test_a_slot_in_the_past_or_too_large_is_refused_with_the_reason(world: World
     assert r.status_code == 302, r.content.decode()[:2000]
     old.refresh_from_db()
     assert old.capacity == 7
+
+
+def test_a_booked_slot_keeps_its_desk_day_and_hour(world: World) -> None:
+    """Found by a probe: changing a booked slot's desk, date or start moved its bookings with it
+    (to a desk that does not take the procedure, another day), the citizens told nothing. Its
+    capacity may still change; an unbooked slot may still move."""
+    admin = province_admin("quantri_doi_khung", world.center.parent, "eservices")
+    slot = Slot.objects.create(
+        desk=world.center, date=dt.date(2030, 6, 3), start=dt.time(8), capacity=3, booked=1
+    )
+    c = login(admin)
+    url = f"/admin/eservices/slot/{slot.pk}/change/"
+    form = {"desk": world.center.pk, "date": "2030-06-03", "start": "08:00", "capacity": 3}
+    for change in ({"date": "2030-06-04"}, {"start": "09:30"}, {"desk": world.district_desk.pk}):
+        r = c.post(url, {**form, **change})
+        assert r.status_code == 200, change
+        assert "Khung giờ đã có 1 lượt đặt: không đổi được" in r.content.decode()
+        slot.refresh_from_db()
+        assert (slot.desk_id, slot.date, slot.start) == (
+            world.center.pk,
+            dt.date(2030, 6, 3),
+            dt.time(8),
+        )
+    r = c.post(url, {**form, "capacity": 4})
+    assert r.status_code == 302
+    Slot.objects.filter(pk=slot.pk).update(booked=0)
+    r = c.post(url, {**form, "date": "2030-06-04"})
+    assert r.status_code == 302
+    slot.refresh_from_db()
+    assert (slot.date, slot.capacity) == (dt.date(2030, 6, 4), 3)

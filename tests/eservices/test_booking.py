@@ -216,3 +216,37 @@ def test_a_booking_for_someone_else_is_used_but_links_nothing(world: World, citi
     other.refresh_from_db()
     assert other.state == Booking.State.ACTIVE
     assert Dossier.objects.get(applicant_id_number="070987654322").account is None
+
+
+def test_an_account_holds_a_few_upcoming_visits_not_a_desks_fortnight(
+    world: World, citizen: Any
+) -> None:
+    """Found by a probe: one account booked a place in each of a desk's forty slots of the
+    fortnight. An account holds MAX_ACTIVE_BOOKINGS visits not yet made; a cancelled one, or
+    one of a day gone, frees its place in the count."""
+    w = world
+    slots = [
+        Slot.objects.create(desk=w.center, date=future(d), start=dt.time(8, 0), capacity=5)
+        for d in range(1, svc.MAX_ACTIVE_BOOKINGS + 3)
+    ]
+    made = [
+        svc.booking_create(account=citizen.user, slot=s, procedure=w.simple)
+        for s in slots[: svc.MAX_ACTIVE_BOOKINGS]
+    ]
+    with pytest.raises(DomainError) as exc:
+        svc.booking_create(
+            account=citizen.user, slot=slots[svc.MAX_ACTIVE_BOOKINGS], procedure=w.simple
+        )
+    assert exc.value.code == "too_many_bookings"
+    assert "tối đa 3 lịch hẹn" in exc.value.message
+    taken = Slot.objects.get(pk=slots[svc.MAX_ACTIVE_BOOKINGS].pk)
+    assert taken.booked == 0  # the refused booking took no place
+    svc.booking_cancel(account=citizen.user, booking=made[0])
+    assert svc.booking_create(
+        account=citizen.user, slot=slots[svc.MAX_ACTIVE_BOOKINGS], procedure=w.simple
+    ).pk
+    # a visit whose day has gone no longer counts
+    Slot.objects.filter(pk=made[1].slot_id).update(date=future(-1))
+    assert svc.booking_create(
+        account=citizen.user, slot=slots[svc.MAX_ACTIVE_BOOKINGS + 1], procedure=w.simple
+    ).pk

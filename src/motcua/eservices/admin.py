@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -32,6 +33,9 @@ class _DeskRowsAdmin(AgencyRowsAdmin):
 class _SlotRulesForm(forms.ModelForm):  # type: ignore[type-arg]
     """The slot's rules (``services.slot_problems``) as the form's field errors."""
 
+    def _moved(self, cleaned: dict[str, Any]) -> list[str]:
+        return []  # a template's slots are generated anew; only a stored slot has bookings
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()
         stored = self.instance if self.instance.pk else None
@@ -40,6 +44,7 @@ class _SlotRulesForm(forms.ModelForm):  # type: ignore[type-arg]
             booked=getattr(stored, "booked", 0) or 0,
             day=cleaned.get("date"),
             stored_day=getattr(stored, "date", None),
+            moved=self._moved(cleaned),
         )
         for field, (code, message) in problems.items():
             self.add_error(field, forms.ValidationError(message, code=code))
@@ -82,6 +87,28 @@ class SlotForm(_SlotRulesForm):
     class Meta:
         model = Slot
         fields = ("desk", "date", "start", "capacity")
+
+    def clean(self) -> dict[str, Any]:
+        if self.instance.pk and transaction.get_connection().in_atomic_block:
+            # the administration's change page is one transaction: the slot's row is locked
+            # from here to the save, so no booking slips in between this check and the write
+            # (``booking_create`` takes a place with an UPDATE of this row)
+            self.instance.booked = (
+                Slot.objects.select_for_update()
+                .values_list("booked", flat=True)
+                .get(pk=self.instance.pk)
+            )
+        return super().clean()
+
+    def _moved(self, cleaned: dict[str, Any]) -> list[str]:
+        stored = self.instance
+        if not stored.pk:
+            return []
+        return [
+            f
+            for f in ("desk", "date", "start")
+            if f in cleaned and cleaned[f] != getattr(stored, f)
+        ]
 
 
 @admin.register(Slot)
