@@ -98,11 +98,12 @@ def fixtures(env: dict[str, str]) -> dict[str, str]:
         "codes = ['|'.join(p) for p in mine.values_list('code', 'applicant_id_number')[:500]];"
         "docs = list(d.procedure.documents.values_list('order', flat=True));"
         "from django.utils import timezone; from motcua.dossiers.models import Counter;"
+        "from motcua.dossiers.services.intake import MAX_CODES_A_DAY;"
         "used = Counter.objects.filter(scope='dossier_code',"
         " key=f'{top}:{timezone.localdate():%y%m%d}').values_list('value', flat=True).first();"
         "print(json.dumps({'codes': codes, 'procedure': d.procedure.code,"
         " 'desk': d.receiving_agency.code, 'docs': docs, 'form': d.form_data,"
-        " 'left': 9999 - (used or 0)}))"
+        " 'left': MAX_CODES_A_DAY - (used or 0)}))"
     )
     # the last line: `shell` first says how many objects it imported
     found = json.loads(motcua(env, "shell", "-c", code).strip().splitlines()[-1])
@@ -216,9 +217,9 @@ def main() -> None:
         return
     motcua(env, "collectstatic", "--noinput", "-v0")
     env.update(fixtures(env))
-    # every intake takes the desk's next dossier code of the day, and a code's sequence has four
-    # digits (Decree 61 Art. 26: XXXX): 9,999 a desk a day, after which the intake is refused
-    # (400 code_exhausted) — a phase at the target rate (100/s) needs 100 a second of its length
+    # every intake takes the desk's next dossier code of the day, of MAX_CODES_A_DAY (9,999:
+    # the code's four digits), after which the intake is refused (400 code_exhausted) — a
+    # phase at the target rate (100/s) needs 100 a second of its length
     wanted = 100 * args.duration
     if {"intake", "mixed"} & set(args.phases.split(",")) and int(env["BENCH_CODES_LEFT"]) < wanted:
         raise SystemExit(

@@ -239,8 +239,8 @@ def render_text(text: str, data: dict[str, Any], *, html: bool) -> str:
             out = str(tpl.render(Context(data, autoescape=html)))
     except LoopBudgetExceeded:
         raise ValidationFailed(
-            f"Các vòng lặp của mẫu chạy quá {MAX_LOOP_STEPS:,} lượt".replace(",", ".")
-            + "; hãy kiểm tra các vòng lặp lồng nhau trong mẫu",
+            f"Các vòng lặp của mẫu chạy quá {_vnd(MAX_LOOP_STEPS)} lượt; "
+            "hãy kiểm tra các vòng lặp lồng nhau trong mẫu",
             code="template_too_long",
         ) from None
     except Exception as exc:

@@ -334,6 +334,11 @@ def _receive(
     return _received(dossier, actor=actor, desk=desk, received=received, before=before, cal=cal)
 
 
+#: the dossier codes a desk gives in a day: the code's sequence has four digits (Decree 61 Art.
+#: 26, ``<agency>-<YYMMDD>-<XXXX>``; the load bench checks what is left of them)
+MAX_CODES_A_DAY = 9999
+
+
 def _receipt(dossier: Dossier, desk: Agency, received: dt.datetime) -> wt.Calendar:
     """The receipt's fields set on the dossier (not written): its code and book number (the
     desk's counters), the clock, the due instant. Returns the desk's calendar."""
@@ -341,7 +346,7 @@ def _receipt(dossier: Dossier, desk: Agency, received: dt.datetime) -> wt.Calend
     cal = calendar_for(desk)
     local = _local(received)
     seq = counter_next("dossier_code", f"{desk.pk}:{local:%y%m%d}")
-    if seq > 9999:
+    if seq > MAX_CODES_A_DAY:
         raise ValidationFailed("Đã hết số thứ tự hồ sơ trong ngày", code="code_exhausted")
     dossier.code = f"{desk.code}-{local:%y%m%d}-{seq:04d}"
     dossier.received_at = received
