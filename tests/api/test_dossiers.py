@@ -206,3 +206,20 @@ def test_a_client_name_is_unique(world: World) -> None:
         api_client_create(name="he-thong-d", agency=world.health, role=Role.SPECIALIST)
     assert exc.value.code == "duplicate_client"
     assert ApiClient.objects.filter(name="he-thong-d").count() == 1
+
+
+def test_read_shapes_built_once_answer_as_a_fresh_build(world: World) -> None:
+    """ReadSerializer keeps a class's fields as first built: the answer is the same as DRF's own
+    build, and two instances never share a field object (each is bound to its own parent)."""
+    from motcua.api import serializers as s
+
+    d = receive(world, "2022-06-01 09:00")
+    s._BUILT.clear()
+    fresh = s.DossierDetailSerializer(d).data
+    assert s.DossierDetailSerializer in s._BUILT and s.StepSerializer in s._BUILT
+    kept = s.DossierDetailSerializer(d).data
+    assert kept == fresh and kept["steps"] and kept["events"]
+    one, two = s.DossierDetailSerializer(d), s.DossierDetailSerializer(d)
+    assert one.fields["code"] is not two.fields["code"]
+    assert one.fields["code"].parent is one and two.fields["code"].parent is two
+    assert one.fields["steps"].child is not two.fields["steps"].child

@@ -17,7 +17,13 @@ from django.db import connection, transaction
 
 from motcua.audit.keys import audit_key
 from motcua.audit.models import AuditEntry, AuditHead
-from motcua.audit.services import _canonical, audit_record, audit_verify, entry_body
+from motcua.audit.services import (
+    _canonical,
+    audit_batch,
+    audit_record,
+    audit_verify,
+    entry_body,
+)
 from tests.clidb import migrated_sqlite
 from tests.tools import production_env
 
@@ -350,7 +356,8 @@ def test_postgresql_refuses_update_and_delete_of_entries() -> None:
     "(and a file database serialises every writer anyway)",
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_transactions_appending_at_once_do_not_fork_the_chain() -> None:
+@pytest.mark.parametrize("batched", [False, True], ids=["one-by-one", "batched"])
+def test_two_transactions_appending_at_once_do_not_fork_the_chain(batched: bool) -> None:
     with transaction.atomic():
         audit_record(actor=None, action="start", object_type="T", object_id=0)
     barrier = threading.Barrier(2)
@@ -361,7 +368,12 @@ def test_two_transactions_appending_at_once_do_not_fork_the_chain() -> None:
             barrier.wait()
             for i in range(10):
                 with transaction.atomic():
-                    audit_record(actor=None, action=f"w{n}", object_type="T", object_id=i)
+                    if batched:  # two entries a transaction, appended together at its end
+                        with audit_batch():
+                            audit_record(actor=None, action=f"w{n}", object_type="T", object_id=i)
+                            audit_record(actor=None, action=f"w{n}", object_type="U", object_id=i)
+                    else:
+                        audit_record(actor=None, action=f"w{n}", object_type="T", object_id=i)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -373,10 +385,78 @@ def test_two_transactions_appending_at_once_do_not_fork_the_chain() -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 22))
+    total = 1 + 2 * 10 * (2 if batched else 1)
+    assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, total + 1))
     prevs = list(AuditEntry.objects.values_list("prev_hash", flat=True))
-    assert len(set(prevs)) == 21  # nobody chained onto the same predecessor twice
+    assert len(set(prevs)) == total  # nobody chained onto the same predecessor twice
+    if batched:  # a transaction's two entries stay side by side in the chain
+        rows = list(AuditEntry.objects.filter(seq__gt=1).values_list("action", "object_id"))
+        assert all(
+            rows[k][0] == rows[k + 1][0] and rows[k][1] == rows[k + 1][1]
+            for k in range(0, len(rows), 2)
+        )
     assert audit_verify().ok
+
+
+def _rec(action: str) -> None:
+    audit_record(actor=None, action=action, object_type="T", object_id=action)
+
+
+@pytest.mark.django_db
+def test_a_batch_appends_its_entries_in_order_when_it_ends() -> None:
+    _rec("before")
+    with transaction.atomic(), audit_batch():
+        _rec("a")
+        with audit_batch():  # nested: the outermost batch appends
+            _rec("b")
+        _rec("c")
+        assert AuditEntry.objects.count() == 1  # nothing written, nothing locked yet
+    assert list(AuditEntry.objects.values_list("action", "seq")) == [
+        ("before", 1),
+        ("a", 2),
+        ("b", 3),
+        ("c", 4),
+    ]
+    assert AuditHead.objects.get().count == 4
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_an_entry_of_a_savepoint_rolled_back_inside_a_batch_is_dropped_with_its_change() -> None:
+    with transaction.atomic(), audit_batch():
+        _rec("kept-1")
+        try:
+            with transaction.atomic():  # a nested step that fails; its error is handled
+                _rec("rolled-back")
+                with transaction.atomic():
+                    _rec("rolled-back-inner")
+                raise ValueError("the step failed")
+        except ValueError:
+            pass
+        with transaction.atomic():  # a nested step that succeeds (savepoint released)
+            _rec("kept-2")
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["kept-1", "kept-2"]
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_an_error_leaving_a_batch_appends_nothing() -> None:
+    _rec("before")
+    head = AuditHead.objects.get()
+    with pytest.raises(ValueError, match="refused"), transaction.atomic(), audit_batch():
+        _rec("lost")
+        raise ValueError("refused")
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["before"]
+    assert AuditHead.objects.get().last_hash == head.last_hash
+    with transaction.atomic():  # the chain goes on from where it was
+        _rec("after")
+    assert audit_verify().ok and AuditEntry.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it
+def test_a_batch_outside_a_transaction_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="inside the transaction"), audit_batch():
+        pass  # pragma: no cover - never reached
 
 
 @pytest.mark.django_db

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Any, TypeVar
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,17 +22,38 @@ from motcua.units.models import AdministrativeUnit, Agency, Level
 
 LEVEL_CHOICES = [(lv.value, lv.label) for lv in Level]
 
+_M = TypeVar("_M", bound=models.Model)
+
+#: serializer class → its fields as first built (``ReadSerializer``)
+_BUILT: dict[type, dict[str, serializers.Field[Any, Any, Any, Any]]] = {}
+
+
+class ReadSerializer(serializers.ModelSerializer[_M]):
+    """A read shape built from its model once per process, not once per instance.
+
+    DRF's ModelSerializer works its fields out from the model's fields on every instance (the
+    field kwargs, choices, validators): six times for one dossier's detail, about a tenth of an
+    API intake's CPU (issue 9, BENCHMARKS.md). What it builds depends on the class only (its
+    Meta, its declared fields, the model), so the first build is kept and each instance gets a
+    deep copy of it — the same copy DRF itself makes of the declared fields."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        built = _BUILT.get(type(self))
+        if built is None:
+            built = _BUILT[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
 
 # ---- catalog ---------------------------------------------------------------------------------
 
 
-class AgencyRefSerializer(serializers.ModelSerializer[Agency]):
+class AgencyRefSerializer(ReadSerializer[Agency]):
     class Meta:
         model = Agency
         fields = ["code", "name"]
 
 
-class AgencySerializer(serializers.ModelSerializer[Agency]):
+class AgencySerializer(ReadSerializer[Agency]):
     unit = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="Mã đơn vị hành chính"
     )
@@ -56,7 +79,7 @@ class AgencySerializer(serializers.ModelSerializer[Agency]):
         ]
 
 
-class UnitSerializer(serializers.ModelSerializer[AdministrativeUnit]):
+class UnitSerializer(ReadSerializer[AdministrativeUnit]):
     parent = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="Mã đơn vị cấp trên"
     )
@@ -84,7 +107,7 @@ class FieldRefSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
-class ProcedureSerializer(serializers.ModelSerializer[Procedure]):
+class ProcedureSerializer(ReadSerializer[Procedure]):
     field = FieldRefSerializer(read_only=True, help_text="Lĩnh vực")
     agency = AgencyRefSerializer(read_only=True, allow_null=True, help_text="Cơ quan thực hiện")
 
@@ -111,19 +134,19 @@ class ProcedureSerializer(serializers.ModelSerializer[Procedure]):
         ]
 
 
-class DocumentSpecSerializer(serializers.ModelSerializer[RequiredDocument]):
+class DocumentSpecSerializer(ReadSerializer[RequiredDocument]):
     class Meta:
         model = RequiredDocument
         fields = ["order", "name", "originals", "copies", "mandatory"]
 
 
-class FeeSerializer(serializers.ModelSerializer[FeeItem]):
+class FeeSerializer(ReadSerializer[FeeItem]):
     class Meta:
         model = FeeItem
         fields = ["order", "name", "amount_vnd"]
 
 
-class ProcessStepSerializer(serializers.ModelSerializer[ProcessStep]):
+class ProcessStepSerializer(ReadSerializer[ProcessStep]):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
@@ -203,7 +226,7 @@ class UnitQuerySerializer(serializers.Serializer[Any]):
 # ---- dossiers --------------------------------------------------------------------------------
 
 
-class DossierSerializer(serializers.ModelSerializer[Dossier]):
+class DossierSerializer(ReadSerializer[Dossier]):
     procedure = serializers.SerializerMethodField(help_text="Mã thủ tục")
     receiving_agency = AgencyRefSerializer(read_only=True, help_text="Nơi tiếp nhận")
     processing_agency = AgencyRefSerializer(
@@ -236,7 +259,7 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
         return obj.procedure.code
 
 
-class StepSerializer(serializers.ModelSerializer[DossierStep]):
+class StepSerializer(ReadSerializer[DossierStep]):
     agency = AgencyRefSerializer(read_only=True)
     handler = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -261,7 +284,7 @@ class StepSerializer(serializers.ModelSerializer[DossierStep]):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer[DossierEvent]):
+class EventSerializer(ReadSerializer[DossierEvent]):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:

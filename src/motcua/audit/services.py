@@ -5,14 +5,22 @@ over all its fields — position, time, actor id and label, action, object, befo
 the previous entry's hash. The head row (``AuditHead``) keeps the last position and hash, sealed
 too, and is locked (``SELECT … FOR UPDATE``) by every append, so two transactions appending at
 once queue behind each other instead of forking the chain.
+
+Inside ``audit_batch()`` (an operation that writes several entries: a counter intake writes
+two) the entries are kept and appended together when the batch ends, still in the operation's
+transaction: the head is locked once, for the end of the transaction only, instead of from the
+first entry to the commit — every transaction of the system queues on that one row.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +31,7 @@ from django.utils import timezone
 
 from motcua.audit.keys import audit_key
 from motcua.audit.models import GENESIS, AuditEntry, AuditHead
+from motcua.core.deferred import mark, surviving
 
 
 def _canonical(value: Any) -> bytes:
@@ -101,6 +110,52 @@ def _locked_head() -> AuditHead:
     return head
 
 
+#: the entries of the enclosing ``audit_batch``, each with its marker
+_batch: contextvars.ContextVar[list[tuple[AuditEntry, Any]] | None] = contextvars.ContextVar(
+    "motcua_audit_batch", default=None
+)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Entries recorded inside are appended to the chain together when the block ends normally,
+    in the caller's transaction and in the order they were recorded (nested uses leave it to the
+    outermost). Use it directly inside the operation's ``transaction.atomic()``: an exception
+    leaving the block drops the entries, and the atomic block rolls back what they recorded.
+
+    An entry recorded inside a savepoint that was rolled back afterwards (a nested ``atomic``
+    whose error was caught) is dropped too, as its change was (``core.deferred``: a marker
+    registered with ``on_commit``, which Django discards with the savepoint)."""
+    if _batch.get() is not None:
+        yield
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_batch must run inside the transaction of the changes it records")
+    pending: list[tuple[AuditEntry, Any]] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _chain(surviving(pending))
+
+
+def _chain(entries: list[AuditEntry]) -> None:
+    """Seal the entries in order after the chain's head and write them, the head moved on."""
+    if not entries:
+        return
+    key = audit_key()
+    head = _locked_head()
+    for entry in entries:
+        entry.seq = head.count + 1
+        entry.prev_hash = head.last_hash
+        entry.hash = _entry_hash(entry, key)
+        head.count, head.last_hash = entry.seq, entry.hash
+    AuditEntry.objects.bulk_create(entries)
+    head.mac = head_mac(head.count, head.last_hash, key)
+    head.save(update_fields=["last_hash", "count", "mac"])
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -112,14 +167,12 @@ def audit_record(
     label: str | None = None,
     at: dt.datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry, chained to the previous one, in the caller's transaction."""
+    """Append one entry, chained to the previous one, in the caller's transaction (inside an
+    ``audit_batch``: when the batch ends; the entry returned has no position yet)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
-    key = audit_key()
-    head = _locked_head()
     real_actor = actor if actor is not None and getattr(actor, "pk", None) else None
     entry = AuditEntry(
-        seq=head.count + 1,
         at=at or timezone.now(),
         actor=real_actor,  # type: ignore[misc]
         actor_label=(label or (real_actor.get_username() if real_actor else "hệ thống"))[:200],
@@ -128,14 +181,12 @@ def audit_record(
         object_id=str(object_id)[:80],
         before=_jsonable(before),
         after=_jsonable(after),
-        prev_hash=head.last_hash,
     )
-    entry.hash = _entry_hash(entry, key)
-    entry.save(force_insert=True)
-    head.count = entry.seq
-    head.last_hash = entry.hash
-    head.mac = head_mac(head.count, head.last_hash, key)
-    head.save(update_fields=["last_hash", "count", "mac"])
+    pending = _batch.get()
+    if pending is not None:
+        pending.append((entry, mark()))
+        return entry
+    _chain([entry])
     return entry
 
 

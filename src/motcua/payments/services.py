@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from motcua.audit.services import audit_record
+from motcua.core.deferred import insert
 from motcua.core.errors import IllegalTransition, NotFound, ValidationFailed
 from motcua.core.text import nfc, person_name
 from motcua.dossiers.access import require_role
@@ -54,17 +55,19 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def _outbox(topic: str, p: PaymentRequest, at: dt.datetime, **payload: Any) -> None:
-    Outbox.objects.create(
-        topic=topic,
-        dossier=p.dossier,
-        created_at=at,
-        payload={
-            "code": p.dossier.code,
-            "status": p.dossier.status,
-            "amount_vnd": p.amount_vnd,
-            "items": p.items,
-            **payload,
-        },
+    insert(  # at the end of the dossier's operation, when inside one (core.deferred)
+        Outbox(
+            topic=topic,
+            dossier=p.dossier,
+            created_at=at,
+            payload={
+                "code": p.dossier.code,
+                "status": p.dossier.status,
+                "amount_vnd": p.amount_vnd,
+                "items": p.items,
+                **payload,
+            },
+        )
     )
 
 

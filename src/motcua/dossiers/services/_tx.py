@@ -20,7 +20,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
-from motcua.audit.services import audit_record
+from motcua.audit.services import audit_batch, audit_record
+from motcua.core.deferred import deferred_inserts, insert
 from motcua.core.errors import IllegalTransition, NotFound, ValidationFailed
 from motcua.core.text import nfc, person_name
 from motcua.dossiers import lookup_cache
@@ -54,7 +55,8 @@ HANDOVER_CUTOFF = getattr(settings, "MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 # ---- plumbing -----------------------------------------------------------------------------------
 
-#: Dossiers whose daily counts are brought in line at the end of the operation (``aggregates_once``)
+#: Dossiers whose daily counts are brought in line at the end of the operation
+#: (``at_operation_end``)
 _pending_counts: contextvars.ContextVar[dict[int, tuple[Dossier, bool]] | None] = (
     contextvars.ContextVar("motcua_pending_counts", default=None)
 )
@@ -86,7 +88,7 @@ def written(dossier: Dossier) -> dict[str, list[Any]] | None:
 
 
 def _aggregates(dossier: Dossier, *, apology: bool = False) -> None:
-    """``aggregates_sync`` now, or once at the end of the enclosing ``aggregates_once``."""
+    """``aggregates_sync`` now, or once at the end of the enclosing ``at_operation_end``."""
     pending = _pending_counts.get()
     if pending is None:
         aggregates_sync(dossier, apology=apology)
@@ -96,23 +98,31 @@ def _aggregates(dossier: Dossier, *, apology: bool = False) -> None:
 
 
 @contextmanager
-def aggregates_once() -> Iterator[None]:
-    """Inside the operation's transaction: the daily counts of each dossier changed within are
-    brought in line once, with the dossier as it is at the end (an intake's receipt and its
-    hand-over event were two syncs; ``aggregates_sync`` is idempotent, so one at the end gives
-    the same counts). Nested uses leave it to the outermost; an exception skips it (the
-    transaction rolls back anyway)."""
+def at_operation_end() -> Iterator[None]:
+    """Inside the operation's transaction, work done once at its end instead of at each event:
+
+    - the daily counts of each dossier changed within are brought in line once, with the dossier
+      as it is at the end (an intake's receipt and its hand-over event were two syncs;
+      ``aggregates_sync`` is idempotent, so one at the end gives the same counts);
+    - the audit entries are appended to the chain together (``audit_batch``): the chain's head,
+      one row every transaction of the system appends behind, is locked for the end of the
+      transaction only, once;
+    - the outbox rows are written in one statement (``core.deferred.insert``).
+
+    Nested uses leave it to the outermost; an exception skips both (the transaction rolls
+    back anyway)."""
     if _pending_counts.get() is not None:
         yield
         return
-    pending: dict[int, tuple[Dossier, bool]] = {}
-    token = _pending_counts.set(pending)
-    try:
-        yield
-    finally:
-        _pending_counts.reset(token)
-    for dossier, apology in pending.values():
-        aggregates_sync(dossier, apology=apology)
+    with audit_batch(), deferred_inserts():
+        pending: dict[int, tuple[Dossier, bool]] = {}
+        token = _pending_counts.set(pending)
+        try:
+            yield
+        finally:
+            _pending_counts.reset(token)
+        for dossier, apology in pending.values():
+            aggregates_sync(dossier, apology=apology)
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -253,42 +263,47 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def _portal_sync(d: Dossier, event: DossierEvent) -> None:
     """One ``portal.sync`` row per change, in the change's transaction, with the dossier as it is
-    now (a later change must not rewrite what an earlier message says)."""
-    Outbox.objects.create(
-        topic="portal.sync",
-        dossier=d,
-        created_at=event.at,
-        payload={
-            "event": event.type,
-            "event_row": event.pk,
-            "at": event.at.isoformat(),
-            "dossier_id": d.pk,
-            "code": d.code,
-            "status": d.status,
-            "procedure": d.procedure.code,
-            "channel": d.channel,
-            "receiving_agency": d.receiving_agency.code,
-            "processing_agency": d.processing_agency.code,
-            "agency": event.agency.code if event.agency else None,
-            "submitted_at": _iso(d.submitted_at),
-            "received_at": _iso(d.received_at),
-            "due_at": _iso(d.due_at),
-            "appointment_at": _iso(d.appointment_at),
-            "paused": d.paused_at is not None,
-            "finished_at": _iso(d.finished_at),
-            "returned_at": _iso(d.returned_at),
-            "note": event.note,
-            "data": event.data,
-        },
+    now (a later change must not rewrite what an earlier message says). Written at the end of
+    the operation when inside ``at_operation_end`` (``core.deferred``)."""
+    insert(
+        Outbox(
+            topic="portal.sync",
+            dossier=d,
+            created_at=event.at,
+            payload={
+                "event": event.type,
+                "event_row": event.pk,
+                "at": event.at.isoformat(),
+                "dossier_id": d.pk,
+                "code": d.code,
+                "status": d.status,
+                "procedure": d.procedure.code,
+                "channel": d.channel,
+                "receiving_agency": d.receiving_agency.code,
+                "processing_agency": d.processing_agency.code,
+                "agency": event.agency.code if event.agency else None,
+                "submitted_at": _iso(d.submitted_at),
+                "received_at": _iso(d.received_at),
+                "due_at": _iso(d.due_at),
+                "appointment_at": _iso(d.appointment_at),
+                "paused": d.paused_at is not None,
+                "finished_at": _iso(d.finished_at),
+                "returned_at": _iso(d.returned_at),
+                "note": event.note,
+                "data": event.data,
+            },
+        )
     )
 
 
 def _outbox(topic: str, dossier: Dossier, at: dt.datetime, **payload: Any) -> None:
-    Outbox.objects.create(
-        topic=topic,
-        dossier=dossier,
-        created_at=at,
-        payload={"code": dossier.code, "status": dossier.status, **payload},
+    insert(
+        Outbox(
+            topic=topic,
+            dossier=dossier,
+            created_at=at,
+            payload={"code": dossier.code, "status": dossier.status, **payload},
+        )
     )
 
 

@@ -47,7 +47,7 @@ from motcua.dossiers.services._tx import (
     _save,
     _save_file,
     _step_seconds,
-    aggregates_once,
+    at_operation_end,
     calendar_for,
     counter_next,
     note_written,
@@ -462,7 +462,7 @@ def dossier_receive(
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Counter (or postal) intake of a complete dossier: code, receipt (Mẫu 01), due instant."""
-    with aggregates_once():  # the daily counts once, at the end (not once per event)
+    with at_operation_end():  # the daily counts and the audit entries once, at the end
         return _dossier_receive(actor=actor, desk=desk, intake=intake, channel=channel, now=now)
 
 
@@ -684,7 +684,7 @@ def counter_guidance_receive(
     """The applicant guided at the counter (Mẫu 02) is back with the complete dossier: the
     checklist is checked again and the dossier received from its record (code, Mẫu 01, due
     instant counted from now, the receipt of the complete dossier)."""
-    with aggregates_once():
+    with at_operation_end():
         return _guidance_receive(actor, dossier, checklist, scans, expected_version, now)
 
 
