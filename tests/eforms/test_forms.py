@@ -263,3 +263,23 @@ def test_address_choices_kept_between_requests_follow_every_change(world: World)
     AdministrativeUnit.objects.bulk_create([new])
     assert [(u.code, u.name, p) for u, p in _units(day)[1]] == fresh()
     assert "99998" in {u.code for u, _ in _units(day)[1]}
+
+
+def test_an_address_field_takes_the_kept_choices_as_they_are(
+    world: World, definition: dict[str, Any]
+) -> None:
+    """The province and commune lists (every commune of the country in production) are built
+    once; a form's fields and widgets hold those very tuples, never a copy walked again, and
+    the page still offers every one of them."""
+    from motcua.eforms.forms import _units
+
+    day = dt.date(2026, 11, 29)
+    kept = _units(day)
+    form = EForm(definition, today=day)
+    province, commune = form.fields["home__province"], form.fields["home__commune"]
+    assert province.choices is kept.province_choices
+    assert province.widget.choices is kept.province_choices
+    assert commune.widget.choices is kept.commune_choices
+    html = str(form["home__commune"])
+    assert all(f'value="{code}"' in html for code in kept.commune_codes)
+    assert 'data-province="70"' in html
