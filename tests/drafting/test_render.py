@@ -223,3 +223,92 @@ def test_a_word_documents_paragraphs_share_one_loop_budget() -> None:
         render_docx(data, {"s": "x" * n})
     assert exc.value.code == "template_too_long"
     assert render_docx(docx_file([paragraph]), {"s": "x" * n}) is not None
+
+
+def _doubling(levels: int, *, tag: str = "with") -> str:
+    """A value added to itself under ``levels`` nested tags (the third probe's template)."""
+    if tag == "with":
+        opens = "{% with v0=s|add:s %}" + "".join(
+            f"{{% with v{i}=v{i - 1}|add:v{i - 1} %}}" for i in range(1, levels)
+        )
+        return opens + f"{{{{ v{levels - 1}|length }}}}" + "{% endwith %}" * levels
+    body = "{% firstof s|add:s as v0 %}" + "".join(
+        f"{{% firstof v{i - 1}|add:v{i - 1} as v{i} %}}" for i in range(1, levels)
+    )
+    return body + f"{{{{ v{levels - 1}|length }}}}"
+
+
+@pytest.mark.parametrize("tag", ["with", "firstof"])
+def test_a_value_added_to_itself_level_after_level_stops_at_the_output_bound(tag: str) -> None:
+    """Found by the third probe: 22 nested ``{% with v=v|add:v %}`` over an address built a
+    string of 436 million characters (2 GB) for one preview, and every level doubles it."""
+    import tracemalloc
+
+    from motcua.drafting.sandbox import MAX_OUTPUT
+
+    tracemalloc.start()
+    try:
+        out = render_text(_doubling(30, tag=tag), {"s": "Số 1 đường Trần Hưng Đạo"}, html=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * MAX_OUTPUT  # bytes: a few values of the bound at most, not gigabytes
+    # the doubling stops at the first value past the bound: a marker, whose length is printed
+    assert int(out) < 100
+    assert render_text(_doubling(3, tag=tag), {"s": "ab"}, html=False) == "16"
+
+
+def test_a_loop_printing_a_long_value_stops_as_it_passes_the_bound() -> None:
+    """The end-of-rendering check came after the whole output was built: 20,000 turns of a
+    400,000-character value would be 8 billion characters first. The loop's output is charged
+    as it is printed."""
+    import time
+    import tracemalloc
+
+    from motcua.drafting.sandbox import MAX_OUTPUT
+
+    big = "đ" * (MAX_OUTPUT // 2)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ValidationFailed) as exc:
+            render_text(
+                "{% for a in s %}{{ big }}{% endfor %}", {"s": "x" * 20_000, "big": big}, html=True
+            )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert exc.value.code == "template_too_long" and "quá" in exc.value.message
+    assert peak < 40 * MAX_OUTPUT and time.perf_counter() - started < 5
+    # nested loops are charged once, not once a level: a page of real output still renders
+    rows = "{% for r in s %}<p>{% for c in s %}{{ c }}{% endfor %}</p>{% endfor %}"
+    assert render_text(rows, {"s": "x" * 100}, html=True).count("<p>") == 100
+
+
+def test_join_and_add_past_the_bound_print_a_marker_and_within_it_work() -> None:
+    from motcua.drafting.sandbox import MAX_OUTPUT
+
+    many = ["a"] * (MAX_OUTPUT // 10)
+    out = render_text('{{ many|join:"----------------" }}', {"many": many}, html=False)
+    assert out.startswith("[[join:") and len(out) < 200
+    out = render_text('{{ s|join:"----------" }}', {"s": "x" * (MAX_OUTPUT // 10)}, html=False)
+    assert out.startswith("[[join:") and len(out) < 200  # a string is joined letter by letter
+    out = render_text("{{ s|add:s }}", {"s": "x" * (MAX_OUTPUT // 2 + 1)}, html=False)
+    assert out.startswith("[[add:") and len(out) < 200
+    assert (
+        render_text(
+            '{{ l|join:", " }} {{ 2|add:3 }} {{ "a"|add:"b" }}', {"l": ["x", "y"]}, html=False
+        )
+        == "x, y 5 ab"
+    )
+
+
+def test_a_word_documents_paragraphs_share_one_output_bound() -> None:
+    from motcua.drafting.sandbox import MAX_OUTPUT
+
+    third = MAX_OUTPUT // 3 + 1
+    paragraph = [("{{ big }}", {})]
+    with pytest.raises(ValidationFailed) as exc:
+        render_docx(docx_file([paragraph, paragraph, paragraph]), {"big": "x" * third})
+    assert exc.value.code == "template_too_long"
+    assert render_docx(docx_file([paragraph, paragraph]), {"big": "x" * third}) is not None

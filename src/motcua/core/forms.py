@@ -37,6 +37,29 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class JSONField(forms.JSONField):
+    """Django's, with every way JSON from outside can fail to load refused as invalid input:
+    Django's caught only ``JSONDecodeError``, so nesting too deep for the parser
+    (``RecursionError``) and an integer of more than 4,300 digits (``ValueError``) were server
+    errors, on reading and again on showing the form back (found by a probe, issue 9)."""
+
+    default_error_messages = {"invalid": "Hãy nhập JSON hợp lệ."}
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except (RecursionError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": "…"}
+            ) from None
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except (RecursionError, ValueError):
+            return forms.fields.InvalidJSONInput(data)
+
+
 def many_to_many(kwargs: dict[str, Any]) -> dict[str, Any]:
     """``formfield_for_manytomany``'s keyword arguments with the field above."""
     kwargs.setdefault("form_class", ModelMultipleChoiceField)

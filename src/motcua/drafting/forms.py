@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from motcua.backoffice.forms.base import TextField, VersionField, VNForm
 from motcua.core.errors import DomainError
+from motcua.core.forms import JSONField
 from motcua.drafting.docx_render import MAX_DOCX_BYTES
 from motcua.drafting.models import ResultTemplate, TemplateKind
 from motcua.drafting.services import template_check
@@ -77,6 +78,6 @@ class PreviewForm(VNForm):
     dossier = forms.CharField(
         label="Mã hồ sơ (để trống: dữ liệu mẫu)", required=False, max_length=60
     )
-    form_data = forms.JSONField(
+    form_data = JSONField(
         label="Dữ liệu tờ khai mẫu (JSON)", required=False, widget=forms.Textarea(attrs={"rows": 6})
     )

@@ -8,6 +8,9 @@ made; later edits of the template never change a draft already made.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,12 +21,28 @@ class TemplateKind(models.TextChoices):
     DOCX = "docx", "DOCX (Word)"
 
 
+def template_file_name(instance: Any, filename: str) -> str:
+    """Where an uploaded template is stored: under the year, with its name kept but always the
+    ``.docx`` extension (whatever name the upload came with: ``x.docx.html``, ``.htaccess``)."""
+    from django.core.exceptions import SuspiciousFileOperation
+    from django.utils import timezone
+    from django.utils.text import get_valid_filename
+
+    stem = PurePosixPath(filename.replace("\\", "/")).name
+    stem = (stem[:-5] if stem.lower().endswith(".docx") else stem).lstrip(".")[:80]
+    try:
+        stem = get_valid_filename(stem) if stem else "mau"
+    except SuspiciousFileOperation:
+        stem = "mau"
+    return f"drafting/templates/{timezone.now():%Y}/{stem}.docx"
+
+
 class ResultTemplate(models.Model):
     procedure_code = models.CharField("mã thủ tục", max_length=40, db_index=True)
     name = models.CharField("tên mẫu kết quả", max_length=255)
     kind = models.CharField("loại mẫu", max_length=8, choices=TemplateKind.choices)
     body = models.TextField("nội dung mẫu (HTML)", blank=True)
-    file = models.FileField("tệp mẫu (DOCX)", upload_to="drafting/templates/%Y/", blank=True)
+    file = models.FileField("tệp mẫu (DOCX)", upload_to=template_file_name, blank=True)
     active = models.BooleanField("đang dùng", default=True)
     updated_at = models.DateTimeField("cập nhật lúc", null=True, blank=True)
     updated_by = models.ForeignKey(

@@ -7,7 +7,7 @@ from typing import Any
 from motcua.core.errors import ValidationFailed
 from motcua.drafting.clean import clean_html
 from motcua.drafting.context import dossier_context, sample_context
-from motcua.drafting.docx_render import docx_check, docx_to_html, render_docx
+from motcua.drafting.docx_render import docx_check, docx_to_html_checked, render_docx
 from motcua.drafting.models import OPEN_DRAFT, ResultTemplate, TemplateKind
 from motcua.drafting.sandbox import compile_template, render_text
 
@@ -41,7 +41,7 @@ def template_render(template: ResultTemplate, context: dict[str, Any]) -> str:
     """The draft's first content: the template filled over ``context``, as filtered HTML."""
     if template.kind == TemplateKind.DOCX:
         doc = render_docx(template_docx_bytes(template), context)
-        return clean_html(docx_to_html(doc))
+        return clean_html(docx_to_html_checked(doc))
     return clean_html(render_text(template.body, context, html=True))
 
 

@@ -13,6 +13,12 @@ string of fifty letters were 6.25 million turns at four levels, 2 s, and grow fi
 level); ``stringformat`` and ``floatformat`` take widths and precisions up to
 ``MAX_FORMAT_WIDTH`` and numbers up to 10^100 (a width of 100,000,000 allocated that many
 characters before the length of the result was checked). Found by a probe (issue 15).
+
+The output too: what the loops print is counted as they print it, and a rendering (or a whole
+Word document) stops once it passes ``MAX_OUTPUT`` characters, instead of being measured only
+when it is whole; ``add`` and ``join`` print a marker instead of a value longer than that
+(``add`` of a value to itself under twenty-two nested ``{% with %}`` built 436 million
+characters, 2 GB, for one preview). Found by the third probe (issue 9).
 """
 
 from __future__ import annotations
@@ -24,7 +30,15 @@ from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.template import Context, Engine, Library, TemplateSyntaxError, defaultfilters
+from django.template import (
+    Context,
+    Engine,
+    Library,
+    Node,
+    NodeList,
+    TemplateSyntaxError,
+    defaultfilters,
+)
 from django.template import defaulttags as dt_tags
 
 from motcua.core.errors import ValidationFailed
@@ -99,7 +113,12 @@ class LoopBudgetExceeded(Exception):
     """The loops of one rendering took more than ``MAX_LOOP_STEPS`` turns."""
 
 
-#: the turns taken so far by the rendering under way (``loop_budget``)
+class OutputBudgetExceeded(LoopBudgetExceeded):
+    """One rendering printed more than ``MAX_OUTPUT`` characters."""
+
+
+#: the turns taken and the characters printed so far by the rendering under way
+#: (``loop_budget``): ``[turns, characters]``
 _turns: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "motcua_template_turns", default=None
 )
@@ -107,12 +126,13 @@ _turns: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
 
 @contextmanager
 def loop_budget() -> Iterator[None]:
-    """One budget of ``MAX_LOOP_STEPS`` turns for the renderings inside (``render_text`` opens
-    one; a Word document opens one around all its paragraphs). Nested uses share the outer."""
+    """One budget of ``MAX_LOOP_STEPS`` turns and ``MAX_OUTPUT`` characters for the renderings
+    inside (``render_text`` opens one; a Word document opens one around all its paragraphs).
+    Nested uses share the outer."""
     if _turns.get() is not None:
         yield
         return
-    token = _turns.set([0])
+    token = _turns.set([0, 0])
     try:
         yield
     finally:
@@ -132,10 +152,7 @@ class _CountedSequence:
             return values
         if not hasattr(values, "__len__"):
             values = list(values)
-        turns = _turns.get()
-        if turns is None:  # a rendering outside ``render_text``: a budget of its own
-            turns = context.render_context.get("motcua_turns") or [0]
-            context.render_context["motcua_turns"] = turns
+        turns = _budget(context)
         turns[0] += len(values)
         if turns[0] > MAX_LOOP_STEPS:
             raise LoopBudgetExceeded
@@ -145,10 +162,40 @@ class _CountedSequence:
         return str(self.inner)
 
 
+def _budget(context: Any) -> list[int]:
+    budget = _turns.get()
+    if budget is None:  # a rendering outside ``render_text``: a budget of its own
+        budget = context.render_context.get("motcua_turns") or [0, 0]
+        context.render_context["motcua_turns"] = budget
+    return budget
+
+
+class _Printed(Node):
+    """A node of a loop's body whose output is charged to the rendering's budget of
+    characters each time the loop renders it (a loop is what repeats output)."""
+
+    def __init__(self, inner: Node) -> None:
+        self.inner = inner
+        self.token = inner.token
+        self.origin = inner.origin
+
+    def render_annotated(self, context: Any) -> Any:
+        out = self.inner.render_annotated(context)
+        budget = _budget(context)
+        budget[1] += len(out)
+        if budget[1] > MAX_OUTPUT:
+            raise OutputBudgetExceeded
+        return out
+
+
 def _bounded_for(parser: Any, token: Any) -> Any:
     node = dt_tags.do_for(parser, token)
     # ForNode only calls its sequence's resolve(): the wrapper answers it, counting
     node.sequence = _CountedSequence(node.sequence)  # type: ignore[assignment]
+    # an inner loop's body is charged by that loop: counted once, not once a level
+    node.nodelist_loop = NodeList(
+        n if isinstance(n, dt_tags.ForNode) else _Printed(n) for n in node.nodelist_loop
+    )
     return node
 
 
@@ -178,8 +225,29 @@ def _floatformat(text: Any, arg: Any = -1) -> str:
     return str(defaultfilters.floatformat(text, arg))
 
 
+def _sized(value: Any) -> int:
+    return len(value) if isinstance(value, str | list | tuple) else 0
+
+
+def _add(value: Any, arg: Any) -> Any:
+    if _sized(value) + _sized(arg) > MAX_OUTPUT:
+        return f"[[add: kết quả dài quá {_vnd(MAX_OUTPUT)} ký tự]]"
+    return defaultfilters.add(value, arg)
+
+
+def _join(value: Any, arg: Any, autoescape: bool = True) -> Any:
+    if isinstance(value, str | list | tuple) and value:  # a string is joined letter by letter
+        items = value if isinstance(value, str) else value[: MAX_OUTPUT + 1]
+        size = sum(len(str(v)) for v in items) + len(str(arg)) * (len(value) - 1)
+        if size > MAX_OUTPUT:
+            return f"[[join: kết quả dài quá {_vnd(MAX_OUTPUT)} ký tự]]"
+    return defaultfilters.join(value, arg, autoescape=autoescape)
+
+
 register.filter("stringformat", _stringformat, is_safe=True)
 register.filter("floatformat", _floatformat, is_safe=True)
+register.filter("add", _add, is_safe=False)
+register.filter("join", _join, is_safe=True, needs_autoescape=True)
 
 
 def _vnd(value: Any) -> str:
@@ -232,11 +300,24 @@ def compile_template(text: str, *, html: bool) -> Any:
 
 def render_text(text: str, data: dict[str, Any], *, html: bool) -> str:
     """``text`` rendered over ``data``; an error while rendering (a filter given odd data)
-    becomes a visible marker, never an exception."""
+    becomes a visible marker, never an exception. Past the budget of loop turns or of
+    characters (shared by the renderings of one Word document) it is refused."""
     tpl = compile_template(text, html=html)
     try:
         with loop_budget():
+            budget = _turns.get() or [0, 0]  # opened just above, or by the caller
+            before = budget[1]
             out = str(tpl.render(Context(data, autoescape=html)))
+            # what the loops printed was charged as it came; the whole output replaces it
+            budget[1] = before + len(out)
+            if budget[1] > MAX_OUTPUT:
+                raise OutputBudgetExceeded
+    except OutputBudgetExceeded:
+        raise ValidationFailed(
+            f"Kết quả điền mẫu dài quá {_vnd(MAX_OUTPUT)} ký tự; "
+            "hãy kiểm tra các vòng lặp trong mẫu",
+            code="template_too_long",
+        ) from None
     except LoopBudgetExceeded:
         raise ValidationFailed(
             f"Các vòng lặp của mẫu chạy quá {_vnd(MAX_LOOP_STEPS)} lượt; "
@@ -245,9 +326,4 @@ def render_text(text: str, data: dict[str, Any], *, html: bool) -> str:
         ) from None
     except Exception as exc:
         return f"[[lỗi khi điền mẫu: {type(exc).__name__}]]"
-    if len(out) > MAX_OUTPUT:
-        raise ValidationFailed(
-            "Kết quả điền mẫu quá dài; hãy kiểm tra các vòng lặp trong mẫu",
-            code="template_too_long",
-        )
     return out

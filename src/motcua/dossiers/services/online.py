@@ -34,6 +34,7 @@ from motcua.dossiers.services._tx import (
     _require_status,
     _save,
     _save_file,
+    at_operation_end,
 )
 from motcua.dossiers.services.intake import (
     ApplicantData,
@@ -67,45 +68,48 @@ def dossier_submit_online(
     to the store); they are saved after ``files``, in order. ``form_data``: the procedure's
     application form as filled, already validated by its form at the door (``motcua.eforms``)."""
     at = _now(now)
-    _check_procedure_at_desk(procedure, desk, _local(at).date())
-    person = _applicant(applicant)
-    dossier = _new_dossier(
-        procedure,
-        person,
-        desk,
-        Channel.ONLINE,
-        at,
-        request=request,
-        result_place="Trả kết quả trực tuyến",
-        account=_real(account),
-        form_data=dict(form_data or {}),
-    )
-    for required, checked in files:
-        _save_file(
-            dossier,
-            checked,
-            kind=DocumentKind.INPUT_ELECTRONIC,
-            actor=account,
-            at=at,
-            required_document=required,
+    with at_operation_end():  # the audit entries, the outbox rows and the counts at the end
+        _check_procedure_at_desk(procedure, desk, _local(at).date())
+        person = _applicant(applicant)
+        dossier = _new_dossier(
+            procedure,
+            person,
+            desk,
+            Channel.ONLINE,
+            at,
+            request=request,
+            result_place="Trả kết quả trực tuyến",
+            account=_real(account),
+            form_data=dict(form_data or {}),
         )
-    for required, checked, origin in reused:
-        _save_file(
-            dossier,
-            checked,
-            kind=DocumentKind.INPUT_ELECTRONIC,
-            actor=account,
-            at=at,
-            required_document=required,
-            reused_from=origin,
+        for required, checked in files:
+            _save_file(
+                dossier,
+                checked,
+                kind=DocumentKind.INPUT_ELECTRONIC,
+                actor=account,
+                at=at,
+                required_document=required,
+            )
+        for required, checked, origin in reused:
+            _save_file(
+                dossier,
+                checked,
+                kind=DocumentKind.INPUT_ELECTRONIC,
+                actor=account,
+                at=at,
+                required_document=required,
+                reused_from=origin,
+            )
+        _event(
+            dossier, EventType.SUBMITTED, actor=account, at=at, after=Status.SUBMITTED, agency=desk
         )
-    _event(dossier, EventType.SUBMITTED, actor=account, at=at, after=Status.SUBMITTED, agency=desk)
-    _outbox("dossier.submitted", dossier, at)
-    # prepayment (payments app), in this same transaction: nothing unless the procedure asks it
-    from motcua.payments.services import payment_request_for_submitted
+        _outbox("dossier.submitted", dossier, at)
+        # prepayment (payments app), in this same transaction: nothing unless the procedure asks it
+        from motcua.payments.services import payment_request_for_submitted
 
-    payment_request_for_submitted(dossier=dossier, actor=account, at=at)
-    return dossier
+        payment_request_for_submitted(dossier=dossier, actor=account, at=at)
+        return dossier
 
 
 @transaction.atomic
@@ -210,10 +214,11 @@ def dossier_accept_online(
     now: dt.datetime | None = None,
 ) -> Dossier:
     at = _now(now)
-    d = _lock(dossier, expected_version)
-    require_role(actor, d.receiving_agency, Role.COUNTER)
-    _require_status(d, Status.SUBMITTED, action="tiếp nhận")
-    _check_procedure_at_desk(d.procedure, d.receiving_agency, _local(at).date())
-    return _receive(
-        d, None, actor=actor, desk=d.receiving_agency, received=at, before=Status.SUBMITTED
-    )
+    with at_operation_end():  # as a counter intake: the receipt and the hand-over, written once
+        d = _lock(dossier, expected_version)
+        require_role(actor, d.receiving_agency, Role.COUNTER)
+        _require_status(d, Status.SUBMITTED, action="tiếp nhận")
+        _check_procedure_at_desk(d.procedure, d.receiving_agency, _local(at).date())
+        return _receive(
+            d, None, actor=actor, desk=d.receiving_agency, received=at, before=Status.SUBMITTED
+        )
