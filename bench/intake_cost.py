@@ -33,6 +33,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from load_bench import BENCH_DB  # bench/ is the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -192,9 +194,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--db",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_bench"
-        ),
+        default=BENCH_DB,
     )
     parser.add_argument("--n", type=int, default=30, help="intakes per path (after 3 warm-up)")
     parser.add_argument("--before", type=Path, help="a src/ directory to measure first")

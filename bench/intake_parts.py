@@ -14,12 +14,13 @@ CPU is this process's (``time.process_time``), the median of ``--n`` calls, for 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from load_bench import BENCH_DB  # bench/ is the script's own directory
 
 ROOT = Path(__file__).resolve().parent
 
@@ -37,9 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--db",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_bench"
-        ),
+        default=BENCH_DB,
     )
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)

@@ -34,6 +34,10 @@ BIN = Path(sys.executable).parent
 PHASES = ("ceiling", "lookup", "lookuppage", "search", "intake", "mixed")
 
 
+#: the bench's database, for every script of bench/ that reads it (``--db`` overrides it)
+BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_bench")
+
+
 def env_for(args: argparse.Namespace) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -199,9 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--db",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_bench"
-        ),
+        default=BENCH_DB,
     )
     parser.add_argument("--var", type=Path, default=Path(tempfile.gettempdir()) / "motcua-bench")
     parser.add_argument("--port", type=int, default=8181)

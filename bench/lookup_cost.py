@@ -26,14 +26,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from load_bench import BENCH_DB  # bench/ is the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--db", default="postgres://postgres@127.0.0.1:5432/motcua_bench", help="the bench's db"
-    )
+    parser.add_argument("--db", default=BENCH_DB, help="the bench's db (BENCH_DATABASE_URL)")
     parser.add_argument("--n", type=int, default=500, help="requests a round")
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--profile", action="store_true")

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from motcua.audit.keys import audit_key
 from motcua.audit.models import GENESIS, AuditEntry, AuditHead
-from motcua.core.deferred import mark, surviving
+from motcua.core.deferred import Pending, collect, collecting
 
 
 def _canonical(value: Any) -> bytes:
@@ -111,7 +111,7 @@ def _locked_head() -> AuditHead:
 
 
 #: the entries of the enclosing ``audit_batch``, each with its marker
-_batch: contextvars.ContextVar[list[tuple[AuditEntry, Any]] | None] = contextvars.ContextVar(
+_batch: contextvars.ContextVar[Pending | None] = contextvars.ContextVar(
     "motcua_audit_batch", default=None
 )
 
@@ -126,18 +126,8 @@ def audit_batch() -> Iterator[None]:
     An entry recorded inside a savepoint that was rolled back afterwards (a nested ``atomic``
     whose error was caught) is dropped too, as its change was (``core.deferred``: a marker
     registered with ``on_commit``, which Django discards with the savepoint)."""
-    if _batch.get() is not None:
+    with collecting(_batch, _chain, "audit_batch"):
         yield
-        return
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_batch must run inside the transaction of the changes it records")
-    pending: list[tuple[AuditEntry, Any]] = []
-    token = _batch.set(pending)
-    try:
-        yield
-    finally:
-        _batch.reset(token)
-    _chain(surviving(pending))
 
 
 def _chain(entries: list[AuditEntry]) -> None:
@@ -182,11 +172,8 @@ def audit_record(
         before=_jsonable(before),
         after=_jsonable(after),
     )
-    pending = _batch.get()
-    if pending is not None:
-        pending.append((entry, mark()))
-        return entry
-    _chain([entry])
+    if not collect(_batch, entry):
+        _chain([entry])
     return entry
 
 

@@ -109,8 +109,8 @@ def at_operation_end() -> Iterator[None]:
       transaction only, once;
     - the outbox rows are written in one statement (``core.deferred.insert``).
 
-    Nested uses leave it to the outermost; an exception skips both (the transaction rolls
-    back anyway)."""
+    Nested uses leave it to the outermost; an exception skips all three (the transaction
+    rolls back anyway)."""
     if _pending_counts.get() is not None:
         yield
         return
