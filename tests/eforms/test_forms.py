@@ -245,7 +245,7 @@ def test_address_choices_kept_between_requests_follow_every_change(world: World)
     with CaptureQueriesContext(connection) as q:
         again = _units(day)[1]
     assert [u.code for u, _ in again] == [u.code for u, _ in communes]
-    assert len(q.captured_queries) == 1  # the fingerprint only
+    assert len(q.captured_queries) == 1  # the units' version row only
     commune = AdministrativeUnit.objects.get(code=communes[0][0].code)
     commune.name = "Xã Đổi Tên"
     commune.save()
@@ -257,7 +257,7 @@ def test_address_choices_kept_between_requests_follow_every_change(world: World)
         return [(u.code, u.name, p) for u, p in _units_read(day)[1]]
 
     assert [(u.code, u.name, p) for u, p in _units(day)[1]] == fresh()
-    # a bulk import (no signals) is seen through the table's fingerprint
+    # a bulk import (no signals) is seen through the units' version row
     new = AdministrativeUnit(code="99998", name="Xã Nhập", kind="xa", level=3)
     new.parent = commune.parent
     AdministrativeUnit.objects.bulk_create([new])
@@ -283,3 +283,77 @@ def test_an_address_field_takes_the_kept_choices_as_they_are(
     html = str(form["home__commune"])
     assert all(f'value="{code}"' in html for code in kept.commune_codes)
     assert 'data-province="70"' in html
+
+
+def test_address_choices_follow_a_change_that_sends_no_signal(world: World) -> None:
+    """A queryset update or a statement written by hand (an import, the two-level transition)
+    sends no signal and can leave every count and bound of the table as it was: the kept list
+    follows it all the same (the units table's version row, kept by the database itself)."""
+    from django.db import connection
+
+    from motcua.eforms.forms import _units
+    from motcua.units.models import AdministrativeUnit
+
+    day = dt.date(2026, 11, 29)
+    code = _units(day)[1][0][0].code
+    AdministrativeUnit.objects.filter(code=code).update(name="Xã Đổi Tên Hàng Loạt")
+    assert "Xã Đổi Tên Hàng Loạt" in {u.name for u, _ in _units(day)[1]}
+    table = connection.ops.quote_name(AdministrativeUnit._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {table} SET name = %s WHERE code = %s", ["Xã Viết Tay", code])  # noqa: S608
+    assert "Xã Viết Tay" in {u.name for u, _ in _units(day)[1]}
+    parent = AdministrativeUnit.objects.filter(level=1).first()
+    new = AdministrativeUnit.objects.create(
+        code="99996", name="Xã Sẽ Xóa", kind="xa", level=3, valid_from=day, parent=parent
+    )
+    assert "99996" in {u.code for u, _ in _units(day)[1]}
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {table} WHERE id = %s", [new.pk])  # noqa: S608
+    assert "99996" not in {u.code for u, _ in _units(day)[1]}
+
+
+def test_address_choices_built_in_a_rolled_back_change_are_never_served(world: World) -> None:
+    """A form built inside a transaction that changed a unit, then rolled back, keeps a list of
+    what never was; the next committed change must not find it under its own version."""
+    from django.db import transaction
+
+    from motcua.eforms.forms import _units
+    from motcua.units.models import AdministrativeUnit
+
+    day = dt.date(2026, 11, 29)
+    code = _units(day)[1][0][0].code
+    try:
+        with transaction.atomic():
+            AdministrativeUnit.objects.filter(code=code).update(name="Xã Chưa Từng Có")
+            assert "Xã Chưa Từng Có" in {u.name for u, _ in _units(day)[1]}
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    names = {u.name for u, _ in _units(day)[1]}
+    assert "Xã Chưa Từng Có" not in names
+    AdministrativeUnit.objects.filter(code=code).update(name="Xã Đã Lưu")
+    names = {u.name for u, _ in _units(day)[1]}
+    assert "Xã Đã Lưu" in names and "Xã Chưa Từng Có" not in names
+
+
+def test_every_statement_on_the_units_gives_a_new_version(world: World) -> None:
+    """The version row's triggers are in place once every migration has run (SQLite drops a
+    table's triggers when a migration rebuilds the table): insert, update and delete each give a
+    token not seen before; reading changes nothing."""
+    from motcua.eforms.forms import _units_version
+    from motcua.units.models import AdministrativeUnit
+
+    seen = [_units_version()]
+    assert seen[0] is not None
+    list(AdministrativeUnit.objects.all())
+    assert _units_version() == seen[0]
+    parent = AdministrativeUnit.objects.filter(level=1).first()
+    unit = AdministrativeUnit.objects.create(
+        code="99997", name="Xã Thử", kind="xa", level=3, parent=parent
+    )
+    seen.append(_units_version())
+    AdministrativeUnit.objects.filter(pk=unit.pk).update(name="Xã Thử Hai")
+    seen.append(_units_version())
+    AdministrativeUnit.objects.filter(pk=unit.pk).delete()
+    seen.append(_units_version())
+    assert len(set(seen)) == 4

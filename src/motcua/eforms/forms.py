@@ -47,44 +47,30 @@ def _lower(label: str) -> str:
 
 # The address choices are the same for every form of a day and the units change rarely, but
 # building them reads every unit in force (~500 rows, ~100 ms of CPU an intake: BENCHMARKS.md).
-# They are kept per process, keyed by the day, a fingerprint of the table (one aggregate query:
-# catches bulk imports) and a generation in the shared cache that every save or delete of a unit
-# raises (catches renames and date changes, in every worker): a changed unit is never served.
-_UNITS_GENERATION = "eforms:units:generation"
+# They are kept per process, keyed by the day and the units table's version token: a row the
+# database itself gives a new token in every statement that writes units, through the ORM or
+# not (units/migrations/0004_units_version.py). One row read by its key on each form; a changed
+# unit is never served, in any worker, and what a rolled-back transaction built is never taken
+# for a later change's (a token is never given twice).
 _units_kept: dict[tuple[Any, ...], Any] = {}
 
 
-def units_changed(**_: Any) -> None:
-    """post_save / post_delete of AdministrativeUnit (eforms.apps): drop the kept choices."""
-    from django.core.cache import cache
-
-    _units_kept.clear()
-    try:
-        cache.incr(_UNITS_GENERATION)
-    except ValueError:
-        cache.set(_UNITS_GENERATION, 1, None)
-
-
-def _units_stamp() -> tuple[Any, ...]:
-    """The units table's fingerprint: one aggregate statement, written out (the ORM's
-    ``aggregate`` spent more CPU building its seven expressions than the database reading 185
-    rows, on each form)."""
+def _units_version() -> int | None:
+    """The units table's version token (None where the row is missing: nothing is kept)."""
     from django.db import connection
 
-    table = connection.ops.quote_name(AdministrativeUnit._meta.db_table)
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT COUNT(id), MAX(id), MAX(valid_from), MAX(valid_to), COUNT(valid_from), "  # noqa: S608 - our table
-            f"COUNT(valid_to), MIN(valid_to) FROM {table}"
-        )
-        return tuple(cur.fetchone() or ())
+        cur.execute("SELECT token FROM units_version WHERE id = 1")
+        row = cur.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _units(today: dt.date) -> tuple[list[AdministrativeUnit], list[tuple[AdministrativeUnit, str]]]:
     """``_units_read`` kept per process while the units have not changed (see above)."""
-    from django.core.cache import cache
-
-    key = (today, *_units_stamp(), cache.get(_UNITS_GENERATION, 0))
+    version = _units_version()
+    if version is None:
+        return _UnitChoices(*_units_read(today))
+    key = (today, version)
     kept = _units_kept.get(key)
     if kept is None:
         _units_kept.clear()
