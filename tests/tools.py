@@ -24,14 +24,6 @@ def tool_missing(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def redis_url(db: int) -> str:
-    """A Redis database of the machine's server for one test: ``db`` on CI's SQLite pass, three
-    higher on its PostgreSQL pass (MOTCUA_SECOND_PASS=1), which runs beside it (``.ci/run``):
-    each test flushes or fills its database, so one pass must not reach the other's."""
-    offset = 3 if os.environ.get("MOTCUA_SECOND_PASS") == "1" else 0
-    return f"redis://127.0.0.1:6379/{db + offset}"
-
-
 def production_env(var_dir: str, **overrides: str) -> dict[str, str]:
     """The process environment of a complete production configuration (every setting production
     requires, with throwaway values), for tests that start ``motcua.config.settings`` in a

@@ -1,6 +1,5 @@
-"""Celery against the real Redis on 127.0.0.1:6379 (database 8 here, 11 on CI's PostgreSQL pass,
-which runs beside the SQLite one: tests.tools.redis_url): a task put on the queue is taken and run
-by a real worker, and the beat schedule names real tasks."""
+"""Celery against the real Redis on 127.0.0.1:6379 (database 8 here; CI's too): a task put on
+the queue is taken and run by a real worker, and the beat schedule names real tasks."""
 
 from __future__ import annotations
 
@@ -21,9 +20,9 @@ from django.core.files.storage import default_storage
 from motcua.config.celery import app
 from motcua.dossiers.models import Outbox
 from motcua.ops import tasks
-from tests.tools import on_ci, redis_url
+from tests.tools import on_ci
 
-REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL") or redis_url(8)
+REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 
 
 def _redis_or_skip() -> None:

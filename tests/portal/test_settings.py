@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tools import production_env, redis_url
+from tests.tools import production_env
 
 LOAD = "import django; django.setup(); from django.conf import settings; print(settings.{name})"
 
@@ -77,7 +77,7 @@ def test_a_redis_cache_url_makes_the_lookup_counter_shared_by_processes() -> Non
     alone, which is why deploy/motcua.env.example sets it."""
     import redis
 
-    url = redis_url(10)  # its own database: the Celery test (8) runs beside it
+    url = "redis://127.0.0.1:6379/10"  # its own database: the Celery test (8) runs beside it
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError:

@@ -10,9 +10,8 @@ from django.core.cache import caches
 from django.test import RequestFactory
 
 from motcua.portal import throttle
-from tests.tools import redis_url
 
-REDIS = redis_url(9)
+REDIS = "redis://127.0.0.1:6379/9"
 
 
 @pytest.fixture
