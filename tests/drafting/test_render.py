@@ -12,7 +12,7 @@ from motcua.drafting import render
 from motcua.drafting.clean import clean_html
 from motcua.drafting.context import date_parts
 from motcua.drafting.docx_render import docx_check, fill_paragraph, render_docx
-from motcua.drafting.sandbox import render_text
+from motcua.drafting.sandbox import compile_template, render_text
 from tests.dossiers.conftest import World
 from tests.drafting.tools import FORM_DATA, docx_file, docx_template, html_template, in_progress
 
@@ -312,3 +312,30 @@ def test_a_word_documents_paragraphs_share_one_output_bound() -> None:
         render_docx(docx_file([paragraph, paragraph, paragraph]), {"big": "x" * third})
     assert exc.value.code == "template_too_long"
     assert render_docx(docx_file([paragraph, paragraph]), {"big": "x" * third}) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{% if a %}x", "thẻ {% if %} ở dòng 1 chưa được đóng (cần một trong: elif, else, endif)"),
+        ("{% for x in y %}", "thẻ {% for %} ở dòng 1 chưa được đóng (cần một trong: empty, endfor"),
+        ("{% endif %}", "thẻ «endif» ở dòng 1 không được dùng trong mẫu"),
+        ("{% if a %}{% endfor %}{% endif %}", "thẻ «endfor» ở dòng 1 không đúng chỗ (ở đây cần:"),
+        ("{% load static %}", "thẻ «load» ở dòng 1 không được dùng trong mẫu"),
+        ("{{ }}", "chỗ điền {{ }} ở dòng 1 để trống"),
+        ("{% %}", "thẻ {% %} ở dòng 1 để trống"),
+        ("{{ a|khong_co }}", "bộ lọc «khong_co» không được dùng trong mẫu"),
+        ("{{ a b }}", "không đọc được phần «b» của «a b»"),
+        ("{{ a._b }}", "tên «a._b» không được bắt đầu bằng dấu gạch dưới"),
+        ("{{ a|vnd:1 }}", "bộ lọc «vnd» cần 1 đối số, có 2"),
+    ],
+)
+def test_a_syntax_error_is_told_in_vietnamese(text: str, expected: str) -> None:
+    """Django's template errors are English, for developers: the administrator reads the
+    reason in Vietnamese, with the tag and the line."""
+    with pytest.raises(ValidationFailed) as exc:
+        compile_template(text, html=True)
+    message = exc.value.message
+    assert message.startswith("Mẫu có lỗi cú pháp: ") and expected in message, message
+    for english in ("line", "Looking", "Invalid", "Could not", "requires", "expected"):
+        assert english not in message, message

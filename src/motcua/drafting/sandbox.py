@@ -283,9 +283,48 @@ def engine(*, html: bool) -> Engine:
 _ENGINES = {True: engine(html=True), False: engine(html=False)}
 
 
+#: Django's template errors are written for developers, in English; the administrator who
+#: uploads a template reads them in Vietnamese. The common ones are said again here; any other is
+#: quoted as the engine's own words.
+_SYNTAX_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), message)
+    for pattern, message in (
+        (
+            r"Unclosed tag on line (\d+): '([^']*)'\. Looking for one of: ([^.]*)\.",
+            "thẻ {% \\2 %} ở dòng \\1 chưa được đóng (cần một trong: \\3)",
+        ),
+        (
+            r"Invalid block tag on line (\d+): '([^']*)', expected ([^.?]*)[.?]",
+            "thẻ «\\2» ở dòng \\1 không đúng chỗ (ở đây cần: \\3)",
+        ),
+        (
+            r"Invalid block tag on line (\d+): '([^']*)'",
+            "thẻ «\\2» ở dòng \\1 không được dùng trong mẫu",
+        ),
+        (r"Empty variable tag on line (\d+)", "chỗ điền {{ }} ở dòng \\1 để trống"),
+        (r"Empty block tag on line (\d+)", "thẻ {% %} ở dòng \\1 để trống"),
+        (r"Invalid filter: '([^']*)'", "bộ lọc «\\1» không được dùng trong mẫu"),
+        (
+            r"Could not parse the remainder: '\s*([^']*)' from '([^']*)'",
+            "không đọc được phần «\\1» của «\\2»",
+        ),
+        (r"Could not parse some characters: (.*)", "không đọc được «\\1»"),
+        (
+            r"Variables and attributes may not begin with underscores: '([^']*)'",
+            "tên «\\1» không được bắt đầu bằng dấu gạch dưới",
+        ),
+        (r"(\w+) requires (\d+) arguments?, (\d+) provided", "bộ lọc «\\1» cần \\2 đối số, có \\3"),
+    )
+)
+
+
 def syntax_message(exc: Exception) -> str:
     text = str(exc)
-    return f"Mẫu có lỗi cú pháp: {text}"
+    for pattern, message in _SYNTAX_MESSAGES:
+        found = pattern.search(text)
+        if found:
+            return f"Mẫu có lỗi cú pháp: {found.expand(message)}"
+    return f"Mẫu có lỗi cú pháp (bộ đọc mẫu báo: «{text}»)"
 
 
 def compile_template(text: str, *, html: bool) -> Any:
