@@ -19,7 +19,7 @@ from motcua.payments.models import (
     Receipt,
     Verdict,
 )
-from tests.payments.conftest import Paying, gateway_answer, sign
+from tests.payments.conftest import TMN, Paying, gateway_answer, sign
 
 IPN = "/thanh-toan/vnpay/ipn/"
 RETURN = "/thanh-toan/vnpay/ket-qua/"
@@ -193,3 +193,55 @@ def test_the_log_is_append_only(paying: Paying) -> None:
         row.save()
     with pytest.raises(ValueError, match="append-only"):
         row.delete()
+
+
+def _request_shaped(ref: str) -> dict[str, str]:
+    """The payment request the citizen's browser is sent to the gateway with: signed by the same
+    secret and the same rule as the gateway's answers, so its signature verifies."""
+    return sign(
+        {
+            "vnp_Version": "2.1.0",
+            "vnp_Command": "pay",
+            "vnp_TmnCode": TMN,
+            "vnp_Amount": "100000000",
+            "vnp_CurrCode": "VND",
+            "vnp_TxnRef": ref,
+            "vnp_OrderInfo": "Thanh toan",
+            "vnp_OrderType": "other",
+            "vnp_Locale": "vn",
+            "vnp_ReturnUrl": "http://testserver/thanh-toan/vnpay/ket-qua/",
+            "vnp_IpAddr": "127.0.0.1",
+            "vnp_CreateDate": "20260101090000",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _request_shaped,
+        lambda ref: sign(
+            {k: v for k, v in gateway_answer(ref, 1_000_000).items() if k != "vnp_ResponseCode"}
+        ),
+        lambda ref: sign({**gateway_answer(ref, 1_000_000), "vnp_ResponseCode": ""}),
+        lambda ref: sign({**gateway_answer(ref, 1_000_000), "vnp_ResponseCode": "x9"}),
+        lambda ref: sign({**gateway_answer(ref, 1_000_000), "vnp_Command": "pay"}),
+    ],
+    ids=["the-payment-request", "no-response-code", "empty-code", "bad-code", "with-command"],
+)
+def test_a_signed_message_that_is_no_answer_changes_nothing(paying: Paying, make: Any) -> None:
+    """The probe's replay: the payment link the citizen is sent to, replayed by anyone as an
+    IPN, verified (same secret, same rule) and had no response code: it was taken for a failure,
+    the attempt closed, and the citizen's real payment afterwards was answered "already
+    confirmed" and never recorded. A message without a two-digit vnp_ResponseCode, or carrying a
+    request's fields, is malformed (99): logged, nothing changed."""
+    a = _attempt(paying)
+    assert _ipn(make(a.txn_ref))["RspCode"] == "99"
+    assert _state(paying) == (PaymentStatus.PENDING, 0, 0, 0)
+    a.refresh_from_db()
+    assert a.status == PaymentStatus.PENDING
+    log = GatewayNotification.objects.get()
+    assert (log.verdict, log.rsp_code) == (Verdict.BAD_REQUEST, "99")
+    # the citizen's real payment afterwards is recorded
+    assert _ipn(gateway_answer(a.txn_ref, 1_000_000))["RspCode"] == "00"
+    assert _state(paying) == (PaymentStatus.PAID, 1_000_000, 1, 1)
