@@ -188,3 +188,45 @@ def test_a_legacy_import_is_one_entry_bound_to_the_files_content(tmp_path: Any) 
     assert entry.after["procedures_created_codes"] == ["1.000001"]
     assert entry.after["agencies_created_codes"] == []
     assert audit_verify().ok
+
+
+def test_events_written_at_a_live_instant_verify(world: World) -> None:
+    """The fourth probe: after ordinary use the daily check reported every live event as edited.
+    The event keeps its time to the microsecond; its entry kept it to the millisecond (Django's
+    JSON encoder cuts the rest), and the whole hours of the demo and the tests hid it. Entries
+    now keep the microseconds; those written before keep their milliseconds and still match, at
+    the millisecond; a time moved by as little as a millisecond is still an edit."""
+    from motcua.audit.events import events_verify
+
+    w = world
+    live = at("2022-06-01 09:00") + dt.timedelta(seconds=44, microseconds=515_200)
+    d = dossier_receive(actor=w.users["counter"], desk=w.center, intake=w.intake(), now=live)
+    events = list(DossierEvent.objects.filter(dossier=d).order_by("pk"))
+    assert any(e.at.microsecond for e in events)
+    v = events_verify()
+    assert v.ok and v.checked == len(events), v.line()
+    _raw(
+        "UPDATE dossiers_dossierevent SET at = %s WHERE id = %s",
+        [events[0].at + dt.timedelta(microseconds=1000), events[0].pk],
+    )
+    assert events_verify().code == "edited_event"
+    _raw("UPDATE dossiers_dossierevent SET at = %s WHERE id = %s", [events[0].at, events[0].pk])
+    assert events_verify().ok
+
+
+@pytest.mark.parametrize(
+    ("recorded", "ok"),
+    [
+        ("2026-12-02T16:12:44.515Z", True),  # an entry written before: milliseconds
+        ("2026-12-02T16:12:44.515200+00:00", True),  # now: every digit
+        ("2026-12-02T16:12:44.516Z", False),
+        ("2026-12-02T16:12:44.515201+00:00", False),
+        ("2026-12-02T16:12:44Z", False),
+        ("khong-phai-ngay", False),
+    ],
+)
+def test_an_events_time_matches_its_entry_to_the_digits_kept(recorded: str, ok: bool) -> None:
+    from motcua.audit.events import _same_instant
+
+    event_at = dt.datetime(2026, 12, 2, 16, 12, 44, 515_200, tzinfo=dt.UTC)
+    assert _same_instant(recorded, event_at) is ok

@@ -9,6 +9,7 @@ older than the first one with an entry (written before the upgrade) are counted 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,11 +37,24 @@ class EventsVerdict:
         )
 
 
+#: Django's JSON encoder writes a time to the millisecond (it cuts the microseconds): the shape
+#: of the entries written before events kept every digit (2026-12-02).
+_MILLISECONDS = re.compile(r"\.\d{3}(?:Z|[+-]\d\d:\d\d)$")
+
+
 def _same_instant(a: Any, b: dt.datetime) -> bool:
+    """The event's time is the one its entry recorded: to the microsecond, or to the millisecond
+    where the entry kept only milliseconds."""
+    text = str(a)
     try:
-        return dt.datetime.fromisoformat(str(a)) == b
+        recorded = dt.datetime.fromisoformat(text)
     except ValueError:
         return False
+    if recorded == b:
+        return True
+    return bool(_MILLISECONDS.search(text)) and recorded == b.replace(
+        microsecond=b.microsecond // 1000 * 1000
+    )
 
 
 def _mismatch(entry_after: dict[str, Any], ev: Any) -> str | None:

@@ -221,7 +221,9 @@ def _event(
             "dossier_id": dossier.pk,
             "code": dossier.code,
             "type": kind,
-            "at": at,
+            # every digit: Django's JSON encoder would keep milliseconds, and the event keeps
+            # microseconds (audit/events.py compares them)
+            "at": at.astimezone(dt.UTC).isoformat(),
             "actor_id": event.actor_id,
             "agency_id": event.agency_id,
             "from_status": event.from_status,
