@@ -190,3 +190,40 @@ def test_national_portal_column_round_trips_and_is_counted() -> None:
     with pytest.raises(ImportFailed) as exc:
         parse_file("c.csv", data=csv_bytes([good_row(national_portal="có lẽ")]), agencies=set())
     assert "national_portal" in " ".join(r for _, r in exc.value.details)
+
+
+FORMULAS = ['=HYPERLINK("http://evil","x")', "=1+1", "+1-1", "@SUM(1+1)", "-1+2"]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_a_value_that_looks_like_a_formula_is_written_as_text(name: str) -> None:
+    """The fourth probe: a name typed "=HYPERLINK(…)" reached the workbooks as a live formula.
+    Written as text in XLSX (the same text, typed as text), after an apostrophe in CSV, and read
+    back as it was typed from both."""
+    from motcua.core.sheets import FORMULA_FIRST
+
+    specs = [procedure_spec("1.000001", name=name, field_name=name)]
+    out = io.BytesIO()
+    write_xlsx(specs, out)
+    ws = load_workbook(io.BytesIO(out.getvalue())).active
+    assert ws is not None
+    for cell in ws[2]:
+        assert cell.data_type != "f", (cell.coordinate, cell.value)
+    assert ws["B2"].value == name and ws["B2"].data_type == "s"
+    assert [p.spec for p in parse_file("x.xlsx", data=out.getvalue())] == specs
+    buf = io.StringIO()
+    write_csv(specs, buf)
+    text = buf.getvalue()
+    assert not any(line.startswith(FORMULA_FIRST) for line in text.splitlines())
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["name"] == rows[0]["field_name"] == "'" + name
+    assert [p.spec for p in parse_file("x.csv", data=text.encode())] == specs
+
+
+def test_an_apostrophe_typed_first_is_kept() -> None:
+    specs = [procedure_spec("1.000001", name="'Tên có dấu nháy")]
+    buf = io.StringIO()
+    write_csv(specs, buf)
+    assert [p.spec for p in parse_file("x.csv", data=buf.getvalue().encode())] == specs

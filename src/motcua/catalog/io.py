@@ -25,6 +25,7 @@ from motcua.catalog.services import (
     procedure_spec_errors,
 )
 from motcua.core.errors import ImportFailed
+from motcua.core.sheets import csv_value, csv_value_read, text_only
 from motcua.core.text import nfc
 from motcua.units.models import Level
 
@@ -296,7 +297,13 @@ def _read_csv(raw: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         if len(row) != len(cols):
             yield line, {"__error__": f"có {len(row)} ô, tiêu đề có {len(cols)} cột"}
             continue
-        yield line, {c: nfc(v) if "\n" not in v else v for c, v in zip(cols, row, strict=True)}
+        yield (
+            line,
+            {
+                c: csv_value_read(nfc(v) if "\n" not in v else v)
+                for c, v in zip(cols, row, strict=True)
+            },
+        )
 
 
 def _read_xlsx(raw: bytes) -> Iterator[tuple[int, dict[str, str]]]:
@@ -423,7 +430,7 @@ def write_csv(specs: Iterable[ProcedureSpec], out: IO[str]) -> int:
     writer.writeheader()
     n = 0
     for spec in specs:
-        writer.writerow(spec_to_row(spec))
+        writer.writerow({c: csv_value(v) for c, v in spec_to_row(spec).items()})
         n += 1
     return n
 
@@ -451,5 +458,5 @@ def write_xlsx(specs: Iterable[ProcedureSpec], out: IO[bytes]) -> int:
         for cell in ws[col][1:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "C2"
-    wb.save(out)
+    text_only(wb).save(out)
     return n

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.backoffice.views._common import domain_errors
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.sheets import text_only
 from motcua.counterqueue import selectors, services
 from motcua.counterqueue.forms import DeskActionForm, StatsForm
 from motcua.counterqueue.models import Desk, Ticket
@@ -179,7 +180,7 @@ def _xlsx(rows: list[selectors.Row], total: selectors.Row, data: dict[str, Any])
             ]
         )
     buf = io.BytesIO()
-    wb.save(buf)
+    text_only(wb).save(buf)
     resp = HttpResponse(
         buf.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

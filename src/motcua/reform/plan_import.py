@@ -205,11 +205,13 @@ def template_xlsx() -> bytes:
     """An empty sheet with the header row and one example line (for the indicators page)."""
     from openpyxl import Workbook
 
+    from motcua.core.sheets import text_only
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Chỉ tiêu"
     ws.append([c[:1].upper() + c[1:] for c in COLUMNS])
     ws.append(["thu-nsnn", "70", "01/01/2022", "30/06/2022", "7250", "Sở Tài chính"])
     buf = io.BytesIO()
-    wb.save(buf)
+    text_only(wb).save(buf)
     return buf.getvalue()

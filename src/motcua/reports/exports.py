@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from motcua.core.sheets import text_only
 from motcua.reports.selectors import LEVEL_NAMES
 
 TABLE_COLUMNS = (
@@ -129,7 +130,7 @@ def to_xlsx(
     if evaluation is not None:
         evaluation_sheet(wb.create_sheet(), evaluation)
     buf = io.BytesIO()
-    wb.save(buf)
+    text_only(wb).save(buf)
     return buf.getvalue()
 
 
