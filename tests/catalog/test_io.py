@@ -227,3 +227,32 @@ def test_an_apostrophe_typed_first_is_kept() -> None:
     buf = io.StringIO()
     write_csv(specs, buf)
     assert [p.spec for p in parse_file("x.csv", data=buf.getvalue().encode())] == specs
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"time_limit_days": "1e308"}, "Thời hạn giải quyết quá lớn"),
+        ({"time_limit_days": "100000"}, "Thời hạn giải quyết quá lớn"),
+        ({"code": "9.90\x000001"}, "Mã thủ tục chứa ký tự điều khiển U+0000"),
+        ({"name": "Tên\x07chuông"}, "Tên thủ tục chứa ký tự điều khiển U+0007"),
+        ({"code": "1." + "0" * 100}, "Mã thủ tục dài quá 40 ký tự (102 ký tự)"),
+        ({"name": "Dài" * 1666 + "x"}, "Tên thủ tục dài quá 500 ký tự (4999 ký tự)"),
+        ({"field_name": "x" * 256}, "Tên lĩnh vực dài quá 255 ký tự"),
+    ],
+    ids=["1e308", "100000", "nul-code", "bell-name", "long-code", "long-name", "long-field"],
+)
+def test_a_value_its_column_cannot_hold_is_refused_with_its_line(
+    over: dict[str, str], message: str
+) -> None:
+    """The fourth probe: 1e308 days was a 500 (the half-day check divided it); a NUL in a code,
+    a 102-character code and a 5,000-character name were imported and broke the exports
+    afterwards (SQLite does not enforce a column's length). Refused at import, with the line;
+    nothing imported."""
+    bad = good_row("1.000002")
+    bad.update(over)
+    data = csv_bytes([good_row("1.000001"), bad])
+    with pytest.raises(ImportFailed) as exc:
+        parse_file("x.csv", data=data)
+    assert message in str(exc.value.details or exc.value.message), exc.value.details
+    assert Procedure.objects.count() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -102,6 +103,9 @@ def process_errors(time_limit_days: Decimal, steps: Sequence[StepSpec]) -> list[
         errors.append("Quy trình nội bộ cần ít nhất một bước")
         return errors
     for i, s in enumerate(steps, start=1):
+        if not s.budget_days.is_finite() or s.budget_days > MAX_DAYS:
+            errors.append(f"Bước {i} ({s.name}) có thời gian quá lớn: {s.budget_days}")
+            return errors
         if s.budget_days <= 0:
             errors.append(f"Bước {i} ({s.name}) có thời gian không dương: {s.budget_days}")
         if s.role not in StepRole.values:
@@ -120,9 +124,50 @@ def _num(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
+#: Largest time limit or step time the columns hold (six digits, one after the point).
+MAX_DAYS = Decimal("99999")
+
+
+def _text_errors(spec: ProcedureSpec) -> list[str]:
+    """Texts longer than their column, or holding a control character (a NUL in a code broke
+    every export of the catalog afterwards: the fourth probe). Line breaks only where a text
+    may run over several lines (the legal basis)."""
+    errors = []
+    texts: list[tuple[str, str, int | None, bool]] = [
+        (f.verbose_name, getattr(spec, name), f.max_length, name == "legal_basis")
+        for name in (
+            "code",
+            "name",
+            "local_code",
+            "agency_text",
+            "result",
+            "decision",
+            "legal_basis",
+        )
+        for f in [Procedure._meta.get_field(name)]
+    ]
+    texts += [
+        (Field._meta.get_field("code").verbose_name, spec.field_code, 40, False),
+        (Field._meta.get_field("name").verbose_name, spec.field_name, 255, False),
+    ]
+    texts += [("tên giấy tờ", d.name, 500, False) for d in spec.documents]
+    texts += [("khoản phí, lệ phí", f.name, 255, False) for f in spec.fees]
+    texts += [("tên bước", s.name, 255, False) for s in spec.steps]
+    for label, text, limit, lines in texts:
+        if limit is not None and len(text) > limit:
+            errors.append(f"{str(label).capitalize()} dài quá {limit} ký tự ({len(text)} ký tự)")
+        bad = next(
+            (c for c in text if unicodedata.category(c) == "Cc" and not (lines and c in "\n\r\t")),
+            None,
+        )
+        if bad is not None:
+            errors.append(f"{str(label).capitalize()} chứa ký tự điều khiển U+{ord(bad):04X}")
+    return errors
+
+
 def procedure_spec_errors(spec: ProcedureSpec, *, agencies: set[str] | None = None) -> list[str]:
     """Every problem of a definition, so an import can list them all at once."""
-    errors: list[str] = []
+    errors: list[str] = _text_errors(spec)
     if not spec.code.strip():
         errors.append("Thiếu mã thủ tục")
     if not spec.name.strip():
@@ -133,7 +178,9 @@ def procedure_spec_errors(spec: ProcedureSpec, *, agencies: set[str] | None = No
         errors.append(f"Cấp thực hiện không hợp lệ: {spec.level!r}")
     if any(lv not in Level.values for lv in spec.also_at):
         errors.append("Cấp thực hiện bổ sung không hợp lệ")
-    if spec.time_limit_days <= 0 or spec.time_limit_days % Decimal("0.5") != 0:
+    if not spec.time_limit_days.is_finite() or spec.time_limit_days > MAX_DAYS:
+        errors.append(f"Thời hạn giải quyết quá lớn: {spec.time_limit_days}")
+    elif spec.time_limit_days <= 0 or spec.time_limit_days % Decimal("0.5") != 0:
         errors.append(
             f"Thời hạn giải quyết phải dương và là bội số của 0,5 ngày: {spec.time_limit_days}"
         )
