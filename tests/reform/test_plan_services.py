@@ -278,3 +278,81 @@ def test_stale_page_and_bad_values_are_refused_in_vietnamese(reform_world: Refor
             text="Nội dung",
         )
     assert not IndicatorValue.objects.filter(period_from=D(2022, 7, 1)).exists()
+
+
+def test_a_task_cannot_be_done_before_its_plan(reform_world: ReformWorld) -> None:
+    """The fourth probe backdated a 2022 plan's task to 1 January 2000: it then counted as
+    done on time. A task is done on or after its plan's issue (or its year's first day)."""
+    rw = reform_world
+    plan = rw.task.plan
+    start = plan.issued_on or dt.date(plan.year, 1, 1)
+    state = _unchanged(rw.task)
+    for day in (dt.date(2000, 1, 1), start - dt.timedelta(days=1)):
+        with pytest.raises(ValidationFailed) as exc:
+            services.task_progress(
+                actor=rw.own,
+                task=rw.task,
+                status=TaskStatus.DONE,
+                progress=100,
+                text="Xong",
+                version=rw.task.version,
+                completed_on=day,
+                now=dt.datetime(2022, 6, 30, 3, tzinfo=dt.UTC),
+            )
+        assert exc.value.code == "before_plan"
+        assert f"{start:%d/%m/%Y}" in exc.value.message
+    assert _unchanged(rw.task) == state
+    done = services.task_progress(
+        actor=rw.own,
+        task=rw.task,
+        status=TaskStatus.DONE,
+        progress=100,
+        text="Xong",
+        version=rw.task.version,
+        completed_on=start,
+        now=dt.datetime(2022, 6, 30, 3, tzinfo=dt.UTC),
+    )
+    assert done.completed_on == start
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("7.250", Decimal(7250)),
+        ("1.234.567", Decimal(1234567)),
+        ("7.250,5", Decimal("7250.5")),
+        ("7,25", Decimal("7.25")),
+        ("7250", Decimal(7250)),
+        ("-1.000", Decimal(-1000)),
+        ("7.25", None),
+        ("7.2500", None),
+        ("1.23.456", None),
+    ],
+)
+def test_an_amount_is_read_the_vietnamese_way(typed: str, value: Decimal | None) -> None:
+    """Dots group thousands, the comma marks the decimals: "7.250" was stored as 7,25 (the
+    fourth probe), a thousand times too small. A dot that groups no thousands is refused."""
+    from django.core.exceptions import ValidationError
+
+    from motcua.reform.forms_plan import AmountField
+
+    field = AmountField(label="Giá trị", max_digits=20, decimal_places=4)
+    if value is None:
+        with pytest.raises(ValidationError) as exc:
+            field.clean(typed)
+        assert "dấu phẩy cho phần thập phân" in str(exc.value)
+    else:
+        assert field.clean(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "31/12/9999", "1000-01-01", "1989-12-31"])
+def test_a_date_past_the_years_a_plan_stands_in_is_refused(typed: str) -> None:
+    """A period ending on 31/12/9999 was a 500 on the report (the fourth probe)."""
+    from django.core.exceptions import ValidationError
+
+    from motcua.reform.forms_plan import VNDateField
+
+    with pytest.raises(ValidationError) as exc:
+        VNDateField(label="Đến ngày").clean(typed)
+    assert "năm phải từ 1990 đến" in str(exc.value)
+    assert VNDateField(label="Đến ngày").clean("30/06/2022") == dt.date(2022, 6, 30)

@@ -3,9 +3,12 @@ citizen / anonymous), bad input (Vietnamese message, nothing changed) and eviden
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from motcua.audit.models import AuditEntry
 from motcua.reform.models import (
@@ -151,8 +154,20 @@ def test_bad_progress_input_is_a_vietnamese_message_and_changes_nothing(
         (progress_post(rw.task, text=""), "Chưa nhập nội dung cập nhật."),
         (progress_post(rw.task, version=rw.task.version + 5), "vừa được người khác cập nhật"),
         (
-            progress_post(rw.task, status="hoan_thanh", completed_on="2099-01-01"),
+            progress_post(
+                rw.task,
+                status="hoan_thanh",
+                completed_on=f"{timezone.localdate() + dt.timedelta(days=30):%Y-%m-%d}",
+            ),
             "Ngày hoàn thành không được ở tương lai",
+        ),
+        (
+            progress_post(rw.task, status="hoan_thanh", completed_on="2099-01-01"),
+            "Ngày hoàn thành: năm phải từ 1990 đến",
+        ),
+        (
+            progress_post(rw.task, status="hoan_thanh", completed_on="2000-01-01"),
+            "Ngày hoàn thành không được trước ngày",
         ),
         (progress_post(rw.task, completed_on="31/02/2022"), "Ngày hoàn thành: ngày không hợp lệ"),
     ]

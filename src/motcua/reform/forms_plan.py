@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from motcua.backoffice.forms.base import MAX_TEXT, VNForm, checked_upload
 from motcua.reform.models import Area, Indicator, LegalDocKind, TaskStatus
@@ -16,6 +18,8 @@ from motcua.units.selectors import unit_subtree_ids
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 MAX_PERIOD_DAYS = 366 * 5
+FIRST_YEAR = 1990
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
 
 
 class VNDateField(forms.DateField):
@@ -26,21 +30,40 @@ class VNDateField(forms.DateField):
 
     def to_python(self, value: Any) -> dt.date | None:
         try:
-            return super().to_python(value)
+            day = super().to_python(value)
         except ValidationError:
             raise ValidationError(
                 f"{self.label}: ngày không hợp lệ (dd/mm/yyyy).", code="invalid"
             ) from None
+        # a period ending on 31/12/9999 took every report of it past the last year a date holds
+        # (the fourth probe: a 500); plans, tasks and periods stand within these years
+        last = timezone.localdate().year + 10
+        if day is not None and not FIRST_YEAR <= day.year <= last:
+            raise ValidationError(
+                f"{self.label}: năm phải từ {FIRST_YEAR} đến {last}.", code="out_of_range"
+            )
+        return day
 
 
 class AmountField(forms.DecimalField):
-    """A number; a decimal comma is accepted, and so are dots grouping thousands (7.250,5)."""
+    """A number written the Vietnamese way: a decimal comma, dots grouping thousands (7.250,5;
+    7.250 is seven thousand two hundred and fifty). A dot that groups no thousands (7.25) is
+    refused rather than guessed: read as a decimal point it stored 7.250 as 7,25, a thousand
+    times too small (the fourth probe)."""
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip().replace(" ", "")
             if "," in value:
                 value = value.replace(".", "").replace(",", ".")
+            elif THOUSANDS.fullmatch(value):
+                value = value.replace(".", "")
+            elif "." in value:
+                raise ValidationError(
+                    f"{self.label}: dùng dấu phẩy cho phần thập phân (7,25) và dấu chấm để nhóm "
+                    "hàng nghìn (7.250).",
+                    code="invalid",
+                )
         try:
             return super().to_python(value)
         except InvalidOperation:

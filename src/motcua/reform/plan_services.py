@@ -195,6 +195,16 @@ def task_progress(
         completed_on = completed_on or today
         if completed_on > today:
             raise ValidationFailed("Ngày hoàn thành không được ở tương lai", code="future_date")
+        # a task is done after its plan exists: a date before it (2000-01-01 for a 2022 plan,
+        # the fourth probe) would count it as done on time
+        plan = locked.plan
+        start = plan.issued_on or dt.date(plan.year, 1, 1)
+        if completed_on < start:
+            raise ValidationFailed(
+                f"Ngày hoàn thành không được trước ngày {start:%d/%m/%Y}, khi kế hoạch "
+                "được ban hành",
+                code="before_plan",
+            )
         progress = 100
     elif completed_on is not None:
         raise ValidationFailed(
