@@ -437,3 +437,35 @@ def test_odd_digits_in_ids_are_no_500(reform_world: ReformWorld, url: str) -> No
         assert r.status_code in (200, 302, 403, 404), (url, r.status_code)
     if "ke-hoach" in url:
         assert client_for(reform_world.admin).get(url).status_code == 404
+
+
+def test_another_provinces_administrator_cannot_file_figures_for_this_one(
+    reform_world: ReformWorld,
+) -> None:
+    """The fourth probe: Đồng Nai's administrator posted a figure for Bình Phước's unit; it was
+    saved for Đồng Nai, with "Đã lưu số liệu". A province asked for and not managed is refused
+    (403), nothing saved; with none asked, the administrator's own."""
+    from motcua.units.models import Role
+
+    rw = reform_world
+    _, committee = dossiers_world.other_province_admin()
+    stranger = dossiers_world.member(
+        dossiers_world.UserFactory(username="qt_dongnai"), committee, Role.PROVINCE_ADMIN
+    )
+    c = client_for(stranger)
+    own_unit = rw.w.province.pk
+    assert c.get(f"{reverse('reform:indicators')}?tinh={own_unit}").status_code == 403
+    r = c.post(
+        f"{reverse('reform:indicators')}?tinh={own_unit}",
+        {
+            "action": "legal",
+            "unit": str(own_unit),
+            "kind": "qd_qppl",
+            "count": "1",
+            "period_from": "2022-07-01",
+            "period_to": "2022-12-31",
+        },
+    )
+    assert r.status_code == 403
+    assert not LegalDocCount.objects.filter(period_from="2022-07-01").exists()
+    assert c.get(reverse("reform:indicators")).status_code == 200  # its own province

@@ -50,8 +50,16 @@ def _unit(request: HttpRequest) -> AdministrativeUnit:
     access.require_manager(request.user)
     units = access.managed_units(request.user).order_by("code")
     raw = request.POST.get("unit") or request.GET.get("tinh") or ""
-    found = units.filter(pk=int(raw)).first() if ascii_digits(raw) else None
-    found = found or units.first()
+    if raw:
+        # a province asked for and not managed is refused: it was replaced by the first one
+        # managed, and a value typed for one province was saved for another (the fourth probe)
+        found = units.filter(pk=int(raw)).first() if ascii_digits(raw) else None
+        if found is None:
+            raise PermissionDenied(
+                "Bạn không quản lý số liệu của tỉnh, thành phố này", code="not_your_unit"
+            )
+    else:
+        found = units.first()
     if found is None:
         raise PermissionDenied(access.NOT_MANAGER, code="permission_denied")
     return found
