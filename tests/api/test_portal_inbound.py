@@ -236,3 +236,14 @@ def test_a_national_id_of_the_wrong_characters_is_refused_in_vietnamese(world: W
     found = problem(r, 400, "validation_failed")
     assert found["errors"][0]["field"] == "national_id"
     assert not found["message"].isascii(), found["message"]
+
+
+@pytest.mark.parametrize("raw", ["null", "[1, 2]", '"chuoi"'])
+def test_a_body_that_is_no_object_is_told_in_vietnamese(world: World, raw: str) -> None:
+    """The fourth probe: a body of null was answered ": No data provided" (DRF's English, after
+    an empty field name)."""
+    r = portal_client(world).post(URL, raw, content_type="application/json")
+    body = problem(r, 400, "validation_failed")
+    assert not body["message"].startswith(":") and "No data" not in body["message"], body
+    assert all("No data" not in e["message"] for e in body.get("errors", [])), body
+    assert not Dossier.objects.exists()

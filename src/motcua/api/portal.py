@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from motcua.api import serializers as s
 from motcua.api.actions import PROBLEM, VNSerializer
-from motcua.api.errors import PROBLEM_JSON, field_errors
+from motcua.api.errors import PROBLEM_JSON, field_errors, summary
 from motcua.api.intake import _named
 from motcua.catalog.selectors import procedures_valid_on
 from motcua.core.errors import DomainError, ValidationFailed
@@ -122,9 +122,7 @@ class PortalDossierCreate(APIView):
         if not checked.is_valid():
             problems = field_errors(checked.errors)
             first = problems[0]
-            raise ValidationFailed(
-                f"{first['field']}: {first['message']}", code="validation_failed", details=problems
-            )
+            raise ValidationFailed(summary(first), code="validation_failed", details=problems)
         c = checked.validated_data
         procedure = (
             procedures_valid_on(timezone.localdate())
