@@ -178,6 +178,25 @@ def payment_url(
     return url_with(str(settings.PAYMENT_GATEWAY_URL), params)
 
 
+#: Fields only a payment request carries: an answer of the gateway never does.
+REQUEST_ONLY_FIELDS = frozenset(
+    {"vnp_Command", "vnp_ReturnUrl", "vnp_IpAddr", "vnp_CreateDate", "vnp_CurrCode", "vnp_Locale"}
+)
+
+
+def is_answer(params: dict[str, str]) -> bool:
+    """The gateway's answer about a transaction (IPN or return): a two-digit vnp_ResponseCode and
+    no request's field. A payment request is signed with the same secret and rule, so its
+    signature verifies too: replayed as an answer it must be told apart by its shape."""
+    code = params.get("vnp_ResponseCode", "")
+    return (
+        len(code) == 2
+        and code.isascii()
+        and code.isdigit()
+        and not REQUEST_ONLY_FIELDS & params.keys()
+    )
+
+
 # ---- the query API (JSON, pipe-joined hash) ----------------------------------------------------
 
 LIST_REQUEST_FIELDS = (

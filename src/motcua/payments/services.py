@@ -343,24 +343,6 @@ def _amount(text: str) -> int | None:
     return int(text)
 
 
-#: Fields only a payment request carries: an answer of the gateway never does.
-REQUEST_ONLY_FIELDS = frozenset(
-    {"vnp_Command", "vnp_ReturnUrl", "vnp_IpAddr", "vnp_CreateDate", "vnp_CurrCode", "vnp_Locale"}
-)
-
-
-def _an_answer(params: dict[str, str]) -> bool:
-    """The gateway's answer about a transaction: a two-digit vnp_ResponseCode, no request's
-    field."""
-    code = params.get("vnp_ResponseCode", "")
-    return (
-        len(code) == 2
-        and code.isascii()
-        and code.isdigit()
-        and not REQUEST_ONLY_FIELDS & params.keys()
-    )
-
-
 @transaction.atomic
 def gateway_notification_process(
     *,
@@ -383,7 +365,7 @@ def gateway_notification_process(
         )
     if params.get("vnp_TmnCode") != gw.tmn_code():
         return _log(kind, params, remote_addr, at, Verdict.WRONG_MERCHANT, gw.RSP_OTHER)
-    if not _an_answer(params):
+    if not gw.is_answer(params):
         # the payment request the citizen's browser carries is signed by the same secret and
         # rule: replayed here it verified, and was taken for a failure that closed the attempt
         return _log(

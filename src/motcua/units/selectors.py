@@ -63,3 +63,17 @@ def units_valid_on(day: dt.date) -> QuerySet[AdministrativeUnit]:
 def agencies_under(unit: AdministrativeUnit) -> QuerySet[Agency]:
     """Agencies serving the unit, its descendants and the units merged into it."""
     return Agency.objects.filter(unit_id__in=unit_subtree_ids(unit))
+
+
+def same_province(unit_id: int, other_id: int) -> bool:
+    """The two units stand in one province. Units nest three deep at most (province, district,
+    commune): one statement reads both chains, none when they are the same unit."""
+    if unit_id == other_id:
+        return True
+    tops = {
+        pk: grand or parent or pk
+        for pk, parent, grand in AdministrativeUnit.objects.filter(
+            pk__in=(unit_id, other_id)
+        ).values_list("pk", "parent_id", "parent__parent_id")
+    }
+    return tops.get(unit_id) is not None and tops.get(unit_id) == tops.get(other_id)

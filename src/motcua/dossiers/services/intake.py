@@ -56,6 +56,7 @@ from motcua.dossiers.services._tx import (
 from motcua.dossiers.services.applicants import contact_errors, person_id_ok
 from motcua.dossiers.services.routing import route_to_competent, routed_event
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level, Role
+from motcua.units.selectors import same_province
 from motcua.worktime import core as wt
 
 
@@ -184,7 +185,7 @@ def _check_procedure_at_desk(procedure: Procedure, desk: Agency, on: dt.date) ->
         )
     if not desk.receives_dossiers:
         raise ValidationFailed(f"{desk.name} không tiếp nhận hồ sơ", code="not_a_desk")
-    if procedure.agency_id is not None and not _same_province(procedure, desk):
+    if procedure.agency is not None and not same_province(procedure.agency.unit_id, desk.unit_id):
         # a procedure decided by a named agency is that agency's province's: another
         # province's desk (a token of the national portal, a counter) cannot file it there
         raise ValidationFailed(
@@ -192,25 +193,6 @@ def _check_procedure_at_desk(procedure: Procedure, desk: Agency, on: dt.date) ->
             f"không thuộc tỉnh của {desk.name}",
             code="procedure_other_province",
         )
-
-
-def _same_province(procedure: Procedure, desk: Agency) -> bool:
-    """The procedure's agency and the desk stand in one province (units nest three deep at
-    most: one statement reads both chains, and none when they share a unit)."""
-    unit_id = (
-        Agency.objects.filter(pk=procedure.agency_id).values_list("unit_id", flat=True).first()
-        if "agency" not in procedure._state.fields_cache
-        else procedure.agency.unit_id  # type: ignore[union-attr]
-    )
-    if unit_id == desk.unit_id:
-        return True
-    tops = {
-        pk: grand or parent or pk
-        for pk, parent, grand in AdministrativeUnit.objects.filter(
-            pk__in=(unit_id, desk.unit_id)
-        ).values_list("pk", "parent_id", "parent__parent_id")
-    }
-    return tops.get(unit_id) is not None and tops.get(unit_id) == tops.get(desk.unit_id)
 
 
 def _committee_at(unit: AdministrativeUnit, level: int) -> Agency | None:

@@ -16,7 +16,8 @@ import datetime as dt
 from motcua.core.errors import ValidationFailed
 from motcua.dossiers.models import Dossier, EventType
 from motcua.dossiers.services._tx import Actor, _event
-from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Level
+from motcua.units.models import Agency, AgencyKind, Level
+from motcua.units.selectors import same_province
 
 #: Kinds of agency that decide dossiers (a desk or a center only receives them).
 COMPETENT_KINDS = (
@@ -25,14 +26,6 @@ COMPETENT_KINDS = (
     AgencyKind.OFFICE,
     AgencyKind.VERTICAL,
 )
-
-
-def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
-    seen = 0
-    while unit.parent_id is not None and seen < 10:
-        unit = unit.parent  # type: ignore[assignment]
-        seen += 1
-    return unit
 
 
 def _in_force(agency: Agency, on: dt.date) -> bool:
@@ -67,7 +60,7 @@ def competent_agency_check(dossier: Dossier, competent: Agency, desk: Agency, on
             f"Thủ tục {procedure.code} không thuộc thẩm quyền "
             f"{Level(competent.level).label.lower()}"
         )
-    if _province_of(competent.unit).pk != _province_of(desk.unit).pk:
+    if not same_province(competent.unit_id, desk.unit_id):
         errors.append("Chỉ tiếp nhận không phụ thuộc địa giới trong phạm vi tỉnh")
     if errors:
         raise ValidationFailed(
